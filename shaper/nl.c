@@ -74,15 +74,12 @@ static int on_valid(struct nl_msg *msg, void *arg)
 static int exchange(struct shaper *sh, struct nl_msg *msg, sh_reply_fn cb, void *arg)
 {
 	struct talk t = { .sh = sh, .cb = cb, .arg = arg };
-	struct nl_cb *c;
+	struct nl_cb *c = sh->cb;
 	int rc;
 
 	sh->kmsg[0] = '\0';
-	c = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!c) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
+	/* the callbacks live as long as the handle; only their argument,
+	 * this exchange's state, changes */
 	nl_cb_err(c, NL_CB_CUSTOM, on_error, &t);
 	nl_cb_set(c, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
 	nl_cb_set(c, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &t);
@@ -90,18 +87,13 @@ static int exchange(struct shaper *sh, struct nl_msg *msg, sh_reply_fn cb, void 
 
 	rc = nl_send_auto(sh->sk, msg);
 	nlmsg_free(msg);
-	if (rc < 0) {
-		nl_cb_put(c);
+	if (rc < 0)
 		return rc == -NLE_NOMEM ? -ENOMEM : -EIO;
-	}
 	while (!t.done) {
 		rc = nl_recvmsgs(sh->sk, c);
-		if (rc < 0 && !t.done) {
-			nl_cb_put(c);
+		if (rc < 0 && !t.done)
 			return -EIO;
-		}
 	}
-	nl_cb_put(c);
 	if (t.err)
 		return t.err;
 	return t.cberr;
@@ -133,12 +125,18 @@ int shaper_open(struct shaper **out)
 	if (!sh)
 		return -SHAPER_ENOMEM;
 	sh->sk = nl_socket_alloc();
-	if (!sh->sk) {
+	sh->cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!sh->sk || !sh->cb) {
+		if (sh->sk)
+			nl_socket_free(sh->sk);
+		if (sh->cb)
+			nl_cb_put(sh->cb);
 		free(sh);
 		return -SHAPER_ENOMEM;
 	}
 	if (nl_connect(sh->sk, NETLINK_ROUTE) < 0) {
 		nl_socket_free(sh->sk);
+		nl_cb_put(sh->cb);
 		free(sh);
 		return -SHAPER_EKERNEL;
 	}
@@ -155,6 +153,7 @@ void shaper_close(struct shaper *sh)
 	if (!sh)
 		return;
 	nl_socket_free(sh->sk);
+	nl_cb_put(sh->cb);
 	free(sh);
 }
 

@@ -447,9 +447,21 @@ int shaper_clear(struct shaper *sh, int ifindex)
 	rc = apply_all(sh, &none, &cur, &ap);
 	if (rc)
 		return rc;
-	/* an IFB of ours the filter no longer points to (a crash mid-apply) */
-	rc = gc_owner(sh, ifindex);
-	return rc < 0 ? rc : 0;
+	/* an IFB of ours the filter no longer pointed to (a crash mid-apply):
+	 * look only where it can be, by its two names, not in a full list */
+	for (int i = 0; i < 2; i++) {
+		char name[16], alias[64], kind[16];
+		int idx;
+
+		shaper_ifb_name(cur.ifname, ifindex, i == 1, name);
+		if (sh_link_by_name(sh, name, &idx, alias, sizeof(alias), kind, sizeof(kind)) == 0 &&
+		    sh_ifb_owner(alias, kind) == ifindex) {
+			rc = ifb_delete(sh, cur.ifname, idx, name);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 int shaper_show(struct shaper *sh, int ifindex, struct shaper_state *st)

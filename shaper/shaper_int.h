@@ -139,6 +139,7 @@ void sh_tree_policy(const struct sh_tree *t, struct shaper_dir *d);
 /* ---- nl.c: the handle and sending ---- */
 struct shaper {
 	struct nl_sock *sk;
+	struct nl_cb *cb;           /* our handlers for replies, acks, errors */
 	char err[512];
 	char kmsg[256];             /* extended ack text of the last error */
 };
