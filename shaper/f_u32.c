@@ -23,22 +23,23 @@ static uint32_t filter_info(void)
 /* Starts the u32 filter and opens the nest of its first action. */
 static struct nl_msg *u32_begin(int ifindex, const char *act, struct nlattr **nests)
 {
-	struct {
-		struct tc_u32_sel sel;
-		struct tc_u32_key key;
-	} s;
+	/* a selector with one key: mask 0, val 0 at offset 0 = match all */
+	unsigned char s[sizeof(struct tc_u32_sel) + sizeof(struct tc_u32_key)];
+	struct tc_u32_sel sel;
 	struct nl_msg *msg;
 
-	memset(&s, 0, sizeof(s));
-	s.sel.flags = TC_U32_TERMINAL;
-	s.sel.nkeys = 1; /* key: mask 0, val 0 at offset 0 = match all */
+	memset(&sel, 0, sizeof(sel));
+	sel.flags = TC_U32_TERMINAL;
+	sel.nkeys = 1;
+	memset(s, 0, sizeof(s));
+	memcpy(s, &sel, sizeof(sel));
 
 	msg = sh_msg_tc(RTM_NEWTFILTER, SH_NLF_REPLACE, ifindex, SH_INGRESS_HANDLE,
 			SH_FILTER_HANDLE, filter_info(), "u32");
 	if (!msg)
 		return NULL;
 	if (!(nests[0] = nla_nest_start(msg, TCA_OPTIONS)) ||
-	    nla_put(msg, TCA_U32_SEL, sizeof(s), &s) < 0 ||
+	    nla_put(msg, TCA_U32_SEL, sizeof(s), s) < 0 ||
 	    !(nests[1] = nla_nest_start(msg, TCA_U32_ACT)) ||
 	    !(nests[2] = nla_nest_start(msg, 1)) ||
 	    nla_put_string(msg, TCA_ACT_KIND, act) < 0 ||

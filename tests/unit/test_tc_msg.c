@@ -263,10 +263,8 @@ static void filter_action(struct nl_msg *m, const char *kind, struct nlattr **ao
 {
 	struct nlattr *tb[TCA_MAX + 1], *o[TCA_U32_MAX + 1], *acts[TCA_ACT_MAX_PRIO + 1];
 	struct nlattr *a[TCA_ACT_MAX + 1];
-	struct {
-		struct tc_u32_sel sel;
-		struct tc_u32_key key;
-	} s;
+	struct tc_u32_sel sel;
+	struct tc_u32_key key;
 	struct tcmsg *t = hdr(m, RTM_NEWTFILTER, tb);
 
 	assert_replace_flags(m);
@@ -277,12 +275,14 @@ static void filter_action(struct nl_msg *m, const char *kind, struct nlattr **ao
 	assert_int_equal(TC_H_MIN(t->tcm_info), htons(ETH_P_ALL));
 	assert_string_equal(nla_get_string(tb[TCA_KIND]), "u32");
 	assert_int_equal(nla_parse_nested(o, TCA_U32_MAX, tb[TCA_OPTIONS], NULL), 0);
-	assert_int_equal(nla_len(o[TCA_U32_SEL]), sizeof(s));
-	memcpy(&s, nla_data(o[TCA_U32_SEL]), sizeof(s));
-	assert_int_equal(s.sel.nkeys, 1);
-	assert_int_equal(s.sel.flags, TC_U32_TERMINAL);
-	assert_int_equal(s.key.mask, 0); /* match everything */
-	assert_int_equal(s.key.val, 0);
+	assert_int_equal(nla_len(o[TCA_U32_SEL]), sizeof(sel) + sizeof(key));
+	memcpy(&sel, nla_data(o[TCA_U32_SEL]), sizeof(sel));
+	memcpy(&key, (char *)nla_data(o[TCA_U32_SEL]) + sizeof(sel), sizeof(key));
+	assert_int_equal(sel.nkeys, 1);
+	assert_int_equal(sel.flags, TC_U32_TERMINAL);
+	assert_int_equal(key.mask, 0); /* match everything */
+	assert_int_equal(key.val, 0);
+	assert_int_equal(key.off, 0);
 	assert_int_equal(nla_parse_nested(acts, TCA_ACT_MAX_PRIO, o[TCA_U32_ACT], NULL), 0);
 	assert_non_null(acts[1]);
 	assert_null(acts[2]);
