@@ -6,7 +6,9 @@
  * operator can tell our IFBs from anyone else's and find the ones whose
  * owner vanished.
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <net/if.h>
 #include <linux/rtnetlink.h>
@@ -26,7 +28,7 @@ struct nl_msg *sh_build_ifb_add(const char *name, int owner_ifindex)
 	snprintf(alias, sizeof(alias), SH_IFB_ALIAS "%d", owner_ifindex);
 	rtnl_link_set_name(link, name);
 	rtnl_link_set_ifalias(link, alias);
-	rtnl_link_set_flags(link, IFF_UP);
+	/* created down: IPv6 is switched off before it comes up */
 	if (rtnl_link_set_type(link, "ifb") < 0 ||
 	    rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL, &msg) < 0)
 		msg = NULL;
@@ -34,7 +36,29 @@ struct nl_msg *sh_build_ifb_add(const char *name, int owner_ifindex)
 	return msg;
 }
 
-/* The kernel ignores IFLA_IFALIAS when it creates a link: set it after. */
+/*
+ * An IFB never needs addresses.  With IPv6 on, bringing each one up walks
+ * the namespace's whole IPv6 route table, so session set-up would grow
+ * slower with every session; switched off, it stays flat.  The sysctl
+ * follows the caller's network namespace.  No IPv6 at all is fine.
+ */
+void sh_ifb_no_ipv6(const char *name)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1) {
+		/* not fatal: only slower */
+	}
+	close(fd);
+}
+
+/* The kernel ignores IFLA_IFALIAS when it creates a link: set it after,
+ * and bring the device up with it. */
 struct nl_msg *sh_build_link_alias(int ifindex, int owner_ifindex)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,

@@ -196,6 +196,7 @@ static int ifb_ensure(struct shaper *sh, const struct sh_installed *cur, int *id
 			if (rc)
 				return kernel_err(sh, cur->ifname, &s, rc);
 			*created = true;
+			sh_ifb_no_ipv6(tried[i]);
 			rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), NULL, 0);
 			if (rc < 0)
 				return set_err(sh, SHAPER_EKERNEL, "%s: IFB %s vanished after creation",

@@ -77,6 +77,7 @@ struct nl_msg *sh_build_filter_del(int ifindex);
 /* link_ifb.c */
 struct nl_msg *sh_build_ifb_add(const char *name, int owner_ifindex);
 struct nl_msg *sh_build_link_alias(int ifindex, int owner_ifindex);
+void sh_ifb_no_ipv6(const char *name);
 struct nl_msg *sh_build_link_del(int ifindex);
 
 /* ---- readback.c: what is installed (parsed from kernel messages) ---- */

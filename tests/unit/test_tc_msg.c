@@ -354,7 +354,7 @@ static void test_ifb_link(void **state)
 	assert_true(nlh->nlmsg_flags & NLM_F_EXCL); /* never adopt by accident */
 	assert_int_equal(nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ifi = nlmsg_data(nlh);
-	assert_true(ifi->ifi_flags & IFF_UP);
+	assert_false(ifi->ifi_flags & IFF_UP); /* up only once IPv6 is off */
 	assert_string_equal(nla_get_string(tb[IFLA_IFNAME]), "ifb-ppp0");
 	assert_int_equal(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
 	assert_string_equal(nla_get_string(li[IFLA_INFO_KIND]), "ifb");
@@ -365,6 +365,8 @@ static void test_ifb_link(void **state)
 	assert_int_equal(nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ifi = nlmsg_data(nlh);
 	assert_int_equal(ifi->ifi_index, 9);
+	assert_true(ifi->ifi_flags & IFF_UP);
+	assert_true(ifi->ifi_change & IFF_UP);
 	assert_string_equal(nla_get_string(tb[IFLA_IFALIAS]), "acd-shaper owner=7");
 	assert_int_equal(sh_ifb_owner("acd-shaper owner=7", "ifb"), 7);
 	assert_int_equal(sh_ifb_owner("acd-shaper owner=7", "dummy"), 0);
