@@ -1,0 +1,92 @@
+/*
+ * acd.h - the daemon's state: one struct owns the config, the handles,
+ * the session table and the control server.
+ */
+#ifndef ACD_ACD_H
+#define ACD_ACD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <ev.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "shaper.h"
+
+struct rc_conf;
+
+/*
+ * One subscriber session.  Created by ip-up (or found at start-up),
+ * freed by session_end() right after its shaping is removed and the
+ * "session-down" event is sent; nothing holds a pointer to it after.
+ */
+struct session {
+	struct session *next;
+	char ifname[16];
+	int ifindex;
+	char user[256];
+	char ip[16];                    /* the subscriber's IPv4 (pppd's remote) */
+	char local_ip[16];
+	char ipv6_ll[48];               /* the subscriber's link-local (ipv6-up) */
+	char mac[18];
+	pid_t pppd_pid;
+	time_t started;                 /* wall clock */
+	/* policy: what RADIUS said, an operator override, what is applied */
+	uint64_t radius_down, radius_up;
+	char radius_src[80];            /* "RP-Downstream-Speed-Limit", "default", ... */
+	char radius_warn[512];          /* a malformed attribute, if any */
+	bool override;
+	uint64_t ov_down, ov_up;
+	struct shaper_policy applied;
+	bool shaped;
+	char shape_err[256];
+	char terminate_cause[32];
+};
+
+struct acd_stats {
+	uint64_t sessions_up, sessions_down, sessions_vanished;
+	uint64_t hook_errors, shaper_errors, radattr_errors;
+	uint64_t requests, bad_requests;
+	char last_error[640];
+};
+
+struct acd {
+	struct ev_loop *loop;
+	struct acd_config cfg;
+	const char *cfg_path;           /* NULL = built-in */
+	struct shaper *sh;
+	struct rc_conf *rh;             /* radcli handle: dictionary */
+	struct session *sessions;
+	unsigned nsessions;
+	struct acd_stats stats;
+	time_t started;
+	struct ctl *ctl;
+	struct linkwatch *lw;
+};
+
+/* session.c */
+struct session *session_find(struct acd *a, const char *key, int *matches);
+struct session *session_by_ifname(struct acd *a, const char *ifname);
+struct session *session_by_ifindex(struct acd *a, int ifindex);
+int session_shape(struct acd *a, struct session *s);
+void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping);
+json_t *session_json(const struct session *s, bool detail);
+int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
+		 char *err, size_t errlen);
+void session_reconcile(struct acd *a);
+int session_state_save(struct acd *a);
+json_t *state_load(struct acd *a);
+
+/* ctl.c */
+struct ctl *ctl_open(struct acd *a, char *err, size_t errlen);
+void ctl_close(struct ctl *c);
+void ctl_event(struct ctl *c, const char *event, json_t *payload);
+
+/* linkwatch.c */
+struct linkwatch *linkwatch_open(struct acd *a);
+void linkwatch_close(struct linkwatch *lw);
+
+#endif

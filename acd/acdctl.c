@@ -1,0 +1,372 @@
+/*
+ * acdctl - acd's command-line client, and the pppd hook program.
+ *
+ *   acdctl [-j] [-s SOCKET] COMMAND ...
+ *   acdctl hook ip-up|ip-down|ipv6-up|ipv6-down ARGS...   (from /etc/ppp/ip-up.d)
+ *
+ * Exit status: 0 success, 1 acd refused the request (no such session, bad
+ * rate, ...), 2 usage error, 3 acd could not be reached in time.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+#include "shaper.h"
+
+#define EXIT_REFUSED 1
+#define EXIT_USAGE 2
+#define EXIT_UNREACHABLE 3
+
+static const char *sock_path = ACD_SOCKET_DEFAULT;
+static int json_out;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connect, send one request, read one reply line; timeout_ms < 0: forever. */
+static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	long long deadline = now_ms() + timeout_ms;
+	static char buf[ACD_OUTPUT_MAX];
+	size_t len = 0, sent = 0, n;
+	char *text, *nl;
+	json_error_t jerr;
+	json_t *reply;
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		snprintf(err, errlen, "cannot reach acd at %s: %s (is acd running?)", sock_path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	text = json_dumps(req, JSON_COMPACT);
+	n = strlen(text);
+	text[n++] = '\n'; /* over the terminating NUL: the request is one line */
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = sent < n ? POLLOUT : POLLIN };
+		int wait = timeout_ms < 0 ? -1 : (int)(deadline - now_ms());
+		ssize_t r;
+
+		if (timeout_ms >= 0 && wait <= 0) {
+			snprintf(err, errlen, "acd at %s did not answer within %d ms", sock_path,
+				 timeout_ms);
+			break;
+		}
+		if (poll(&p, 1, wait) <= 0)
+			continue;
+		if (sent < n) {
+			r = write(fd, text + sent, n - sent);
+			if (r < 0 && errno != EAGAIN && errno != EINTR) {
+				snprintf(err, errlen, "acd closed the connection: %s", strerror(errno));
+				break;
+			}
+			if (r > 0)
+				sent += (size_t)r;
+			continue;
+		}
+		r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			snprintf(err, errlen, "acd closed the connection without a reply");
+			break;
+		}
+		if (r < 0)
+			continue;
+		len += (size_t)r;
+		if ((nl = memchr(buf, '\n', len)) != NULL) {
+			free(text);
+			close(fd);
+			reply = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
+			if (!reply)
+				snprintf(err, errlen, "acd sent a malformed reply: %s", jerr.text);
+			return reply;
+		}
+		if (len == sizeof(buf) - 1) {
+			snprintf(err, errlen, "reply too long");
+			break;
+		}
+	}
+	free(text);
+	close(fd);
+	return NULL;
+}
+
+/* ---- output: one code path, text rendered from the JSON data ---- */
+
+static const char *rate(json_t *v, char *buf, size_t len)
+{
+	uint64_t r = (uint64_t)json_integer_value(v);
+
+	if (r == 0)
+		return "-";
+	return shaper_rate_format(r, buf, len);
+}
+
+static void print_sessions(json_t *arr)
+{
+	size_t i;
+	json_t *s;
+
+	printf("%-10s %-16s %-15s %-17s %-13s %-9s %12s %12s\n", "ifname", "user", "ip", "mac",
+	       "rate down/up", "uptime", "rx-bytes", "tx-bytes");
+	json_array_foreach(arr, i, s) {
+		char d[32], u[32], r[72];
+
+		snprintf(r, sizeof(r), "%s/%s", rate(json_object_get(s, "down"), d, sizeof(d)),
+			 rate(json_object_get(s, "up"), u, sizeof(u)));
+		printf("%-10s %-16s %-15s %-17s %-13s %-9s %12" JSON_INTEGER_FORMAT
+		       " %12" JSON_INTEGER_FORMAT "\n",
+		       json_string_value(json_object_get(s, "ifname")),
+		       json_string_value(json_object_get(s, "user")),
+		       json_string_value(json_object_get(s, "ip")),
+		       json_string_value(json_object_get(s, "mac")), r,
+		       json_string_value(json_object_get(s, "uptime")),
+		       json_integer_value(json_object_get(s, "rx_bytes")),
+		       json_integer_value(json_object_get(s, "tx_bytes")));
+	}
+}
+
+static void print_object(json_t *o, int indent)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v) {
+		if (json_is_object(v)) {
+			printf("%*s%s:\n", indent, "", k);
+			print_object(v, indent + 2);
+			continue;
+		}
+		printf("%*s%-18s ", indent, "", k);
+		if (json_is_string(v))
+			printf("%s\n", json_string_value(v));
+		else if (json_is_integer(v))
+			printf("%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+		else if (json_is_boolean(v))
+			printf("%s\n", json_is_true(v) ? "yes" : "no");
+		else
+			printf("-\n");
+	}
+}
+
+static int run(const char *cmd, json_t *args)
+{
+	json_t *req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", cmd, "args",
+				args ? args : json_object());
+	char err[512];
+	json_t *reply = call(req, 10000, err, sizeof(err));
+	json_t *data;
+	int rc = 0;
+
+	json_decref(req);
+	if (!reply) {
+		fprintf(stderr, "acdctl: %s\n", err);
+		return EXIT_UNREACHABLE;
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		fprintf(stderr, "acdctl: %s\n", json_string_value(json_object_get(reply, "error")) ?: "error");
+		if (json_out) {
+			json_dumpf(reply, stdout, JSON_COMPACT);
+			putchar('\n');
+		}
+		json_decref(reply);
+		return EXIT_REFUSED;
+	}
+	data = json_object_get(reply, "data");
+	if (json_out) {
+		json_dumpf(data, stdout, JSON_COMPACT);
+		putchar('\n');
+	} else if (strcmp(cmd, "show sessions") == 0) {
+		print_sessions(data);
+	} else if (json_is_object(data)) {
+		print_object(data, 0);
+	}
+	json_decref(reply);
+	return rc;
+}
+
+/* monitor: print every event line until acd goes away */
+static int monitor(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char req[] = "{\"v\":1,\"cmd\":\"monitor\"}\n";
+	char buf[65536];
+	size_t len = 0;
+	int fd;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
+		fprintf(stderr, "acdctl: cannot reach acd at %s: %s\n", sock_path, strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (;;) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
+		char *nl;
+
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		while ((nl = memchr(buf, '\n', len)) != NULL) {
+			json_t *o = json_loadb(buf, (size_t)(nl - buf), 0, NULL);
+			const char *ev = json_string_value(json_object_get(o, "event"));
+
+			if (o && ev) {
+				json_t *s = json_object_get(o, "session");
+
+				if (json_out) {
+					json_dumpf(o, stdout, JSON_COMPACT);
+					putchar('\n');
+				} else {
+					printf("%s %s user=%s ip=%s\n", ev,
+					       json_string_value(json_object_get(s, "ifname")),
+					       json_string_value(json_object_get(s, "user")),
+					       json_string_value(json_object_get(s, "ip")));
+				}
+			}
+			json_decref(o);
+			memmove(buf, nl + 1, len - (size_t)(nl - buf) - 1);
+			len -= (size_t)(nl - buf) + 1;
+		}
+		if (len == sizeof(buf))
+			len = 0;
+	}
+	close(fd);
+	return 0;
+}
+
+/* What pppd (and Debian's ip-up wrapper) put in the environment. */
+static const char *const hook_env[] = {
+	"PPPD_PID", "IFNAME", "PEERNAME", "IPLOCAL", "IPREMOTE", "MACREMOTE", "LLLOCAL",
+	"LLREMOTE", "CONNECT_TIME", "BYTES_SENT", "BYTES_RCVD", "PPP_IPPARAM", "CALLED_SID",
+	"CALLING_SID", "RADIUS_FILTER_ID",
+};
+
+static int hook(int argc, char **argv)
+{
+	json_t *args, *av = json_array(), *env = json_object(), *req, *reply;
+	char err[512];
+	size_t i;
+	int k;
+
+	if (argc < 2) {
+		fprintf(stderr, "acdctl hook: usage: acdctl hook ip-up|ip-down|ipv6-up|ipv6-down "
+				"IFACE TTY SPEED LOCAL REMOTE [IPPARAM]\n");
+		return EXIT_USAGE;
+	}
+	for (k = 1; k < argc; k++)
+		json_array_append_new(av, json_string(argv[k]));
+	for (i = 0; i < sizeof(hook_env) / sizeof(hook_env[0]); i++) {
+		const char *v = getenv(hook_env[i]);
+
+		if (v && json_string(v))
+			json_object_set_new(env, hook_env[i], json_string(v));
+	}
+	args = json_pack("{s:s,s:o,s:o}", "event", argv[0], "argv", av, "env", env);
+	req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", "hook", "args", args);
+	reply = call(req, ACD_HOOK_TIMEOUT_MS, err, sizeof(err));
+	json_decref(req);
+	if (!reply) {
+		/* pppd carries on: the session is unshaped until acd sees it */
+		fprintf(stderr, "acdctl hook %s %s: %s; the session runs unshaped until acd starts\n",
+			argv[0], argv[1], err);
+		return EXIT_UNREACHABLE;
+	}
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		fprintf(stderr, "acdctl hook %s %s: %s\n", argv[0], argv[1],
+			json_string_value(json_object_get(reply, "error")) ?: "refused");
+		json_decref(reply);
+		return EXIT_REFUSED;
+	}
+	json_decref(reply);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: acdctl [-j] [-s SOCKET] COMMAND\n"
+		"  show sessions                  the session table\n"
+		"  show session ID                one session (ID: interface, user or IP)\n"
+		"  show stat                      daemon counters\n"
+		"  shaper set ID DOWN UP          override the rates (e.g. 10M 2M; 0 = unshaped)\n"
+		"  shaper restore ID              back to the RADIUS/default rates\n"
+		"  terminate ID                   end the session (SIGTERM to its pppd)\n"
+		"  reload                         re-read acd's config\n"
+		"  monitor                        print session events as they happen\n"
+		"  hook EVENT ARGS...             pppd hook (ip-up, ip-down, ipv6-up, ipv6-down)\n"
+		"-j: JSON output.  Exit: 0 ok, 1 refused by acd, 2 usage, 3 acd unreachable.\n"
+		"Socket: -s, else $ACD_SOCKET, else " ACD_SOCKET_DEFAULT ".\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("ACD_SOCKET");
+	int c;
+
+	if (env && *env)
+		sock_path = env;
+	while ((c = getopt(argc, argv, "+js:h")) != -1) {
+		switch (c) {
+		case 'j':
+			json_out = 1;
+			break;
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc >= 1 && strcmp(argv[0], "hook") == 0)
+		return hook(argc - 1, argv + 1);
+#define IS(n, a, b) (argc == (n) && strcmp(argv[0], a) == 0 && (!(b) || strcmp(argv[1], b ? b : "") == 0))
+	if (IS(2, "show", "sessions"))
+		return run("show sessions", NULL);
+	if (IS(3, "show", "session"))
+		return run("show session", json_pack("{s:s}", "id", argv[2]));
+	if (IS(2, "show", "stat"))
+		return run("show stat", NULL);
+	if (IS(5, "shaper", "set"))
+		return run("shaper set", json_pack("{s:s,s:s,s:s}", "id", argv[2], "down", argv[3],
+						   "up", argv[4]));
+	if (IS(3, "shaper", "restore"))
+		return run("shaper restore", json_pack("{s:s}", "id", argv[2]));
+	if (argc == 2 && strcmp(argv[0], "terminate") == 0)
+		return run("terminate", json_pack("{s:s}", "id", argv[1]));
+	if (argc == 1 && strcmp(argv[0], "reload") == 0)
+		return run("reload", NULL);
+	if (argc == 1 && strcmp(argv[0], "monitor") == 0)
+		return monitor();
+#undef IS
+	usage(stderr);
+	return EXIT_USAGE;
+}

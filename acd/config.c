@@ -1,0 +1,433 @@
+/*
+ * config.c - acd.conf parsing with libinih.
+ *
+ * One table describes every key: its section, name, how to parse it and
+ * how to print it, so the parser, `acd -n -v` and the man page cannot
+ * drift apart.  Unknown sections and keys are errors.  Line numbers come
+ * from counting the lines inih reads.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+const char acd_config_embedded[] =
+	"# acd's built-in configuration (what `acd` runs on without -c)\n"
+	"[acd]\n"
+	"state-dir = /var/lib/acd\n"
+	"log = syslog\n"
+	"log-level = info\n"
+	"[control]\n"
+	"socket = /run/acd/acd.sock\n"
+	"[pppd]\n"
+	"radattr-dir = /var/run\n"
+	"interface-prefix = ppp\n"
+	"[radius]\n"
+	"dictionary = " ACD_DICT_DIR "/dictionary\n"
+	"[shaper]\n"
+	"down-qdisc = tbf\n"
+	"up-mode = police\n"
+	"precedence = rp mikrotik wispr filter-id\n";
+
+struct parse_ctx {
+	struct acd_config *cfg;
+	struct acd_config_errors *errs;
+	const char *file;
+	int line;
+	/* the reader's source: a FILE or a string */
+	FILE *fp;
+	const char *s;
+};
+
+static void add_err(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_err(struct parse_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (c->errs->n >= ACD_CONF_MAX_ERRORS)
+		return;
+	if (c->line > 0)
+		n = snprintf(c->errs->msg[c->errs->n], sizeof(c->errs->msg[0]), "%s:%d: ",
+			     c->file, c->line);
+	else
+		n = snprintf(c->errs->msg[c->errs->n], sizeof(c->errs->msg[0]), "%s: ", c->file);
+	va_start(ap, fmt);
+	vsnprintf(c->errs->msg[c->errs->n] + n, sizeof(c->errs->msg[0]) - (size_t)n, fmt, ap);
+	va_end(ap);
+	c->errs->n++;
+}
+
+/* ---- value parsers: 0 or -1 after add_err ---- */
+
+typedef int (*set_fn)(struct parse_ctx *c, const char *key, const char *v, void *dst);
+typedef void (*print_fn)(FILE *f, const void *src);
+
+static int set_path(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (v[0] != '/') {
+		add_err(c, "%s \"%s\": not an absolute path", key, v);
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		add_err(c, "%s: path too long", key);
+		return -1;
+	}
+	snprintf(dst, PATH_MAX, "%s", v);
+	return 0;
+}
+
+static int set_socket(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (v[0] != '/' || strlen(v) >= 108) {
+		add_err(c, "%s \"%s\": needs an absolute path under 108 characters", key, v);
+		return -1;
+	}
+	snprintf(dst, 108, "%s", v);
+	return 0;
+}
+
+static int set_log(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (strcmp(v, "syslog") && strcmp(v, "stderr")) {
+		add_err(c, "%s \"%s\": unknown (use syslog or stderr)", key, v);
+		return -1;
+	}
+	snprintf(dst, 16, "%s", v);
+	return 0;
+}
+
+static const char *const level_names[] = { [LOG_ERR] = "error", [LOG_WARNING] = "warning",
+					    [LOG_NOTICE] = "notice", [LOG_INFO] = "info",
+					    [LOG_DEBUG] = "debug" };
+
+static int set_level(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	int i;
+
+	for (i = LOG_ERR; i <= LOG_DEBUG; i++)
+		if (level_names[i] && strcmp(v, level_names[i]) == 0) {
+			*(int *)dst = i;
+			return 0;
+		}
+	add_err(c, "%s \"%s\": unknown (use error, warning, notice, info or debug)", key, v);
+	return -1;
+}
+
+static int set_group(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (strlen(v) >= 64 || !*v) {
+		add_err(c, "%s \"%s\": not a group name", key, v);
+		return -1;
+	}
+	snprintf(dst, 64, "%s", v);
+	return 0;
+}
+
+static int set_ifprefix(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	const char *p;
+
+	if (!*v || strlen(v) > 8) {
+		add_err(c, "%s \"%s\": needs 1 to 8 characters (e.g. ppp)", key, v);
+		return -1;
+	}
+	for (p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') {
+			add_err(c, "%s \"%s\": letters, digits, - and _ only", key, v);
+			return -1;
+		}
+	snprintf(dst, 16, "%s", v);
+	return 0;
+}
+
+static int set_qdisc(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	enum shaper_qdisc q;
+
+	if (shaper_qdisc_parse(v, &q) < 0 || q == SHAPER_QDISC_NONE) {
+		add_err(c, "%s \"%s\": unknown (use tbf or htb)", key, v);
+		return -1;
+	}
+	*(enum shaper_qdisc *)dst = q;
+	return 0;
+}
+
+static int set_leaf(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (shaper_leaf_parse(v, dst) < 0) {
+		add_err(c, "%s \"%s\": unknown (use none, fq_codel, sfq or cake)", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_upmode(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (shaper_upmode_parse(v, dst) < 0) {
+		add_err(c, "%s \"%s\": unknown (use police or ifb)", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_rate(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char err[200];
+	uint64_t r;
+
+	if (shaper_rate_parse(v, 1, &r, err, sizeof(err)) < 0) {
+		add_err(c, "%s %s", key, err);
+		return -1;
+	}
+	if (r && (r < SHAPER_RATE_MIN || r > SHAPER_RATE_MAX)) {
+		add_err(c, "%s \"%s\": out of range (0 for unshaped, or 1k to 1T)", key, v);
+		return -1;
+	}
+	*(uint64_t *)dst = r;
+	return 0;
+}
+
+/* "50ms", "0.5s", "50000us"; a bare number is milliseconds */
+static int set_duration_us(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char *end;
+	double x;
+	double mult = 1000;
+
+	errno = 0;
+	x = strtod(v, &end);
+	if (end == v || errno || x < 0)
+		goto bad;
+	if (strcmp(end, "s") == 0)
+		mult = 1000000;
+	else if (strcmp(end, "ms") == 0 || *end == '\0')
+		mult = 1000;
+	else if (strcmp(end, "us") == 0)
+		mult = 1;
+	else
+		goto bad;
+	x *= mult;
+	if (x < 1000 || x > SHAPER_LATENCY_MAX_US) {
+		add_err(c, "%s \"%s\": out of range (1ms to 10s)", key, v);
+		return -1;
+	}
+	*(uint32_t *)dst = (uint32_t)x;
+	return 0;
+bad:
+	add_err(c, "%s \"%s\": not a duration (e.g. 50ms, 0.2s)", key, v);
+	return -1;
+}
+
+static int set_precedence(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char err[256];
+
+	if (policy_order_parse(v, dst, err, sizeof(err)) < 0) {
+		add_err(c, "%s: %s", key, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- printers ---- */
+
+static void pr_str(FILE *f, const void *s) { fputs(s, f); }
+static void pr_level(FILE *f, const void *s) { fputs(level_names[*(const int *)s], f); }
+static void pr_qdisc(FILE *f, const void *s) { fputs(shaper_qdisc_name(*(const enum shaper_qdisc *)s), f); }
+static void pr_leaf(FILE *f, const void *s) { fputs(shaper_leaf_name(*(const enum shaper_leaf *)s), f); }
+static void pr_upmode(FILE *f, const void *s) { fputs(shaper_upmode_name(*(const enum shaper_upmode *)s), f); }
+
+static void pr_rate(FILE *f, const void *s)
+{
+	char b[32];
+
+	fputs(shaper_rate_format(*(const uint64_t *)s, b, sizeof(b)), f);
+}
+
+static void pr_duration(FILE *f, const void *s)
+{
+	uint32_t us = *(const uint32_t *)s;
+
+	if (us % 1000)
+		fprintf(f, "%" PRIu32 "us", us);
+	else
+		fprintf(f, "%" PRIu32 "ms", us / 1000);
+}
+
+static void pr_precedence(FILE *f, const void *s)
+{
+	const struct policy_config *p = s;
+	size_t i;
+
+	for (i = 0; i < p->norder; i++)
+		fprintf(f, "%s%s", i ? " " : "", policy_source_name(p->order[i]));
+}
+
+#define F(m) offsetof(struct acd_config, m)
+static const struct key {
+	const char *section, *name;
+	size_t off;
+	set_fn set;
+	print_fn print;
+	bool print_if_empty;
+} keys[] = {
+	{ "acd", "state-dir", F(state_dir), set_path, pr_str, true },
+	{ "acd", "log", F(log), set_log, pr_str, true },
+	{ "acd", "log-level", F(log_level), set_level, pr_level, true },
+	{ "control", "socket", F(socket), set_socket, pr_str, true },
+	{ "control", "group", F(socket_group), set_group, pr_str, false },
+	{ "pppd", "radattr-dir", F(radattr_dir), set_path, pr_str, true },
+	{ "pppd", "interface-prefix", F(ifprefix), set_ifprefix, pr_str, true },
+	{ "radius", "dictionary", F(dictionary), set_path, pr_str, true },
+	{ "shaper", "down-qdisc", F(down_qdisc), set_qdisc, pr_qdisc, true },
+	{ "shaper", "leaf", F(down_leaf), set_leaf, pr_leaf, true },
+	{ "shaper", "up-mode", F(up_mode), set_upmode, pr_upmode, true },
+	{ "shaper", "up-qdisc", F(up_qdisc), set_qdisc, pr_qdisc, true },
+	{ "shaper", "latency", F(latency_us), set_duration_us, pr_duration, true },
+	{ "shaper", "default-down", F(policy.default_down), set_rate, pr_rate, true },
+	{ "shaper", "default-up", F(policy.default_up), set_rate, pr_rate, true },
+	{ "shaper", "precedence", F(policy), set_precedence, pr_precedence, true },
+};
+#undef F
+
+void config_defaults(struct acd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "/var/lib/acd");
+	snprintf(cfg->log, sizeof(cfg->log), "syslog");
+	cfg->log_level = LOG_INFO;
+	snprintf(cfg->socket, sizeof(cfg->socket), "/run/acd/acd.sock");
+	snprintf(cfg->radattr_dir, sizeof(cfg->radattr_dir), "/var/run");
+	snprintf(cfg->ifprefix, sizeof(cfg->ifprefix), "ppp");
+	snprintf(cfg->dictionary, sizeof(cfg->dictionary), "%s/dictionary", ACD_DICT_DIR);
+	cfg->down_qdisc = SHAPER_QDISC_TBF;
+	cfg->up_qdisc = SHAPER_QDISC_TBF;
+	cfg->up_mode = SHAPER_UP_POLICE;
+	cfg->latency_us = SHAPER_DEFAULT_LATENCY_US;
+	policy_config_init(&cfg->policy);
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_ctx *c = user;
+	bool section_known = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(section, keys[i].section))
+			continue;
+		section_known = true;
+		if (strcmp(name, keys[i].name) == 0) {
+			(void)keys[i].set(c, name, value, (char *)c->cfg + keys[i].off);
+			return 1;
+		}
+	}
+	if (!section_known)
+		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper)",
+			section);
+	else
+		add_err(c, "unknown key \"%s\" in [%s]", name, section);
+	return 1; /* keep going: report every error */
+}
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_ctx *c = stream;
+	size_t n = 0;
+
+	if (c->fp) {
+		if (!fgets(str, num, c->fp))
+			return NULL;
+	} else {
+		if (!*c->s)
+			return NULL;
+		while (c->s[n] && c->s[n] != '\n' && n + 2 < (size_t)num)
+			n++;
+		if (c->s[n] == '\n')
+			n++;
+		memcpy(str, c->s, n);
+		str[n] = '\0';
+		c->s += n;
+	}
+	c->line++;
+	return str;
+}
+
+int config_parse(const char *path, const char *buf, struct acd_config *cfg,
+		 struct acd_config_errors *errs)
+{
+	struct parse_ctx c = { .cfg = cfg, .errs = errs, .file = path ? path : "(built-in)" };
+	int rc;
+
+	errs->n = 0;
+	config_defaults(cfg);
+	if (path) {
+		c.fp = fopen(path, "re");
+		if (!c.fp) {
+			snprintf(errs->msg[0], sizeof(errs->msg[0]), "%s: cannot read: %s", path,
+				 strerror(errno));
+			errs->n = 1;
+			return -EINVAL;
+		}
+	} else {
+		c.s = buf ? buf : "";
+	}
+	rc = ini_parse_stream(read_line, &c, on_key, &c);
+	if (c.fp)
+		fclose(c.fp);
+	if (rc > 0) {
+		c.line = rc;
+		add_err(&c, "syntax error (expected [section] or key = value)");
+	} else if (rc < 0) {
+		add_err(&c, "cannot parse (out of memory)");
+	}
+	/* cross-key checks */
+	if (cfg->socket_group[0] && errs->n == 0) {
+		struct group *g = getgrnam(cfg->socket_group);
+
+		if (!g) {
+			c.line = 0;
+			add_err(&c, "group \"%s\" does not exist", cfg->socket_group);
+		} else {
+			cfg->socket_gid = g->gr_gid;
+		}
+	}
+	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
+		c.line = 0;
+		add_err(&c, "[shaper] leaf %s needs down-qdisc = htb", shaper_leaf_name(cfg->down_leaf));
+	}
+	return errs->n ? -EINVAL : 0;
+}
+
+void config_print(FILE *f, const struct acd_config *cfg)
+{
+	const char *section = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const void *src = (const char *)cfg + keys[i].off;
+
+		if (!keys[i].print_if_empty && !*(const char *)src)
+			continue;
+		if (strcmp(section, keys[i].section)) {
+			section = keys[i].section;
+			fprintf(f, "%s[%s]\n", i ? "\n" : "", section);
+		}
+		fprintf(f, "%s = ", keys[i].name);
+		keys[i].print(f, src);
+		fputc('\n', f);
+	}
+}

@@ -1,0 +1,669 @@
+/*
+ * ctl.c - the management socket: newline-delimited JSON requests in, one
+ * reply each, events for monitors.  Every command is in one table (which
+ * telnet will share).  Input is bounded per line, output per client; a
+ * client that does not read its replies is dropped, never waited for.
+ */
+#define _GNU_SOURCE /* struct ucred, accept4 */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <netlink/route/link.h>
+
+#include "acd.h"
+#include "log.h"
+#include "proto.h"
+
+struct client {
+	struct client *next;
+	struct ctl *ctl;
+	int fd;
+	ev_io rw, ww;
+	uid_t uid;
+	pid_t pid;
+	bool monitor;
+	bool closing;                   /* close once the output is flushed */
+	size_t inlen;
+	char in[ACD_REQUEST_MAX + 1];
+	char *out;
+	size_t outlen, outcap;
+};
+
+struct ctl {
+	struct acd *a;
+	int fd;
+	ev_io w;
+	struct client *clients;
+	unsigned nclients;
+	char path[108];
+};
+
+struct reply {
+	json_t *data;                   /* success */
+	const char *code;               /* failure */
+	char error[512];
+};
+
+static int fail(struct reply *r, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct reply *r, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->code = code;
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- commands ---- */
+
+static const char *arg_str(json_t *args, const char *name)
+{
+	return json_string_value(json_object_get(args, name));
+}
+
+static struct session *lookup(struct acd *a, json_t *args, struct reply *r)
+{
+	const char *id = arg_str(args, "id");
+	struct session *s;
+	int n;
+
+	if (!id || !*id) {
+		fail(r, ACD_E_ARGS, "which session? give an interface, a user or an IP");
+		return NULL;
+	}
+	s = session_find(a, id, &n);
+	if (n == 0) {
+		fail(r, ACD_E_NOENT, "%s: no such session", id);
+		return NULL;
+	}
+	if (n > 1) {
+		fail(r, ACD_E_AMBIG, "%s: matches %d sessions: give the interface", id, n);
+		return NULL;
+	}
+	return s;
+}
+
+/* 64-bit link counters, from one dump for all sessions */
+static void add_counters(json_t *o, struct nl_cache *cache, int ifindex)
+{
+	struct rtnl_link *l = cache ? rtnl_link_get(cache, ifindex) : NULL;
+
+	/* rx on the AC side is the subscriber's upload */
+	json_object_set_new(o, "rx_bytes",
+			    json_integer(l ? (json_int_t)rtnl_link_get_stat(l, RTNL_LINK_RX_BYTES) : 0));
+	json_object_set_new(o, "tx_bytes",
+			    json_integer(l ? (json_int_t)rtnl_link_get_stat(l, RTNL_LINK_TX_BYTES) : 0));
+	if (l)
+		rtnl_link_put(l);
+}
+
+static struct nl_cache *link_cache(struct nl_sock **sk)
+{
+	struct nl_cache *cache = NULL;
+
+	*sk = nl_socket_alloc();
+	if (!*sk || nl_connect(*sk, NETLINK_ROUTE) < 0 ||
+	    rtnl_link_alloc_cache(*sk, AF_UNSPEC, &cache) < 0)
+		return NULL;
+	return cache;
+}
+
+static void link_cache_free(struct nl_sock *sk, struct nl_cache *cache)
+{
+	if (cache)
+		nl_cache_free(cache);
+	if (sk)
+		nl_socket_free(sk);
+}
+
+static int cmd_show_sessions(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	struct nl_sock *sk = NULL;
+	struct nl_cache *cache = link_cache(&sk);
+	json_t *arr = json_array();
+	struct session *s;
+
+	(void)c;
+	(void)args;
+	for (s = a->sessions; s; s = s->next) {
+		json_t *o = session_json(s, false);
+
+		add_counters(o, cache, s->ifindex);
+		json_array_append_new(arr, o);
+	}
+	link_cache_free(sk, cache);
+	r->data = arr;
+	return 0;
+}
+
+static json_t *shaper_state_json(struct acd *a, struct session *s)
+{
+	struct shaper_state st;
+	json_t *o = json_object();
+
+	if (shaper_show(a->sh, s->ifindex, &st) < 0) {
+		json_object_set_new(o, "error", json_string(shaper_errmsg(a->sh)));
+		return o;
+	}
+	json_object_set_new(o, "down_installed", json_boolean(st.down_installed));
+	json_object_set_new(o, "down_rate", json_integer((json_int_t)st.policy.down.rate));
+	json_object_set_new(o, "down_qdisc", json_string(shaper_qdisc_name(st.policy.down.qdisc)));
+	json_object_set_new(o, "down_drops", json_integer((json_int_t)st.down.drops));
+	json_object_set_new(o, "up_installed", json_boolean(st.up_installed));
+	json_object_set_new(o, "up_rate", json_integer((json_int_t)st.policy.up.rate));
+	json_object_set_new(o, "up_mode", json_string(shaper_upmode_name(st.policy.upmode)));
+	json_object_set_new(o, "up_drops", json_integer((json_int_t)st.up.drops));
+	json_object_set_new(o, "ifb", json_string(st.ifb));
+	return o;
+}
+
+static int cmd_show_session(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	struct session *s = lookup(a, args, r);
+	struct nl_sock *sk = NULL;
+	struct nl_cache *cache;
+
+	(void)c;
+	if (!s)
+		return -1;
+	r->data = session_json(s, true);
+	cache = link_cache(&sk);
+	add_counters(r->data, cache, s->ifindex);
+	link_cache_free(sk, cache);
+	json_object_set_new(r->data, "kernel", shaper_state_json(a, s));
+	return 0;
+}
+
+static int rate_arg(json_t *args, const char *name, uint64_t *out, struct reply *r)
+{
+	json_t *v = json_object_get(args, name);
+	char err[200];
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+	} else if (json_is_string(v)) {
+		if (shaper_rate_parse(json_string_value(v), 1, out, err, sizeof(err)) < 0)
+			return fail(r, ACD_E_ARGS, "%s %s", name, err);
+	} else {
+		return fail(r, ACD_E_ARGS, "%s: give a rate (e.g. \"10M\", 0 for unshaped)", name);
+	}
+	if (*out && (*out < SHAPER_RATE_MIN || *out > SHAPER_RATE_MAX))
+		return fail(r, ACD_E_ARGS, "%s: out of range (0, or 1k to 1T)", name);
+	return 0;
+}
+
+static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uint64_t up,
+		   struct reply *r)
+{
+	bool old_ov = s->override;
+	uint64_t od = s->ov_down, ou = s->ov_up;
+
+	s->override = ov;
+	s->ov_down = down;
+	s->ov_up = up;
+	if (session_shape(a, s) < 0) {
+		/* the shaper restored the interface: restore the record too */
+		s->override = old_ov;
+		s->ov_down = od;
+		s->ov_up = ou;
+		return fail(r, ACD_E_SHAPER, "%s", s->shape_err);
+	}
+	(void)session_state_save(a);
+	r->data = session_json(s, true);
+	{
+		json_t *j = session_json(s, true);
+
+		ctl_event(a->ctl, "session-changed", j);
+		json_decref(j);
+	}
+	return 0;
+}
+
+static int cmd_shaper_set(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	struct session *s = lookup(a, args, r);
+	uint64_t down, up;
+
+	(void)c;
+	if (!s || rate_arg(args, "down", &down, r) < 0 || rate_arg(args, "up", &up, r) < 0)
+		return -1;
+	log_info("sess=%s user=%s event=override by=uid:%u", s->ifname, s->user, (unsigned)c->uid);
+	return reshape(a, s, true, down, up, r);
+}
+
+static int cmd_shaper_restore(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	struct session *s = lookup(a, args, r);
+
+	(void)c;
+	if (!s)
+		return -1;
+	return reshape(a, s, false, 0, 0, r);
+}
+
+/* Only signal a process that is still this session's pppd. */
+static bool is_pppd(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "pppd", 4) == 0;
+}
+
+static int cmd_terminate(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	struct session *s = lookup(a, args, r);
+
+	(void)c;
+	if (!s)
+		return -1;
+	if (s->pppd_pid <= 1)
+		return fail(r, ACD_E_NOENT, "%s: pppd's pid is unknown (no ip-up hook seen)", s->ifname);
+	if (!is_pppd(s->pppd_pid))
+		return fail(r, ACD_E_NOENT, "%s: process %d is not pppd any more", s->ifname,
+			    (int)s->pppd_pid);
+	if (kill(s->pppd_pid, SIGTERM) < 0)
+		return fail(r, ACD_E_PERM, "%s: cannot signal pppd %d: %s", s->ifname,
+			    (int)s->pppd_pid, strerror(errno));
+	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "admin-reset");
+	log_info("sess=%s user=%s event=terminate pppd=%d", s->ifname, s->user, (int)s->pppd_pid);
+	r->data = json_pack("{s:s,s:i}", "ifname", s->ifname, "pppd_pid", (int)s->pppd_pid);
+	return 0;
+}
+
+static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	(void)c;
+	(void)args;
+	r->data = json_pack("{s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i}",
+			    "uptime", (json_int_t)(time(NULL) - a->started),
+			    "sessions", (int)a->nsessions,
+			    "sessions_up", (json_int_t)a->stats.sessions_up,
+			    "sessions_down", (json_int_t)a->stats.sessions_down,
+			    "sessions_vanished", (json_int_t)a->stats.sessions_vanished,
+			    "hook_errors", (json_int_t)a->stats.hook_errors,
+			    "shaper_errors", (json_int_t)a->stats.shaper_errors,
+			    "radattr_errors", (json_int_t)a->stats.radattr_errors,
+			    "requests", (json_int_t)a->stats.requests,
+			    "bad_requests", (json_int_t)a->stats.bad_requests,
+			    "last_error", a->stats.last_error,
+			    "protocol", ACD_PROTO_VERSION);
+	return 0;
+}
+
+static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	const char *event = arg_str(args, "event");
+	json_t *argv = json_object_get(args, "argv"), *env = json_object_get(args, "env");
+	char err[512] = "";
+	int rc;
+
+	if (c->uid != 0)
+		return fail(r, ACD_E_PERM, "hooks are pppd's: only root may report sessions");
+	if (!event || !json_is_array(argv) || (env && !json_is_object(env)))
+		return fail(r, ACD_E_ARGS, "hook needs event, argv (array) and env (object)");
+	env = env ? json_incref(env) : json_object();
+	rc = session_hook(a, event, argv, env, err, sizeof(err));
+	json_decref(env);
+	if (rc < 0) {
+		a->stats.hook_errors++;
+		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", err);
+		return fail(r, rc == -ENOENT ? ACD_E_NOENT : rc == -EIO ? ACD_E_SHAPER : ACD_E_ARGS,
+			    "%s", err);
+	}
+	r->data = json_object();
+	return 0;
+}
+
+int acd_reload(struct acd *a, char *err, size_t errlen);
+
+static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	char err[2048];
+
+	(void)c;
+	(void)args;
+	if (acd_reload(a, err, sizeof(err)) < 0)
+		return fail(r, ACD_E_CONFIG, "%s", err);
+	r->data = json_pack("{s:i}", "sessions", (int)a->nsessions);
+	return 0;
+}
+
+static int cmd_monitor(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	(void)a;
+	(void)args;
+	c->monitor = true;
+	r->data = json_object();
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*fn)(struct acd *a, struct client *c, json_t *args, struct reply *r);
+	const char *args;               /* positional names, for text front ends */
+	const char *help;
+} commands[] = {
+	{ "show sessions", cmd_show_sessions, "", "list sessions" },
+	{ "show session", cmd_show_session, "id", "one session in detail (interface, user or IP)" },
+	{ "show stat", cmd_show_stat, "", "daemon counters" },
+	{ "shaper set", cmd_shaper_set, "id down up", "override a session's rates" },
+	{ "shaper restore", cmd_shaper_restore, "id", "back to the RADIUS/default rates" },
+	{ "terminate", cmd_terminate, "id", "end a session (SIGTERM to its pppd)" },
+	{ "reload", cmd_reload, "", "re-read the config file (a bad one changes nothing)" },
+	{ "monitor", cmd_monitor, "", "stream session events" },
+	{ "hook", cmd_hook, "event", "pppd hook (acdctl hook ...)" },
+};
+
+/* ---- the connection machinery ---- */
+
+static void client_free(struct client *c)
+{
+	struct ctl *ctl = c->ctl;
+	struct client **pp;
+
+	ev_io_stop(ctl->a->loop, &c->rw);
+	ev_io_stop(ctl->a->loop, &c->ww);
+	close(c->fd);
+	for (pp = &ctl->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	ctl->nclients--;
+	free(c->out);
+	free(c);
+}
+
+static int queue(struct client *c, const char *s, size_t n)
+{
+	if (c->outlen + n + 1 > ACD_OUTPUT_MAX)
+		return -1;
+	if (c->outlen + n + 1 > c->outcap) {
+		size_t cap = c->outcap ? c->outcap : 4096;
+		char *p;
+
+		while (cap < c->outlen + n + 1)
+			cap *= 2;
+		p = realloc(c->out, cap);
+		if (!p)
+			return -1;
+		c->out = p;
+		c->outcap = cap;
+	}
+	memcpy(c->out + c->outlen, s, n);
+	c->outlen += n;
+	c->out[c->outlen++] = '\n';
+	ev_io_start(c->ctl->a->loop, &c->ww);
+	return 0;
+}
+
+/* Returns -1 if the client was dropped. */
+static int send_json(struct client *c, json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+	int rc = s ? queue(c, s, strlen(s)) : -1;
+
+	free(s);
+	if (rc < 0) {
+		log_warnx("ctl: client pid=%d uid=%u does not read its replies: dropped",
+			  (int)c->pid, (unsigned)c->uid);
+		client_free(c);
+	}
+	return rc;
+}
+
+void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
+{
+	struct client *c, *next;
+	json_t *o;
+
+	if (!ctl)
+		return;
+	o = json_pack("{s:i,s:s,s:O}", "v", ACD_PROTO_VERSION, "event", event, "session", payload);
+	for (c = ctl->clients; c; c = next) {
+		next = c->next;
+		if (c->monitor && !c->closing)
+			(void)send_json(c, o);
+	}
+	json_decref(o);
+}
+
+static int handle_line(struct client *c, const char *line, size_t len)
+{
+	struct acd *a = c->ctl->a;
+	struct reply r = { 0 };
+	json_error_t jerr;
+	json_t *req, *reply, *args;
+	const char *cmd;
+	size_t i;
+
+	a->stats.requests++;
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req || !json_is_object(req)) {
+		fail(&r, ACD_E_PROTO, "request is not a JSON object: %s", req ? "wrong type" : jerr.text);
+	} else if (json_object_get(req, "v") &&
+		   json_integer_value(json_object_get(req, "v")) != ACD_PROTO_VERSION) {
+		fail(&r, ACD_E_PROTO, "protocol version %lld not supported (this acd speaks %d)",
+		     (long long)json_integer_value(json_object_get(req, "v")), ACD_PROTO_VERSION);
+	} else if (!(cmd = json_string_value(json_object_get(req, "cmd")))) {
+		fail(&r, ACD_E_PROTO, "request has no \"cmd\"");
+	} else if ((args = json_object_get(req, "args")) && !json_is_object(args)) {
+		fail(&r, ACD_E_PROTO, "\"args\" must be an object");
+	} else {
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(cmd, commands[i].name) == 0)
+				break;
+		if (i == sizeof(commands) / sizeof(commands[0]))
+			fail(&r, ACD_E_CMD, "unknown command \"%.64s\"", cmd);
+		else {
+			args = args ? json_incref(args) : json_object();
+			(void)commands[i].fn(a, c, args, &r);
+			json_decref(args);
+		}
+	}
+	json_decref(req);
+	if (r.code) {
+		a->stats.bad_requests += strcmp(r.code, ACD_E_PROTO) == 0;
+		reply = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
+				  r.error, "code", r.code);
+	} else {
+		reply = json_pack("{s:i,s:b,s:o}", "v", ACD_PROTO_VERSION, "ok", 1, "data",
+				  r.data ? r.data : json_null());
+	}
+	{
+		int rc = send_json(c, reply);
+
+		json_decref(reply);
+		return rc;
+	}
+}
+
+static void on_write(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *c = w->data;
+	ssize_t n;
+
+	(void)revents;
+	n = write(c->fd, c->out, c->outlen);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		client_free(c);
+		return;
+	}
+	memmove(c->out, c->out + n, c->outlen - (size_t)n);
+	c->outlen -= (size_t)n;
+	if (c->outlen == 0) {
+		ev_io_stop(loop, w);
+		if (c->closing)
+			client_free(c);
+	}
+}
+
+static void on_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *c = w->data;
+	ssize_t n;
+	char *nl;
+
+	(void)loop;
+	(void)revents;
+	n = read(c->fd, c->in + c->inlen, ACD_REQUEST_MAX - c->inlen);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (c->outlen) { /* the peer half-closed: finish replying */
+			c->closing = true;
+			ev_io_stop(loop, &c->rw);
+		} else {
+			client_free(c);
+		}
+		return;
+	}
+	c->inlen += (size_t)n;
+	while ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+		size_t len = (size_t)(nl - c->in);
+
+		if (handle_line(c, c->in, len) < 0)
+			return; /* dropped */
+		memmove(c->in, nl + 1, c->inlen - len - 1);
+		c->inlen -= len + 1;
+	}
+	if (c->inlen == ACD_REQUEST_MAX) {
+		json_t *e = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
+				      "request longer than 8192 bytes: refused", "code", ACD_E_PROTO);
+
+		c->ctl->a->stats.bad_requests++;
+		ev_io_stop(loop, &c->rw);
+		c->closing = true;
+		if (send_json(c, e) == 0 && c->outlen == 0)
+			client_free(c);
+		json_decref(e);
+	}
+}
+
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl *ctl = w->data;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	struct client *c;
+	int fd;
+
+	(void)revents;
+	fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (ctl->nclients >= ACD_CLIENTS_MAX) {
+		log_warnx("ctl: %d clients already: connection refused", ACD_CLIENTS_MAX);
+		close(fd);
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+	    !(c = calloc(1, sizeof(*c)))) {
+		close(fd);
+		return;
+	}
+	c->ctl = ctl;
+	c->fd = fd;
+	c->uid = cred.uid;
+	c->pid = cred.pid;
+	ev_io_init(&c->rw, on_read, fd, EV_READ);
+	ev_io_init(&c->ww, on_write, fd, EV_WRITE);
+	c->rw.data = c->ww.data = c;
+	ev_io_start(loop, &c->rw);
+	c->next = ctl->clients;
+	ctl->clients = c;
+	ctl->nclients++;
+}
+
+struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct ctl *ctl = calloc(1, sizeof(*ctl));
+	char dir[108], *slash;
+	mode_t old;
+
+	if (!ctl) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ctl->a = a;
+	snprintf(ctl->path, sizeof(ctl->path), "%s", a->cfg.socket);
+	snprintf(dir, sizeof(dir), "%s", ctl->path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		(void)mkdir(dir, 0755);
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", ctl->path);
+	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (ctl->fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		free(ctl);
+		return NULL;
+	}
+	/* a socket file left by a crash: only remove it if nobody answers */
+	if (connect(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		snprintf(err, errlen, "%s: another acd is running (it answered)", ctl->path);
+		close(ctl->fd);
+		free(ctl);
+		return NULL;
+	}
+	(void)unlink(ctl->path);
+	old = umask(0117); /* 0660 */
+	if (bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		umask(old);
+		snprintf(err, errlen, "%s: cannot bind: %s", ctl->path, strerror(errno));
+		close(ctl->fd);
+		free(ctl);
+		return NULL;
+	}
+	umask(old);
+	if (chmod(ctl->path, 0660) < 0 ||
+	    (a->cfg.socket_group[0] && chown(ctl->path, (uid_t)-1, a->cfg.socket_gid) < 0) ||
+	    listen(ctl->fd, 64) < 0) {
+		snprintf(err, errlen, "%s: %s", ctl->path, strerror(errno));
+		close(ctl->fd);
+		unlink(ctl->path);
+		free(ctl);
+		return NULL;
+	}
+	ev_io_init(&ctl->w, on_accept, ctl->fd, EV_READ);
+	ctl->w.data = ctl;
+	ev_io_start(a->loop, &ctl->w);
+	return ctl;
+}
+
+void ctl_close(struct ctl *ctl)
+{
+	if (!ctl)
+		return;
+	while (ctl->clients)
+		client_free(ctl->clients);
+	ev_io_stop(ctl->a->loop, &ctl->w);
+	close(ctl->fd);
+	unlink(ctl->path);
+	free(ctl);
+}

@@ -1,0 +1,197 @@
+/*
+ * acd - the access concentrator daemon.
+ *
+ *   acd [-d] [-c FILE]     run (-d: stay in the foreground, log to stderr)
+ *   acd -n [-v] [-c FILE]  check the config; -v prints it as parsed
+ *
+ * SIGHUP reloads the config (a bad file keeps the running one).  SIGTERM
+ * and SIGINT exit cleanly and leave every subscriber shaped: sessions
+ * outlive acd, and the next start reconciles them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acd.h"
+#include "log.h"
+#include "sessrad.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: acd [-d] [-c FILE]\n"
+		   "       acd -n [-v] [-c FILE]\n"
+		   "  -c FILE  config file (default: the built-in config)\n"
+		   "  -d       foreground, log to stderr\n"
+		   "  -n       check the config and exit (every error as file:line: message)\n"
+		   "  -v       with -n: print the config as parsed\n");
+}
+
+static int load(const char *path, struct acd_config *cfg, char *err, size_t errlen)
+{
+	struct acd_config_errors *e = calloc(1, sizeof(*e));
+	size_t off = 0;
+	unsigned i;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = config_parse(path, path ? NULL : acd_config_embedded, cfg, e);
+	for (i = 0; i < e->n && off < errlen; i++)
+		off += (size_t)snprintf(err + off, errlen - off, "%s%s", i ? "\n" : "", e->msg[i]);
+	free(e);
+	return rc;
+}
+
+int acd_reload(struct acd *a, char *err, size_t errlen);
+
+int acd_reload(struct acd *a, char *err, size_t errlen)
+{
+	struct acd_config *n = malloc(sizeof(*n));
+	struct session *s;
+
+	if (!n) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (load(a->cfg_path, n, err, errlen) < 0) {
+		char oneline[2048];
+		size_t i;
+
+		/* one log line per event: the errors joined */
+		snprintf(oneline, sizeof(oneline), "%s", err);
+		for (i = 0; oneline[i]; i++)
+			if (oneline[i] == '\n')
+				oneline[i] = ';';
+		log_warnx("reload: config has errors, the running config stays: %s", oneline);
+		free(n);
+		return -EINVAL;
+	}
+	if (strcmp(n->socket, a->cfg.socket) != 0) {
+		log_warnx("reload: [control] socket changes at the next start; still %s",
+			  a->cfg.socket);
+		snprintf(n->socket, sizeof(n->socket), "%s", a->cfg.socket);
+	}
+	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
+		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
+			 n->dictionary);
+		free(n);
+		return -EINVAL;
+	}
+	a->cfg = *n;
+	free(n);
+	log_setlevel(a->cfg.log_level);
+	/* policies may depend on the new [shaper] section: apply them all */
+	for (s = a->sessions; s; s = s->next) {
+		sessrad_policy(a, s);
+		(void)session_shape(a, s);
+	}
+	log_notice("reload: config %s applied to %u session(s)",
+		   a->cfg_path ? a->cfg_path : "(built-in)", a->nsessions);
+	return 0;
+}
+
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct acd *a = w->data;
+	char err[2048];
+
+	(void)revents;
+	if (w->signum == SIGHUP) {
+		(void)acd_reload(a, err, sizeof(err));
+		return;
+	}
+	log_notice("signal %d: exiting; %u session(s) stay shaped", w->signum, a->nsessions);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+int main(int argc, char **argv)
+{
+	static struct acd acd;
+	struct acd *a = &acd;
+	ev_signal sig[3];
+	static const int signums[] = { SIGHUP, SIGTERM, SIGINT };
+	bool check = false, verbose = false, fg = false;
+	char err[4096];
+	int c, i;
+
+	while ((c = getopt(argc, argv, "c:dnvh")) != -1) {
+		switch (c) {
+		case 'c':
+			a->cfg_path = optarg;
+			break;
+		case 'd':
+			fg = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (load(a->cfg_path, &a->cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (check) {
+		if (verbose)
+			config_print(stdout, &a->cfg);
+		else
+			printf("%s: OK\n", a->cfg_path ? a->cfg_path : "(built-in)");
+		return 0;
+	}
+	log_init(fg || strcmp(a->cfg.log, "stderr") == 0, a->cfg.log_level);
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdir(a->cfg.state_dir, 0700) < 0 && errno != EEXIST)
+		fatal("state-dir %s", a->cfg.state_dir);
+	if (shaper_open(&a->sh) < 0)
+		fatalx("cannot open a netlink socket");
+	if (sessrad_init(a) < 0)
+		fatalx("radius dictionary %s cannot be loaded", a->cfg.dictionary);
+	a->loop = EV_DEFAULT;
+	a->started = time(NULL);
+	a->ctl = ctl_open(a, err, sizeof(err));
+	if (!a->ctl)
+		fatalx("control socket: %s", err);
+	a->lw = linkwatch_open(a);
+	if (!a->lw)
+		fatalx("cannot watch network links (netlink)");
+	session_reconcile(a);
+	for (i = 0; i < 3; i++) {
+		ev_signal_init(&sig[i], on_signal, signums[i]);
+		sig[i].data = a;
+		ev_signal_start(a->loop, &sig[i]);
+	}
+	log_notice("started: config %s, socket %s, %u session(s)",
+		   a->cfg_path ? a->cfg_path : "(built-in)", a->cfg.socket, a->nsessions);
+	ev_run(a->loop, 0);
+
+	(void)session_state_save(a);
+	linkwatch_close(a->lw);
+	ctl_close(a->ctl);
+	while (a->sessions) { /* free the records; the kernel keeps the shaping */
+		struct session *s = a->sessions;
+
+		a->sessions = s->next;
+		free(s);
+	}
+	sessrad_close(a);
+	shaper_close(a->sh);
+	return 0;
+}

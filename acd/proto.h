@@ -1,0 +1,37 @@
+/*
+ * proto.h - the control protocol between acd and its clients (acdctl, the
+ * pppd hooks, scripts).  Shared by both sides; documented in
+ * docs/control-protocol.md.
+ *
+ * A unix stream socket carrying newline-delimited JSON.  One request per
+ * line:   {"v":1,"cmd":"show sessions","args":{...}}
+ * one reply per request, in order:
+ *         {"v":1,"ok":true,"data":...}
+ *         {"v":1,"ok":false,"error":"ppp9: no such session","code":"ENOENT"}
+ * After "monitor", the server also sends event lines:
+ *         {"v":1,"event":"session-up","session":{...}}
+ */
+#ifndef ACD_PROTO_H
+#define ACD_PROTO_H
+
+#define ACD_PROTO_VERSION 1
+#define ACD_SOCKET_DEFAULT "/run/acd/acd.sock"
+/* a request line longer than this is refused and the connection closed */
+#define ACD_REQUEST_MAX 8192
+/* a client whose unsent replies exceed this is disconnected */
+#define ACD_OUTPUT_MAX (4u << 20)
+#define ACD_CLIENTS_MAX 256
+/* the pppd hook waits at most this long for acd */
+#define ACD_HOOK_TIMEOUT_MS 1000
+
+/* Error codes in replies: stable strings for scripts. */
+#define ACD_E_PROTO  "EPROTO"   /* malformed request */
+#define ACD_E_CMD    "ENOCMD"   /* unknown command */
+#define ACD_E_ARGS   "EINVAL"   /* bad or missing argument */
+#define ACD_E_NOENT  "ENOENT"   /* no such session */
+#define ACD_E_AMBIG  "EAMBIG"   /* more than one session matches */
+#define ACD_E_PERM   "EPERM"    /* peer may not do this */
+#define ACD_E_SHAPER "ESHAPER"  /* the kernel refused the policy */
+#define ACD_E_CONFIG "ECONFIG"  /* reload: the new config has errors */
+
+#endif

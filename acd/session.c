@@ -1,0 +1,389 @@
+/*
+ * session.c - the session table: sessions come from pppd's hooks (or are
+ * found again at start-up), get their policy from RADIUS attributes, an
+ * operator override or the default, and are shaped by the shaper library.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <netlink/route/link.h>
+
+#include "acd.h"
+#include "log.h"
+#include "sessrad.h"
+
+static bool valid_ifname(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 15)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] <= ' ' || s[i] == 0x7f)
+			return false;
+	return strcmp(s, ".") && strcmp(s, "..");
+}
+
+struct session *session_by_ifname(struct acd *a, const char *ifname)
+{
+	struct session *s;
+
+	for (s = a->sessions; s; s = s->next)
+		if (strcmp(s->ifname, ifname) == 0)
+			return s;
+	return NULL;
+}
+
+struct session *session_by_ifindex(struct acd *a, int ifindex)
+{
+	struct session *s;
+
+	for (s = a->sessions; s; s = s->next)
+		if (s->ifindex == ifindex)
+			return s;
+	return NULL;
+}
+
+/* An interface name, a user name or an IP address; *matches says how many. */
+struct session *session_find(struct acd *a, const char *key, int *matches)
+{
+	struct session *s, *found = NULL;
+	int n = 0;
+
+	if ((s = session_by_ifname(a, key)) != NULL) {
+		*matches = 1;
+		return s;
+	}
+	for (s = a->sessions; s; s = s->next) {
+		if (strcmp(s->user, key) == 0 || strcmp(s->ip, key) == 0 ||
+		    (s->ipv6_ll[0] && strcmp(s->ipv6_ll, key) == 0)) {
+			if (!found)
+				found = s;
+			n++;
+		}
+	}
+	*matches = n;
+	return found;
+}
+
+static void policy_for(struct acd *a, const struct session *s, struct shaper_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->down.rate = s->override ? s->ov_down : s->radius_down;
+	p->up.rate = s->override ? s->ov_up : s->radius_up;
+	p->down.qdisc = a->cfg.down_qdisc;
+	p->down.leaf = a->cfg.down_qdisc == SHAPER_QDISC_HTB ? a->cfg.down_leaf : SHAPER_LEAF_NONE;
+	p->down.latency_us = a->cfg.latency_us;
+	p->upmode = a->cfg.up_mode;
+	p->up.qdisc = a->cfg.up_mode == SHAPER_UP_IFB ? a->cfg.up_qdisc : SHAPER_QDISC_NONE;
+	p->up.latency_us = a->cfg.latency_us;
+}
+
+int session_shape(struct acd *a, struct session *s)
+{
+	struct shaper_policy p;
+	char d[32], u[32];
+	int rc;
+
+	policy_for(a, s, &p);
+	rc = shaper_apply(a->sh, s->ifindex, &p);
+	if (rc < 0) {
+		snprintf(s->shape_err, sizeof(s->shape_err), "%s", shaper_errmsg(a->sh));
+		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", s->shape_err);
+		a->stats.shaper_errors++;
+		log_warnx("sess=%s user=%s event=shape-failed error=\"%s\"", s->ifname, s->user,
+			  s->shape_err);
+		return rc;
+	}
+	s->applied = p;
+	s->shaped = true;
+	s->shape_err[0] = '\0';
+	log_info("sess=%s user=%s event=shaped down=%s up=%s source=%s", s->ifname, s->user,
+		 shaper_rate_format(p.down.rate, d, sizeof(d)),
+		 shaper_rate_format(p.up.rate, u, sizeof(u)),
+		 s->override ? "operator" : s->radius_src);
+	return 0;
+}
+
+static void uptime_str(const struct session *s, char *buf, size_t len)
+{
+	/* wall clock: a session's start survives acd restarts in the state file */
+	long t = (long)(time(NULL) - s->started);
+
+	if (t < 0)
+		t = 0;
+	snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+}
+
+json_t *session_json(const struct session *s, bool detail)
+{
+	json_t *o = json_object();
+	char up[32];
+
+	uptime_str(s, up, sizeof(up));
+	json_object_set_new(o, "ifname", json_string(s->ifname));
+	json_object_set_new(o, "user", json_string(s->user));
+	json_object_set_new(o, "ip", json_string(s->ip));
+	json_object_set_new(o, "ipv6", json_string(s->ipv6_ll));
+	json_object_set_new(o, "mac", json_string(s->mac));
+	json_object_set_new(o, "down", json_integer((json_int_t)s->applied.down.rate));
+	json_object_set_new(o, "up", json_integer((json_int_t)s->applied.up.rate));
+	json_object_set_new(o, "source", json_string(s->override ? "operator" : s->radius_src));
+	json_object_set_new(o, "uptime", json_string(up));
+	json_object_set_new(o, "started", json_integer((json_int_t)s->started));
+	json_object_set_new(o, "shaped", json_boolean(s->shaped));
+	if (!detail)
+		return o;
+	json_object_set_new(o, "ifindex", json_integer(s->ifindex));
+	json_object_set_new(o, "local_ip", json_string(s->local_ip));
+	json_object_set_new(o, "pppd_pid", json_integer(s->pppd_pid));
+	json_object_set_new(o, "radius_down", json_integer((json_int_t)s->radius_down));
+	json_object_set_new(o, "radius_up", json_integer((json_int_t)s->radius_up));
+	json_object_set_new(o, "radius_source", json_string(s->radius_src));
+	json_object_set_new(o, "radius_warning", json_string(s->radius_warn));
+	json_object_set_new(o, "override", json_boolean(s->override));
+	json_object_set_new(o, "shape_error", json_string(s->shape_err));
+	json_object_set_new(o, "terminate_cause", json_string(s->terminate_cause));
+	return o;
+}
+
+static struct session *session_new(struct acd *a, const char *ifname, int ifindex)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	s->ifindex = ifindex;
+	s->started = time(NULL);
+	s->next = a->sessions;
+	a->sessions = s;
+	a->nsessions++;
+	return s;
+}
+
+void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping)
+{
+	struct session **pp;
+
+	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "%s", cause);
+	if (clear_shaping && shaper_clear(a->sh, s->ifindex) < 0 &&
+	    !strstr(shaper_errmsg(a->sh), "does not exist"))
+		log_warnx("sess=%s user=%s event=clear-failed error=\"%s\"", s->ifname, s->user,
+			  shaper_errmsg(a->sh));
+	log_info("sess=%s user=%s event=down cause=%s", s->ifname, s->user, cause);
+	if (a->ctl) {
+		json_t *j = session_json(s, true);
+
+		ctl_event(a->ctl, "session-down", j);
+		json_decref(j);
+	}
+	for (pp = &a->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	a->nsessions--;
+	a->stats.sessions_down++;
+	free(s);
+	(void)session_state_save(a);
+}
+
+static const char *env_str(json_t *env, const char *name)
+{
+	const char *v = json_string_value(json_object_get(env, name));
+
+	return v ? v : "";
+}
+
+static void copy_ip(char *dst, size_t len, const char *v, int af)
+{
+	unsigned char buf[16];
+
+	/* only well-formed addresses are kept */
+	if (inet_pton(af, v, buf) == 1)
+		snprintf(dst, len, "%s", v);
+}
+
+int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
+		 char *err, size_t errlen)
+{
+	const char *ifname = json_string_value(json_array_get(argv, 0));
+	bool up4 = strcmp(event, "ip-up") == 0, up6 = strcmp(event, "ipv6-up") == 0;
+	bool down4 = strcmp(event, "ip-down") == 0, down6 = strcmp(event, "ipv6-down") == 0;
+	struct session *s;
+	int ifindex;
+
+	if (!up4 && !up6 && !down4 && !down6) {
+		snprintf(err, errlen, "hook event \"%s\": unknown (use ip-up, ip-down, ipv6-up, ipv6-down)",
+			 event);
+		return -EINVAL;
+	}
+	if (!ifname || !valid_ifname(ifname)) {
+		snprintf(err, errlen, "hook %s: argument 1 \"%s\" is not an interface name", event,
+			 ifname ? ifname : "");
+		return -EINVAL;
+	}
+	s = session_by_ifname(a, ifname);
+	if (down4 || down6) {
+		if (!s) {
+			snprintf(err, errlen, "%s: no session (already ended?)", ifname);
+			return -ENOENT;
+		}
+		if (down6 && s->ip[0]) { /* IPv4 still up: the session goes on */
+			s->ipv6_ll[0] = '\0';
+			return 0;
+		}
+		session_end(a, s, event, true);
+		return 0;
+	}
+	ifindex = shaper_ifindex(a->sh, ifname);
+	if (ifindex < 0) {
+		snprintf(err, errlen, "%s: interface does not exist", ifname);
+		return -ENODEV;
+	}
+	if (s && s->ifindex != ifindex) { /* a stale record of an earlier link */
+		session_end(a, s, "replaced", false);
+		s = NULL;
+	}
+	if (!s) {
+		s = session_new(a, ifname, ifindex);
+		if (!s) {
+			snprintf(err, errlen, "%s: out of memory", ifname);
+			return -ENOMEM;
+		}
+		a->stats.sessions_up++;
+	}
+	/* a repeated hook (ipv6-up after ip-up) may carry less: keep what we know */
+	if (*env_str(env, "PEERNAME"))
+		snprintf(s->user, sizeof(s->user), "%s", env_str(env, "PEERNAME"));
+	if (*env_str(env, "MACREMOTE"))
+		snprintf(s->mac, sizeof(s->mac), "%s", env_str(env, "MACREMOTE"));
+	if (!s->user[0])
+		sessrad_user(a, s);
+	if (*env_str(env, "PPPD_PID"))
+		s->pppd_pid = (pid_t)strtol(env_str(env, "PPPD_PID"), NULL, 10);
+	if (up4) {
+		copy_ip(s->local_ip, sizeof(s->local_ip),
+			json_string_value(json_array_get(argv, 3)) ?: "", AF_INET);
+		copy_ip(s->ip, sizeof(s->ip), json_string_value(json_array_get(argv, 4)) ?: "",
+			AF_INET);
+	} else {
+		copy_ip(s->ipv6_ll, sizeof(s->ipv6_ll),
+			json_string_value(json_array_get(argv, 4)) ?: "", AF_INET6);
+	}
+	sessrad_policy(a, s);
+	log_info("sess=%s user=%s event=up ip=%s mac=%s pppd=%d", s->ifname, s->user, s->ip,
+		 s->mac, (int)s->pppd_pid);
+	if (session_shape(a, s) < 0) {
+		/* the session exists and shows the error; pppd carries on */
+		snprintf(err, errlen, "%s", s->shape_err);
+	}
+	if (a->ctl) {
+		json_t *j = session_json(s, true);
+
+		ctl_event(a->ctl, "session-up", j);
+		json_decref(j);
+	}
+	(void)session_state_save(a);
+	return s->shaped ? 0 : -EIO;
+}
+
+static json_t *saved_record(json_t *state, const char *ifname, int ifindex)
+{
+	json_t *arr = json_object_get(state, "sessions"), *o;
+	size_t i;
+
+	json_array_foreach(arr, i, o) {
+		if (json_is_string(json_object_get(o, "ifname")) &&
+		    strcmp(json_string_value(json_object_get(o, "ifname")), ifname) == 0 &&
+		    json_integer_value(json_object_get(o, "ifindex")) == ifindex)
+			return o;
+	}
+	return NULL;
+}
+
+static void str_from(json_t *o, const char *key, char *dst, size_t len)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	if (v)
+		snprintf(dst, len, "%s", v);
+}
+
+/*
+ * Start-up: every interface with our prefix is a session (after a crash
+ * or a restart, pppd kept running).  Its saved record gives back what
+ * only the hook knew; the radattr file gives the policy again.  Applying
+ * is idempotent, so nothing is duplicated and nothing lost.
+ */
+void session_reconcile(struct acd *a)
+{
+	json_t *state = state_load(a);
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *cache = NULL;
+	struct nl_object *obj;
+	size_t plen = strlen(a->cfg.ifprefix);
+	int found = 0, n;
+
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache) < 0) {
+		log_warnx("reconcile: cannot list network devices: sessions are learnt from hooks only");
+		goto out;
+	}
+	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_link *l = (struct rtnl_link *)obj;
+		const char *name = rtnl_link_get_name(l);
+		int idx = rtnl_link_get_ifindex(l);
+		struct session *s;
+		json_t *rec;
+
+		if (!name || strncmp(name, a->cfg.ifprefix, plen) != 0 || session_by_ifindex(a, idx))
+			continue;
+		s = session_new(a, name, idx);
+		if (!s)
+			break;
+		rec = saved_record(state, name, idx);
+		if (rec) {
+			str_from(rec, "user", s->user, sizeof(s->user));
+			str_from(rec, "ip", s->ip, sizeof(s->ip));
+			str_from(rec, "local_ip", s->local_ip, sizeof(s->local_ip));
+			str_from(rec, "ipv6", s->ipv6_ll, sizeof(s->ipv6_ll));
+			str_from(rec, "mac", s->mac, sizeof(s->mac));
+			s->pppd_pid = (pid_t)json_integer_value(json_object_get(rec, "pppd_pid"));
+			if (json_integer_value(json_object_get(rec, "started")))
+				s->started = (time_t)json_integer_value(json_object_get(rec, "started"));
+			if (json_object_get(rec, "override_down")) {
+				s->override = true;
+				s->ov_down = (uint64_t)json_integer_value(json_object_get(rec, "override_down"));
+				s->ov_up = (uint64_t)json_integer_value(json_object_get(rec, "override_up"));
+			}
+		}
+		sessrad_policy(a, s);
+		if (!s->user[0])
+			sessrad_user(a, s);
+		found++;
+		log_info("sess=%s user=%s event=reconciled saved=%s", s->ifname, s->user,
+			 rec ? "yes" : "no");
+		(void)session_shape(a, s);
+	}
+	n = shaper_gc(a->sh);
+	if (n > 0)
+		log_info("reconcile: removed %d orphaned IFB device(s)", n);
+	log_notice("reconcile: %d session(s) found", found);
+	(void)session_state_save(a);
+out:
+	if (cache)
+		nl_cache_free(cache);
+	if (sk)
+		nl_socket_free(sk);
+	json_decref(state);
+}

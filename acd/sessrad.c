@@ -1,0 +1,103 @@
+/*
+ * sessrad.c - a session's RADIUS side: the dictionary, the radattr file
+ * pppd's radattr.so wrote for it, and the policy its attributes give.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <radcli/radcli.h>
+
+#include "acd.h"
+#include "log.h"
+#include "policy.h"
+#include "radattr.h"
+#include "sessrad.h"
+
+int sessrad_init(struct acd *a)
+{
+	char err[512];
+	rc_handle *rh = NULL;
+
+	if (radattr_dict_open(a->cfg.dictionary, &rh, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	a->rh = rh;
+	return 0;
+}
+
+int sessrad_reload(struct acd *a, const char *dictionary)
+{
+	char err[512];
+	rc_handle *rh = NULL;
+
+	if (radattr_dict_open(dictionary, &rh, err, sizeof(err)) < 0) {
+		log_warnx("reload: %s", err);
+		return -1;
+	}
+	sessrad_close(a);
+	a->rh = rh;
+	return 0;
+}
+
+void sessrad_close(struct acd *a)
+{
+	if (a->rh)
+		rc_destroy(a->rh);
+	a->rh = NULL;
+}
+
+static void radattr_path(struct acd *a, const struct session *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/radattr.%s", a->cfg.radattr_dir, s->ifname);
+}
+
+void sessrad_policy(struct acd *a, struct session *s)
+{
+	struct radattr_list l = { 0 };
+	struct policy_result r;
+	char path[PATH_MAX + 32], err[512];
+	int rc;
+
+	radattr_path(a, s, path, sizeof(path));
+	rc = radattr_load(path, a->rh, &l, err, sizeof(err));
+	if (rc == -ENOENT) {
+		/* no RADIUS (or pppd without radattr.so): the default, quietly */
+		policy_default(&a->cfg.policy, NULL, &r);
+	} else if (rc < 0) {
+		a->stats.radattr_errors++;
+		policy_default(&a->cfg.policy, err, &r);
+	} else {
+		policy_from_attrs(&a->cfg.policy, &l, &r);
+		if (r.malformed)
+			a->stats.radattr_errors++;
+	}
+	radattr_free(&l);
+	s->radius_down = r.down;
+	s->radius_up = r.up;
+	if (strcmp(r.down_attr, r.up_attr) == 0)
+		snprintf(s->radius_src, sizeof(s->radius_src), "%s", r.down_attr);
+	else
+		snprintf(s->radius_src, sizeof(s->radius_src), "%s,%s", r.down_attr, r.up_attr);
+	snprintf(s->radius_warn, sizeof(s->radius_warn), "%s", r.warning);
+	if (r.warning[0]) {
+		log_warnx("sess=%s user=%s event=radius-policy warning=\"%s\"", s->ifname, s->user,
+			  r.warning);
+		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s: %s", s->ifname,
+			 r.warning);
+	}
+}
+
+void sessrad_user(struct acd *a, struct session *s)
+{
+	struct radattr_list l = { 0 };
+	const struct radattr *u;
+	char path[PATH_MAX + 32], err[512];
+
+	radattr_path(a, s, path, sizeof(path));
+	if (radattr_load(path, a->rh, &l, err, sizeof(err)) == 0 &&
+	    (u = radattr_find(&l, "User-Name", NULL)) != NULL)
+		snprintf(s->user, sizeof(s->user), "%s", u->value);
+	radattr_free(&l);
+}

@@ -1,0 +1,21 @@
+/*
+ * sessrad.h - a session's RADIUS side: the dictionary, the radattr file
+ * pppd wrote for it, and the policy its attributes give.
+ */
+#ifndef ACD_SESSRAD_H
+#define ACD_SESSRAD_H
+
+struct acd;
+struct session;
+
+int sessrad_init(struct acd *a);
+int sessrad_reload(struct acd *a, const char *dictionary);
+void sessrad_close(struct acd *a);
+/* Read radattr.<ifname> and set the session's radius_* fields: the
+ * attributes' rates, else the default; a bad value is logged and counted
+ * and gives the default. */
+void sessrad_policy(struct acd *a, struct session *s);
+/* User-Name from the radattr file, for sessions found at start-up. */
+void sessrad_user(struct acd *a, struct session *s);
+
+#endif
