@@ -1,6 +1,13 @@
 /*
  * q_tbf.c - the token bucket filter: download shaping (and the IFB's root
- * in upload mode ifb).  Root qdisc handle 1:.
+ * in upload mode ifb).  Root qdisc handle 1:, or 3:.
+ *
+ * Why two handles: tbf changes in place, but keeps what is queued, and
+ * a queued GSO packet longer than a new, smaller burst can never be sent
+ * (tbf only splits oversized packets as they are enqueued): the queue
+ * stalls for good.  So a smaller burst is installed as a fresh tbf under
+ * the other handle, grafted atomically; the old queue's packets are
+ * dropped, never stuck.
  */
 #include <string.h>
 
@@ -9,7 +16,13 @@
 
 #include "shaper_int.h"
 
-struct nl_msg *sh_build_tbf(int ifindex, const struct shaper_dir *din, unsigned mtu)
+bool sh_is_tbf_handle(uint32_t handle)
+{
+	return handle == SH_TBF_HANDLE || handle == SH_TBF_HANDLE_ALT;
+}
+
+struct nl_msg *sh_build_tbf(int ifindex, uint32_t handle, const struct shaper_dir *din,
+			    unsigned mtu)
 {
 	struct shaper_dir d = sh_dir_resolved(din, mtu);
 	uint64_t Bps = sh_bps_to_Bps(d.rate);
@@ -24,7 +37,7 @@ struct nl_msg *sh_build_tbf(int ifindex, const struct shaper_dir *din, unsigned 
 	opt.buffer = sh_xmit_ticks(Bps, d.burst);
 
 	msg = sh_msg_tc(RTM_NEWQDISC, SH_NLF_REPLACE, ifindex, TC_H_ROOT,
-			SH_TBF_HANDLE, 0, "tbf");
+			handle, 0, "tbf");
 	if (!msg)
 		return NULL;
 	nest = nla_nest_start(msg, TCA_OPTIONS);

@@ -5,7 +5,6 @@
  * the operators' billing systems mean them.  Parsing uses integer
  * arithmetic only, so "1.5G" is exactly 1500000000 and never 1499999999.
  */
-#define _GNU_SOURCE /* strcasestr */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>

@@ -177,7 +177,7 @@ int sh_parse_filter(struct nl_msg *msg, struct sh_filter *f)
 bool sh_tree_ours(const struct sh_tree *t)
 {
 	return t->root.present &&
-	       ((strcmp(t->root.kind, "tbf") == 0 && t->root.handle == SH_TBF_HANDLE) ||
+	       ((strcmp(t->root.kind, "tbf") == 0 && sh_is_tbf_handle(t->root.handle)) ||
 		(strcmp(t->root.kind, "htb") == 0 && t->root.handle == SH_HTB_HANDLE));
 }
 
@@ -186,7 +186,7 @@ void sh_tree_policy(const struct sh_tree *t, struct shaper_dir *d)
 	memset(d, 0, sizeof(*d));
 	if (!sh_tree_ours(t))
 		return;
-	if (t->root.handle == SH_TBF_HANDLE) {
+	if (sh_is_tbf_handle(t->root.handle)) {
 		d->qdisc = SHAPER_QDISC_TBF;
 		d->rate = t->root.rate_Bps * 8;
 		d->burst = t->root.burst;

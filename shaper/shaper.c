@@ -117,11 +117,16 @@ static int tree_apply(struct shaper *sh, const char *ifname, int ifindex, const 
 		return run(sh, ifname, &s, sh_build_qdisc_del(ifindex, TC_H_ROOT, cur->root.handle));
 	}
 	if (d.qdisc == SHAPER_QDISC_TBF) {
-		if (ours && cur->root.handle == SH_TBF_HANDLE && cur->root.rate_Bps == Bps &&
-		    cur->root.burst == d.burst &&
+		bool tbf = ours && sh_is_tbf_handle(cur->root.handle);
+		uint32_t handle = tbf ? cur->root.handle : SH_TBF_HANDLE;
+
+		if (tbf && cur->root.rate_Bps == Bps && cur->root.burst == d.burst &&
 		    cur->root.limit == sh_tbf_limit(Bps, d.burst, d.latency_us))
 			return 0;
-		return run(sh, ifname, &s, sh_build_tbf(ifindex, &d, mtu));
+		/* a smaller burst: a fresh tbf, see q_tbf.c */
+		if (tbf && d.burst < cur->root.burst)
+			handle = handle == SH_TBF_HANDLE ? SH_TBF_HANDLE_ALT : SH_TBF_HANDLE;
+		return run(sh, ifname, &s, sh_build_tbf(ifindex, handle, &d, mtu));
 	}
 	/* htb: root (only when not there: htb cannot change in place), class, leaf */
 	if (!(ours && cur->root.handle == SH_HTB_HANDLE)) {
@@ -282,33 +287,31 @@ static int up_remove(struct shaper *sh, const struct sh_installed *cur)
 	return 0;
 }
 
-static int apply_up(struct shaper *sh, const struct shaper_policy *p,
+/*
+ * Upload, first half: everything that creates or replaces.  Deleting what
+ * the new policy no longer uses waits for up_finish(), after the download
+ * side, so a failure anywhere leaves nothing deleted that rollback would
+ * have to re-create (a re-created IFB would be a new device).
+ */
+static int up_setup(struct shaper *sh, const struct shaper_policy *p,
 		    const struct sh_installed *cur, struct applied *ap)
 {
 	struct shaper_dir u = up_resolved(p, cur->mtu);
 	struct step s = { ST_FILTER, "police", cur->ifname };
 	int rc;
 
-	if (u.rate == 0) {
-		rc = up_remove(sh, cur);
-		if (rc == 0 && cur->ifb_ifindex)
-			rc = ifb_delete(sh, cur->ifname, cur->ifb_ifindex, cur->ifb);
-		return rc;
-	}
+	if (u.rate == 0)
+		return 0;
 	if (p->upmode == SHAPER_UP_POLICE) {
 		uint64_t Bps = sh_bps_to_Bps(u.rate);
 
 		rc = ensure_ingress(sh, cur);
 		if (rc)
 			return rc;
-		if (!(cur->filter.present && strcmp(cur->filter.action, "police") == 0 &&
-		      cur->filter.rate_Bps == Bps && cur->filter.burst == u.burst)) {
-			rc = run(sh, cur->ifname, &s,
-				 sh_build_filter_police(cur->ifindex, u.rate, u.burst));
-			if (rc)
-				return rc;
-		}
-		return cur->ifb_ifindex ? ifb_delete(sh, cur->ifname, cur->ifb_ifindex, cur->ifb) : 0;
+		if (cur->filter.present && strcmp(cur->filter.action, "police") == 0 &&
+		    cur->filter.rate_Bps == Bps && cur->filter.burst == u.burst)
+			return 0;
+		return run(sh, cur->ifname, &s, sh_build_filter_police(cur->ifindex, u.rate, u.burst));
 	}
 	/* ifb: the device and its qdisc first, the redirect last */
 	{
@@ -336,15 +339,35 @@ static int apply_up(struct shaper *sh, const struct shaper_policy *p,
 	}
 }
 
+/* Upload, second half: remove what the new policy does not use. */
+static int up_finish(struct shaper *sh, const struct shaper_policy *p,
+		     const struct sh_installed *cur)
+{
+	int rc;
+
+	if (p->up.rate == 0) {
+		rc = up_remove(sh, cur);
+		if (rc)
+			return rc;
+	}
+	/* the old IFB, unless the new policy still redirects to it */
+	if (cur->ifb_ifindex && (p->up.rate == 0 || p->upmode != SHAPER_UP_IFB))
+		return ifb_delete(sh, cur->ifname, cur->ifb_ifindex, cur->ifb);
+	return 0;
+}
+
 static int apply_all(struct shaper *sh, const struct shaper_policy *p,
 		     const struct sh_installed *cur, struct applied *ap)
 {
-	int rc = apply_up(sh, p, cur, ap);
+	int rc = up_setup(sh, p, cur, ap);
 
 	if (rc)
 		return rc;
-	return tree_apply(sh, cur->ifname, cur->ifindex, cur->ifname, cur->mtu, &p->down,
-			  &cur->down);
+	rc = tree_apply(sh, cur->ifname, cur->ifindex, cur->ifname, cur->mtu, &p->down,
+			&cur->down);
+	if (rc)
+		return rc;
+	return up_finish(sh, p, cur);
 }
 
 static void installed_policy(const struct sh_installed *in, struct shaper_policy *p)

@@ -20,6 +20,7 @@
  * a change of kind is an atomic graft (the kernel cannot change an htb
  * into a tbf in place, and htb has no qdisc-level change at all). */
 #define SH_TBF_HANDLE     0x00010000u  /* 1: */
+#define SH_TBF_HANDLE_ALT 0x00030000u  /* 3: a fresh tbf when the burst shrinks */
 #define SH_HTB_HANDLE     0x00020000u  /* 2: */
 #define SH_HTB_CLASS      0x00020001u  /* 2:1 */
 #define SH_LEAF_FQ_CODEL  0x00210000u  /* 21: */
@@ -60,7 +61,8 @@ struct shaper_dir sh_dir_resolved(const struct shaper_dir *d, unsigned mtu);
 struct nl_msg *sh_msg_tc(int type, int flags, int ifindex, uint32_t parent,
 			 uint32_t handle, uint32_t info, const char *kind);
 /* q_tbf.c */
-struct nl_msg *sh_build_tbf(int ifindex, const struct shaper_dir *d, unsigned mtu);
+struct nl_msg *sh_build_tbf(int ifindex, uint32_t handle, const struct shaper_dir *d, unsigned mtu);
+bool sh_is_tbf_handle(uint32_t handle);
 /* q_htb.c */
 struct nl_msg *sh_build_htb_root(int ifindex);
 struct nl_msg *sh_build_htb_class(int ifindex, const struct shaper_dir *d, unsigned mtu);

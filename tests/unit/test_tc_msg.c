@@ -88,7 +88,7 @@ static void check_tbf(uint64_t bps, uint32_t burst, uint32_t lat, bool rate64)
 	struct shaper_dir d = { .rate = bps, .qdisc = SHAPER_QDISC_TBF,
 				.burst = burst, .latency_us = lat };
 	struct shaper_dir r = sh_dir_resolved(&d, 1500);
-	struct nl_msg *m = sh_build_tbf(IFX, &d, 1500);
+	struct nl_msg *m = sh_build_tbf(IFX, SH_TBF_HANDLE, &d, 1500);
 	struct nlattr *tb[TCA_MAX + 1], *o[TCA_TBF_MAX + 1];
 	struct tcmsg *t;
 	struct tc_tbf_qopt q;
@@ -396,7 +396,7 @@ static void add_stats(struct nl_msg *m, uint64_t bytes, uint32_t pkts, uint32_t 
 static void test_readback_tbf(void **state)
 {
 	struct shaper_dir d = { .rate = 10000000 }, back;
-	struct nl_msg *m = sh_build_tbf(IFX, &d, 1500);
+	struct nl_msg *m = sh_build_tbf(IFX, SH_TBF_HANDLE, &d, 1500);
 	struct sh_tree t;
 
 	(void)state;
@@ -421,9 +421,17 @@ static void test_readback_tbf(void **state)
 	assert_int_equal(back.latency_us, 50000);
 	nlmsg_free(m);
 
+	/* the alternate handle of a fresh tbf (a smaller burst) is ours too */
+	t.root.handle = SH_TBF_HANDLE_ALT;
+	assert_true(sh_tree_ours(&t));
+	sh_tree_policy(&t, &back);
+	assert_int_equal(back.rate, 10000000);
+	t.root.handle = 0x00040000u;
+	assert_false(sh_tree_ours(&t));
+
 	/* rate64 wins over the saturated 32-bit field */
 	d.rate = 40000000000ull;
-	m = sh_build_tbf(IFX, &d, 1500);
+	m = sh_build_tbf(IFX, SH_TBF_HANDLE, &d, 1500);
 	assert_int_equal(sh_parse_qdisc(m, &t.root), 0);
 	assert_int_equal(t.root.rate_Bps, 5000000000ull);
 	nlmsg_free(m);
