@@ -64,8 +64,13 @@ struct acd {
 	struct acd_stats stats;
 	time_t started;
 	struct ctl *ctl;
+	struct telnet *telnet;          /* NULL when off */
 	struct linkwatch *lw;
 };
+
+/* reload.c: errors joined by newlines into err */
+int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen);
+int acd_reload(struct acd *a, char *err, size_t errlen);
 
 /* session.c */
 struct session *session_find(struct acd *a, const char *key, int *matches);
@@ -84,6 +89,10 @@ json_t *state_load(struct acd *a);
 struct ctl *ctl_open(struct acd *a, char *err, size_t errlen);
 void ctl_close(struct ctl *c);
 void ctl_event(struct ctl *c, const char *event, json_t *payload);
+
+/* telnet.c: NULL with err empty when off, NULL with err set on failure */
+struct telnet *telnet_open(struct acd *a, char *err, size_t errlen);
+void telnet_close(struct telnet *t);
 
 /* linkwatch.c */
 struct linkwatch *linkwatch_open(struct acd *a);

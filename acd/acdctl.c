@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "proto.h"
+#include "render.h"
 #include "shaper.h"
 
 #define EXIT_REFUSED 1
@@ -111,64 +112,6 @@ static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
 	return NULL;
 }
 
-/* ---- output: one code path, text rendered from the JSON data ---- */
-
-static const char *rate(json_t *v, char *buf, size_t len)
-{
-	uint64_t r = (uint64_t)json_integer_value(v);
-
-	if (r == 0)
-		return "-";
-	return shaper_rate_format(r, buf, len);
-}
-
-static void print_sessions(json_t *arr)
-{
-	size_t i;
-	json_t *s;
-
-	printf("%-10s %-16s %-15s %-17s %-13s %-9s %12s %12s\n", "ifname", "user", "ip", "mac",
-	       "rate down/up", "uptime", "rx-bytes", "tx-bytes");
-	json_array_foreach(arr, i, s) {
-		char d[32], u[32], r[72];
-
-		snprintf(r, sizeof(r), "%s/%s", rate(json_object_get(s, "down"), d, sizeof(d)),
-			 rate(json_object_get(s, "up"), u, sizeof(u)));
-		printf("%-10s %-16s %-15s %-17s %-13s %-9s %12" JSON_INTEGER_FORMAT
-		       " %12" JSON_INTEGER_FORMAT "\n",
-		       json_string_value(json_object_get(s, "ifname")),
-		       json_string_value(json_object_get(s, "user")),
-		       json_string_value(json_object_get(s, "ip")),
-		       json_string_value(json_object_get(s, "mac")), r,
-		       json_string_value(json_object_get(s, "uptime")),
-		       json_integer_value(json_object_get(s, "rx_bytes")),
-		       json_integer_value(json_object_get(s, "tx_bytes")));
-	}
-}
-
-static void print_object(json_t *o, int indent)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(o, k, v) {
-		if (json_is_object(v)) {
-			printf("%*s%s:\n", indent, "", k);
-			print_object(v, indent + 2);
-			continue;
-		}
-		printf("%*s%-18s ", indent, "", k);
-		if (json_is_string(v))
-			printf("%s\n", json_string_value(v));
-		else if (json_is_integer(v))
-			printf("%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
-		else if (json_is_boolean(v))
-			printf("%s\n", json_is_true(v) ? "yes" : "no");
-		else
-			printf("-\n");
-	}
-}
-
 static int run(const char *cmd, json_t *args)
 {
 	json_t *req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", cmd, "args",
@@ -196,10 +139,8 @@ static int run(const char *cmd, json_t *args)
 	if (json_out) {
 		json_dumpf(data, stdout, JSON_COMPACT);
 		putchar('\n');
-	} else if (strcmp(cmd, "show sessions") == 0) {
-		print_sessions(data);
-	} else if (json_is_object(data)) {
-		print_object(data, 0);
+	} else {
+		render_text(stdout, cmd, data);
 	}
 	json_decref(reply);
 	return rc;

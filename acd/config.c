@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -136,6 +137,86 @@ static int set_group(struct parse_ctx *c, const char *key, const char *v, void *
 	return 0;
 }
 
+int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port)
+{
+	char host[64], *colon, *end;
+	unsigned char buf[16];
+	unsigned long p;
+
+	if (strlen(s) >= sizeof(host))
+		return -1;
+	snprintf(host, sizeof(host), "%s", s);
+	colon = strrchr(host, ':');
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || colon[1] == '\0' || p == 0 || p > 65535)
+		return -1;
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+
+		if (n < 3 || host[n - 1] != ']')
+			return -1;
+		host[n - 1] = '\0';
+		memmove(host, host + 1, n - 1);
+		*af = AF_INET6;
+	} else {
+		*af = AF_INET;
+	}
+	if (inet_pton(*af, host, buf) != 1)
+		return -1;
+	snprintf(addr, addrlen, "%s", host);
+	*port = (unsigned)p;
+	return 0;
+}
+
+static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char addr[64];
+	unsigned port;
+	int af;
+
+	if (strcmp(v, "off") == 0) {
+		*(char *)dst = '\0';
+		return 0;
+	}
+	if (config_telnet_addr(v, &af, addr, sizeof(addr), &port) < 0) {
+		add_err(c, "%s \"%s\": use off, ADDRESS:PORT or [IPv6]:PORT (e.g. 127.0.0.1:2000)", key, v);
+		return -1;
+	}
+	snprintf(dst, 64, "%s", v);
+	return 0;
+}
+
+static int set_count(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (*end || end == v || v[0] == '-' || n < 1 || n > 64) {
+		add_err(c, "%s \"%s\": give a number from 1 to 64", key, v);
+		return -1;
+	}
+	*(uint32_t *)dst = (uint32_t)n;
+	return 0;
+}
+
+static int set_seconds(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (strcmp(end, "s") == 0)
+		end++;
+	if (*end || end == v || v[0] == '-' || n < 10 || n > 86400) {
+		add_err(c, "%s \"%s\": give seconds from 10 to 86400 (e.g. 300s)", key, v);
+		return -1;
+	}
+	*(uint32_t *)dst = (uint32_t)n;
+	return 0;
+}
+
 static int set_ifprefix(struct parse_ctx *c, const char *key, const char *v, void *dst)
 {
 	const char *p;
@@ -257,6 +338,10 @@ static void pr_rate(FILE *f, const void *s)
 	fputs(shaper_rate_format(*(const uint64_t *)s, b, sizeof(b)), f);
 }
 
+static void pr_telnet(FILE *f, const void *s) { fputs(*(const char *)s ? s : "off", f); }
+static void pr_count(FILE *f, const void *s) { fprintf(f, "%" PRIu32, *(const uint32_t *)s); }
+static void pr_seconds(FILE *f, const void *s) { fprintf(f, "%" PRIu32 "s", *(const uint32_t *)s); }
+
 static void pr_duration(FILE *f, const void *s)
 {
 	uint32_t us = *(const uint32_t *)s;
@@ -289,6 +374,10 @@ static const struct key {
 	{ "acd", "log-level", F(log_level), set_level, pr_level, true },
 	{ "control", "socket", F(socket), set_socket, pr_str, true },
 	{ "control", "group", F(socket_group), set_group, pr_str, false },
+	{ "control", "telnet", F(telnet), set_telnet, pr_telnet, true },
+	{ "control", "telnet-password-file", F(telnet_password_file), set_path, pr_str, false },
+	{ "control", "telnet-idle-timeout", F(telnet_idle_s), set_seconds, pr_seconds, true },
+	{ "control", "telnet-max-clients", F(telnet_max_clients), set_count, pr_count, true },
 	{ "pppd", "radattr-dir", F(radattr_dir), set_path, pr_str, true },
 	{ "pppd", "interface-prefix", F(ifprefix), set_ifprefix, pr_str, true },
 	{ "radius", "dictionary", F(dictionary), set_path, pr_str, true },
@@ -310,6 +399,8 @@ void config_defaults(struct acd_config *cfg)
 	snprintf(cfg->log, sizeof(cfg->log), "syslog");
 	cfg->log_level = LOG_INFO;
 	snprintf(cfg->socket, sizeof(cfg->socket), "/run/acd/acd.sock");
+	cfg->telnet_idle_s = 300;
+	cfg->telnet_max_clients = 4;
 	snprintf(cfg->radattr_dir, sizeof(cfg->radattr_dir), "/var/run");
 	snprintf(cfg->ifprefix, sizeof(cfg->ifprefix), "ppp");
 	snprintf(cfg->dictionary, sizeof(cfg->dictionary), "%s/dictionary", ACD_DICT_DIR);
@@ -404,6 +495,10 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		} else {
 			cfg->socket_gid = g->gr_gid;
 		}
+	}
+	if (cfg->telnet[0] && !cfg->telnet_password_file[0]) {
+		c.line = 0;
+		add_err(&c, "[control] telnet needs telnet-password-file (a file only root can read)");
 	}
 	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
 		c.line = 0;

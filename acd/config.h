@@ -26,6 +26,10 @@ struct acd_config {
 	char socket[108];               /* sun_path */
 	char socket_group[64];          /* "" = root's group */
 	gid_t socket_gid;
+	char telnet[64];                /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT" */
+	char telnet_password_file[PATH_MAX];
+	uint32_t telnet_idle_s;
+	uint32_t telnet_max_clients;
 	/* [pppd] */
 	char radattr_dir[PATH_MAX];
 	char ifprefix[16];              /* interfaces acd owns, e.g. "ppp" */
@@ -58,6 +62,9 @@ void config_defaults(struct acd_config *cfg);
  */
 int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs);
+
+/* Split cfg->telnet into an address family, address and port. */
+int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);
 
 /* Write cfg as a file that parses back to the same cfg. */
 void config_print(FILE *f, const struct acd_config *cfg);

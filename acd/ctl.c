@@ -4,7 +4,6 @@
  * telnet will share).  Input is bounded per line, output per client; a
  * client that does not read its replies is dropped, never waited for.
  */
-#define _GNU_SOURCE /* struct ucred, accept4 */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,6 +20,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "ctl.h"
 #include "proto.h"
 
 struct client {
@@ -335,8 +335,6 @@ static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply 
 	return 0;
 }
 
-int acd_reload(struct acd *a, char *err, size_t errlen);
-
 static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct reply *r)
 {
 	char err[2048];
@@ -449,40 +447,170 @@ void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 	json_decref(o);
 }
 
+/* The command of a name, or NULL. */
+static const struct command *command_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **args,
+		      char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *req, *a;
+	const char *name;
+
+	*cmd = NULL;
+	*args = NULL;
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req || !json_is_object(req)) {
+		snprintf(err, errlen, "request is not a JSON object: %s", req ? "wrong type" : jerr.text);
+		json_decref(req);
+		return -1;
+	}
+	if (json_object_get(req, "v") &&
+	    (!json_is_integer(json_object_get(req, "v")) ||
+	     json_integer_value(json_object_get(req, "v")) != ACD_PROTO_VERSION)) {
+		snprintf(err, errlen, "protocol version not supported (this acd speaks %d)",
+			 ACD_PROTO_VERSION);
+	} else if (!(name = json_string_value(json_object_get(req, "cmd")))) {
+		snprintf(err, errlen, "request has no \"cmd\" string");
+	} else if ((a = json_object_get(req, "args")) && !json_is_object(a)) {
+		snprintf(err, errlen, "\"args\" must be an object");
+	} else if (!command_named(name)) {
+		snprintf(err, errlen, "unknown command \"%.64s\"", name);
+		json_decref(req);
+		return -2;
+	} else {
+		*cmd = command_named(name)->name; /* static storage */
+		*args = a ? json_incref(a) : json_object();
+		json_decref(req);
+		return 0;
+	}
+	json_decref(req);
+	return -1;
+}
+
+int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err, size_t errlen)
+{
+	char buf[ACD_REQUEST_MAX], *tok[16], *save = NULL, *t;
+	size_t ntok = 0, i, best = SIZE_MAX, bestwords = 0;
+
+	*cmd = NULL;
+	*args = NULL;
+	if (strlen(line) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (t = strtok_r(buf, " \t\r\n", &save); t && ntok < 16; t = strtok_r(NULL, " \t\r\n", &save))
+		tok[ntok++] = t;
+	if (ntok == 0) {
+		snprintf(err, errlen, "empty command");
+		return -1;
+	}
+	/* the command whose words match most leading tokens, exactly */
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char words[64], *w, *s2 = NULL;
+		size_t n = 0;
+		bool match = true;
+
+		snprintf(words, sizeof(words), "%s", commands[i].name);
+		for (w = strtok_r(words, " ", &s2); w; w = strtok_r(NULL, " ", &s2), n++)
+			if (n >= ntok || strcmp(w, tok[n]) != 0) {
+				match = false;
+				break;
+			}
+		if (match && n > bestwords) {
+			best = i;
+			bestwords = n;
+		}
+	}
+	if (best == SIZE_MAX) {
+		snprintf(err, errlen, "unknown command \"%.64s\" (try help)", tok[0]);
+		return -2;
+	}
+	{
+		char names[64], *n2, *s3 = NULL;
+		size_t k = bestwords;
+		json_t *a = json_object();
+
+		snprintf(names, sizeof(names), "%s", commands[best].args);
+		for (n2 = strtok_r(names, " ", &s3); n2; n2 = strtok_r(NULL, " ", &s3), k++) {
+			if (k >= ntok) {
+				snprintf(err, errlen, "%s: missing %s (usage: %s %s)", commands[best].name, n2,
+					 commands[best].name, commands[best].args);
+				json_decref(a);
+				return -1;
+			}
+			json_object_set_new(a, n2, json_string(tok[k]));
+		}
+		if (k != ntok) {
+			snprintf(err, errlen, "%s: too many arguments (usage: %s %s)", commands[best].name,
+				 commands[best].name, commands[best].args);
+			json_decref(a);
+			return -1;
+		}
+		*cmd = commands[best].name;
+		*args = a;
+	}
+	return 0;
+}
+
+void ctl_help(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, "hook") && strcmp(commands[i].name, "monitor"))
+			fprintf(f, "  %s%s%s\n      %s\n", commands[i].name, commands[i].args[0] ? " " : "",
+				commands[i].args, commands[i].help);
+}
+
+json_t *ctl_execute(struct acd *a, uid_t uid, const char *cmd, json_t *args, char *err,
+		    size_t errlen, const char **code)
+{
+	const struct command *k = command_named(cmd);
+	struct client pseudo = { .fd = -1, .uid = uid };
+	struct reply r = { 0 };
+
+	a->stats.requests++;
+	if (!k) {
+		snprintf(err, errlen, "unknown command \"%.64s\"", cmd);
+		*code = ACD_E_CMD;
+		return NULL;
+	}
+	pseudo.ctl = a->ctl;
+	if (k->fn(a, &pseudo, args, &r) < 0 || r.code) {
+		snprintf(err, errlen, "%s", r.error);
+		*code = r.code ? r.code : ACD_E_ARGS;
+		json_decref(r.data);
+		return NULL;
+	}
+	return r.data ? r.data : json_null();
+}
+
 static int handle_line(struct client *c, const char *line, size_t len)
 {
 	struct acd *a = c->ctl->a;
 	struct reply r = { 0 };
-	json_error_t jerr;
-	json_t *req, *reply, *args;
 	const char *cmd;
-	size_t i;
+	json_t *reply, *args;
+	int rc;
 
 	a->stats.requests++;
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req || !json_is_object(req)) {
-		fail(&r, ACD_E_PROTO, "request is not a JSON object: %s", req ? "wrong type" : jerr.text);
-	} else if (json_object_get(req, "v") &&
-		   json_integer_value(json_object_get(req, "v")) != ACD_PROTO_VERSION) {
-		fail(&r, ACD_E_PROTO, "protocol version %lld not supported (this acd speaks %d)",
-		     (long long)json_integer_value(json_object_get(req, "v")), ACD_PROTO_VERSION);
-	} else if (!(cmd = json_string_value(json_object_get(req, "cmd")))) {
-		fail(&r, ACD_E_PROTO, "request has no \"cmd\"");
-	} else if ((args = json_object_get(req, "args")) && !json_is_object(args)) {
-		fail(&r, ACD_E_PROTO, "\"args\" must be an object");
+	rc = ctl_parse_request(line, len, &cmd, &args, r.error, sizeof(r.error));
+	if (rc < 0) {
+		r.code = rc == -2 ? ACD_E_CMD : ACD_E_PROTO;
 	} else {
-		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (strcmp(cmd, commands[i].name) == 0)
-				break;
-		if (i == sizeof(commands) / sizeof(commands[0]))
-			fail(&r, ACD_E_CMD, "unknown command \"%.64s\"", cmd);
-		else {
-			args = args ? json_incref(args) : json_object();
-			(void)commands[i].fn(a, c, args, &r);
-			json_decref(args);
-		}
+		(void)command_named(cmd)->fn(a, c, args, &r);
+		json_decref(args);
 	}
-	json_decref(req);
 	if (r.code) {
 		a->stats.bad_requests += strcmp(r.code, ACD_E_PROTO) == 0;
 		reply = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
@@ -491,12 +619,9 @@ static int handle_line(struct client *c, const char *line, size_t len)
 		reply = json_pack("{s:i,s:b,s:o}", "v", ACD_PROTO_VERSION, "ok", 1, "data",
 				  r.data ? r.data : json_null());
 	}
-	{
-		int rc = send_json(c, reply);
-
-		json_decref(reply);
-		return rc;
-	}
+	rc = send_json(c, reply);
+	json_decref(reply);
+	return rc;
 }
 
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)

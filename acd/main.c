@@ -31,70 +31,6 @@ static void usage(FILE *f)
 		   "  -v       with -n: print the config as parsed\n");
 }
 
-static int load(const char *path, struct acd_config *cfg, char *err, size_t errlen)
-{
-	struct acd_config_errors *e = calloc(1, sizeof(*e));
-	size_t off = 0;
-	unsigned i;
-	int rc;
-
-	if (!e)
-		return -ENOMEM;
-	rc = config_parse(path, path ? NULL : acd_config_embedded, cfg, e);
-	for (i = 0; i < e->n && off < errlen; i++)
-		off += (size_t)snprintf(err + off, errlen - off, "%s%s", i ? "\n" : "", e->msg[i]);
-	free(e);
-	return rc;
-}
-
-int acd_reload(struct acd *a, char *err, size_t errlen);
-
-int acd_reload(struct acd *a, char *err, size_t errlen)
-{
-	struct acd_config *n = malloc(sizeof(*n));
-	struct session *s;
-
-	if (!n) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	if (load(a->cfg_path, n, err, errlen) < 0) {
-		char oneline[2048];
-		size_t i;
-
-		/* one log line per event: the errors joined */
-		snprintf(oneline, sizeof(oneline), "%s", err);
-		for (i = 0; oneline[i]; i++)
-			if (oneline[i] == '\n')
-				oneline[i] = ';';
-		log_warnx("reload: config has errors, the running config stays: %s", oneline);
-		free(n);
-		return -EINVAL;
-	}
-	if (strcmp(n->socket, a->cfg.socket) != 0) {
-		log_warnx("reload: [control] socket changes at the next start; still %s",
-			  a->cfg.socket);
-		snprintf(n->socket, sizeof(n->socket), "%s", a->cfg.socket);
-	}
-	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
-		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
-			 n->dictionary);
-		free(n);
-		return -EINVAL;
-	}
-	a->cfg = *n;
-	free(n);
-	log_setlevel(a->cfg.log_level);
-	/* policies may depend on the new [shaper] section: apply them all */
-	for (s = a->sessions; s; s = s->next) {
-		sessrad_policy(a, s);
-		(void)session_shape(a, s);
-	}
-	log_notice("reload: config %s applied to %u session(s)",
-		   a->cfg_path ? a->cfg_path : "(built-in)", a->nsessions);
-	return 0;
-}
-
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct acd *a = w->data;
@@ -145,7 +81,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (load(a->cfg_path, &a->cfg, err, sizeof(err)) < 0) {
+	if (acd_config_load(a->cfg_path, &a->cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -169,6 +105,10 @@ int main(int argc, char **argv)
 	a->ctl = ctl_open(a, err, sizeof(err));
 	if (!a->ctl)
 		fatalx("control socket: %s", err);
+	err[0] = '\0';
+	a->telnet = telnet_open(a, err, sizeof(err));
+	if (!a->telnet && err[0])
+		fatalx("%s", err);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
@@ -184,6 +124,7 @@ int main(int argc, char **argv)
 
 	(void)session_state_save(a);
 	linkwatch_close(a->lw);
+	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	while (a->sessions) { /* free the records; the kernel keeps the shaping */
 		struct session *s = a->sessions;

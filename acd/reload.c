@@ -1,0 +1,83 @@
+/*
+ * reload.c - loading acd.conf and reloading it into a running daemon:
+ * parse and check the whole new file, then swap; a bad file changes
+ * nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acd.h"
+#include "log.h"
+#include "sessrad.h"
+
+int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen)
+{
+	struct acd_config_errors *e = calloc(1, sizeof(*e));
+	size_t off = 0;
+	unsigned i;
+	int rc;
+
+	if (!e)
+		return -ENOMEM;
+	rc = config_parse(path, path ? NULL : acd_config_embedded, cfg, e);
+	for (i = 0; i < e->n && off < errlen; i++)
+		off += (size_t)snprintf(err + off, errlen - off, "%s%s", i ? "\n" : "", e->msg[i]);
+	free(e);
+	return rc;
+}
+
+int acd_reload(struct acd *a, char *err, size_t errlen)
+{
+	struct acd_config *n = malloc(sizeof(*n));
+	struct session *s;
+
+	if (!n) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (acd_config_load(a->cfg_path, n, err, errlen) < 0) {
+		char oneline[2048];
+		size_t i;
+
+		/* one log line per event: the errors joined */
+		snprintf(oneline, sizeof(oneline), "%s", err);
+		for (i = 0; oneline[i]; i++)
+			if (oneline[i] == '\n')
+				oneline[i] = ';';
+		log_warnx("reload: config has errors, the running config stays: %s", oneline);
+		free(n);
+		return -EINVAL;
+	}
+	if (strcmp(n->socket, a->cfg.socket) != 0) {
+		log_warnx("reload: [control] socket changes at the next start; still %s",
+			  a->cfg.socket);
+		snprintf(n->socket, sizeof(n->socket), "%s", a->cfg.socket);
+	}
+	if (strcmp(n->telnet, a->cfg.telnet) != 0 ||
+	    strcmp(n->telnet_password_file, a->cfg.telnet_password_file) != 0) {
+		log_warnx("reload: [control] telnet settings change at the next start");
+		snprintf(n->telnet, sizeof(n->telnet), "%s", a->cfg.telnet);
+		snprintf(n->telnet_password_file, sizeof(n->telnet_password_file), "%s",
+			 a->cfg.telnet_password_file);
+	}
+	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
+		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
+			 n->dictionary);
+		free(n);
+		return -EINVAL;
+	}
+	a->cfg = *n;
+	free(n);
+	log_setlevel(a->cfg.log_level);
+	/* policies may depend on the new [shaper] section: apply them all */
+	for (s = a->sessions; s; s = s->next) {
+		sessrad_policy(a, s);
+		(void)session_shape(a, s);
+	}
+	log_notice("reload: config %s applied to %u session(s)",
+		   a->cfg_path ? a->cfg_path : "(built-in)", a->nsessions);
+	return 0;
+}
+

@@ -1,0 +1,76 @@
+/*
+ * render.c - text for people from a reply's JSON data.  acdctl and the
+ * telnet interface both print through here, so they cannot disagree, and
+ * -j prints the same data as JSON.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "shaper.h"
+
+
+static const char *rate(json_t *v, char *buf, size_t len)
+{
+	uint64_t r = (uint64_t)json_integer_value(v);
+
+	if (r == 0)
+		return "-";
+	return shaper_rate_format(r, buf, len);
+}
+
+static void print_sessions(FILE *f, json_t *arr)
+{
+	size_t i;
+	json_t *s;
+
+	fprintf(f, "%-10s %-16s %-15s %-17s %-13s %-9s %12s %12s\n", "ifname", "user", "ip", "mac",
+	       "rate down/up", "uptime", "rx-bytes", "tx-bytes");
+	json_array_foreach(arr, i, s) {
+		char d[32], u[32], r[72];
+
+		snprintf(r, sizeof(r), "%s/%s", rate(json_object_get(s, "down"), d, sizeof(d)),
+			 rate(json_object_get(s, "up"), u, sizeof(u)));
+		fprintf(f, "%-10s %-16s %-15s %-17s %-13s %-9s %12" JSON_INTEGER_FORMAT
+		       " %12" JSON_INTEGER_FORMAT "\n",
+		       json_string_value(json_object_get(s, "ifname")),
+		       json_string_value(json_object_get(s, "user")),
+		       json_string_value(json_object_get(s, "ip")),
+		       json_string_value(json_object_get(s, "mac")), r,
+		       json_string_value(json_object_get(s, "uptime")),
+		       json_integer_value(json_object_get(s, "rx_bytes")),
+		       json_integer_value(json_object_get(s, "tx_bytes")));
+	}
+}
+
+static void print_object(FILE *f, json_t *o, int indent)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v) {
+		if (json_is_object(v)) {
+			fprintf(f, "%*s%s:\n", indent, "", k);
+			print_object(f, v, indent + 2);
+			continue;
+		}
+		fprintf(f, "%*s%-18s ", indent, "", k);
+		if (json_is_string(v))
+			fprintf(f, "%s\n", json_string_value(v));
+		else if (json_is_integer(v))
+			fprintf(f, "%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+		else if (json_is_boolean(v))
+			fprintf(f, "%s\n", json_is_true(v) ? "yes" : "no");
+		else
+			fprintf(f, "-\n");
+	}
+}
+
+void render_text(FILE *f, const char *cmd, json_t *data)
+{
+	if (strcmp(cmd, "show sessions") == 0)
+		print_sessions(f, data);
+	else if (json_is_object(data))
+		print_object(f, data, 0);
+}

@@ -1,0 +1,450 @@
+/*
+ * telnet.c - the text management interface, for operators used to
+ * accel-ppp's "accel-cmd"/telnet: the same command table as the socket,
+ * typed as words ("show sessions", "shaper set ppp0 10M 2M"), printed
+ * by the same renderer as acdctl.
+ *
+ * Off unless [control] telnet is set; a password read from a file only
+ * root may read is required; lines are bounded, idle clients are closed,
+ * the number of clients is limited.  Telnet option negotiation is not
+ * spoken; IAC sequences are skipped, and echo is turned off for the
+ * password the way telnet servers do.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "acd.h"
+#include "ctl.h"
+#include "log.h"
+#include "proto.h"
+#include "render.h"
+
+#define TELNET_LINE_MAX 1024
+#define TELNET_TRIES 3
+#define TELNET_UID ((uid_t)-1)          /* never root: no hooks over telnet */
+
+static const unsigned char iac_will_echo[] = { 255, 251, 1 };
+static const unsigned char iac_wont_echo[] = { 255, 252, 1 };
+
+struct tclient {
+	struct tclient *next;
+	struct telnet *t;
+	int fd;
+	ev_io rw, ww;
+	ev_timer idle;
+	bool authed, overlong, closing;
+	int tries;
+	int iac;                        /* bytes of an IAC sequence still to skip */
+	bool sb;                        /* inside IAC SB ... IAC SE */
+	char peer[64];
+	size_t inlen;
+	char in[TELNET_LINE_MAX + 1];
+	char *out;
+	size_t outlen, outcap;
+};
+
+struct telnet {
+	struct acd *a;
+	int fd;
+	ev_io w;
+	struct tclient *clients;
+	unsigned nclients;
+	char password[256];
+};
+
+static void tclient_free(struct tclient *c)
+{
+	struct tclient **pp;
+	struct telnet *t = c->t;
+
+	ev_io_stop(t->a->loop, &c->rw);
+	ev_io_stop(t->a->loop, &c->ww);
+	ev_timer_stop(t->a->loop, &c->idle);
+	close(c->fd);
+	for (pp = &t->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	t->nclients--;
+	explicit_bzero(c->in, sizeof(c->in));
+	free(c->out);
+	free(c);
+}
+
+static int out(struct tclient *c, const void *p, size_t n)
+{
+	if (c->outlen + n > ACD_OUTPUT_MAX)
+		return -1;
+	if (c->outlen + n > c->outcap) {
+		size_t cap = c->outcap ? c->outcap : 4096;
+		char *q;
+
+		while (cap < c->outlen + n)
+			cap *= 2;
+		q = realloc(c->out, cap);
+		if (!q)
+			return -1;
+		c->out = q;
+		c->outcap = cap;
+	}
+	memcpy(c->out + c->outlen, p, n);
+	c->outlen += n;
+	ev_io_start(c->t->a->loop, &c->ww);
+	return 0;
+}
+
+static int outs(struct tclient *c, const char *s)
+{
+	return out(c, s, strlen(s));
+}
+
+/* Text with bare \n turned into \r\n, as telnet clients expect. */
+static int out_text(struct tclient *c, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\n') {
+			if (out(c, s + start, i - start) < 0 || out(c, "\r\n", 2) < 0)
+				return -1;
+			start = i + 1;
+		}
+	return out(c, s + start, n - start);
+}
+
+/* Constant time, so the length of a matching prefix does not leak. */
+static bool password_ok(const char *want, const char *got)
+{
+	size_t lw = strlen(want), lg = strlen(got), i;
+	unsigned char diff = (unsigned char)(lw != lg);
+
+	for (i = 0; i < lg; i++)
+		diff |= (unsigned char)(got[i] ^ want[lw ? i % lw : 0]);
+	return diff == 0 && lw > 0;
+}
+
+static int run_line(struct tclient *c, const char *line)
+{
+	struct acd *a = c->t->a;
+	char err[512], *buf = NULL;
+	const char *cmd, *code;
+	size_t len = 0;
+	json_t *args, *data;
+	FILE *f;
+	int rc;
+
+	if (!c->authed) {
+		if (password_ok(c->t->password, line)) {
+			c->authed = true;
+			log_info("telnet: %s logged in", c->peer);
+			out(c, iac_wont_echo, sizeof(iac_wont_echo));
+			return outs(c, "\r\nacd> ");
+		}
+		log_warnx("telnet: %s: wrong password", c->peer);
+		if (++c->tries >= TELNET_TRIES) {
+			outs(c, "\r\ntoo many tries\r\n");
+			c->closing = true;
+			return 0;
+		}
+		return outs(c, "\r\nPassword: ");
+	}
+	if (!line[strspn(line, " \t")])
+		return outs(c, "acd> ");
+	if (strcmp(line, "quit") == 0 || strcmp(line, "exit") == 0) {
+		c->closing = true;
+		return outs(c, "bye\r\n");
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -1;
+	if (strcmp(line, "help") == 0) {
+		fputs("commands (an ID is an interface, a user or an IP):\n", f);
+		ctl_help(f);
+		fputs("  quit\n", f);
+	} else if ((rc = ctl_parse_text(line, &cmd, &args, err, sizeof(err))) < 0) {
+		fprintf(f, "error: %s\n", err);
+	} else if (strcmp(cmd, "monitor") == 0 || strcmp(cmd, "hook") == 0) {
+		fprintf(f, "error: %s is not available over telnet (use acdctl)\n", cmd);
+		json_decref(args);
+	} else {
+		data = ctl_execute(a, TELNET_UID, cmd, args, err, sizeof(err), &code);
+		json_decref(args);
+		if (!data) {
+			fprintf(f, "error: %s\n", err);
+		} else {
+			render_text(f, cmd, data);
+			if (json_is_null(data) || (json_is_object(data) && json_object_size(data) == 0))
+				fputs("ok\n", f);
+			json_decref(data);
+		}
+	}
+	fputs("acd> ", f);
+	fclose(f);
+	rc = out_text(c, buf, len);
+	free(buf);
+	return rc;
+}
+
+static void on_write(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tclient *c = w->data;
+	ssize_t n;
+
+	(void)revents;
+	n = write(c->fd, c->out, c->outlen);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			tclient_free(c);
+		return;
+	}
+	memmove(c->out, c->out + n, c->outlen - (size_t)n);
+	c->outlen -= (size_t)n;
+	if (c->outlen == 0) {
+		ev_io_stop(loop, w);
+		if (c->closing)
+			tclient_free(c);
+	}
+}
+
+static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct tclient *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	log_info("telnet: %s idle for %us: closed", c->peer, c->t->a->cfg.telnet_idle_s);
+	tclient_free(c);
+}
+
+static void on_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct tclient *c = w->data;
+	unsigned char buf[512];
+	ssize_t n, i;
+
+	(void)revents;
+	n = read(c->fd, buf, sizeof(buf));
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		tclient_free(c);
+		return;
+	}
+	ev_timer_again(loop, &c->idle);
+	for (i = 0; i < n; i++) {
+		unsigned char b = buf[i];
+
+		/* telnet commands: IAC x, IAC WILL/WONT/DO/DONT x, IAC SB ... IAC SE */
+		if (c->iac) {
+			c->iac--;
+			if (c->iac == 0 && b == 250)
+				c->sb = true;
+			else if (c->iac == 0 && b >= 251 && b <= 254)
+				c->iac = 1;
+			if (b == 240)
+				c->sb = false;
+			continue;
+		}
+		if (b == 255) {
+			c->iac = 1;
+			continue;
+		}
+		if (c->sb || b == '\r' || b == '\0')
+			continue;
+		if (b != '\n') {
+			if (c->inlen < TELNET_LINE_MAX)
+				c->in[c->inlen++] = (char)b;
+			else
+				c->overlong = true;
+			continue;
+		}
+		c->in[c->inlen] = '\0';
+		if (c->overlong) {
+			if (outs(c, "error: line longer than 1024 bytes: ignored\r\nacd> ") < 0)
+				goto drop;
+		} else if (run_line(c, c->in) < 0) {
+			goto drop;
+		}
+		explicit_bzero(c->in, c->inlen);
+		c->inlen = 0;
+		c->overlong = false;
+		if (c->closing) {
+			ev_io_stop(loop, &c->rw);
+			return;
+		}
+	}
+	return;
+drop:
+	log_warnx("telnet: %s does not read its output: dropped", c->peer);
+	tclient_free(c);
+}
+
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct telnet *t = w->data;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct tclient *c;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int fd;
+
+	(void)revents;
+	fd = accept4(t->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
+	if (t->nclients >= t->a->cfg.telnet_max_clients) {
+		static const char busy[] = "acd: too many telnet clients\r\n";
+
+		log_warnx("telnet: %s refused: %u clients already", host, t->nclients);
+		(void)!write(fd, busy, sizeof(busy) - 1);
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->t = t;
+	c->fd = fd;
+	snprintf(c->peer, sizeof(c->peer), "%s", host);
+	ev_io_init(&c->rw, on_read, fd, EV_READ);
+	ev_io_init(&c->ww, on_write, fd, EV_WRITE);
+	ev_init(&c->idle, on_idle);
+	c->idle.repeat = t->a->cfg.telnet_idle_s;
+	c->rw.data = c->ww.data = c->idle.data = c;
+	ev_io_start(loop, &c->rw);
+	ev_timer_again(loop, &c->idle);
+	c->next = t->clients;
+	t->clients = c;
+	t->nclients++;
+	out(c, iac_will_echo, sizeof(iac_will_echo));
+	outs(c, "acd management\r\nPassword: ");
+}
+
+/* The password file: a regular file that only its owner, root or us, may
+ * read; the first line is the password. */
+static int read_password(const char *path, char *pw, size_t len, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "telnet-password-file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "telnet-password-file %s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 077)) {
+		snprintf(err, errlen,
+			 "telnet-password-file %s: mode %03o owner %u: it must be readable by root only "
+			 "(chown root and chmod 600 it)",
+			 path, (unsigned)(st.st_mode & 0777), (unsigned)st.st_uid);
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (!f || !fgets(pw, (int)len, f)) {
+		snprintf(err, errlen, "telnet-password-file %s: empty", path);
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		return -1;
+	}
+	fclose(f);
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (strlen(pw) < 8) {
+		explicit_bzero(pw, len);
+		snprintf(err, errlen, "telnet-password-file %s: the password needs 8 characters or more",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct telnet *t;
+	char addr[64];
+	unsigned port;
+	int af, one = 1;
+	socklen_t sl;
+
+	if (!a->cfg.telnet[0])
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->a = a;
+	if (read_password(a->cfg.telnet_password_file, t->password, sizeof(t->password), err,
+			  errlen) < 0 ||
+	    config_telnet_addr(a->cfg.telnet, &af, addr, sizeof(addr), &port) < 0) {
+		free(t);
+		return NULL;
+	}
+	memset(&ss, 0, sizeof(ss));
+	if (af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		sl = sizeof(*sin6);
+	}
+	t->fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (t->fd < 0 || setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(t->fd, (struct sockaddr *)&ss, sl) < 0 || listen(t->fd, 8) < 0) {
+		snprintf(err, errlen, "telnet %s: %s", a->cfg.telnet, strerror(errno));
+		if (t->fd >= 0)
+			close(t->fd);
+		explicit_bzero(t->password, sizeof(t->password));
+		free(t);
+		return NULL;
+	}
+	ev_io_init(&t->w, on_accept, t->fd, EV_READ);
+	t->w.data = t;
+	ev_io_start(a->loop, &t->w);
+	log_notice("telnet: listening on %s", a->cfg.telnet);
+	return t;
+}
+
+void telnet_close(struct telnet *t)
+{
+	if (!t)
+		return;
+	while (t->clients)
+		tclient_free(t->clients);
+	ev_io_stop(t->a->loop, &t->w);
+	close(t->fd);
+	explicit_bzero(t->password, sizeof(t->password));
+	free(t);
+}
