@@ -221,9 +221,10 @@ static int hook(int argc, char **argv)
 		json_array_append_new(av, json_string(argv[k]));
 	for (i = 0; i < sizeof(hook_env) / sizeof(hook_env[0]); i++) {
 		const char *v = getenv(hook_env[i]);
+		json_t *j = v ? json_string(v) : NULL; /* NULL too for bad UTF-8 */
 
-		if (v && json_string(v))
-			json_object_set_new(env, hook_env[i], json_string(v));
+		if (j)
+			json_object_set_new(env, hook_env[i], j);
 	}
 	args = json_pack("{s:s,s:o,s:o}", "event", argv[0], "argv", av, "env", env);
 	req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", "hook", "args", args);
