@@ -32,6 +32,7 @@ struct client {
 	pid_t pid;
 	bool monitor;
 	bool closing;                   /* close once the output is flushed */
+	bool discarding;                /* dropping an oversized line up to its end */
 	size_t inlen;
 	char in[ACD_REQUEST_MAX + 1];
 	char *out;
@@ -667,6 +668,16 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->inlen += (size_t)n;
+	if (c->discarding) {
+		nl = memchr(c->in, '\n', c->inlen);
+		if (!nl) {
+			c->inlen = 0;
+			return;
+		}
+		c->discarding = false;
+		c->inlen -= (size_t)(nl + 1 - c->in);
+		memmove(c->in, nl + 1, c->inlen);
+	}
 	while ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
 		size_t len = (size_t)(nl - c->in);
 
@@ -676,14 +687,14 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		c->inlen -= len + 1;
 	}
 	if (c->inlen == ACD_REQUEST_MAX) {
+		/* refuse the line, skip the rest of it, keep the connection */
 		json_t *e = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
 				      "request longer than 8192 bytes: refused", "code", ACD_E_PROTO);
 
 		c->ctl->a->stats.bad_requests++;
-		ev_io_stop(loop, &c->rw);
-		c->closing = true;
-		if (send_json(c, e) == 0 && c->outlen == 0)
-			client_free(c);
+		c->inlen = 0;
+		c->discarding = true;
+		(void)send_json(c, e);
 		json_decref(e);
 	}
 }

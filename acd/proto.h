@@ -16,7 +16,7 @@
 
 #define ACD_PROTO_VERSION 1
 #define ACD_SOCKET_DEFAULT "/run/acd/acd.sock"
-/* a request line longer than this is refused and the connection closed */
+/* a request line longer than this is refused (skipped to its newline) */
 #define ACD_REQUEST_MAX 8192
 /* a client whose unsent replies exceed this is disconnected */
 #define ACD_OUTPUT_MAX (4u << 20)
