@@ -21,6 +21,7 @@
 #include "acd.h"
 #include "log.h"
 #include "ctl.h"
+#include "outbuf.h"
 #include "proto.h"
 
 struct client {
@@ -35,8 +36,7 @@ struct client {
 	bool discarding;                /* dropping an oversized line up to its end */
 	size_t inlen;
 	char in[ACD_REQUEST_MAX + 1];
-	char *out;
-	size_t outlen, outcap;
+	struct outbuf out;
 };
 
 struct ctl {
@@ -390,29 +390,15 @@ static void client_free(struct client *c)
 			break;
 		}
 	ctl->nclients--;
-	free(c->out);
+	outbuf_free(&c->out);
 	free(c);
 }
 
 static int queue(struct client *c, const char *s, size_t n)
 {
-	if (c->outlen + n + 1 > ACD_OUTPUT_MAX)
+	if (outbuf_add(&c->out, s, n, ACD_OUTPUT_MAX) < 0 ||
+	    outbuf_add(&c->out, "\n", 1, ACD_OUTPUT_MAX) < 0)
 		return -1;
-	if (c->outlen + n + 1 > c->outcap) {
-		size_t cap = c->outcap ? c->outcap : 4096;
-		char *p;
-
-		while (cap < c->outlen + n + 1)
-			cap *= 2;
-		p = realloc(c->out, cap);
-		if (!p)
-			return -1;
-		c->out = p;
-		c->outcap = cap;
-	}
-	memcpy(c->out + c->outlen, s, n);
-	c->outlen += n;
-	c->out[c->outlen++] = '\n';
 	ev_io_start(c->ctl->a->loop, &c->ww);
 	return 0;
 }
@@ -628,23 +614,16 @@ static int handle_line(struct client *c, const char *line, size_t len)
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c = w->data;
-	ssize_t n;
+	int rc;
 
 	(void)revents;
-	n = write(c->fd, c->out, c->outlen);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
+	rc = outbuf_flush(&c->out, c->fd);
+	if (rc < 0 || (rc == 1 && c->closing)) {
 		client_free(c);
 		return;
 	}
-	memmove(c->out, c->out + n, c->outlen - (size_t)n);
-	c->outlen -= (size_t)n;
-	if (c->outlen == 0) {
+	if (rc == 1)
 		ev_io_stop(loop, w);
-		if (c->closing)
-			client_free(c);
-	}
 }
 
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
@@ -659,7 +638,7 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		if (c->outlen) { /* the peer half-closed: finish replying */
+		if (outbuf_pending(&c->out)) { /* the peer half-closed: finish replying */
 			c->closing = true;
 			ev_io_stop(loop, &c->rw);
 		} else {

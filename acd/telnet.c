@@ -24,6 +24,7 @@
 #include "acd.h"
 #include "ctl.h"
 #include "log.h"
+#include "outbuf.h"
 #include "proto.h"
 #include "render.h"
 
@@ -47,8 +48,7 @@ struct tclient {
 	char peer[64];
 	size_t inlen;
 	char in[TELNET_LINE_MAX + 1];
-	char *out;
-	size_t outlen, outcap;
+	struct outbuf out;
 };
 
 struct telnet {
@@ -76,28 +76,14 @@ static void tclient_free(struct tclient *c)
 		}
 	t->nclients--;
 	explicit_bzero(c->in, sizeof(c->in));
-	free(c->out);
+	outbuf_free(&c->out);
 	free(c);
 }
 
 static int out(struct tclient *c, const void *p, size_t n)
 {
-	if (c->outlen + n > ACD_OUTPUT_MAX)
+	if (outbuf_add(&c->out, p, n, ACD_OUTPUT_MAX) < 0)
 		return -1;
-	if (c->outlen + n > c->outcap) {
-		size_t cap = c->outcap ? c->outcap : 4096;
-		char *q;
-
-		while (cap < c->outlen + n)
-			cap *= 2;
-		q = realloc(c->out, cap);
-		if (!q)
-			return -1;
-		c->out = q;
-		c->outcap = cap;
-	}
-	memcpy(c->out + c->outlen, p, n);
-	c->outlen += n;
 	ev_io_start(c->t->a->loop, &c->ww);
 	return 0;
 }
@@ -197,22 +183,16 @@ static int run_line(struct tclient *c, const char *line)
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct tclient *c = w->data;
-	ssize_t n;
+	int rc;
 
 	(void)revents;
-	n = write(c->fd, c->out, c->outlen);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			tclient_free(c);
+	rc = outbuf_flush(&c->out, c->fd);
+	if (rc < 0 || (rc == 1 && c->closing)) {
+		tclient_free(c);
 		return;
 	}
-	memmove(c->out, c->out + n, c->outlen - (size_t)n);
-	c->outlen -= (size_t)n;
-	if (c->outlen == 0) {
+	if (rc == 1)
 		ev_io_stop(loop, w);
-		if (c->closing)
-			tclient_free(c);
-	}
 }
 
 static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
