@@ -1,0 +1,88 @@
+#!/bin/bash
+# acd-clients.sh - the control socket under bad and many clients: malformed
+# and oversized requests get an error and change nothing, a client that
+# never reads its replies is dropped without blocking anyone, and many
+# concurrent clients are all served.
+set -euo pipefail
+TEST_NAME=acd-clients
+. "$(dirname "$0")/lib.sh"
+
+[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+netns_init socat
+add_pair 0
+printf 'User-Name dave\nWISPr-Bandwidth-Max-Down 6000000\nWISPr-Bandwidth-Max-Up 1500000\n' >"$TMPD/radattr.ppp0"
+export ACD_SOCKET=$TMPD/acd.sock
+cat >"$TMPD/acd.conf" <<CONF
+[acd]
+state-dir = $TMPD/state
+log = stderr
+[control]
+socket = $ACD_SOCKET
+[pppd]
+radattr-dir = $TMPD
+[radius]
+dictionary = $ACD_DICT
+[shaper]
+up-mode = ifb
+CONF
+ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
+ACD_PID=$!
+BG_PIDS+=("$ACD_PID")
+for _ in $(seq 50); do "$ACDCTL" show stat >/dev/null 2>&1 && break; sleep 0.1; done
+"$ACDCTL" show stat >/dev/null || fail "acd did not start"
+assert_eq "ppp0 shaped from WISPr at start" 6000000 "$(root_qdisc ppp0 "$AC_NS" | jq -r '.options.rate * 8')"
+before=$(ns_snapshot "$AC_NS")
+
+# (acd may close first, as for an oversized request: not an error here)
+raw() { socat -t 2 - "UNIX-CONNECT:$ACD_SOCKET" 2>/dev/null || true; }
+
+log "malformed lines get EPROTO/ENOCMD, the connection stays, nothing changes"
+out=$(printf '%s\n' 'garbage' '[1]' '{"cmd":"shaper set","args":"ppp0"}' '{"v":9,"cmd":"show stat"}' \
+	'{"cmd":"format disk"}' '{"cmd":"shaper set","args":{"id":"ppp0","down":"fast","up":1}}' \
+	'{"cmd":"show stat"}' | raw)
+assert_eq "replies" 7 "$(wc -l <<<"$out")"
+assert_eq "codes" "EPROTO EPROTO EPROTO EPROTO ENOCMD EINVAL ok" \
+	"$(jq -r 'if .ok then "ok" else .code end' <<<"$out" | xargs)"
+assert_snapshot_same "kernel state after bad requests" "$before" "$(ns_snapshot "$AC_NS")"
+
+log "an oversized request is refused, the rest of its line skipped, the connection kept"
+out=$( { head -c 20000 /dev/zero | tr '\0' a; printf '\n{"cmd":"show stat"}\n'; } | raw)
+assert_eq "replies to an oversized request and the next" 2 "$(wc -l <<<"$out")"
+assert_contains "oversized" "longer than 8192 bytes" "$(head -1 <<<"$out")"
+assert_jq "the request after it" "$(tail -1 <<<"$out")" .ok true
+
+log "a client that never reads is dropped; everyone else is served meanwhile"
+for _ in $(seq 30000); do echo '{"cmd":"show session","args":{"id":"ppp0"}}'; done >"$TMPD/flood"
+socat -u "OPEN:$TMPD/flood,ignoreeof" "UNIX-CONNECT:$ACD_SOCKET" &
+STUCK=$!
+BG_PIDS+=("$STUCK")
+t0=$(date +%s%N)
+for _ in $(seq 20); do "$ACDCTL" show stat >/dev/null || fail "acd did not answer while a client was stuck"; done
+t1=$(date +%s%N)
+(( (t1 - t0) / 1000000 < 5000 )) || fail "20 requests took $(( (t1 - t0) / 1000000 )) ms beside a stuck client"
+for _ in $(seq 100); do grep -q "does not read its replies" "$TMPD/acd.log" && break; sleep 0.1; done
+grep -q "does not read its replies" "$TMPD/acd.log" || fail "the stuck client was not dropped"
+kill "$STUCK" 2>/dev/null || true
+
+log "64 concurrent clients are all served"
+pids=()
+for i in $(seq 64); do
+	"$ACDCTL" -j show sessions >"$TMPD/c$i" &
+	pids+=("$!")
+done
+for p in "${pids[@]}"; do wait "$p" || fail "a concurrent client failed"; done
+for i in $(seq 64); do
+	assert_eq "client $i" dave "$(jq -r '.[0].user' "$TMPD/c$i")"
+done
+
+log "bad requests were counted"
+assert_jq "bad_requests" "$("$ACDCTL" -j show stat)" '.bad_requests >= 5' true
+kill "$ACD_PID"
+wait "$ACD_PID" 2>/dev/null || true
+if grep -q "Sanitizer" "$TMPD/acd.log"; then
+	grep -A20 "Sanitizer" "$TMPD/acd.log" >&2
+	fail "acd: sanitizer report in its log"
+fi
+pass

@@ -1,0 +1,155 @@
+#!/bin/bash
+# acd-lifecycle.sh - the daemon beside pppd, on the real kernel: sessions
+# reported through `acdctl hook` with pppd's exact argv and environment,
+# shaped from their radattr files, measured, overridden, surviving kill -9
+# and a restart, terminated, ended by ip-down, and ended when the
+# interface vanishes without one (pppd killed).  Without PPP in this
+# kernel the session link is a veth named ppp0 and the hooks are run as
+# pppd would run them (the VM test bed runs real pppd).
+set -euo pipefail
+TEST_NAME=acd-lifecycle
+. "$(dirname "$0")/lib.sh"
+
+[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+netns_init iperf3
+add_pair 0
+
+export ACD_SOCKET=$TMPD/acd.sock
+cat >"$TMPD/acd.conf" <<CONF
+[acd]
+state-dir = $TMPD/state
+log = stderr
+log-level = debug
+[control]
+socket = $ACD_SOCKET
+[pppd]
+radattr-dir = $TMPD
+[radius]
+dictionary = $ACD_DICT
+[shaper]
+up-mode = ifb
+default-down = 3M
+default-up = 1M
+CONF
+"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+
+ACD_PID=
+start_acd() {
+	ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
+	ACD_PID=$!
+	BG_PIDS+=("$ACD_PID")
+	for _ in $(seq 50); do
+		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/acd.log" >&2
+	fail "acd did not answer on $ACD_SOCKET"
+}
+ctl() { "$ACDCTL" "$@"; }
+# hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
+# through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
+hook() {
+	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
+		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
+		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
+		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
+}
+tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
+
+# a stand-in pppd process: terminate may only signal a process named pppd
+cp "$(command -v sleep)" "$TMPD/pppd"
+"$TMPD/pppd" 600 &
+PPPD=$!
+BG_PIDS+=("$PPPD")
+
+printf 'User-Name alice\nFramed-IP-Address 10.77.0.2\nRP-Downstream-Speed-Limit 10240\nRP-Upstream-Speed-Limit 5120\n' \
+	>"$TMPD/radattr.ppp0"
+start_acd
+
+log "ip-up ppp0: RADIUS gives 10240/5120 kbit/s"
+hook ip-up ppp0 10.77.0.1 10.77.0.2 "$PPPD" alice || fail "hook ip-up failed"
+assert_eq "ppp0 tbf rate (bit/s)" 10240000 "$(tbf_bits ppp0)"
+assert_eq "ifb of ppp0" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+assert_eq "ifb tbf rate (bit/s)" 5120000 "$(tbf_bits ifb-ppp0)"
+s=$(ctl -j show sessions)
+assert_jq "session table" "$s" '.[0] | [.ifname,.user,.ip,.down,.up,.source] | join(" ")' \
+	"ppp0 alice 10.77.0.2 10240000 5120000 RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit"
+down=$(measure_mbit down 0)
+log "download measured $down Mbit/s (RADIUS: 10.24)"
+# TCP payload is 1448 of 1514 bytes on the wire: -10 % still holds it
+assert_band "$down" 9.2 10.75 "download Mbit/s against RP-Downstream-Speed-Limit 10240"
+up=$(measure_mbit up 0)
+log "upload measured $up Mbit/s (RADIUS: 5.12)"
+assert_band "$up" 4.6 5.4 "upload Mbit/s against RP-Upstream-Speed-Limit 5120"
+
+log "operator override 2M/1M, then kill -9 and restart: it survives"
+ctl shaper set alice 2M 1M >/dev/null || fail "shaper set failed"
+assert_eq "ppp0 rate after override" 2000000 "$(tbf_bits ppp0)"
+kill -9 "$ACD_PID"
+wait "$ACD_PID" 2>/dev/null || true
+assert_eq "shaping after kill -9" 2000000 "$(tbf_bits ppp0)"
+start_acd
+d=$(ctl -j show session ppp0)
+assert_jq "override after restart" "$d" '[.override,.down,.up,.pppd_pid,.user] | map(tostring) | join(" ")' \
+	"true 2000000 1000000 $PPPD alice"
+assert_eq "ppp0 rate after restart" 2000000 "$(tbf_bits ppp0)"
+assert_eq "ifbs after restart (no duplicate)" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+ctl shaper restore ppp0 >/dev/null
+assert_eq "ppp0 rate after restore" 10240000 "$(tbf_bits ppp0)"
+
+log "bad requests change nothing"
+rc=0; ctl shaper set ppp0 10Q 1M 2>"$TMPD/err" || rc=$?
+assert_eq "exit of a bad rate" 1 "$rc"
+assert_contains "bad rate message" 'unknown unit "Q"' "$(cat "$TMPD/err")"
+assert_eq "ppp0 rate after a bad request" 10240000 "$(tbf_bits ppp0)"
+rc=0; ctl show session nosuch 2>/dev/null || rc=$?
+assert_eq "exit for an unknown session" 1 "$rc"
+
+log "a malformed radattr gives the default policy and a warning"
+add_pair 1
+printf 'User-Name bob\nRP-Downstream-Speed-Limit 10M\n' >"$TMPD/radattr.ppp1"
+hook ip-up ppp1 10.77.1.1 10.77.1.2 "$PPPD" bob || fail "hook ip-up ppp1 failed"
+assert_eq "ppp1 rate (the default)" 3000000 "$(tbf_bits ppp1)"
+d=$(ctl -j show session bob)
+assert_contains "warning quotes the value" '"10M"' "$(jq -r .radius_warning <<<"$d")"
+assert_jq "radattr errors counted" "$(ctl -j show stat)" '.radattr_errors >= 1' true
+
+log "ppp1 vanishes without ip-down (pppd killed): session and IFB go"
+ip -n "$AC_NS" link del ppp1
+for _ in $(seq 30); do
+	[[ $(ctl -j show sessions | jq length) == 1 ]] && break
+	sleep 0.1
+done
+assert_eq "sessions after ppp1 vanished" 1 "$(ctl -j show sessions | jq length)"
+assert_eq "ifbs after ppp1 vanished" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+
+log "terminate sends SIGTERM to pppd"
+ctl terminate alice >/dev/null || fail "terminate failed"
+for _ in $(seq 30); do kill -0 "$PPPD" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$PPPD" 2>/dev/null && fail "pppd $PPPD still runs after terminate"
+
+log "ip-down (what pppd runs as it exits) ends the session and clears everything"
+hook ip-down ppp0 10.77.0.1 10.77.0.2 "$PPPD" alice || fail "hook ip-down failed"
+assert_eq "sessions at the end" 0 "$(ctl -j show sessions | jq length)"
+assert_eq "ifbs at the end" "" "$(ifb_devices "$AC_NS" | xargs)"
+assert_eq "ingress qdisc at the end" null "$(qdisc_by_handle ppp0 ffff: "$AC_NS")"
+assert_ne "root qdisc at the end" tbf "$(root_qdisc ppp0 "$AC_NS" | jq -r .kind)"
+
+log "with acd down the hook fails fast and says so"
+kill "$ACD_PID"
+wait "$ACD_PID" 2>/dev/null || true
+t0=$(date +%s%N)
+rc=0; hook ip-up ppp0 10.77.0.1 10.77.0.2 1 alice 2>"$TMPD/err" || rc=$?
+t1=$(date +%s%N)
+assert_eq "hook exit with acd down" 3 "$rc"
+assert_contains "hook message" "unshaped until acd starts" "$(cat "$TMPD/err")"
+(( (t1 - t0) / 1000000 < 1500 )) || fail "the hook took $(( (t1 - t0) / 1000000 )) ms with acd down"
+grep -q "event=vanished" "$TMPD/acd.log" || fail "acd did not log the vanished session"
+# an ASan/UBSan build of acd reports into its log (and at exit: leaks)
+if grep -q "Sanitizer" "$TMPD/acd.log"; then
+	grep -A20 "Sanitizer" "$TMPD/acd.log" >&2
+	fail "acd: sanitizer report in its log"
+fi
+pass
