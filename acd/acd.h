@@ -44,7 +44,15 @@ struct session {
 	bool shaped;
 	char shape_err[256];
 	char terminate_cause[32];
+	/* the interface is gone: pppd releases it before its ip-down hook
+	 * runs, so the session ends as "ip-down" if that hook comes within
+	 * SESSION_GONE_GRACE, else as "vanished" when this timer fires */
+	bool gone;
+	ev_timer gone_timer;
+	struct acd *owner;
 };
+
+#define SESSION_GONE_GRACE 3.0  /* seconds */
 
 struct acd_stats {
 	uint64_t sessions_up, sessions_down, sessions_vanished;
@@ -78,6 +86,7 @@ struct session *session_by_ifname(struct acd *a, const char *ifname);
 struct session *session_by_ifindex(struct acd *a, int ifindex);
 int session_shape(struct acd *a, struct session *s);
 void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping);
+void session_gone(struct acd *a, struct session *s);
 json_t *session_json(const struct session *s, bool detail);
 int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen);

@@ -34,12 +34,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	s = session_by_ifindex(lw->a, ifi->ifi_index);
 	if (!s)
 		return NL_OK;
-	log_notice("sess=%s user=%s event=vanished (interface gone without ip-down)", s->ifname,
-		   s->user);
-	lw->a->stats.sessions_vanished++;
-	session_end(lw->a, s, "vanished", false);
-	if (shaper_gc(lw->a->sh) > 0)
-		log_info("removed the orphaned IFB of a vanished session");
+	session_gone(lw->a, s);
 	return NL_OK;
 }
 
@@ -58,12 +53,9 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 
 		for (s = lw->a->sessions; s; s = next) {
 			next = s->next;
-			if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex) {
-				lw->a->stats.sessions_vanished++;
-				session_end(lw->a, s, "vanished", false);
-			}
+			if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
+				session_gone(lw->a, s);
 		}
-		(void)shaper_gc(lw->a->sh);
 	}
 }
 

@@ -163,6 +163,7 @@ static struct session *session_new(struct acd *a, const char *ifname, int ifinde
 		return NULL;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	s->ifindex = ifindex;
+	s->owner = a;
 	s->started = time(NULL);
 	s->next = a->sessions;
 	a->sessions = s;
@@ -175,7 +176,9 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 	struct session **pp;
 
 	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "%s", cause);
-	if (clear_shaping && shaper_clear(a->sh, s->ifindex) < 0 &&
+	if (s->gone)
+		ev_timer_stop(a->loop, &s->gone_timer);
+	if (clear_shaping && !s->gone && shaper_clear(a->sh, s->ifindex) < 0 &&
 	    !strstr(shaper_errmsg(a->sh), "does not exist"))
 		log_warnx("sess=%s user=%s event=clear-failed error=\"%s\"", s->ifname, s->user,
 			  shaper_errmsg(a->sh));
@@ -195,6 +198,37 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 	a->stats.sessions_down++;
 	free(s);
 	(void)session_state_save(a);
+}
+
+static void on_gone_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct session *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	log_notice("sess=%s user=%s event=vanished (interface gone, no ip-down within %.0fs)",
+		   s->ifname, s->user, SESSION_GONE_GRACE);
+	s->owner->stats.sessions_vanished++;
+	session_end(s->owner, s, "vanished", false);
+}
+
+/*
+ * The interface disappeared.  The kernel took its qdiscs with it; the
+ * IFB goes now.  The record waits a moment for pppd's ip-down, which
+ * pppd runs only after it has released the interface.
+ */
+void session_gone(struct acd *a, struct session *s)
+{
+	if (s->gone)
+		return;
+	s->gone = true;
+	s->shaped = false;
+	log_info("sess=%s user=%s event=link-gone", s->ifname, s->user);
+	if (shaper_gc(a->sh) > 0)
+		log_info("sess=%s event=ifb-removed", s->ifname);
+	ev_timer_init(&s->gone_timer, on_gone_timeout, SESSION_GONE_GRACE, 0);
+	s->gone_timer.data = s;
+	ev_timer_start(a->loop, &s->gone_timer);
 }
 
 static const char *env_str(json_t *env, const char *name)

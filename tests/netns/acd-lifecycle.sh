@@ -118,12 +118,24 @@ assert_jq "radattr errors counted" "$(ctl -j show stat)" '.radattr_errors >= 1' 
 
 log "ppp1 vanishes without ip-down (pppd killed): session and IFB go"
 ip -n "$AC_NS" link del ppp1
-for _ in $(seq 30); do
+# acd waits 3 s for a late ip-down before it calls the session vanished
+for _ in $(seq 80); do
 	[[ $(ctl -j show sessions | jq length) == 1 ]] && break
 	sleep 0.1
 done
 assert_eq "sessions after ppp1 vanished" 1 "$(ctl -j show sessions | jq length)"
 assert_eq "ifbs after ppp1 vanished" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+
+log "pppd releases the interface before its ip-down runs: still a normal end"
+add_pair 2
+printf 'User-Name erin\nRP-Downstream-Speed-Limit 2048\n' >"$TMPD/radattr.ppp2"
+hook ip-up ppp2 10.77.2.1 10.77.2.2 "$PPPD" erin || fail "hook ip-up ppp2 failed"
+ip -n "$AC_NS" link del ppp2
+sleep 0.2
+hook ip-down ppp2 10.77.2.1 10.77.2.2 "$PPPD" erin || fail "a late ip-down was refused"
+grep -q "sess=ppp2 user=erin event=down cause=ip-down" "$TMPD/acd.log" ||
+	fail "the late ip-down was not recorded as ip-down"
+assert_eq "sessions after ppp2's late ip-down" 1 "$(ctl -j show sessions | jq length)"
 
 log "terminate sends SIGTERM to pppd"
 ctl terminate alice >/dev/null || fail "terminate failed"
