@@ -34,6 +34,7 @@ struct client {
 	bool monitor;
 	bool closing;                   /* close once the output is flushed */
 	bool discarding;                /* dropping an oversized line up to its end */
+	bool paused;                    /* not reading: too many unread replies */
 	size_t inlen;
 	char in[ACD_REQUEST_MAX + 1];
 	struct outbuf out;
@@ -181,7 +182,18 @@ static int cmd_show_session(struct acd *a, struct client *c, json_t *args, struc
 	if (!s)
 		return -1;
 	r->data = session_json(s, true);
-	cache = link_cache(&sk);
+	/* one link, not a dump of all of them */
+	cache = NULL;
+	sk = nl_socket_alloc();
+	if (sk && nl_connect(sk, NETLINK_ROUTE) == 0) {
+		struct rtnl_link *l = NULL;
+
+		if (rtnl_link_get_kernel(sk, s->ifindex, NULL, &l) == 0 &&
+		    nl_cache_alloc_name("route/link", &cache) == 0) {
+			nl_cache_add(cache, (struct nl_object *)l);
+			rtnl_link_put(l);
+		}
+	}
 	add_counters(r->data, cache, s->ifindex);
 	link_cache_free(sk, cache);
 	json_object_set_new(r->data, "kernel", shaper_state_json(a, s));
@@ -611,6 +623,8 @@ static int handle_line(struct client *c, const char *line, size_t len)
 	return rc;
 }
 
+static int process_lines(struct client *c);
+
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c = w->data;
@@ -624,6 +638,34 @@ static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (rc == 1)
 		ev_io_stop(loop, w);
+	if (c->paused && !c->closing && outbuf_pending(&c->out) <= ACD_OUTPUT_LOW) {
+		c->paused = false;
+		ev_io_start(loop, &c->rw);
+		(void)process_lines(c); /* what it sent while paused */
+	}
+}
+
+/* Handle the complete lines in the input, unless the client is paused.
+ * Returns -1 if the client was dropped (freed). */
+static int process_lines(struct client *c)
+{
+	char *nl;
+
+	while (!c->paused && (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+		size_t len = (size_t)(nl - c->in);
+
+		if (handle_line(c, c->in, len) < 0)
+			return -1;
+		memmove(c->in, nl + 1, c->inlen - len - 1);
+		c->inlen -= len + 1;
+		if (outbuf_pending(&c->out) > ACD_OUTPUT_HIGH && !c->paused) {
+			c->paused = true;
+			ev_io_stop(c->ctl->a->loop, &c->rw);
+			log_debug("ctl: client pid=%d uid=%u is not reading its replies: paused",
+				  (int)c->pid, (unsigned)c->uid);
+		}
+	}
+	return 0;
 }
 
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
@@ -657,14 +699,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		c->inlen -= (size_t)(nl + 1 - c->in);
 		memmove(c->in, nl + 1, c->inlen);
 	}
-	while ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
-		size_t len = (size_t)(nl - c->in);
-
-		if (handle_line(c, c->in, len) < 0)
-			return; /* dropped */
-		memmove(c->in, nl + 1, c->inlen - len - 1);
-		c->inlen -= len + 1;
-	}
+	if (process_lines(c) < 0 || c->paused)
+		return; /* dropped, or the rest waits in the buffer */
 	if (c->inlen == ACD_REQUEST_MAX) {
 		/* refuse the line, skip the rest of it, keep the connection */
 		json_t *e = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",

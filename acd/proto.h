@@ -18,8 +18,13 @@
 #define ACD_SOCKET_DEFAULT "/run/acd/acd.sock"
 /* a request line longer than this is refused (skipped to its newline) */
 #define ACD_REQUEST_MAX 8192
-/* a client whose unsent replies exceed this is disconnected */
+/* a client whose unsent output exceeds this is disconnected */
 #define ACD_OUTPUT_MAX (4u << 20)
+/* above this much unsent output a client's further requests wait until it
+ * has read its replies down to ACD_OUTPUT_LOW: no work for a client that
+ * does not read, and no starving of the others */
+#define ACD_OUTPUT_HIGH (128u << 10)
+#define ACD_OUTPUT_LOW (32u << 10)
 #define ACD_CLIENTS_MAX 256
 /* the pppd hook waits at most this long for acd */
 #define ACD_HOOK_TIMEOUT_MS 1000
