@@ -26,6 +26,9 @@ void log_setlevel(int level)
 }
 
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+	__attribute__((format(printf, 2, 0)));
+
+static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
 	char line[1024];
 
