@@ -1,0 +1,293 @@
+# tests/vm/guest/lib.sh - helpers for guest scenario scripts (bash, sourced).
+#
+# A scenario runs as root inside the VM (see ../run.sh); the guest sees the
+# host's root file system through a tmpfs overlay, so anything written to /etc
+# stays in this VM.  /mnt/out is the test's output directory on the host.
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   need_modules ppp_generic pppoe veth
+#   netns_add ac sub; veth_pair ac eth-ac sub eth-sub
+#   ppp_secrets user1 pass1
+#   pppoe_server_start ac eth-ac 198.51.100.1 198.51.100.10 4
+#   pppoe_client_start sub eth-sub user1; ppp_wait sub ppp0
+#   iperf_server ac 198.51.100.1
+#   r=$(iperf_mbps sub 198.51.100.1 -R); assert_band "tbf down" "$r" 7 10.5
+#   pass
+#
+# Conventions: every helper that can go wrong calls fail (which collects
+# logs into /mnt/out/logs and exits 1); skip exits 77 with the reason;
+# "RESULT ..." lines (also in /mnt/out/results.txt) carry measured values.
+
+set -uo pipefail
+export LC_ALL=C
+
+# these helpers reconfigure the machine they run on: only inside the test VM
+if [ "$(cat /proc/sys/kernel/hostname)" != acd-vm ] || [ ! -d /mnt/out ]; then
+	echo "lib.sh: not inside the acd test VM (run the scenario with tests/vm/run.sh)" >&2
+	return 2 2>/dev/null || exit 2
+fi
+
+VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+VM_OUT=${ACD_VM_OUT:-/mnt/out}
+VM_NAME=${ACD_VM_NAME:-$(basename "$0" .sh)}
+VM_WORK=/run/acd-vm              # guest-only scratch (tmpfs)
+IPERF_T=${ACD_VM_IPERF_T:-4}     # seconds per iperf3 measurement (plus 1 omitted)
+mkdir -p "$VM_WORK" "$VM_OUT"
+: > "$VM_OUT/results.txt"
+
+_vm_t0=$(cut -d' ' -f1 /proc/uptime)
+vm_elapsed() { awk -v a="$_vm_t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.1f", b-a}'; }
+log()  { printf '[%6ss] %s\n' "$(vm_elapsed)" "$*"; }
+step() { printf '[%6ss] ==== %s\n' "$(vm_elapsed)" "$*"; }
+result() {  # result KEY VALUE...: a measured value, for people and the report
+	printf 'RESULT %s\n' "$*"
+	printf '%s\n' "$*" >> "$VM_OUT/results.txt"
+}
+skip() { printf 'SKIP: %s\n' "$*"; exit 77; }
+pass() { log "PASS: $VM_NAME"; exit 0; }
+fail() {
+	printf 'FAIL: %s\n' "$*"
+	printf '%s\n' "$*" > "$VM_OUT/failure.txt"
+	collect_logs
+	exit 1
+}
+# run CMD...: log the command, show its output, return its status
+run() { log "+ $*"; "$@"; }
+# must DESC CMD...: run CMD, fail with DESC if it fails
+must() { local d=$1; shift; run "$@" || fail "$d (command: $*)"; }
+
+# ---- logs --------------------------------------------------------------------
+collect_logs() {
+	local d=$VM_OUT/logs ns f
+	mkdir -p "$d"
+	{
+		echo "### uptime $(cat /proc/uptime)"; free -m
+		echo "### processes"; ps -eo pid,ppid,stat,args | grep -vE '\[.*\]$'
+		echo "### netns: $(ip netns list | tr '\n' ' ')"
+		for ns in "" $(ip netns list | awk '{print $1}'); do
+			local n=(); [ -n "$ns" ] && n=(-n "$ns")
+			echo "### ns ${ns:-init}: addresses"; ip "${n[@]}" -d addr show
+			echo "### ns ${ns:-init}: routes";    ip "${n[@]}" route show
+			echo "### ns ${ns:-init}: qdiscs";    tc "${n[@]}" -s qdisc show
+			for f in $(ip "${n[@]}" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+				tc "${n[@]}" -s filter show dev "$f" ingress 2>/dev/null | sed "s/^/$f ingress: /"
+				tc "${n[@]}" -s class show dev "$f" 2>/dev/null | sed "s/^/$f class: /"
+			done
+		done
+		echo "### dmesg"; dmesg | tail -80
+	} > "$d/state.txt" 2>&1
+	for f in "$VM_WORK"/*.log; do [ -f "$f" ] && cp "$f" "$d/"; done
+	echo "---- logs saved in $VM_OUT/logs (host: ${ACD_VM_HOST_OUT:-?}/logs); last lines:"
+	for f in "$VM_WORK"/*.log; do
+		[ -s "$f" ] || continue
+		echo "---- $(basename "$f")"; tail -15 "$f"
+	done
+	echo "---- dmesg"; dmesg | tail -15
+}
+
+# ---- waiting -----------------------------------------------------------------
+# wait_until SECONDS CMD...: poll CMD every $WAIT_STEP (0.2) s until it
+# succeeds (0) or SECONDS of wall time have passed (1)
+wait_until() {
+	local end=$((SECONDS + $1)); shift
+	while :; do
+		"$@" 2>/dev/null && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep "${WAIT_STEP:-0.2}"
+	done
+}
+
+# ---- kernel ------------------------------------------------------------------
+need_modules() {
+	modprobe -a "$@" || fail "modprobe $* failed (kernel $(uname -r))"
+}
+
+# ---- the shaper under test -----------------------------------------------------
+need_shaper() {
+	[ -n "${ACD_SHAPE:-}" ] ||
+		fail "ACD_SHAPE is not set: point it at the built acd-shape (ctest sets it)"
+	[ -x "$ACD_SHAPE" ] ||
+		fail "ACD_SHAPE=$ACD_SHAPE is not an executable: build the target acd-shape first"
+	log "shaper: $ACD_SHAPE"
+}
+# shape NS ARGS...: run acd-shape in a namespace, log it; its status
+shape() { local ns=$1; shift; log "+ acd-shape $*  (ns $ns)"; ip netns exec "$ns" "$ACD_SHAPE" "$@"; }
+# shape_ok NS ARGS...: fail unless acd-shape succeeds
+shape_ok() { shape "$@" || fail "acd-shape ${*:2} failed in ns $1 (status $?)"; }
+# shape_json NS IFACE: acd-shape -j show (validated JSON on stdout)
+shape_json() {
+	local j
+	j=$(ip netns exec "$1" "$ACD_SHAPE" -j show "$2") || fail "acd-shape -j show $2 failed in ns $1"
+	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acd-shape -j show $2: not JSON: $j"
+	printf '%s\n' "$j"
+}
+# jq_assert DESC JSON FILTER: the jq FILTER must yield true
+jq_assert() {
+	jq -e "$3" <<<"$2" >/dev/null 2>&1 ||
+		fail "$1: expected $3 in: $(jq -c . <<<"$2" 2>/dev/null || echo "$2")"
+}
+
+# ---- namespaces and links ------------------------------------------------------
+netns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || fail "ip netns add $ns"
+		ip -n "$ns" link set lo up
+	done
+}
+# veth_pair NS1 IF1 NS2 IF2: a veth between two namespaces, both ends up
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+		fail "veth $1/$2 <-> $3/$4"
+	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || fail "veth up"
+}
+
+# ---- PPP / PPPoE ---------------------------------------------------------------
+# ppp_secrets USER PASS [USER PASS]...: /etc/ppp/pap-secrets (0600) for both
+# ends (the overlay keeps the host's /etc untouched), neutral /etc/ppp/options
+ppp_secrets() {
+	mkdir -p /etc/ppp
+	: > /etc/ppp/options            # Debian's default wants auth, a modem, ...
+	umask 077
+	: > /etc/ppp/pap-secrets
+	while [ $# -ge 2 ]; do
+		printf '"%s" * "%s" *\n' "$1" "$2" >> /etc/ppp/pap-secrets
+		shift 2
+	done
+	umask 022
+	cat > /etc/ppp/pppoe-server-options <<-EOF
+	require-pap
+	mtu 1492
+	mru 1492
+	lcp-echo-interval 10
+	lcp-echo-failure 3
+	noipv6
+	logfile $VM_WORK/pppd-ac.log
+	EOF
+}
+
+# pppoe_server_start NS IFACE LOCAL_IP FIRST_REMOTE_IP MAX_SESSIONS
+# Debian's pppoe-server does the discovery; guest/pppd-kmode turns each
+# session into a kernel-mode pppd (rp_pppoe_sess), as Debian lacks -k.
+pppoe_server_start() {
+	need_modules ppp_generic pppoe
+	ip netns exec "$1" pppoe-server -F -I "$2" -C acd-vm-ac -S isp \
+		-L "$3" -R "$4" -N "$5" -q "$VM_LIB_DIR/pppd-kmode" \
+		>> "$VM_WORK/pppoe-server.log" 2>&1 &
+	echo $! > "$VM_WORK/pppoe-server-$1-$2.pid"
+	sleep 0.3
+	kill -0 "$(cat "$VM_WORK/pppoe-server-$1-$2.pid")" 2>/dev/null ||
+		fail "pppoe-server on $1/$2 did not start"
+	log "pppoe-server on $1/$2: local $3, remote from $4, max $5 sessions"
+}
+
+# pppoe_client_start NS IFACE USER [LINKNAME [PPPD OPTION...]]: a
+# subscriber's pppd with the kernel rp-pppoe plugin, PAP from
+# /etc/ppp/pap-secrets, default route via the session.  Runs in the
+# background; see ppp_wait.
+pppoe_client_start() {
+	local ns=$1 ifc=$2 user=$3 link=${4:-$1}
+	shift $(( $# < 4 ? $# : 4 ))
+	ip netns exec "$ns" pppd plugin rp-pppoe.so "nic-$ifc" rp_pppoe_service isp \
+		user "$user" noauth noipdefault defaultroute noipv6 \
+		mtu 1492 mru 1492 maxfail 1 lcp-echo-interval 10 lcp-echo-failure 3 \
+		linkname "$link" logfile "$VM_WORK/pppd-$link.log" nodetach "$@" \
+		>/dev/null 2>&1 &
+	echo $! > "$VM_WORK/pppd-$link.pid"
+}
+
+ppp_has_ipv4() { [ -n "$(ip -n "$1" -4 -o addr show dev "$2" 2>/dev/null)" ]; }
+# ppp_wait NS IFACE [SECONDS]: until IPCP gave IFACE an IPv4 address
+ppp_wait() {
+	wait_until "${3:-30}" ppp_has_ipv4 "$1" "$2" ||
+		fail "no IPv4 on $1/$2 after ${3:-30}s (PPPoE session not up)"
+}
+ppp_local_ip() { ip -n "$1" -4 -o addr show dev "$2" | awk '{print $4}' | cut -d/ -f1; }
+# ppp_iface_by_peer NS PEER_IP: the ppp interface in NS whose peer is PEER_IP
+ppp_iface_by_peer() {
+	ip -n "$1" -4 -o addr show | awk -v p="$2" '$2 ~ /^ppp/ && $6 == p"/32" {print $2; exit}'
+}
+
+# pppoe_session NS_AC NS_SUB: one subscriber session over a fresh veth;
+# sets AC_IF (ppp interface on the AC), SUB_IP, AC_IP
+pppoe_session() {
+	local ac=$1 sub=$2 t0
+	t0=$(vm_elapsed)
+	need_modules ppp_generic pppoe veth
+	netns_add "$ac" "$sub"
+	veth_pair "$ac" eth-sub0 "$sub" eth0
+	ppp_secrets user1 pass1
+	pppoe_server_start "$ac" eth-sub0 198.51.100.1 198.51.100.10 4
+	pppoe_client_start "$sub" eth0 user1 sub1
+	ppp_wait "$sub" ppp0
+	SUB_IP=$(ppp_local_ip "$sub" ppp0)
+	AC_IP=198.51.100.1
+	wait_until 10 eval '[ -n "$(ppp_iface_by_peer "$ac" "$SUB_IP")" ]' ||
+		fail "no ppp interface on the AC for $SUB_IP"
+	AC_IF=$(ppp_iface_by_peer "$ac" "$SUB_IP")
+	log "PPPoE session up: $sub/ppp0 $SUB_IP <-> $ac/$AC_IF $AC_IP ($(awk -v a="$t0" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b-a}')s)"
+	ip netns exec "$sub" ping -c 2 -i 0.2 -W 2 "$AC_IP" >/dev/null || fail "ping over the PPPoE session"
+	grep -qi 'PAP authentication succeeded' "$VM_WORK/pppd-sub1.log" ||
+		fail "client log has no PAP success"
+	# kernel mode on both ends: the AC's pppd has the session in pppoe.ko
+	ps -eo args | grep -q '^/usr/sbin/pppd plugin rp-pppoe.so nic-.* rp_pppoe_sess ' ||
+		fail "AC pppd is not in kernel mode"
+}
+
+# ---- traffic ---------------------------------------------------------------------
+# iperf_server NS ADDR: an iperf3 server (daemon) on ADDR port 5201
+iperf_server() {
+	ip netns exec "$1" iperf3 -s -D -B "$2" -I "$VM_WORK/iperf3-$1.pid" \
+		--logfile "$VM_WORK/iperf3-server-$1.log" || fail "iperf3 server in $1"
+	wait_until 5 eval "ip netns exec $1 ss -ltn | grep -q ':5201 '" ||
+		fail "iperf3 server in $1 is not listening"
+}
+# iperf_json NS SERVER [IPERF3 ARGS]: raw JSON of one measurement
+iperf_json() {
+	local ns=$1 srv=$2; shift 2
+	ip netns exec "$ns" timeout $((IPERF_T + 20)) \
+		iperf3 -c "$srv" -t "$IPERF_T" -O 1 -J "$@" 2>/dev/null
+}
+# iperf_mbps NS SERVER [IPERF3 ARGS]: receiver's Mbit/s (-R: SERVER sends)
+iperf_mbps() {
+	local j r
+	j=$(iperf_json "$@")
+	r=$(jq -r '.end.sum_received.bits_per_second // empty' <<<"$j" 2>/dev/null)
+	if [ -z "$r" ]; then
+		printf '%s\n' "$j" > "$VM_WORK/iperf3-failed.log"
+		echo "iperf3 $* failed: $(jq -r '.error // "no result"' <<<"$j" 2>/dev/null)" >&2
+		echo 0; return 1
+	fi
+	awk -v b="$r" 'BEGIN{printf "%.2f", b/1e6}'
+}
+# assert_band WHAT VALUE LO HI: LO <= VALUE <= HI (Mbit/s)
+assert_band() {
+	if awk -v v="$2" -v lo="$3" -v hi="$4" 'BEGIN{exit !(v >= lo && v <= hi)}'; then
+		result "$1: $2 Mbit/s (band $3..$4) ok"
+	else
+		result "$1: $2 Mbit/s (band $3..$4) OUT OF BAND"
+		fail "$1: measured $2 Mbit/s, expected $3..$4 Mbit/s"
+	fi
+}
+# measure WHAT NS SERVER LO HI [IPERF3 ARGS]: iperf_mbps + assert_band
+measure() {
+	local what=$1 ns=$2 srv=$3 lo=$4 hi=$5 r; shift 5
+	r=$(iperf_mbps "$ns" "$srv" "$@") || fail "$what: iperf3 failed"
+	assert_band "$what" "$r" "$lo" "$hi"
+}
+
+# ---- tc readback ------------------------------------------------------------------
+# tc_json NS ARGS...: tc -j ARGS in NS (JSON array)
+tc_json() { local ns=$1; shift; ip netns exec "$ns" tc -j "$@"; }
+# tc_word_bps WORD < LINE: the rate after WORD in tc's text output, in bit/s
+# ("rate 10Mbit" -> 10000000; tc uses powers of 1000)
+tc_word_bps() {
+	awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) { v = $(i + 1); break } }
+	END {
+		if (v == "") exit 1
+		m = 1
+		if (v ~ /Gbit$/) m = 1e9; else if (v ~ /Mbit$/) m = 1e6; else if (v ~ /Kbit$/) m = 1e3
+		sub(/[KMG]?bit$/, "", v)
+		printf "%.0f\n", v * m
+	}'
+}

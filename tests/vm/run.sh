@@ -1,0 +1,170 @@
+#!/bin/bash
+# tests/vm/run.sh - boot one VM of the test bed and run a guest script in it.
+#
+#   run.sh [--name NAME] [--out DIR] [--timeout SECONDS] SCRIPT [ARG...]
+#   run.sh --shell            interactive guest shell on this terminal
+#
+# The guest is Debian's stock kernel (from the cache that setup.sh fills) under
+# QEMU with the host's root file system shared read-only (writes land in a
+# tmpfs overlay), so SCRIPT and everything it runs are the host's files, given
+# by absolute path.  SCRIPT runs as root with bash; every ACD_* variable of
+# this environment is passed to it.
+#
+# Output: DIR/console.log (the whole serial console), DIR/rc (the guest
+# script's exit status) and whatever the script stores in /mnt/out (= DIR).
+# DIR defaults to ./vm-out/NAME and is emptied first.
+#
+# Exit status: the guest script's (0 pass, 77 skip, other = fail); 124 timeout;
+# 125 no result (kernel panic, guest crash, QEMU failure); 77 when
+# ACD_VM_SKIP=1; 1 when the test bed is not set up.
+#
+# Environment: ACD_VM_CACHE (/var/cache/acd-vm), ACD_VM_SKIP, ACD_VM_TIMEOUT
+# (600), ACD_VM_MEM (MiB, 1024), ACD_VM_SMP (2), ACD_VM_ACCEL (auto|tcg|kvm),
+# ACD_VM_LOGLEVEL (kernel console loglevel, 4).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}
+NAME='' OUT='' TIMEOUT=${ACD_VM_TIMEOUT:-600} SHELLMODE=0
+usage() { echo "usage: $0 [--name NAME] [--out DIR] [--timeout S] SCRIPT [ARG...] | --shell" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--name)    NAME=$2; shift 2 ;;
+	--out)     OUT=$2; shift 2 ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--shell)   SHELLMODE=1; shift ;;
+	--)        shift; break ;;
+	-*)        usage ;;
+	*)         break ;;
+	esac
+done
+if [ "$SHELLMODE" = 0 ]; then
+	[ $# -ge 1 ] || usage
+	SCRIPT=$(realpath -e "$1") || { echo "vm-run: no such script: $1" >&2; exit 1; }
+	shift
+	: "${NAME:=$(basename "$SCRIPT" .sh)}"
+else
+	: "${NAME:=shell}"
+fi
+say() { printf 'vm-run[%s]: %s\n' "$NAME" "$*" >&2; }
+
+if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
+	say "SKIP: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
+	exit 77
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	say "SKIP: needs root (the guest runs the host's root file system as root)"
+	exit 77
+fi
+
+KVER=$(cat "$CACHE/current" 2>/dev/null)
+KERNEL=$CACHE/kroot-$KVER/boot/vmlinuz-$KVER
+MODULES=$CACHE/kroot-$KVER/lib/modules
+INITRD=$CACHE/initramfs-$KVER.cpio.gz
+if [ -z "$KVER" ] || [ ! -f "$KERNEL" ] || [ ! -f "$INITRD" ]; then
+	say "FAIL: the VM test bed is not set up in $CACHE: run $HERE/setup.sh (ctest: vm.setup)"
+	exit 1
+fi
+command -v qemu-system-x86_64 >/dev/null ||
+	{ say "FAIL: qemu-system-x86_64 missing: run $HERE/setup.sh"; exit 1; }
+
+: "${OUT:=$PWD/vm-out/$NAME}"
+mkdir -p "$OUT" && OUT=$(realpath "$OUT") || exit 1
+find "$OUT" -mindepth 1 -delete
+
+# the guest command: ACD_* variables (shell-quoted), then the script
+if [ "$SHELLMODE" = 0 ]; then
+	{
+		echo "# written by $0 for test $NAME"
+		while IFS= read -r v; do
+			printf 'export %s=%q\n' "$v" "${!v}"
+		done < <(compgen -v | grep '^ACD_' | grep -v '^ACD_VM_CACHE$')
+		printf 'export ACD_VM_NAME=%q ACD_VM_OUT=/mnt/out ACD_VM_HOST_OUT=%q\n' "$NAME" "$OUT"
+		printf 'cd /mnt/out || exit 125\n'
+		printf 'exec bash %q' "$SCRIPT"; printf ' %q' "$@"; printf '\n'
+	} > "$OUT/guest-cmd.sh"
+fi
+
+ACCEL=${ACD_VM_ACCEL:-auto}
+if [ "$ACCEL" = auto ]; then
+	if [ -w /dev/kvm ]; then ACCEL=kvm; else ACCEL=tcg; fi
+fi
+case $ACCEL in
+kvm) ACCEL_ARGS=(-accel kvm -cpu host) ;;
+tcg) ACCEL_ARGS=(-accel tcg,thread=multi -cpu max) ;;
+*)   say "FAIL: ACD_VM_ACCEL=$ACCEL (use auto, tcg or kvm)"; exit 1 ;;
+esac
+
+APPEND="console=ttyS0 quiet loglevel=${ACD_VM_LOGLEVEL:-4} panic=-1 oops=panic"
+APPEND="$APPEND acd.stage2=$HERE/guest/stage2.sh"
+[ "$SHELLMODE" = 1 ] && APPEND="$APPEND acd.shell=1"
+
+QEMU=(qemu-system-x86_64 -machine q35 "${ACCEL_ARGS[@]}"
+	-smp "${ACD_VM_SMP:-2}" -m "${ACD_VM_MEM:-1024}"
+	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND"
+	-display none -monitor none -serial stdio -no-reboot -nic none
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev local,id=modules,path="$MODULES",security_model=none,readonly=on
+	-device virtio-9p-pci,fsdev=modules,mount_tag=modules
+	-fsdev local,id=out,path="$OUT",security_model=none
+	-device virtio-9p-pci,fsdev=out,mount_tag=out
+	-device virtio-rng-pci)
+
+if [ "$SHELLMODE" = 1 ]; then
+	exec "${QEMU[@]}"
+fi
+
+# a setup.sh run replacing the cache waits for us (and we for it)
+if [ -e "$CACHE/.lock" ]; then exec 9<"$CACHE/.lock"; flock -s -w 1800 9; fi
+
+say "booting $KVER ($ACCEL, ${ACD_VM_SMP:-2} CPU, ${ACD_VM_MEM:-1024} MiB, timeout ${TIMEOUT}s): $SCRIPT $*"
+say "console: $OUT/console.log"
+T0=$(date +%s.%N)
+QPID=
+trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null' EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+# QEMU runs in the background so that the timeout and the clean-up act on
+# its PID; the console streams to our stdout and to console.log
+"${QEMU[@]}" </dev/null > >(tr -d '\r' | tee "$OUT/console.log") 2>"$OUT/qemu.stderr" &
+QPID=$!
+# watchdog: polls, so it ends by itself within a second of QEMU
+(
+	end=$((SECONDS + TIMEOUT))
+	while kill -0 "$QPID" 2>/dev/null; do
+		if [ $SECONDS -ge $end ]; then
+			touch "$OUT/.timeout"; kill "$QPID"; sleep 5; kill -9 "$QPID"; break
+		fi
+		sleep 1
+	done
+) >/dev/null 2>&1 &
+WD=$!
+wait "$QPID"; QRC=$?
+QPID=
+wait "$WD"
+sleep 0.2   # let tee finish the log
+WALL=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+
+if [ -s "$OUT/qemu.stderr" ]; then sed 's/^/qemu: /' "$OUT/qemu.stderr" >&2; fi
+panic=$(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection fault' "$OUT/console.log" 2>/dev/null)
+if [ -e "$OUT/.timeout" ]; then
+	say "FAIL: TIMEOUT: no result after ${TIMEOUT}s, VM killed (console: $OUT/console.log)"
+	exit 124
+fi
+if [ -n "$panic" ]; then
+	say "FAIL: guest kernel crashed: $panic (console: $OUT/console.log)"
+	exit 125
+fi
+if [ ! -f "$OUT/rc" ]; then
+	say "FAIL: the VM ended without a result (qemu exit $QRC, ${WALL}s; console: $OUT/console.log)"
+	exit 125
+fi
+RC=$(cat "$OUT/rc")
+case $RC in
+''|*[!0-9]*) say "FAIL: garbled result '$RC'"; exit 125 ;;
+0)  say "PASS (${WALL}s)" ;;
+77) say "SKIP (${WALL}s): $(grep -m1 '^SKIP' "$OUT/console.log" || echo 'guest exit 77')" ;;
+*)  say "FAIL: guest script exit status $RC (${WALL}s; console: $OUT/console.log)" ;;
+esac
+exit "$RC"

@@ -1,0 +1,235 @@
+#!/bin/bash
+# tests/vm/setup.sh - prepare the real-kernel VM test bed (idempotent).
+#
+#   1. host packages (QEMU and everything the guest uses: the guest runs the
+#      host's root file system read-only, so pppd, iperf3, jool, tc ... come
+#      from here)
+#   2. the current Debian kernel (resolved from the linux-image-amd64
+#      metapackage), its headers and kbuild, and jool-dkms: downloaded with
+#      apt-get and unpacked into the cache, never installed on the host
+#   3. the Jool kernel modules, built against those headers
+#   4. a tiny initramfs (busybox-static + virtio/9p/overlay modules)
+#
+# Each step leaves a stamp file holding the versions it was made from; a step
+# whose stamp matches is skipped, so a second run takes about a second.
+#
+# Environment:
+#   ACD_VM_CACHE   cache directory (default /var/cache/acd-vm)
+#   ACD_VM_SKIP=1  operator opts out of the VM suite: exit 77 (skip)
+#   ACD_VM_NO_APT=1  never run apt-get install/update for host packages
+#                    (fail if one is missing)
+#   ACD_VM_FORCE=1   redo every step
+#
+# Exit status: 0 ready, 77 skipped (ACD_VM_SKIP), 1 failed (with the reason).
+set -euo pipefail
+
+CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RECIPE=3        # bump when the way a step is done changes
+
+say()  { printf 'vm-setup: %s\n' "$*"; }
+die()  { printf 'vm-setup: FAILED: %s\n' "$*" >&2; exit 1; }
+now()  { date +%s.%N; }
+T0=$(now)
+elapsed() { awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+
+if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
+	say "skipped: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
+	exit 77
+fi
+if [ "$(id -u)" != 0 ]; then
+	say "skipped: needs root (installs packages, writes $CACHE, runs QEMU with the host root shared)"
+	exit 77
+fi
+
+mkdir -p "$CACHE/stamps"
+exec 9>"$CACHE/.lock"
+flock -w 1800 9 || die "another setup holds $CACHE/.lock for 30 minutes"
+
+stamp_ok()  { [ "${ACD_VM_FORCE:-0}" != 1 ] && [ -f "$CACHE/stamps/$1" ] &&
+	      [ "$(cat "$CACHE/stamps/$1")" = "$2" ]; }
+stamp_set() { printf '%s\n' "$2" > "$CACHE/stamps/$1.tmp" &&
+	      mv "$CACHE/stamps/$1.tmp" "$CACHE/stamps/$1"; }
+
+export DEBIAN_FRONTEND=noninteractive
+APT_UPDATED=0
+apt_update() {
+	[ "$APT_UPDATED" = 1 ] && return 0
+	say "apt-get update"
+	apt-get update -q >"$CACHE/apt-update.log" 2>&1 ||
+		{ cat "$CACHE/apt-update.log" >&2; return 1; }
+	APT_UPDATED=1
+}
+
+# ---- 1. host packages ------------------------------------------------------
+HOST_PKGS=(
+	qemu-system-x86 busybox-static cpio kmod gzip     # VM and initramfs
+	make gcc-12 libelf-dev                            # building Jool
+	iproute2 iputils-ping procps psmisc jq            # guest: plumbing
+	ppp pppoe iperf3 jool-tools                       # guest: the real things
+)
+missing=()
+for p in "${HOST_PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$st" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "${ACD_VM_NO_APT:-0}" = 1 ] &&
+		die "host packages missing: ${missing[*]} (ACD_VM_NO_APT=1 forbids installing them)"
+	say "installing host packages: ${missing[*]}"
+	inst() { apt-get install -y -q --no-install-recommends "${missing[@]}" \
+		>"$CACHE/apt-install.log" 2>&1; }
+	inst || { apt_update && inst; } ||
+		{ tail -20 "$CACHE/apt-install.log" >&2; die "apt-get install ${missing[*]} failed"; }
+fi
+
+# ---- 2. resolve the current Debian kernel ----------------------------------
+# linux-image-amd64 -> linux-image-6.1.0-NN-amd64 -> headers, common, kbuild.
+# apt-cache is slow (about a second a call): the answer is kept in
+# $CACHE/resolved together with a fingerprint of apt's package lists.
+dep() { apt-cache depends "$1" 2>/dev/null | awk -v re="$2" '$1=="Depends:" && $2 ~ re {print $2; exit}'; }
+lists_fp() { stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* 2>/dev/null | sha256sum | cut -c1-16; }
+declare -A VER
+resolve() {
+	local fp; fp=$(lists_fp)
+	if [ "${ACD_VM_FORCE:-0}" != 1 ] && [ -f "$CACHE/resolved" ] &&
+	   [ "$(sed -n 1p "$CACHE/resolved")" = "fp=$fp" ]; then
+		# shellcheck disable=SC1091
+		. <(sed 1d "$CACHE/resolved")
+	else
+		IMG=$(dep linux-image-amd64 '^linux-image-[0-9]')
+		[ -n "$IMG" ] || return 1
+		HDR=linux-headers-${IMG#linux-image-}
+		COMMON=$(dep "$HDR" '^linux-headers-.*-common')
+		KBUILD=$(dep "$HDR" '^linux-kbuild-')
+		[ -n "$COMMON" ] && [ -n "$KBUILD" ] || return 1
+		VERS=$(apt-cache policy "$IMG" "$HDR" "$COMMON" "$KBUILD" jool-dkms 2>/dev/null |
+			awk '/^[^ ]/{sub(":$","",$1); p=$1} /Candidate:/{printf "%s=%s ", p, $2}')
+		{ echo "fp=$fp"; printf 'IMG=%q HDR=%q COMMON=%q KBUILD=%q VERS=%q\n' \
+			  "$IMG" "$HDR" "$COMMON" "$KBUILD" "$VERS"; } > "$CACHE/resolved"
+	fi
+	KVER=${IMG#linux-image-}
+	PKGS=("$IMG" "$HDR" "$COMMON" "$KBUILD" jool-dkms)
+	VER=()
+	local kv p
+	for kv in $VERS; do VER[${kv%%=*}]=${kv#*=}; done
+	KEY="recipe=$RECIPE"
+	for p in "${PKGS[@]}"; do
+		[ -n "${VER[$p]:-}" ] && [ "${VER[$p]}" != "(none)" ] ||
+			{ rm -f "$CACHE/resolved"; return 1; }
+		KEY="$KEY $p=${VER[$p]}"
+	done
+}
+cand() { printf '%s' "${VER[$1]}"; }
+resolve || { apt_update || true; resolve; } ||
+	die "cannot resolve the kernel from the linux-image-amd64 metapackage (apt-get update failed or no such package); set ACD_VM_SKIP=1 to opt out of the VM suite"
+say "kernel $KVER ($(cand "$IMG")), jool-dkms $(cand jool-dkms)"
+
+# userspace jool must match the module (the guest runs the host's jool)
+JT=$(dpkg-query -W -f='${Version}' jool-tools 2>/dev/null || true)
+[ "${JT%%-*}" = "$(cand jool-dkms | sed 's/-.*//')" ] ||
+	say "WARNING: jool-tools $JT differs from jool-dkms $(cand jool-dkms): Jool refuses mismatched versions"
+
+KROOT=$CACHE/kroot-$KVER
+if stamp_ok "kernel-$KVER" "$KEY" && [ -d "$KROOT/lib/modules/$KVER" ]; then
+	say "kernel: cached ($KROOT)"
+else
+	say "kernel: downloading ${PKGS[*]}"
+	DL=$CACHE/debs.tmp; rm -rf "$DL"; mkdir -p "$DL"
+	chown _apt "$DL" 2>/dev/null || true          # apt drops to _apt for downloads
+	pkgver=(); for p in "${PKGS[@]}"; do pkgver+=("$p=$(cand "$p")"); done
+	dl() { (cd "$DL" && apt-get download -q "${pkgver[@]}") >"$CACHE/download.log" 2>&1; }
+	if ! dl; then
+		# stale package lists name files the mirror no longer has: refresh once
+		if apt_update && resolve; then
+			pkgver=(); for p in "${PKGS[@]}"; do pkgver+=("$p=$(cand "$p")"); done
+			KROOT=$CACHE/kroot-$KVER
+			dl || true
+		fi
+	fi
+	for p in "${PKGS[@]}"; do
+		ls "$DL/${p}_"*.deb >/dev/null 2>&1 || {
+			tail -5 "$CACHE/download.log" >&2
+			die "cannot download $p (kernel $KVER) from the Debian mirror; the VM suite cannot run without it. Set ACD_VM_SKIP=1 to opt out explicitly."
+		}
+	done
+	rm -rf "$KROOT" "$KROOT.tmp"; mkdir -p "$KROOT.tmp"
+	for p in "${PKGS[@]}"; do dpkg -x "$DL/${p}_"*.deb "$KROOT.tmp"; done
+	[ -f "$KROOT.tmp/boot/vmlinuz-$KVER" ] || die "no vmlinuz-$KVER in $IMG"
+	mv "$KROOT.tmp" "$KROOT"
+	rm -rf "$DL"
+	# the headers' Makefile includes the -common tree by its absolute /usr/src path
+	sed -i "s|^include /usr/src/|include $KROOT/usr/src/|" "$KROOT/usr/src/$HDR/Makefile"
+	rm -f "$CACHE/stamps/jool-$KVER" "$CACHE/stamps/initramfs-$KVER"
+	stamp_set "kernel-$KVER" "$KEY"
+	say "kernel: unpacked into $KROOT ($(elapsed)s)"
+fi
+
+# ---- 3. Jool modules ----------------------------------------------------------
+JKEY="$KEY build=$RECIPE"
+if stamp_ok "jool-$KVER" "$JKEY" && ls "$KROOT/lib/modules/$KVER/updates/jool/"*.ko >/dev/null 2>&1; then
+	say "jool: cached"
+else
+	JSRC=$(ls -d "$KROOT"/usr/src/jool-* 2>/dev/null | head -1)
+	[ -n "$JSRC" ] || die "jool-dkms source not found under $KROOT/usr/src"
+	JB=$CACHE/jool-build; rm -rf "$JB"; cp -a "$JSRC" "$JB"
+	# the module directories dkms.conf builds (4.1.x: src/mod/common, nat64, siit)
+	mapfile -t jdirs < <(sed -n 's/^BUILT_MODULE_LOCATION\[[0-9]*\]="*\([^"]*\)"*/\1/p' "$JB/dkms.conf" | sort -u)
+	[ ${#jdirs[@]} -gt 0 ] || jdirs=(src/mod/common src/mod/nat64 src/mod/siit)
+	say "jool: building ${jdirs[*]} for $KVER"
+	for d in "${jdirs[@]}"; do
+		d=${d%/}
+		make -C "$KROOT/usr/src/$HDR" M="$JB/$d" -j"$(nproc)" modules \
+			>"$CACHE/jool-build.log" 2>&1 ||
+			{ tail -30 "$CACHE/jool-build.log" >&2; die "building Jool ($d) against $HDR failed"; }
+	done
+	rm -rf "$KROOT/lib/modules/$KVER/updates/jool"
+	mkdir -p "$KROOT/lib/modules/$KVER/updates/jool"
+	find "$JB" -name '*.ko' -exec cp {} "$KROOT/lib/modules/$KVER/updates/jool/" \;
+	depmod -b "$KROOT" "$KVER"
+	rm -rf "$JB"
+	rm -f "$CACHE/stamps/initramfs-$KVER"
+	stamp_set "jool-$KVER" "$JKEY"
+	say "jool: $(cd "$KROOT/lib/modules/$KVER/updates/jool" && echo *.ko) ($(elapsed)s)"
+fi
+
+# ---- 4. initramfs ----------------------------------------------------------------
+INIT_SRC=$HERE/initramfs-init
+BB=/bin/busybox
+IKEY="$JKEY busybox=$(dpkg-query -W -f='${Version}' busybox-static) init=$(sha256sum < "$INIT_SRC" | cut -c1-16)"
+INITRD=$CACHE/initramfs-$KVER.cpio.gz
+if stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ]; then
+	say "initramfs: cached"
+else
+	W=$(mktemp -d "$CACHE/initrd.XXXXXX")
+	trap 'rm -rf "$W"' EXIT
+	mkdir -p "$W"/{bin,dev,proc,sys,mods,lower,rw,newroot}
+	cp "$BB" "$W/bin/busybox"
+	: > "$W/modules.list"
+	for m in virtio_pci 9pnet_virtio 9p overlay; do
+		modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" || die "modprobe --show-depends $m"
+	done | awk '$1=="insmod"{print $2}' | awk '!seen[$0]++' | while read -r ko; do
+		b=$(basename "$ko")
+		case $b in
+		*.ko.xz)  xz -dc "$ko" > "$W/mods/${b%.xz}"; b=${b%.xz} ;;
+		*.ko.zst) zstd -qdc "$ko" > "$W/mods/${b%.zst}"; b=${b%.zst} ;;
+		*)        cp "$ko" "$W/mods/" ;;
+		esac
+		echo "$b" >> "$W/modules.list"
+	done
+	install -m 0755 "$INIT_SRC" "$W/init"
+	(cd "$W" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD.tmp"
+	mv "$INITRD.tmp" "$INITRD"
+	stamp_set "initramfs-$KVER" "$IKEY"
+	say "initramfs: $INITRD ($(du -k "$INITRD" | cut -f1) KiB; modules: $(tr '\n' ' ' < "$W/modules.list"))"
+fi
+
+# ---- done: publish, and drop other kernels' leftovers -------------------------
+printf '%s\n' "$KVER" > "$CACHE/current.tmp"; mv "$CACHE/current.tmp" "$CACHE/current"
+for d in "$CACHE"/kroot-*; do
+	[ -d "$d" ] && [ "$d" != "$KROOT" ] && { say "removing old $d"; rm -rf "$d"; }
+done
+for f in "$CACHE"/initramfs-*.cpio.gz; do
+	[ -f "$f" ] && [ "$f" != "$INITRD" ] && rm -f "$f"
+done
+say "ready: kernel $KVER, cache $CACHE ($(elapsed)s)"
