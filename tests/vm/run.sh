@@ -58,6 +58,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 
+# a setup.sh run changing the cache waits for us (and we for it); QEMU
+# inherits the lock, so it is held until the VM is gone
+if [ -e "$CACHE/.lock" ]; then
+	exec 9<"$CACHE/.lock"
+	flock -s -n 9 || { say "waiting for setup.sh to finish with $CACHE"; flock -s -w 1800 9; } ||
+		{ say "FAIL: $CACHE/.lock still held after 30 minutes"; exit 1; }
+fi
 KVER=$(cat "$CACHE/current" 2>/dev/null)
 KERNEL=$CACHE/kroot-$KVER/boot/vmlinuz-$KVER
 MODULES=$CACHE/kroot-$KVER/lib/modules
@@ -116,8 +123,6 @@ if [ "$SHELLMODE" = 1 ]; then
 	exec "${QEMU[@]}"
 fi
 
-# a setup.sh run replacing the cache waits for us (and we for it)
-if [ -e "$CACHE/.lock" ]; then exec 9<"$CACHE/.lock"; flock -s -w 1800 9; fi
 
 say "booting $KVER ($ACCEL, ${ACD_VM_SMP:-2} CPU, ${ACD_VM_MEM:-1024} MiB, timeout ${TIMEOUT}s): $SCRIPT $*"
 say "console: $OUT/console.log"

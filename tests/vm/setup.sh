@@ -43,8 +43,6 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 mkdir -p "$CACHE/stamps"
-exec 9>"$CACHE/.lock"
-flock -w 1800 9 || die "another setup holds $CACHE/.lock for 30 minutes"
 
 stamp_ok()  { [ "${ACD_VM_FORCE:-0}" != 1 ] && [ -f "$CACHE/stamps/$1" ] &&
 	      [ "$(cat "$CACHE/stamps/$1")" = "$2" ]; }
@@ -106,7 +104,8 @@ resolve() {
 		VERS=$(apt-cache policy "$IMG" "$HDR" "$COMMON" "$KBUILD" jool-dkms 2>/dev/null |
 			awk '/^[^ ]/{sub(":$","",$1); p=$1} /Candidate:/{printf "%s=%s ", p, $2}')
 		{ echo "fp=$fp"; printf 'IMG=%q HDR=%q COMMON=%q KBUILD=%q VERS=%q\n' \
-			  "$IMG" "$HDR" "$COMMON" "$KBUILD" "$VERS"; } > "$CACHE/resolved"
+			  "$IMG" "$HDR" "$COMMON" "$KBUILD" "$VERS"; } > "$CACHE/resolved.$$"
+		mv "$CACHE/resolved.$$" "$CACHE/resolved"
 	fi
 	KVER=${IMG#linux-image-}
 	PKGS=("$IMG" "$HDR" "$COMMON" "$KBUILD" jool-dkms)
@@ -131,6 +130,27 @@ JT=$(dpkg-query -W -f='${Version}' jool-tools 2>/dev/null || true)
 	say "WARNING: jool-tools $JT differs from jool-dkms $(cand jool-dkms): Jool refuses mismatched versions"
 
 KROOT=$CACHE/kroot-$KVER
+JKEY="$KEY build=$RECIPE"
+INIT_SRC=$HERE/initramfs-init
+IKEY="$JKEY busybox=$(dpkg-query -W -f='${Version}' busybox-static) init=$(sha256sum < "$INIT_SRC" | cut -c1-16)"
+INITRD=$CACHE/initramfs-$KVER.cpio.gz
+all_cached() {
+	stamp_ok "kernel-$KVER" "$KEY" && stamp_ok "jool-$KVER" "$JKEY" &&
+	stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ] && [ -f "$KROOT/boot/vmlinuz-$KVER" ] &&
+	[ "$(cat "$CACHE/current" 2>/dev/null)" = "$KVER" ]
+}
+# Running VMs hold the cache lock shared: when nothing is to be done, do not
+# wait for them.  Otherwise take it exclusively (and re-check under it).
+if all_cached; then
+	say "ready: kernel $KVER, cache $CACHE, all steps cached ($(elapsed)s)"
+	exit 0
+fi
+exec 9>>"$CACHE/.lock"
+if ! flock -n 9; then
+	say "waiting for VMs or another setup using $CACHE"
+	flock -w 1800 9 || die "$CACHE/.lock still held after 30 minutes"
+fi
+
 if stamp_ok "kernel-$KVER" "$KEY" && [ -d "$KROOT/lib/modules/$KVER" ]; then
 	say "kernel: cached ($KROOT)"
 else
@@ -166,7 +186,6 @@ else
 fi
 
 # ---- 3. Jool modules ----------------------------------------------------------
-JKEY="$KEY build=$RECIPE"
 if stamp_ok "jool-$KVER" "$JKEY" && ls "$KROOT/lib/modules/$KVER/updates/jool/"*.ko >/dev/null 2>&1; then
 	say "jool: cached"
 else
@@ -194,10 +213,7 @@ else
 fi
 
 # ---- 4. initramfs ----------------------------------------------------------------
-INIT_SRC=$HERE/initramfs-init
 BB=/bin/busybox
-IKEY="$JKEY busybox=$(dpkg-query -W -f='${Version}' busybox-static) init=$(sha256sum < "$INIT_SRC" | cut -c1-16)"
-INITRD=$CACHE/initramfs-$KVER.cpio.gz
 if stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ]; then
 	say "initramfs: cached"
 else
