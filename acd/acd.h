@@ -74,6 +74,8 @@ struct acd {
 	struct ctl *ctl;
 	struct telnet *telnet;          /* NULL when off */
 	struct linkwatch *lw;
+	ev_timer state_timer;           /* a pending write of the state file */
+	bool state_timer_init;
 };
 
 /* reload.c: errors joined by newlines into err */
@@ -92,6 +94,10 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen);
 void session_reconcile(struct acd *a);
 int session_state_save(struct acd *a);
+/* Save soon (within SESSION_STATE_DELAY): one write for a burst of session
+ * changes, not one per session.  Overrides are saved at once. */
+void session_state_later(struct acd *a);
+#define SESSION_STATE_DELAY 0.5 /* seconds */
 json_t *state_load(struct acd *a);
 
 /* ctl.c */

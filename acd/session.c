@@ -197,7 +197,7 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 	a->nsessions--;
 	a->stats.sessions_down++;
 	free(s);
-	(void)session_state_save(a);
+	session_state_later(a);
 }
 
 static void on_gone_timeout(struct ev_loop *loop, ev_timer *w, int revents)
@@ -327,7 +327,7 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		ctl_event(a->ctl, "session-up", j);
 		json_decref(j);
 	}
-	(void)session_state_save(a);
+	session_state_later(a);
 	return s->shaped ? 0 : -EIO;
 }
 
@@ -413,7 +413,7 @@ void session_reconcile(struct acd *a)
 	if (n > 0)
 		log_info("reconcile: removed %d orphaned IFB device(s)", n);
 	log_notice("reconcile: %d session(s) found", found);
-	(void)session_state_save(a);
+	session_state_later(a);
 out:
 	if (cache)
 		nl_cache_free(cache);

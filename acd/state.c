@@ -91,6 +91,28 @@ int session_state_save(struct acd *a)
 	return rc;
 }
 
+static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	(void)session_state_save(w->data);
+}
+
+void session_state_later(struct acd *a)
+{
+	if (!a->loop) {
+		(void)session_state_save(a);
+		return;
+	}
+	if (!a->state_timer_init) {
+		ev_timer_init(&a->state_timer, on_state_timer, SESSION_STATE_DELAY, 0);
+		a->state_timer.data = a;
+		a->state_timer_init = true;
+	}
+	if (!ev_is_active(&a->state_timer))
+		ev_timer_start(a->loop, &a->state_timer);
+}
+
 /* The saved record of an interface, if its ifindex still matches: the
  * ifindex is never reused while the box runs, so a match is the same
  * link, not a new session that got the old name. */
