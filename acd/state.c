@@ -109,8 +109,13 @@ void session_state_later(struct acd *a)
 		a->state_timer.data = a;
 		a->state_timer_init = true;
 	}
-	if (!ev_is_active(&a->state_timer))
+	if (!ev_is_active(&a->state_timer)) {
+		/* libev keeps what is left of the last run in the watcher
+		 * (nothing, once it fired): without a fresh set it would
+		 * fire at once and save once per session again */
+		ev_timer_set(&a->state_timer, SESSION_STATE_DELAY, 0);
 		ev_timer_start(a->loop, &a->state_timer);
+	}
 }
 
 /* The saved record of an interface, if its ifindex still matches: the
