@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "latency.h"
 #include "shaper.h"
 
 struct rc_conf;
@@ -59,6 +60,7 @@ struct acd_stats {
 	uint64_t hook_errors, shaper_errors, radattr_errors;
 	uint64_t requests, bad_requests;
 	char last_error[640];
+	struct lat_ring hook;           /* pppd hooks: request read to reply queued */
 };
 
 struct acd {

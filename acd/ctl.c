@@ -308,7 +308,7 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 {
 	(void)c;
 	(void)args;
-	r->data = json_pack("{s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i}",
+	r->data = json_pack("{s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i,s:o}",
 			    "uptime", (json_int_t)(time(NULL) - a->started),
 			    "sessions", (int)a->nsessions,
 			    "sessions_up", (json_int_t)a->stats.sessions_up,
@@ -320,7 +320,8 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 			    "requests", (json_int_t)a->stats.requests,
 			    "bad_requests", (json_int_t)a->stats.bad_requests,
 			    "last_error", a->stats.last_error,
-			    "protocol", ACD_PROTO_VERSION);
+			    "protocol", ACD_PROTO_VERSION,
+			    "hook_latency", lat_json(&a->stats.hook));
 	return 0;
 }
 
@@ -329,6 +330,7 @@ static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply 
 	const char *event = arg_str(args, "event");
 	json_t *argv = json_object_get(args, "argv"), *env = json_object_get(args, "env");
 	char err[512] = "";
+	uint64_t t0 = lat_now();
 	int rc;
 
 	if (c->uid != 0)
@@ -338,6 +340,7 @@ static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply 
 	env = env ? json_incref(env) : json_object();
 	rc = session_hook(a, event, argv, env, err, sizeof(err));
 	json_decref(env);
+	lat_add(&a->stats.hook, t0);
 	if (rc < 0) {
 		a->stats.hook_errors++;
 		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", err);

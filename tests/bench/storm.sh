@@ -349,6 +349,10 @@ storm() {
 	have=$(settle "$n")
 	ticks=$(($(acd_cpu_ticks) - c0))
 	rss=$(acd_mem VmRSS) hwm=$(acd_mem VmHWM)
+	# acd's own time per hook (request read to reply queued), over the
+	# storm's last LAT_WINDOW (1024) hooks
+	hl=$(ctl -j show stat | jq -r '.hook_latency | "\(.p50_us) \(.p99_us) \(.max_us)"') ||
+		die "acdctl show stat has no hook_latency"
 	failed=$(kv "$out" failed) lost=$((n - have))
 	if [ "$failed" != 0 ]; then
 		echo "  $failed hook(s) failed; their messages:"
@@ -402,7 +406,7 @@ storm() {
 	fi
 	echo "$n $links_ms $(kv "$out" per_s) $(kv "$out" p50_us) $(kv "$out" p99_us)" \
 		"$(kv "$out" max_us) $failed $((ticks * 1000000 / $(getconf CLK_TCK) / n))" \
-		"$idle_rss $rss $hwm $list_bytes $apply $shell $(kv "$out" cpu_p50_us) $lost" >>"$rows"
+		"$idle_rss $rss $hwm $list_bytes $apply $shell $(kv "$out" cpu_p50_us) $lost $hl" >>"$rows"
 	stop
 }
 
@@ -437,7 +441,8 @@ fi
 # 8 acd CPU us/session, 9-11 acd VmRSS idle/after, VmHWM kB, 12 bytes of
 # `show sessions`, 13 acd apply us (median of hook - no-op), 14 no-op p50 us,
 # 15-16 sample hook p50/p99 us, 17 shell p50 us, 18 shell CPU us/session,
-# 19 shell p99 us, 20 hook process CPU p50 us, 21 sessions lost
+# 19 shell p99 us, 20 hook process CPU p50 us, 21 sessions lost,
+# 22-24 acd's own hook time p50/p99/max us (show stat hook_latency)
 echo
 awk -v conc="$CONC" -v rep="$REPEAT" -v sample="$SAMPLE" \
 	-v p99t="$P99_TARGET_US" -v ratet="$RATE_TARGET" -v spt="$SPEEDUP_TARGET" \
@@ -462,9 +467,9 @@ FILENAME ~ /rssrow$/ { split($0, R, " "); rss_n = R[1]; next }
 }
 END {
 	print "the storm (acdctl hook ip-up, " conc " at a time):"
-	printf "%6s %7s %8s %8s %8s %8s %5s %5s %9s %9s %8s %8s\n", "N", "links", "sess/s", "e2e p50",
-		"e2e p99", "e2e max", "fail", "lost", "acd CPU", "hook CPU", "RSS", "HWM"
-	printf "%6s %7s %8s %8s %8s %8s %5s %5s %9s %9s %8s %8s\n", "", "ms", "", "ms", "ms", "ms", "", "",
+	printf "%6s %7s %8s %8s %8s %8s %7s %7s %5s %5s %9s %9s %8s %8s\n", "N", "links", "sess/s", "e2e p50",
+		"e2e p99", "e2e max", "acd p50", "acd p99", "fail", "lost", "acd CPU", "hook CPU", "RSS", "HWM"
+	printf "%6s %7s %8s %8s %8s %8s %7s %7s %5s %5s %9s %9s %8s %8s\n", "", "ms", "", "ms", "ms", "ms", "ms", "ms", "", "",
 		"us/sess", "us/proc", "kB", "kB"
 	for (i = 1; i <= nn; i++) {
 		n = order[i]; k = cnt[n]
@@ -474,12 +479,14 @@ END {
 			if (c == 1 || v[n, 7, c] > m[i, 7]) m[i, 7] = v[n, 7, c]
 			if (c == 1 || v[n, 21, c] > m[i, 21]) m[i, 21] = v[n, 21, c]
 		}
-		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %5d %5d %9.0f %9.0f %8d %8d\n", n, m[i, 2], m[i, 3],
-			m[i, 4] / 1000, m[i, 5] / 1000, m[i, 6] / 1000, m[i, 7], m[i, 21], m[i, 8], m[i, 20], m[i, 10], m[i, 11]
+		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %7.2f %7.2f %5d %5d %9.0f %9.0f %8d %8d\n", n, m[i, 2], m[i, 3],
+			m[i, 4] / 1000, m[i, 5] / 1000, m[i, 6] / 1000, m[i, 22] / 1000, m[i, 23] / 1000, m[i, 7], m[i, 21],
+			m[i, 8], m[i, 20], m[i, 10], m[i, 11]
 	}
 	if (rss_n)
-		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %5d %5d %9.0f %9.0f %8d %8d  (one run; idle RSS %d kB)\n",
-			R[1], R[2], R[3], R[4] / 1000, R[5] / 1000, R[6] / 1000, R[7], R[21], R[8], R[20], R[10], R[11], R[9]
+		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %7.2f %7.2f %5d %5d %9.0f %9.0f %8d %8d  (one run; idle RSS %d kB)\n",
+			R[1], R[2], R[3], R[4] / 1000, R[5] / 1000, R[6] / 1000, R[22] / 1000, R[23] / 1000, R[7], R[21],
+			R[8], R[20], R[10], R[11], R[9]
 	printf "spawn floor: /bin/true %d at a time: %.1f /s, p99 %.1f ms; 1 at a time: p50 %.1f ms, CPU %.1f ms/proc\n",
 		conc, kv(floorc, "per_s"), kv(floorc, "p99_us") / 1000, kv(floor1, "p50_us") / 1000,
 		kv(floor1, "cpu_p50_us") / 1000
@@ -505,7 +512,9 @@ END {
 	}
 	printf "medians of %d runs (fail, lost: the worst run).  e2e: posix_spawn of the hook to its exit\n", rep
 	print "(0 = acd replied after shaping).  fail: hooks that did not exit 0; lost: sessions acd never"
-	print "got (pppd does not retry a hook: those subscribers stay unshaped)."
+	print "got (pppd does not retry a hook: those subscribers stay unshaped).  acd p50/p99: acd's own"
+	print "time per hook from `show stat` hook_latency (the last 1024 hooks of the storm), on a machine"
+	print "that is busy spawning the hook processes at the same time."
 	print "acd apply: acd exposes no apply time; measured as (hook rt - no-op rt), `acdctl show stat`"
 	print "just before each ip-up, median of the differences (the state save of acd included: the hook waits"
 	print "for it).  acd CPU: utime+stime of acd over the storm / N.  shell: wall p50 and CPU (wait4) of"
@@ -516,6 +525,9 @@ END {
 	ok = 1; w = ""
 	for (i = 1; i <= nn; i++) { if (m[i, 5] >= p99t || m[i, 7] > 0) ok = 0; w = w sprintf(" %.1f ms (N=%d, %d failed)", m[i, 5] / 1000, order[i], m[i, 7]) }
 	printf "target e2e p99 < %.0f ms in the storm, every hook exit 0:%s: %s\n", p99t / 1000, w, ok ? "met" : "MISSED"; bad += !ok
+	w = ""
+	for (i = 1; i <= nn; i++) w = w sprintf(" %.2f ms (N=%d)", m[i, 23] / 1000, order[i])
+	printf "(acd's own share of that p99, request read to reply queued:%s)\n", w
 	ok = 1; w = ""
 	for (i = 1; i <= nn; i++) { if (m[i, 3] < ratet) ok = 0; w = w sprintf(" %.0f/s", m[i, 3]) }
 	printf "target >= %d sessions/s:%s: %s\n", ratet, w, ok ? "met" : "MISSED"; bad += !ok
