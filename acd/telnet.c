@@ -24,6 +24,7 @@
 #include "acd.h"
 #include "ctl.h"
 #include "log.h"
+#include "secret.h"
 #include "outbuf.h"
 #include "proto.h"
 #include "render.h"
@@ -315,52 +316,6 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	outs(c, "acd management\r\nPassword: ");
 }
 
-/* The password file: a regular file that only its owner, root or us, may
- * read; the first line is the password. */
-static int read_password(const char *path, char *pw, size_t len, char *err, size_t errlen)
-{
-	struct stat st;
-	FILE *f;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errlen, "telnet-password-file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "telnet-password-file %s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 077)) {
-		snprintf(err, errlen,
-			 "telnet-password-file %s: mode %03o owner %u: it must be readable by root only "
-			 "(chown root and chmod 600 it)",
-			 path, (unsigned)(st.st_mode & 0777), (unsigned)st.st_uid);
-		close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "r");
-	if (!f || !fgets(pw, (int)len, f)) {
-		snprintf(err, errlen, "telnet-password-file %s: empty", path);
-		if (f)
-			fclose(f);
-		else
-			close(fd);
-		return -1;
-	}
-	fclose(f);
-	pw[strcspn(pw, "\r\n")] = '\0';
-	if (strlen(pw) < 8) {
-		explicit_bzero(pw, len);
-		snprintf(err, errlen, "telnet-password-file %s: the password needs 8 characters or more",
-			 path);
-		return -1;
-	}
-	return 0;
-}
-
 struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -368,6 +323,7 @@ struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 	char addr[64];
 	unsigned port;
 	int af, one = 1;
+	size_t pwlen;
 	socklen_t sl;
 
 	if (!a->cfg.telnet[0])
@@ -378,8 +334,8 @@ struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 		return NULL;
 	}
 	t->a = a;
-	if (read_password(a->cfg.telnet_password_file, t->password, sizeof(t->password), err,
-			  errlen) < 0 ||
+	if (secret_read("telnet-password-file", a->cfg.telnet_password_file, 8, t->password,
+			sizeof(t->password), &pwlen, err, errlen) < 0 ||
 	    config_telnet_addr(a->cfg.telnet, &af, addr, sizeof(addr), &port) < 0) {
 		free(t);
 		return NULL;
