@@ -71,11 +71,15 @@ int nat64_ephemeral_check(const struct nat64_config *cfg, unsigned eph_min, unsi
 		if (a > eph_max || b < eph_min)
 			continue;
 		nat64_pool4_line_str(&cfg->pool4[i], line, sizeof(line));
-		if (nat64_ephemeral_fixed(cfg, eph_min, eph_max, &nmin, &nmax, fix, sizeof(fix)) == 0)
+		if (nat64_ephemeral_fixed(cfg, eph_min, eph_max, &nmin, &nmax, fix, sizeof(fix)) == 0) {
+			char alt[64] = "";
+
+			if (eph_max < 65535 - 1024)
+				snprintf(alt, sizeof(alt), ", or move pool4 above %u", eph_max);
 			snprintf(fix, sizeof(fix), "run nat64ctl apply --fix-ephemeral (sets "
-						   "net.ipv4.ip_local_port_range = %u %u in %s), or "
-						   "move pool4 above %u", nmin, nmax,
-				 cfg->ephemeral_dropin, eph_max);
+						   "net.ipv4.ip_local_port_range = %u %u in %s)%s",
+				 nmin, nmax, cfg->ephemeral_dropin, alt);
+		}
 		snprintf(err, errlen, "%s:%d: pool4 \"%s\" uses ports %u-%u, which overlap the "
 				      "kernel's ephemeral range net.ipv4.ip_local_port_range = %u-%u: "
 				      "the node's own connections would hang (Jool issue #437). Fix: %s",
