@@ -39,6 +39,12 @@ struct session {
 	uint64_t radius_down, radius_up;
 	char radius_src[80];            /* "RP-Downstream-Speed-Limit", "default", ... */
 	char radius_warn[512];          /* a malformed attribute, if any */
+	/* a CoA-Request changed the RADIUS policy: it holds over the radattr
+	 * file (kept in the state file, so a restart keeps it too) */
+	bool coa;
+	uint64_t coa_down, coa_up;
+	char coa_src[80];
+	char acct_session_id[20];       /* ours: CoA lookup, accounting */
 	bool override;
 	uint64_t ov_down, ov_up;
 	struct shaper_policy applied;
@@ -60,6 +66,12 @@ struct acd_stats {
 	uint64_t hook_errors, shaper_errors, radattr_errors;
 	uint64_t requests, bad_requests;
 	char last_error[640];
+	/* RFC 5176 server (coa.c) */
+	uint64_t coa_requests, coa_acks, coa_naks, coa_duplicates;
+	uint64_t coa_drop_unknown_client, coa_drop_malformed, coa_drop_auth, coa_drop_ma,
+		 coa_drop_stale;
+	char coa_last_error[640];
+	struct lat_ring coa;            /* verified request to reply sent */
 	struct lat_ring hook;           /* pppd hooks: request read to reply queued */
 };
 
@@ -76,8 +88,10 @@ struct acd {
 	struct ctl *ctl;
 	struct telnet *telnet;          /* NULL when off */
 	struct linkwatch *lw;
+	struct coa *coa;                /* NULL when [coa] listen is off */
 	ev_timer state_timer;           /* a pending write of the state file */
 	bool state_timer_init;
+	uint32_t sid_counter;           /* Acct-Session-Id sequence */
 };
 
 /* reload.c: errors joined by newlines into err */
@@ -91,6 +105,11 @@ struct session *session_by_ifindex(struct acd *a, int ifindex);
 int session_shape(struct acd *a, struct session *s);
 void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping);
 void session_gone(struct acd *a, struct session *s);
+/* SIGTERM to the session's pppd, which ends it through ip-down; cause is
+ * kept as the session's terminate cause.  -ESRCH: pppd's pid unknown or
+ * no longer pppd; -EPERM: the signal failed.  err says which. */
+int session_terminate(struct acd *a, struct session *s, const char *cause, char *err,
+		      size_t errlen);
 json_t *session_json(const struct session *s, bool detail);
 int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen);
@@ -110,6 +129,12 @@ void ctl_event(struct ctl *c, const char *event, json_t *payload);
 /* telnet.c: NULL with err empty when off, NULL with err set on failure */
 struct telnet *telnet_open(struct acd *a, char *err, size_t errlen);
 void telnet_close(struct telnet *t);
+
+/* coa.c: NULL with err empty when off, NULL with err set on failure */
+struct coa *coa_open(struct acd *a, char *err, size_t errlen);
+/* Clients and secrets are read from a->cfg for every packet, so a reload
+ * applies them at once; a changed listen address waits for a restart. */
+void coa_close(struct coa *c);
 
 /* linkwatch.c */
 struct linkwatch *linkwatch_open(struct acd *a);

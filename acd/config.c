@@ -22,6 +22,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "secret.h"
 
 const char acd_config_embedded[] =
 	"# acd's built-in configuration (what `acd` runs on without -c)\n"
@@ -323,6 +324,151 @@ static int set_precedence(struct parse_ctx *c, const char *key, const char *v, v
 	return 0;
 }
 
+static int set_bool(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
+		*(bool *)dst = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
+		*(bool *)dst = false;
+	else {
+		add_err(c, "%s \"%s\": use yes or no", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_coa_listen(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	char addr[64], buf[80];
+	unsigned port;
+	int af;
+
+	if (strcmp(v, "off") == 0) {
+		*(char *)dst = '\0';
+		return 0;
+	}
+	/* a bare address listens on the RFC 5176 port */
+	if (config_telnet_addr(v, &af, addr, sizeof(addr), &port) == 0) {
+		snprintf(dst, 64, "%s", v);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), strchr(v, ':') ? "[%s]:3799" : "%s:3799", v);
+	if (strlen(v) < 48 && v[0] != '[' &&
+	    config_telnet_addr(buf, &af, addr, sizeof(addr), &port) == 0) {
+		memcpy(dst, buf, strlen(buf) + 1); /* under 48 + 7 bytes */
+		return 0;
+	}
+	add_err(c, "%s \"%s\": use off, ADDRESS, ADDRESS:PORT or [IPv6]:PORT (e.g. 0.0.0.0:3799)",
+		key, v);
+	return -1;
+}
+
+static int set_nas_ip(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	unsigned char b[16];
+
+	if (inet_pton(AF_INET, v, b) != 1 && inet_pton(AF_INET6, v, b) != 1) {
+		add_err(c, "%s \"%s\": not an IPv4 or IPv6 address", key, v);
+		return -1;
+	}
+	snprintf(dst, 46, "%s", v);
+	return 0;
+}
+
+static int set_nas_id(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	const char *p;
+
+	if (!*v || strlen(v) > 253) {
+		add_err(c, "%s \"%s\": needs 1 to 253 characters", key, v);
+		return -1;
+	}
+	for (p = v; *p; p++)
+		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e) {
+			add_err(c, "%s \"%s\": printable characters without spaces only", key, v);
+			return -1;
+		}
+	snprintf(dst, 254, "%s", v);
+	return 0;
+}
+
+bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr)
+{
+	const uint8_t *a = addr;
+	unsigned bits = c->prefix, i;
+
+	if (af != c->af)
+		return false;
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a[i] != c->net[i])
+			return false;
+	return bits == 0 || ((a[i] ^ c->net[i]) & (uint8_t)(0xff00 >> bits)) == 0;
+}
+
+/* client = ADDRESS[/PREFIX] SECRET-FILE (repeatable) */
+static int set_coa_client(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	struct acd_config *cfg = c->cfg;
+	struct coa_client_cfg *cl;
+	char spec[64], file[PATH_MAX], err[PATH_MAX + 200], *slash, *end;
+	unsigned long prefix;
+	unsigned i;
+	int n;
+
+	(void)dst;
+	if (cfg->n_coa_clients >= ACD_COA_MAX_CLIENTS) {
+		add_err(c, "%s: more than %d clients", key, ACD_COA_MAX_CLIENTS);
+		return -1;
+	}
+	cl = &cfg->coa_clients[cfg->n_coa_clients];
+	memset(cl, 0, sizeof(*cl));
+	n = 0;
+	if (strlen(v) >= sizeof(spec) + sizeof(file) ||
+	    sscanf(v, "%63s %4095s %n", spec, file, &n) != 2 || v[n] != '\0') {
+		add_err(c, "%s \"%s\": use ADDRESS[/PREFIX] SECRET-FILE "
+			"(e.g. 192.0.2.10 /etc/acd/coa-billing.secret)", key, v);
+		return -1;
+	}
+	snprintf(cl->spec, sizeof(cl->spec), "%s", spec);
+	slash = strchr(spec, '/');
+	if (slash)
+		*slash = '\0';
+	cl->af = strchr(spec, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(cl->af, spec, cl->net) != 1) {
+		add_err(c, "%s \"%s\": \"%s\" is not an IPv4 or IPv6 address", key, v, spec);
+		return -1;
+	}
+	cl->prefix = cl->af == AF_INET ? 32 : 128;
+	if (slash) {
+		errno = 0;
+		prefix = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || slash[1] == '-' || prefix > cl->prefix) {
+			add_err(c, "%s \"%s\": prefix length \"/%s\" out of range (0 to %u)", key,
+				v, slash + 1, cl->prefix);
+			return -1;
+		}
+		cl->prefix = (unsigned)prefix;
+		for (i = 0; i < 16; i++) {
+			unsigned keep = cl->prefix > i * 8 ? cl->prefix - i * 8 : 0;
+
+			if (keep < 8)
+				cl->net[i] &= (uint8_t)(0xff00 >> keep);
+		}
+	}
+	if (file[0] != '/') {
+		add_err(c, "%s \"%s\": secret file \"%s\" is not an absolute path", key, v, file);
+		return -1;
+	}
+	snprintf(cl->secret_file, sizeof(cl->secret_file), "%s", file);
+	if (secret_read("secret file", file, 1, cl->secret, sizeof(cl->secret), &cl->secret_len,
+			err, sizeof(err)) < 0) {
+		add_err(c, "%s %s: %s", key, cl->spec, err);
+		return -1;
+	}
+	cfg->n_coa_clients++;
+	return 0;
+}
+
 /* ---- printers ---- */
 
 static void pr_str(FILE *f, const void *s) { fputs(s, f); }
@@ -339,6 +485,19 @@ static void pr_rate(FILE *f, const void *s)
 }
 
 static void pr_telnet(FILE *f, const void *s) { fputs(*(const char *)s ? s : "off", f); }
+static void pr_bool(FILE *f, const void *s) { fputs(*(const bool *)s ? "yes" : "no", f); }
+
+/* repeated key: one "client = ..." line per client (the secret never) */
+static void pr_coa_clients(FILE *f, const void *s)
+{
+	const struct acd_config *cfg = (const void *)((const char *)s -
+						      offsetof(struct acd_config, coa_clients));
+	unsigned i;
+
+	for (i = 0; i < cfg->n_coa_clients; i++)
+		fprintf(f, "%s%s %s", i ? "\nclient = " : "", cfg->coa_clients[i].spec,
+			cfg->coa_clients[i].secret_file);
+}
 static void pr_count(FILE *f, const void *s) { fprintf(f, "%" PRIu32, *(const uint32_t *)s); }
 static void pr_seconds(FILE *f, const void *s) { fprintf(f, "%" PRIu32 "s", *(const uint32_t *)s); }
 
@@ -381,6 +540,8 @@ static const struct key {
 	{ "pppd", "radattr-dir", F(radattr_dir), set_path, pr_str, true },
 	{ "pppd", "interface-prefix", F(ifprefix), set_ifprefix, pr_str, true },
 	{ "radius", "dictionary", F(dictionary), set_path, pr_str, true },
+	{ "radius", "nas-identifier", F(nas_identifier), set_nas_id, pr_str, false },
+	{ "radius", "nas-ip-address", F(nas_ip), set_nas_ip, pr_str, false },
 	{ "shaper", "down-qdisc", F(down_qdisc), set_qdisc, pr_qdisc, true },
 	{ "shaper", "leaf", F(down_leaf), set_leaf, pr_leaf, true },
 	{ "shaper", "up-mode", F(up_mode), set_upmode, pr_upmode, true },
@@ -389,6 +550,11 @@ static const struct key {
 	{ "shaper", "default-down", F(policy.default_down), set_rate, pr_rate, true },
 	{ "shaper", "default-up", F(policy.default_up), set_rate, pr_rate, true },
 	{ "shaper", "precedence", F(policy), set_precedence, pr_precedence, true },
+	{ "coa", "listen", F(coa_listen), set_coa_listen, pr_telnet, true },
+	{ "coa", "client", F(coa_clients), set_coa_client, pr_coa_clients, false },
+	{ "coa", "require-message-authenticator", F(coa_require_ma), set_bool, pr_bool, true },
+	{ "coa", "require-event-timestamp", F(coa_require_timestamp), set_bool, pr_bool, true },
+	{ "coa", "event-timestamp-window", F(coa_window_s), set_seconds, pr_seconds, true },
 };
 #undef F
 
@@ -408,6 +574,7 @@ void config_defaults(struct acd_config *cfg)
 	cfg->up_qdisc = SHAPER_QDISC_TBF;
 	cfg->up_mode = SHAPER_UP_POLICE;
 	cfg->latency_us = SHAPER_DEFAULT_LATENCY_US;
+	cfg->coa_window_s = 300;
 	policy_config_init(&cfg->policy);
 }
 
@@ -427,7 +594,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 	}
 	if (!section_known)
-		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper)",
+		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper, coa)",
 			section);
 	else
 		add_err(c, "unknown key \"%s\" in [%s]", name, section);
@@ -499,6 +666,11 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 	if (cfg->telnet[0] && !cfg->telnet_password_file[0]) {
 		c.line = 0;
 		add_err(&c, "[control] telnet needs telnet-password-file (a file only root can read)");
+	}
+	if (cfg->coa_listen[0] && cfg->n_coa_clients == 0) {
+		c.line = 0;
+		add_err(&c, "[coa] listen needs at least one client = ADDRESS SECRET-FILE "
+			"(or listen = off)");
 	}
 	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
 		c.line = 0;

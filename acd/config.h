@@ -16,6 +16,19 @@
 
 #define ACD_CONF_DEFAULT "/etc/acd/acd.conf"
 #define ACD_CONF_MAX_ERRORS 64
+#define ACD_COA_MAX_CLIENTS 16
+#define ACD_RADIUS_SECRET_MAX 128       /* RFC 2865 sets none; FreeRADIUS warns past 128 */
+
+/* [coa] client = ADDRESS[/PREFIX] SECRET-FILE: who may send CoA/Disconnect */
+struct coa_client_cfg {
+	char spec[64];                  /* the address as written, for printing */
+	int af;                         /* AF_INET or AF_INET6 */
+	uint8_t net[16];                /* network address, host bits zero */
+	unsigned prefix;                /* 32/128 for a single host */
+	char secret_file[PATH_MAX];
+	char secret[ACD_RADIUS_SECRET_MAX + 1]; /* read at load; never printed */
+	size_t secret_len;
+};
 
 struct acd_config {
 	/* [acd] */
@@ -35,6 +48,15 @@ struct acd_config {
 	char ifprefix[16];              /* interfaces acd owns, e.g. "ppp" */
 	/* [radius] */
 	char dictionary[PATH_MAX];
+	char nas_identifier[254];       /* "" = the host name */
+	char nas_ip[46];                /* "" = any address of this box */
+	/* [coa] RFC 5176 Change-of-Authorization and Disconnect server */
+	char coa_listen[64];            /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT" */
+	struct coa_client_cfg coa_clients[ACD_COA_MAX_CLIENTS];
+	unsigned n_coa_clients;
+	bool coa_require_ma;            /* drop requests without Message-Authenticator */
+	bool coa_require_timestamp;     /* drop requests without Event-Timestamp */
+	uint32_t coa_window_s;          /* Event-Timestamp tolerance and replay window */
 	/* [shaper] */
 	enum shaper_qdisc down_qdisc;
 	enum shaper_leaf down_leaf;
@@ -63,8 +85,12 @@ void config_defaults(struct acd_config *cfg);
 int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs);
 
-/* Split cfg->telnet into an address family, address and port. */
+/* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
+ * address family, address and port. */
 int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);
+
+/* Does addr (af, 4 or 16 bytes) fall in a client's network? */
+bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr);
 
 /* Write cfg as a file that parses back to the same cfg. */
 void config_print(FILE *f, const struct acd_config *cfg);

@@ -267,39 +267,19 @@ static int cmd_shaper_restore(struct acd *a, struct client *c, json_t *args, str
 	return reshape(a, s, false, 0, 0, r);
 }
 
-/* Only signal a process that is still this session's pppd. */
-static bool is_pppd(pid_t pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return strncmp(comm, "pppd", 4) == 0;
-}
-
 static int cmd_terminate(struct acd *a, struct client *c, json_t *args, struct reply *r)
 {
 	struct session *s = lookup(a, args, r);
 
+	char err[256];
+	int rc;
+
 	(void)c;
 	if (!s)
 		return -1;
-	if (s->pppd_pid <= 1)
-		return fail(r, ACD_E_NOENT, "%s: pppd's pid is unknown (no ip-up hook seen)", s->ifname);
-	if (!is_pppd(s->pppd_pid))
-		return fail(r, ACD_E_NOENT, "%s: process %d is not pppd any more", s->ifname,
-			    (int)s->pppd_pid);
-	if (kill(s->pppd_pid, SIGTERM) < 0)
-		return fail(r, ACD_E_PERM, "%s: cannot signal pppd %d: %s", s->ifname,
-			    (int)s->pppd_pid, strerror(errno));
-	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "admin-reset");
-	log_info("sess=%s user=%s event=terminate pppd=%d", s->ifname, s->user, (int)s->pppd_pid);
+	rc = session_terminate(a, s, "admin-reset", err, sizeof(err));
+	if (rc < 0)
+		return fail(r, rc == -ESRCH ? ACD_E_NOENT : ACD_E_PERM, "%s", err);
 	r->data = json_pack("{s:s,s:i}", "ifname", s->ifname, "pppd_pid", (int)s->pppd_pid);
 	return 0;
 }
@@ -322,6 +302,21 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 			    "last_error", a->stats.last_error,
 			    "protocol", ACD_PROTO_VERSION,
 			    "hook_latency", lat_json(&a->stats.hook));
+	json_object_set_new(r->data, "coa",
+		json_pack("{s:b,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:s,s:o}",
+			  "enabled", a->coa != NULL,
+			  "requests", (json_int_t)a->stats.coa_requests,
+			  "acks", (json_int_t)a->stats.coa_acks,
+			  "naks", (json_int_t)a->stats.coa_naks,
+			  "duplicates", (json_int_t)a->stats.coa_duplicates,
+			  "dropped",
+			  "unknown_client", (json_int_t)a->stats.coa_drop_unknown_client,
+			  "malformed", (json_int_t)a->stats.coa_drop_malformed,
+			  "authenticator", (json_int_t)a->stats.coa_drop_auth,
+			  "message_authenticator", (json_int_t)a->stats.coa_drop_ma,
+			  "stale", (json_int_t)a->stats.coa_drop_stale,
+			  "last_error", a->stats.coa_last_error,
+			  "latency", lat_json(&a->stats.coa)));
 	return 0;
 }
 

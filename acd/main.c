@@ -109,6 +109,10 @@ int main(int argc, char **argv)
 	a->telnet = telnet_open(a, err, sizeof(err));
 	if (!a->telnet && err[0])
 		fatalx("%s", err);
+	err[0] = '\0';
+	a->coa = coa_open(a, err, sizeof(err));
+	if (!a->coa && err[0])
+		fatalx("%s", err);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
@@ -124,6 +128,7 @@ int main(int argc, char **argv)
 
 	(void)session_state_save(a);
 	linkwatch_close(a->lw);
+	coa_close(a->coa);
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	while (a->sessions) { /* free the records; the kernel keeps the shaping */

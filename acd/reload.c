@@ -62,6 +62,11 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 		snprintf(n->telnet_password_file, sizeof(n->telnet_password_file), "%s",
 			 a->cfg.telnet_password_file);
 	}
+	if (strcmp(n->coa_listen, a->cfg.coa_listen) != 0) {
+		log_warnx("reload: [coa] listen changes at the next start; still %s",
+			  a->cfg.coa_listen[0] ? a->cfg.coa_listen : "off");
+		snprintf(n->coa_listen, sizeof(n->coa_listen), "%s", a->cfg.coa_listen);
+	}
 	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
 		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
 			 n->dictionary);

@@ -152,7 +152,49 @@ json_t *session_json(const struct session *s, bool detail)
 	json_object_set_new(o, "override", json_boolean(s->override));
 	json_object_set_new(o, "shape_error", json_string(s->shape_err));
 	json_object_set_new(o, "terminate_cause", json_string(s->terminate_cause));
+	json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+	json_object_set_new(o, "coa", json_boolean(s->coa));
 	return o;
+}
+
+/* Only signal a process that is still this session's pppd. */
+static bool is_pppd(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "pppd", 4) == 0;
+}
+
+int session_terminate(struct acd *a, struct session *s, const char *cause, char *err,
+		      size_t errlen)
+{
+	(void)a;
+	if (s->pppd_pid <= 1) {
+		snprintf(err, errlen, "%s: pppd's pid is unknown (no ip-up hook seen)", s->ifname);
+		return -ESRCH;
+	}
+	if (!is_pppd(s->pppd_pid)) {
+		snprintf(err, errlen, "%s: process %d is not pppd any more", s->ifname,
+			 (int)s->pppd_pid);
+		return -ESRCH;
+	}
+	if (kill(s->pppd_pid, SIGTERM) < 0) {
+		snprintf(err, errlen, "%s: cannot signal pppd %d: %s", s->ifname,
+			 (int)s->pppd_pid, strerror(errno));
+		return -EPERM;
+	}
+	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "%s", cause);
+	log_info("sess=%s user=%s event=terminate cause=%s pppd=%d", s->ifname, s->user, cause,
+		 (int)s->pppd_pid);
+	return 0;
 }
 
 static struct session *session_new(struct acd *a, const char *ifname, int ifindex)
@@ -165,6 +207,12 @@ static struct session *session_new(struct acd *a, const char *ifname, int ifinde
 	s->ifindex = ifindex;
 	s->owner = a;
 	s->started = time(NULL);
+	/* unique on this box across restarts: start second, and a counter
+	 * that a restart in the same second cannot repeat (pid-seeded) */
+	if (!a->sid_counter)
+		a->sid_counter = (uint32_t)getpid() << 16;
+	snprintf(s->acct_session_id, sizeof(s->acct_session_id), "%08X%08X",
+		 (unsigned)s->started, (unsigned)++a->sid_counter);
 	s->next = a->sessions;
 	a->sessions = s;
 	a->nsessions++;
@@ -175,7 +223,11 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 {
 	struct session **pp;
 
-	snprintf(s->terminate_cause, sizeof(s->terminate_cause), "%s", cause);
+	/* a cause set by terminate (operator, Disconnect-Request) wins over
+	 * the ip-down that follows it */
+	if (!s->terminate_cause[0])
+		snprintf(s->terminate_cause, sizeof(s->terminate_cause), "%s", cause);
+	cause = s->terminate_cause;
 	if (s->gone)
 		ev_timer_stop(a->loop, &s->gone_timer);
 	if (clear_shaping && !s->gone && shaper_clear(a->sh, s->ifindex) < 0 &&
@@ -395,6 +447,14 @@ void session_reconcile(struct acd *a)
 			s->pppd_pid = (pid_t)json_integer_value(json_object_get(rec, "pppd_pid"));
 			if (json_integer_value(json_object_get(rec, "started")))
 				s->started = (time_t)json_integer_value(json_object_get(rec, "started"));
+			str_from(rec, "acct_session_id", s->acct_session_id,
+				 sizeof(s->acct_session_id));
+			if (json_object_get(rec, "coa_down")) {
+				s->coa = true;
+				s->coa_down = (uint64_t)json_integer_value(json_object_get(rec, "coa_down"));
+				s->coa_up = (uint64_t)json_integer_value(json_object_get(rec, "coa_up"));
+				str_from(rec, "coa_source", s->coa_src, sizeof(s->coa_src));
+			}
 			if (json_object_get(rec, "override_down")) {
 				s->override = true;
 				s->ov_down = (uint64_t)json_integer_value(json_object_get(rec, "override_down"));

@@ -80,6 +80,12 @@ void sessrad_policy(struct acd *a, struct session *s)
 		snprintf(s->radius_src, sizeof(s->radius_src), "%s", r.down_attr);
 	else
 		snprintf(s->radius_src, sizeof(s->radius_src), "%s,%s", r.down_attr, r.up_attr);
+	if (s->coa) {
+		/* what a CoA-Request set holds until the session ends */
+		s->radius_down = s->coa_down;
+		s->radius_up = s->coa_up;
+		snprintf(s->radius_src, sizeof(s->radius_src), "%s", s->coa_src);
+	}
 	snprintf(s->radius_warn, sizeof(s->radius_warn), "%s", r.warning);
 	if (r.warning[0]) {
 		log_warnx("sess=%s user=%s event=radius-policy warning=\"%s\"", s->ifname, s->user,

@@ -53,6 +53,12 @@ int session_state_save(struct acd *a)
 		json_object_set_new(o, "mac", json_string(s->mac));
 		json_object_set_new(o, "pppd_pid", json_integer(s->pppd_pid));
 		json_object_set_new(o, "started", json_integer((json_int_t)s->started));
+		json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+		if (s->coa) {
+			json_object_set_new(o, "coa_down", json_integer((json_int_t)s->coa_down));
+			json_object_set_new(o, "coa_up", json_integer((json_int_t)s->coa_up));
+			json_object_set_new(o, "coa_source", json_string(s->coa_src));
+		}
 		if (s->override) {
 			json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
 			json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));

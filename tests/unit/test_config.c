@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -126,6 +129,79 @@ static void test_roundtrip(void **state)
 	roundtrip(ACD_EXAMPLE_CONF, NULL);
 }
 
+/* [coa]: clients with secrets from root-only files, prefixes, listen */
+static void test_coa(void **state)
+{
+	char dir[] = "/tmp/acd-test-coa.XXXXXX", sec[64], open_sec[64], text[1024];
+	struct acd_config c;
+	uint8_t a4[4] = { 192, 0, 2, 77 }, b4[4] = { 192, 0, 3, 1 }, a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sec, sizeof(sec), "%s/coa.secret", dir);
+	snprintf(open_sec, sizeof(open_sec), "%s/open.secret", dir);
+	f = fopen(sec, "w");
+	assert_non_null(f);
+	fputs("s3cret with spaces\n", f);
+	fclose(f);
+	assert_int_equal(chmod(sec, 0600), 0);
+	f = fopen(open_sec, "w");
+	assert_non_null(f);
+	fputs("x\n", f);
+	fclose(f);
+	assert_int_equal(chmod(open_sec, 0644), 0);
+
+	snprintf(text, sizeof(text),
+		 "[radius]\nnas-identifier = bras-1\nnas-ip-address = 192.0.2.1\n"
+		 "[coa]\nlisten = 127.0.0.1\nclient = 192.0.2.77/24 %s\nclient = 2001:db8::1/32 %s\n"
+		 "require-message-authenticator = yes\nevent-timestamp-window = 60s\n",
+		 sec, sec);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_string_equal(c.coa_listen, "127.0.0.1:3799");
+	assert_string_equal(c.nas_identifier, "bras-1");
+	assert_int_equal(c.n_coa_clients, 2);
+	assert_string_equal(c.coa_clients[0].secret, "s3cret with spaces");
+	assert_int_equal(c.coa_clients[0].secret_len, 18);
+	assert_int_equal(c.coa_clients[0].prefix, 24);
+	assert_int_equal(c.coa_clients[0].net[3], 0); /* host bits cleared */
+	assert_true(config_coa_client_match(&c.coa_clients[0], AF_INET, a4));
+	assert_false(config_coa_client_match(&c.coa_clients[0], AF_INET, b4));
+	assert_false(config_coa_client_match(&c.coa_clients[0], AF_INET6, a6));
+	assert_true(config_coa_client_match(&c.coa_clients[1], AF_INET6, a6));
+	assert_true(c.coa_require_ma);
+	assert_int_equal(c.coa_window_s, 60);
+	roundtrip(NULL, text);
+
+	/* every mistake, each named with its line; the secret never shown */
+	snprintf(text, sizeof(text),
+		 "[coa]\nlisten = 10.0.0.1:99999\nclient = 10.0.0.300 %s\nclient = 10.0.0.1/33 %s\n"
+		 "client = 10.0.0.1 %s\nclient = 10.0.0.1 relative.secret\nclient = 10.0.0.1\n"
+		 "require-message-authenticator = maybe\n",
+		 sec, sec, open_sec);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 7);
+	assert_non_null(strstr(errs.msg[0], ":2: listen \"10.0.0.1:99999\""));
+	assert_non_null(strstr(errs.msg[1], ":3: client"));
+	assert_non_null(strstr(errs.msg[1], "not an IPv4 or IPv6 address"));
+	assert_non_null(strstr(errs.msg[2], ":4: client"));
+	assert_non_null(strstr(errs.msg[2], "out of range (0 to 32)"));
+	assert_non_null(strstr(errs.msg[3], ":5: client 10.0.0.1: secret file"));
+	assert_non_null(strstr(errs.msg[3], "chmod 600"));
+	assert_null(strstr(errs.msg[3], "x\n"));
+	assert_non_null(strstr(errs.msg[4], "not an absolute path"));
+	assert_non_null(strstr(errs.msg[5], ":7: client \"10.0.0.1\": use ADDRESS"));
+	assert_non_null(strstr(errs.msg[6], ":8: require-message-authenticator"));
+
+	/* listening with nobody allowed to talk is a mistake */
+	assert_int_equal(config_parse(NULL, "[coa]\nlisten = 0.0.0.0:3799\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "needs at least one client"));
+
+	unlink(sec);
+	unlink(open_sec);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_every_error_with_line),
 		cmocka_unit_test(test_syntax_and_cross_checks),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_coa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,821 @@
+/*
+ * coa.c - the RFC 5176 Dynamic Authorization server: a CoA-Request
+ * re-shapes a session live, a Disconnect-Request ends it.
+ *
+ * Order of checks for each datagram (each failure is counted; the drops
+ * are silent, as RFC 5176 §3 and RFC 2865 §3 ask):
+ *   1. the source address is a configured client      else drop
+ *   2. the packet is well-formed and a request         else drop
+ *   3. the Request Authenticator matches its secret    else drop
+ *   4. Message-Authenticator ok (or absent and allowed) else drop
+ *   5. a duplicate (same source address, id, authenticator) gets the reply
+ *      it got before, and nothing is done again (RFC 5080 §2.2.2)
+ *   6. Event-Timestamp inside the window (or absent and allowed) else drop
+ *   7. NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier are ours
+ *      else NAK 403
+ *   8. every attribute known, well-formed and supported for this request
+ *      else NAK 401 / 404 / 405
+ *   9. exactly one session matches the identification attributes
+ *      else NAK 402 (none given) / 503 (no match) / 508 (several)
+ *  10. act: CoA applies the rates (the kernel changes the qdisc in place,
+ *      so there is no unshaped gap) and ACKs only once the kernel took them
+ *      (a refusal NAKs 506 and leaves the old shaping); Disconnect sends
+ *      SIGTERM to the session's pppd (NAK 504 when there is none).
+ *
+ * Replay: the reply cache holds the last COA_CACHE requests.  Once an
+ * entry younger than the window has to make room, requests whose
+ * Event-Timestamp is not newer than that entry's are dropped as stale, so
+ * a replay can never act twice however fast requests come; requests
+ * without Event-Timestamp are protected only while their entry lives,
+ * which is why require-event-timestamp exists.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "acd.h"
+#include "log.h"
+#include "policy.h"
+#include "radattr.h"
+#include "radpkt.h"
+
+#define COA_CACHE    16384u          /* remembered requests (about 2.5 MB at most) */
+#define COA_BUCKETS  16384u
+#define COA_BATCH    64              /* datagrams read per wake-up */
+
+/* attribute numbers (RFC 2865, 2866, 2869, 3162, 5176) */
+enum {
+	A_USER_NAME = 1, A_NAS_IP = 4, A_NAS_PORT = 5, A_SERVICE_TYPE = 6,
+	A_FRAMED_IP = 8, A_FILTER_ID = 11, A_REPLY_MESSAGE = 18, A_STATE = 24,
+	A_CALLING_STATION = 31, A_NAS_IDENTIFIER = 32, A_PROXY_STATE = 33,
+	A_ACCT_SESSION_ID = 44, A_ACCT_TERMINATE_CAUSE = 49, A_EVENT_TIMESTAMP = 55,
+	A_MESSAGE_AUTH = 80, A_NAS_PORT_ID = 87, A_NAS_IPV6 = 95,
+};
+#define SERVICE_AUTHORIZE_ONLY 17
+
+struct coa_entry {
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	uint8_t id;
+	uint8_t auth[RADPKT_AUTH_LEN];
+	time_t when;                     /* wall clock, for the stale cut */
+	uint8_t *reply;                  /* NULL: dropped, nothing to resend */
+	uint16_t reply_len;
+	int32_t next;                    /* hash chain, -1 ends */
+	bool used;
+};
+
+struct coa {
+	struct acd *a;
+	int fd;
+	ev_io rw;
+	struct coa_entry *cache;         /* COA_CACHE, a ring */
+	int32_t *bucket;                 /* COA_BUCKETS chain heads */
+	uint32_t next;                   /* ring position */
+	time_t stale_before;             /* Event-Timestamp <= this: dropped */
+	time_t last_log;                 /* rate limit of drop warnings */
+};
+
+/* ---- the reply cache ---- */
+
+static uint32_t key_hash(const struct sockaddr_storage *from, uint8_t id, const uint8_t *auth)
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *p;
+	size_t n, i;
+
+	if (from->ss_family == AF_INET6) {
+		p = ((const struct sockaddr_in6 *)(const void *)from)->sin6_addr.s6_addr;
+		n = 16;
+	} else {
+		p = (const uint8_t *)&((const struct sockaddr_in *)(const void *)from)->sin_addr;
+		n = 4;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	h = (h ^ id) * 16777619u;
+	for (i = 0; i < RADPKT_AUTH_LEN; i++)
+		h = (h ^ auth[i]) * 16777619u;
+	return h % COA_BUCKETS;
+}
+
+/* The same sender for duplicate detection: the address, not the port.
+ * RFC 5080 keys retransmissions on the port too, but a replay may come
+ * from any port and must still not act twice. */
+static bool same_peer(const struct sockaddr_storage *x, const struct sockaddr_storage *y)
+{
+	if (x->ss_family != y->ss_family)
+		return false;
+	if (x->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)x, *b = (const void *)y;
+
+		return a->sin_addr.s_addr == b->sin_addr.s_addr;
+	} else {
+		const struct sockaddr_in6 *a = (const void *)x, *b = (const void *)y;
+
+		return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
+	}
+}
+
+static struct coa_entry *cache_find(struct coa *c, const struct sockaddr_storage *from,
+				    const struct radpkt *p)
+{
+	int32_t i = c->bucket[key_hash(from, p->id, p->auth)];
+
+	for (; i >= 0; i = c->cache[i].next) {
+		struct coa_entry *e = &c->cache[i];
+
+		if (e->id == p->id && memcmp(e->auth, p->auth, RADPKT_AUTH_LEN) == 0 &&
+		    same_peer(&e->from, from))
+			return e;
+	}
+	return NULL;
+}
+
+static void cache_unlink(struct coa *c, int32_t idx)
+{
+	struct coa_entry *e = &c->cache[idx];
+	int32_t *pp = &c->bucket[key_hash(&e->from, e->id, e->auth)];
+
+	while (*pp >= 0 && *pp != idx)
+		pp = &c->cache[*pp].next;
+	if (*pp == idx)
+		*pp = e->next;
+}
+
+static void cache_add(struct coa *c, const struct sockaddr_storage *from, socklen_t fromlen,
+		      const struct radpkt *p, const uint8_t *reply, size_t len)
+{
+	int32_t idx = (int32_t)c->next;
+	struct coa_entry *e = &c->cache[idx];
+	time_t now = time(NULL);
+	uint32_t h;
+
+	if (e->used) {
+		/* evicting a request still inside the window: its replay must
+		 * not act again, so nothing as old as it is accepted any more */
+		if (now - e->when < (time_t)c->a->cfg.coa_window_s && e->when > c->stale_before)
+			c->stale_before = e->when;
+		cache_unlink(c, idx);
+		free(e->reply);
+	}
+	memset(e, 0, sizeof(*e));
+	e->from = *from;
+	e->fromlen = fromlen;
+	e->id = p->id;
+	memcpy(e->auth, p->auth, RADPKT_AUTH_LEN);
+	e->when = now;
+	if (reply && len) {
+		e->reply = malloc(len);
+		if (e->reply) {
+			memcpy(e->reply, reply, len);
+			e->reply_len = (uint16_t)len;
+		}
+	}
+	h = key_hash(from, p->id, p->auth);
+	e->next = c->bucket[h];
+	c->bucket[h] = idx;
+	e->used = true;
+	c->next = (c->next + 1) % COA_CACHE;
+}
+
+/* ---- helpers ---- */
+
+static void peer_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(s->sin_port));
+	} else {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(s->sin6_port));
+	}
+}
+
+/* The client a datagram came from (an IPv4-mapped IPv6 source counts as IPv4). */
+static const struct coa_client_cfg *find_client(const struct acd *a,
+						const struct sockaddr_storage *ss)
+{
+	const uint8_t *addr;
+	int af = ss->ss_family;
+	unsigned i;
+
+	if (af == AF_INET) {
+		addr = (const uint8_t *)&((const struct sockaddr_in *)(const void *)ss)->sin_addr;
+	} else {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+
+		addr = a6->s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			af = AF_INET;
+			addr += 12;
+		}
+	}
+	for (i = 0; i < a->cfg.n_coa_clients; i++)
+		if (config_coa_client_match(&a->cfg.coa_clients[i], af, addr))
+			return &a->cfg.coa_clients[i];
+	return NULL;
+}
+
+static void drop(struct coa *c, uint64_t *counter, const char *peer, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void drop(struct coa *c, uint64_t *counter, const char *peer, const char *fmt, ...)
+{
+	struct acd *a = c->a;
+	char why[200];
+	va_list ap;
+	time_t now = time(NULL);
+
+	(*counter)++;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(a->stats.coa_last_error, sizeof(a->stats.coa_last_error), "%s: dropped: %s",
+		 peer, why);
+	/* one warning a second at most: a flood must not flood the log */
+	if (now != c->last_log) {
+		c->last_log = now;
+		log_warnx("coa: from=%s dropped: %s", peer, why);
+	}
+}
+
+/* Is this address one of ours?  Binding to it answers without listing
+ * every interface (there may be thousands of ppp links). */
+static bool local_addr(int af, const void *addr)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	bool ok;
+	int fd = socket(af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return true; /* cannot tell: do not refuse for it */
+	if (af == AF_INET) {
+		struct sockaddr_in *s = (void *)&ss;
+
+		s->sin_family = AF_INET;
+		memcpy(&s->sin_addr, addr, 4);
+		sl = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (void *)&ss;
+
+		s->sin6_family = AF_INET6;
+		memcpy(&s->sin6_addr, addr, 16);
+		sl = sizeof(*s);
+	}
+	ok = bind(fd, (struct sockaddr *)&ss, sl) == 0 || errno != EADDRNOTAVAIL;
+	close(fd);
+	return ok;
+}
+
+/* RFC 5176 §3: the NAS identification attributes must name us (403). */
+static bool nas_is_us(const struct acd *a, const struct radpkt *p, char *why, size_t len)
+{
+	struct radpkt_attr at;
+	char host[256] = "", got[256];
+	const char *want;
+
+	if (radpkt_attr_find(p, A_NAS_IP, &at)) {
+		uint8_t mine[4];
+
+		if (at.len != 4) {
+			snprintf(why, len, "NAS-IP-Address of %u bytes", at.len);
+			return false;
+		}
+		if (a->cfg.nas_ip[0] && inet_pton(AF_INET, a->cfg.nas_ip, mine) == 1
+			    ? memcmp(mine, at.value, 4) != 0
+			    : !local_addr(AF_INET, at.value)) {
+			inet_ntop(AF_INET, at.value, got, sizeof(got));
+			snprintf(why, len, "NAS-IP-Address %s is not this NAS", got);
+			return false;
+		}
+	}
+	if (radpkt_attr_find(p, A_NAS_IPV6, &at)) {
+		uint8_t mine[16];
+
+		if (at.len != 16) {
+			snprintf(why, len, "NAS-IPv6-Address of %u bytes", at.len);
+			return false;
+		}
+		if (a->cfg.nas_ip[0] && inet_pton(AF_INET6, a->cfg.nas_ip, mine) == 1
+			    ? memcmp(mine, at.value, 16) != 0
+			    : !local_addr(AF_INET6, at.value)) {
+			inet_ntop(AF_INET6, at.value, got, sizeof(got));
+			snprintf(why, len, "NAS-IPv6-Address %s is not this NAS", got);
+			return false;
+		}
+	}
+	if (radpkt_attr_find(p, A_NAS_IDENTIFIER, &at)) {
+		want = a->cfg.nas_identifier;
+		if (!*want) {
+			gethostname(host, sizeof(host) - 1);
+			want = host;
+		}
+		if (strlen(want) != at.len || memcmp(want, at.value, at.len) != 0) {
+			radattr_escape((const char *)at.value, at.len, got, sizeof(got));
+			snprintf(why, len, "NAS-Identifier \"%s\" is not this NAS (\"%s\")", got, want);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* What a request may carry besides its identification. */
+static bool attr_supported(const struct radattr *x, bool coa)
+{
+	if (x->vendor == 0)
+		switch (x->number) {
+		case A_USER_NAME: case A_NAS_IP: case A_NAS_PORT: case A_FRAMED_IP:
+		case A_CALLING_STATION: case A_NAS_IDENTIFIER: case A_ACCT_SESSION_ID:
+		case A_EVENT_TIMESTAMP: case A_NAS_PORT_ID: case A_NAS_IPV6: case A_STATE:
+		case A_SERVICE_TYPE: case A_REPLY_MESSAGE: case A_ACCT_TERMINATE_CAUSE:
+			return true;
+		case A_FILTER_ID:
+			return coa;
+		default:
+			return false;
+		}
+	if (!coa)
+		return false;
+	/* the rate conventions policy.c reads */
+	return (x->vendor == 10055 && (x->number == 1 || x->number == 2)) ||
+	       (x->vendor == 14988 && x->number == 8) ||
+	       (x->vendor == 14122 && (x->number == 7 || x->number == 8));
+}
+
+/* "aa:bb:cc:dd:ee:ff", "AA-BB-...", "aabb.ccdd.eeff" -> 12 lower-case hex digits */
+static bool mac_norm(const char *s, size_t n, char out[13])
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (ch == ':' || ch == '-' || ch == '.')
+			continue;
+		if (k == 12 || !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+				 (ch >= 'A' && ch <= 'F')))
+			return false;
+		out[k++] = (char)(ch | 0x20);
+	}
+	out[k] = '\0';
+	return k == 12;
+}
+
+/* The identification attributes of a request; a session matches when it
+ * matches every one given. */
+struct ident {
+	unsigned n;
+	struct radpkt_attr user, sid, ip, mac, port_id, port;
+	bool has_user, has_sid, has_ip, has_mac, has_port_id, has_port;
+	char mac_norm[13];
+};
+
+static void ident_read(const struct radpkt *p, struct ident *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->n += id->has_user = radpkt_attr_find(p, A_USER_NAME, &id->user);
+	id->n += id->has_sid = radpkt_attr_find(p, A_ACCT_SESSION_ID, &id->sid);
+	id->n += id->has_ip = radpkt_attr_find(p, A_FRAMED_IP, &id->ip);
+	id->n += id->has_mac = radpkt_attr_find(p, A_CALLING_STATION, &id->mac);
+	id->n += id->has_port_id = radpkt_attr_find(p, A_NAS_PORT_ID, &id->port_id);
+	id->n += id->has_port = radpkt_attr_find(p, A_NAS_PORT, &id->port);
+	if (id->has_mac && !mac_norm((const char *)id->mac.value, id->mac.len, id->mac_norm))
+		id->mac_norm[0] = '\0'; /* matches no session */
+}
+
+static bool str_eq(const char *s, const struct radpkt_attr *at)
+{
+	return strlen(s) == at->len && memcmp(s, at->value, at->len) == 0;
+}
+
+static bool ident_match(const struct acd *a, const struct session *s, const struct ident *id)
+{
+	char m[13];
+
+	if (id->has_user && !str_eq(s->user, &id->user))
+		return false;
+	if (id->has_sid && !str_eq(s->acct_session_id, &id->sid))
+		return false;
+	if (id->has_ip) {
+		struct in_addr in;
+
+		if (id->ip.len != 4 || inet_pton(AF_INET, s->ip, &in) != 1 ||
+		    memcmp(&in, id->ip.value, 4) != 0)
+			return false;
+	}
+	if (id->has_mac && (!id->mac_norm[0] || !mac_norm(s->mac, strlen(s->mac), m) ||
+			    strcmp(m, id->mac_norm) != 0))
+		return false;
+	if (id->has_port_id && !str_eq(s->ifname, &id->port_id))
+		return false;
+	if (id->has_port) {
+		/* pppd's radius.so sends NAS-Port = the ppp unit */
+		size_t pl = strlen(a->cfg.ifprefix);
+		char *end;
+		unsigned long unit;
+
+		if (id->port.len != 4 || strncmp(s->ifname, a->cfg.ifprefix, pl) != 0)
+			return false;
+		unit = strtoul(s->ifname + pl, &end, 10);
+		if (*end || end == s->ifname + pl ||
+		    unit != ((uint32_t)id->port.value[0] << 24 | (uint32_t)id->port.value[1] << 16 |
+			     (uint32_t)id->port.value[2] << 8 | id->port.value[3]))
+			return false;
+	}
+	return true;
+}
+
+/* ---- acting on a verified request ---- */
+
+struct verdict {
+	bool ack;
+	uint32_t cause;                  /* Error-Cause for a NAK (0: none) */
+	char why[512];                   /* for the log and show stat */
+};
+
+static void nak(struct verdict *v, uint32_t cause, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void nak(struct verdict *v, uint32_t cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->ack = false;
+	v->cause = cause;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+}
+
+static void do_coa(struct acd *a, struct session *s, const struct radattr_list *l,
+		   struct verdict *v)
+{
+	struct policy_config pc = a->cfg.policy;
+	struct policy_result r;
+	bool old_coa = s->coa;
+	uint64_t od = s->coa_down, ou = s->coa_up, rd = s->radius_down, ru = s->radius_up;
+	char osrc[sizeof(s->coa_src)], rsrc[sizeof(s->radius_src)], d[32], u[32];
+
+	/* a direction the request does not set keeps its rate */
+	pc.default_down = pc.default_up = 0;
+	policy_from_attrs(&pc, l, &r);
+	if (r.malformed) {
+		nak(v, RADPKT_EC_INVALID_ATTRIBUTE_VALUE, "%s", r.warning);
+		return;
+	}
+	if (r.down_src == POLICY_SRC_DEFAULT && r.up_src == POLICY_SRC_DEFAULT) {
+		nak(v, RADPKT_EC_MISSING_ATTRIBUTE,
+		    "no rate attribute (RP-*-Speed-Limit, Mikrotik-Rate-Limit, WISPr-Bandwidth-Max-*, Filter-Id)");
+		return;
+	}
+	memcpy(osrc, s->coa_src, sizeof(osrc));
+	memcpy(rsrc, s->radius_src, sizeof(rsrc));
+	s->coa = true;
+	s->coa_down = r.down_src != POLICY_SRC_DEFAULT ? r.down : s->radius_down;
+	s->coa_up = r.up_src != POLICY_SRC_DEFAULT ? r.up : s->radius_up;
+	snprintf(s->coa_src, sizeof(s->coa_src), "coa:%s",
+		 r.down_src != POLICY_SRC_DEFAULT ? r.down_attr : r.up_attr);
+	s->radius_down = s->coa_down;
+	s->radius_up = s->coa_up;
+	memcpy(s->radius_src, s->coa_src, sizeof(s->radius_src));
+	if (session_shape(a, s) < 0) {
+		/* the shaper put the old qdiscs back: so goes the record */
+		s->coa = old_coa;
+		s->coa_down = od;
+		s->coa_up = ou;
+		s->radius_down = rd;
+		s->radius_up = ru;
+		memcpy(s->coa_src, osrc, sizeof(osrc));
+		memcpy(s->radius_src, rsrc, sizeof(rsrc));
+		nak(v, RADPKT_EC_RESOURCES_UNAVAILABLE, "%s: the kernel refused the rates: %s",
+		    s->ifname, s->shape_err);
+		return;
+	}
+	v->ack = true;
+	snprintf(v->why, sizeof(v->why), "%s user=%.64s down=%s up=%s%s", s->ifname, s->user,
+		 shaper_rate_format(s->coa_down, d, sizeof(d)),
+		 shaper_rate_format(s->coa_up, u, sizeof(u)),
+		 s->override ? " (an operator override stays in force)" : "");
+	session_state_later(a);
+	if (a->ctl) {
+		json_t *j = session_json(s, true);
+
+		ctl_event(a->ctl, "session-changed", j);
+		json_decref(j);
+	}
+}
+
+static void do_disconnect(struct acd *a, struct session *s, struct verdict *v)
+{
+	char err[256];
+
+	if (session_terminate(a, s, "disconnect-request", err, sizeof(err)) < 0) {
+		nak(v, RADPKT_EC_SESSION_CONTEXT_NOT_REMOVABLE, "%s", err);
+		return;
+	}
+	v->ack = true;
+	snprintf(v->why, sizeof(v->why), "%s user=%.64s pppd=%d terminated", s->ifname, s->user,
+		 (int)s->pppd_pid);
+}
+
+static void decide(struct coa *c, const struct radpkt *p, struct verdict *v)
+{
+	struct acd *a = c->a;
+	bool is_coa = p->code == RADPKT_COA_REQUEST;
+	struct radattr_list l = { 0 };
+	struct radpkt_problem prob;
+	struct session *s, *found = NULL;
+	struct ident id;
+	unsigned matches = 0;
+	size_t i;
+	int rc;
+
+	if (!nas_is_us(a, p, v->why, sizeof(v->why))) {
+		v->ack = false;
+		v->cause = RADPKT_EC_NAS_IDENTIFICATION_MISMATCH;
+		return;
+	}
+	rc = radpkt_decode_radattr(p, a->rh, &l, &prob);
+	if (rc == -ENOTSUP) {
+		nak(v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s", prob.what);
+		return;
+	}
+	if (rc < 0) {
+		nak(v, RADPKT_EC_INVALID_REQUEST, "%s", rc == -EBADMSG ? prob.what : radpkt_strerror(rc));
+		goto out;
+	}
+	for (i = 0; i < l.count; i++) {
+		const struct radattr *x = &l.attrs[i];
+
+		if (!attr_supported(x, is_coa)) {
+			nak(v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s is not supported in a %s",
+			    x->name, is_coa ? "CoA-Request" : "Disconnect-Request");
+			goto out;
+		}
+		if (x->vendor == 0 && x->number == A_SERVICE_TYPE &&
+		    (strcmp(x->value, "Authorize-Only") == 0 || strcmp(x->value, "17") == 0)) {
+			nak(v, RADPKT_EC_UNSUPPORTED_SERVICE,
+			    "Service-Type Authorize-Only is not supported (send the new rates)");
+			goto out;
+		}
+	}
+	ident_read(p, &id);
+	if (id.n == 0) {
+		nak(v, RADPKT_EC_MISSING_ATTRIBUTE,
+		    "no session identification (User-Name, Acct-Session-Id, Framed-IP-Address, "
+		    "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
+		goto out;
+	}
+	for (s = a->sessions; s; s = s->next)
+		if (!s->gone && ident_match(a, s, &id)) {
+			found = s;
+			matches++;
+		}
+	if (matches == 0) {
+		nak(v, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+		goto out;
+	}
+	if (matches > 1) {
+		nak(v, RADPKT_EC_MULTIPLE_SESSION_SELECTION_UNSUPPORTED,
+		    "%u sessions match: identify one (e.g. by Acct-Session-Id or Framed-IP-Address)",
+		    matches);
+		goto out;
+	}
+	if (is_coa)
+		do_coa(a, found, &l, v);
+	else
+		do_disconnect(a, found, v);
+out:
+	radattr_free(&l);
+}
+
+static void handle(struct coa *c, const uint8_t *buf, size_t n,
+		   const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	struct acd *a = c->a;
+	const struct coa_client_cfg *cl;
+	struct radpkt p;
+	struct radpkt_builder b;
+	struct radpkt_attr ts;
+	struct coa_entry *dup;
+	struct verdict v = { 0 };
+	enum radpkt_ma ma;
+	char peer[64];
+	uint64_t t0 = lat_now();
+	int rc, len;
+
+	peer_str(from, peer, sizeof(peer));
+	cl = find_client(a, from);
+	if (!cl) {
+		drop(c, &a->stats.coa_drop_unknown_client, peer, "not a [coa] client");
+		return;
+	}
+	rc = radpkt_parse(buf, n, &p);
+	if (rc < 0 || !radpkt_is_request(p.code)) {
+		drop(c, &a->stats.coa_drop_malformed, peer, "%s",
+		     rc < 0 ? radpkt_strerror(rc) : "not a CoA- or Disconnect-Request");
+		return;
+	}
+	if (radpkt_verify_request(&p, cl->secret, cl->secret_len) < 0) {
+		drop(c, &a->stats.coa_drop_auth, peer,
+		     "wrong Request Authenticator (is the secret in %s the client's?)",
+		     cl->secret_file);
+		return;
+	}
+	ma = radpkt_verify_ma(&p, NULL, cl->secret, cl->secret_len);
+	if (ma == RADPKT_MA_BAD || ma == RADPKT_MA_MALFORMED ||
+	    (ma == RADPKT_MA_ABSENT && a->cfg.coa_require_ma)) {
+		drop(c, &a->stats.coa_drop_ma, peer, "Message-Authenticator %s%s",
+		     radpkt_ma_name(ma), ma == RADPKT_MA_ABSENT ? " (required by the config)" : "");
+		return;
+	}
+	dup = cache_find(c, from, &p);
+	if (dup) {
+		a->stats.coa_duplicates++;
+		if (dup->reply)
+			(void)sendto(c->fd, dup->reply, dup->reply_len, 0,
+				     (const struct sockaddr *)from, fromlen);
+		return;
+	}
+	if (radpkt_attr_find(&p, A_EVENT_TIMESTAMP, &ts)) {
+		time_t now = time(NULL), t;
+
+		if (ts.len != 4) {
+			drop(c, &a->stats.coa_drop_malformed, peer, "Event-Timestamp of %u bytes", ts.len);
+			return;
+		}
+		t = (time_t)((uint32_t)ts.value[0] << 24 | (uint32_t)ts.value[1] << 16 |
+			     (uint32_t)ts.value[2] << 8 | ts.value[3]);
+		if (t < now - (time_t)a->cfg.coa_window_s || t > now + (time_t)a->cfg.coa_window_s) {
+			drop(c, &a->stats.coa_drop_stale, peer,
+			     "Event-Timestamp %lld is %+lld s from now (window %us)", (long long)t,
+			     (long long)(t - now), a->cfg.coa_window_s);
+			return;
+		}
+		if (t <= c->stale_before) {
+			drop(c, &a->stats.coa_drop_stale, peer,
+			     "Event-Timestamp %lld is older than the replay cache holds", (long long)t);
+			return;
+		}
+	} else if (a->cfg.coa_require_timestamp) {
+		drop(c, &a->stats.coa_drop_stale, peer, "no Event-Timestamp (required by the config)");
+		return;
+	}
+
+	a->stats.coa_requests++;
+	decide(c, &p, &v);
+	radpkt_reply_init(&b, &p, v.ack);
+	if (!v.ack && v.cause)
+		radpkt_add_error_cause(&b, v.cause);
+	len = radpkt_finish(&b, cl->secret, cl->secret_len);
+	if (len < 0) {
+		log_warnx("coa: from=%s id=%u cannot build the reply: %s", peer, p.id,
+			  radpkt_strerror(len));
+		return;
+	}
+	if (sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen) < 0)
+		log_warn("coa: from=%s id=%u cannot send the reply", peer, p.id);
+	cache_add(c, from, fromlen, &p, b.buf, (size_t)len);
+	lat_add(&a->stats.coa, t0);
+	if (v.ack) {
+		a->stats.coa_acks++;
+		log_info("coa: from=%s id=%u %s ack %s", peer, p.id,
+			 p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", v.why);
+	} else {
+		a->stats.coa_naks++;
+		snprintf(a->stats.coa_last_error, sizeof(a->stats.coa_last_error),
+			 "%.63s: NAK %u: %.500s", peer, v.cause, v.why);
+		log_warnx("coa: from=%s id=%u %s nak cause=%u: %s", peer, p.id,
+			  p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", v.cause, v.why);
+	}
+}
+
+static void on_read(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct coa *c = w->data;
+	uint8_t buf[RADPKT_MAX_LEN + 1];
+	int i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < COA_BATCH; i++) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(c->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_warn("coa: receive");
+			return;
+		}
+		if (from.ss_family != AF_INET && from.ss_family != AF_INET6)
+			continue;
+		if ((size_t)n > RADPKT_MAX_LEN) {
+			char peer[64];
+
+			peer_str(&from, peer, sizeof(peer));
+			drop(c, &c->a->stats.coa_drop_malformed, peer, "datagram over 4096 bytes");
+			continue;
+		}
+		handle(c, buf, (size_t)n, &from, fl);
+	}
+}
+
+struct coa *coa_open(struct acd *a, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss = { 0 };
+	char addr[64];
+	unsigned port, i;
+	socklen_t sl;
+	int af, one = 1;
+	struct coa *c;
+
+	if (!a->cfg.coa_listen[0])
+		return NULL;
+	if (config_telnet_addr(a->cfg.coa_listen, &af, addr, sizeof(addr), &port) < 0) {
+		snprintf(err, errlen, "[coa] listen %s: not ADDRESS:PORT", a->cfg.coa_listen);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c) {
+		c->cache = calloc(COA_CACHE, sizeof(*c->cache));
+		c->bucket = malloc(COA_BUCKETS * sizeof(*c->bucket));
+	}
+	if (!c || !c->cache || !c->bucket) {
+		if (c) {
+			free(c->cache);
+			free(c->bucket);
+		}
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < COA_BUCKETS; i++)
+		c->bucket[i] = -1;
+	c->a = a;
+	if (af == AF_INET) {
+		struct sockaddr_in *s = (void *)&ss;
+
+		s->sin_family = AF_INET;
+		s->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, addr, &s->sin_addr);
+		sl = sizeof(*s);
+	} else {
+		struct sockaddr_in6 *s = (void *)&ss;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, addr, &s->sin6_addr);
+		sl = sizeof(*s);
+	}
+	c->fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 ||
+	    (af == AF_INET6 && setsockopt(c->fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 0 }, sizeof(int)) < 0) ||
+	    setsockopt(c->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(c->fd, (struct sockaddr *)&ss, sl) < 0) {
+		snprintf(err, errlen, "[coa] listen %s: %s%s", a->cfg.coa_listen, strerror(errno),
+			 errno == EADDRINUSE ? " (another RADIUS server on that port?)" : "");
+		if (c->fd >= 0)
+			close(c->fd);
+		free(c->cache);
+		free(c->bucket);
+		free(c);
+		return NULL;
+	}
+	ev_io_init(&c->rw, on_read, c->fd, EV_READ);
+	c->rw.data = c;
+	ev_io_start(a->loop, &c->rw);
+	log_notice("coa: listening on %s for %u client(s)", a->cfg.coa_listen, a->cfg.n_coa_clients);
+	return c;
+}
+
+void coa_close(struct coa *c)
+{
+	unsigned i;
+
+	if (!c)
+		return;
+	ev_io_stop(c->a->loop, &c->rw);
+	close(c->fd);
+	for (i = 0; i < COA_CACHE; i++)
+		free(c->cache[i].reply);
+	free(c->cache);
+	free(c->bucket);
+	free(c);
+}

@@ -1,0 +1,237 @@
+#!/bin/bash
+# acd-coa.sh - RFC 5176 against the real client: FreeRADIUS's radclient
+# sends CoA-Request and Disconnect-Request to acd's [coa] server.
+#   - a CoA with new rates re-shapes the session live: tc readback, acd's
+#     session record, and iperf3 all see the new rate; the state file
+#     keeps it over an acd restart;
+#   - wrong secret: no reply (radclient fails), nothing changed;
+#   - the same packet sent twice acts once (the second gets the cached
+#     reply); a stale Event-Timestamp is dropped;
+#   - unknown session -> NAK 503, two matching -> NAK 508, another NAS's
+#     NAS-Identifier -> NAK 403, an unsupported attribute -> NAK 401, a
+#     malformed rate -> NAK 407: each changes nothing;
+#   - required Message-Authenticator: without one dropped, with one acted on;
+#   - Disconnect-Request: the session's pppd (a stand-in process named
+#     pppd) gets SIGTERM and the session's cause is disconnect-request;
+#   - counters for all of it in `show stat`.
+set -euo pipefail
+TEST_NAME=acd-coa
+. "$(dirname "$0")/lib.sh"
+
+[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+command -v radclient >/dev/null || skip "radclient not found (Debian package freeradius-utils; tools/install-deps installs it)"
+command -v socat >/dev/null || skip "socat not found (tools/install-deps installs it)"
+netns_init iperf3
+add_pair 0
+add_pair 1
+add_pair 2
+
+PORT=3799
+export ACD_SOCKET=$TMPD/acd.sock
+umask 077
+printf 'coa-s3cret\n' >"$TMPD/coa.secret"
+printf 'wrong-secret\n' >"$TMPD/wrong.secret"
+umask 022
+write_conf() {
+	cat >"$TMPD/acd.conf" <<CONF
+[acd]
+state-dir = $TMPD/state
+log = stderr
+log-level = debug
+[control]
+socket = $ACD_SOCKET
+[pppd]
+radattr-dir = $TMPD
+[radius]
+dictionary = $ACD_DICT
+nas-identifier = bras-test
+[shaper]
+up-mode = ifb
+[coa]
+listen = 127.0.0.1:$PORT
+client = 127.0.0.0/8 $TMPD/coa.secret
+require-message-authenticator = $1
+event-timestamp-window = 60s
+CONF
+}
+write_conf no
+"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+
+ACD_PID=
+start_acd() {
+	ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
+	ACD_PID=$!
+	BG_PIDS+=("$ACD_PID")
+	for _ in $(seq 50); do
+		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/acd.log" >&2
+	fail "acd did not answer on $ACD_SOCKET"
+}
+stop_acd() {
+	kill "$ACD_PID"
+	wait "$ACD_PID" 2>/dev/null || true
+}
+ctl() { "$ACDCTL" "$@"; }
+hook() {
+	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
+		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
+		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
+		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
+}
+tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
+stat() { ctl -j show stat | jq -r ".coa.$1"; }
+
+# radclient TYPE SECRETFILE ATTRS...: one request, no retries; prints
+# radclient's output, returns its exit status (0 = ACK, 1 = NAK/timeout)
+radc() {
+	local type=$1 sf=$2
+	shift 2
+	printf '%s\n' "$@" | ip netns exec "$AC_NS" timeout 10 \
+		radclient -x -r 1 -t 1 -S "$sf" "127.0.0.1:$PORT" "$type" 2>&1
+}
+
+# stand-in pppd processes: terminate may only signal a process named pppd
+cp "$(command -v sleep)" "$TMPD/pppd"
+declare -A PPPD
+for i in 0 1 2; do
+	"$TMPD/pppd" 600 &
+	PPPD[$i]=$!
+	BG_PIDS+=("$!")
+done
+printf 'User-Name alice\nRP-Downstream-Speed-Limit 10240\nRP-Upstream-Speed-Limit 5120\n' >"$TMPD/radattr.ppp0"
+printf 'User-Name bob\nMikrotik-Rate-Limit 2M/4M\n' >"$TMPD/radattr.ppp1"
+printf 'User-Name bob\nMikrotik-Rate-Limit 2M/4M\n' >"$TMPD/radattr.ppp2"
+start_acd
+hook ip-up ppp0 10.77.0.1 10.77.0.2 "${PPPD[0]}" alice || fail "ip-up ppp0 failed"
+hook ip-up ppp1 10.77.1.1 10.77.1.2 "${PPPD[1]}" bob || fail "ip-up ppp1 failed"
+hook ip-up ppp2 10.77.2.1 10.77.2.2 "${PPPD[2]}" bob || fail "ip-up ppp2 failed"
+assert_eq "ppp0 tbf before CoA" 10240000 "$(tbf_bits ppp0)"
+SID=$(ctl -j show session ppp0 | jq -r .acct_session_id)
+[[ "$SID" =~ ^[0-9A-F]{16}$ ]] || fail "ppp0 has no Acct-Session-Id: '$SID'"
+snap_before=$(ns_snapshot "$AC_NS")
+
+log "wrong secret: dropped silently (radclient times out), nothing changes"
+if out=$(radc coa "$TMPD/wrong.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000'); then
+	fail "a CoA with the wrong secret was answered: $out"
+fi
+assert_eq "dropped for the authenticator" 1 "$(stat dropped.authenticator)"
+assert_snapshot_same "after a wrong-secret CoA" "$snap_before" "$(ns_snapshot "$AC_NS")"
+
+log "CoA by User-Name: 10240 -> 2048 kbit/s down, upload kept; ACK only after the kernel took it"
+now=$(date +%s)
+out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 2048' \
+	"Event-Timestamp = $now" 'NAS-Identifier = "bras-test"') || fail "CoA was not ACKed: $out"
+assert_contains "radclient got" "CoA-ACK" "$out"
+assert_eq "ppp0 tbf after CoA" 2048000 "$(tbf_bits ppp0)"
+assert_eq "ifb-ppp0 tbf after CoA (kept)" 5120000 "$(tbf_bits ifb-ppp0)"
+s=$(ctl -j show session ppp0)
+assert_jq "session record" "$s" '[.down, .up, .source, .coa] | map(tostring) | join(" ")' \
+	"2048000 5120000 coa:RP-Downstream-Speed-Limit true"
+down=$(measure_mbit down 0 3)
+log "download after CoA: $down Mbit/s (CoA: 2.048)"
+assert_band "$down" 1.7 2.15 "download after CoA (Mbit/s)"
+
+log "the same packet twice (captured from radclient, resent with socat): acts once"
+ip netns exec "$AC_NS" timeout 4 socat -u UDP-RECV:3800,bind=127.0.0.1 CREATE:"$TMPD/pkt" &
+cap=$!
+sleep 0.3
+printf '%s\n' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 3072' "Event-Timestamp = $(date +%s)" |
+	ip netns exec "$AC_NS" radclient -r 1 -t 1 -S "$TMPD/coa.secret" 127.0.0.1:3800 coa >/dev/null 2>&1 || true
+wait "$cap" || true
+[[ -s "$TMPD/pkt" ]] || fail "could not capture radclient's packet"
+acks=$(stat acks)
+for _ in 1 2; do
+	ip netns exec "$AC_NS" socat -u FILE:"$TMPD/pkt" UDP-SENDTO:127.0.0.1:$PORT
+	sleep 0.3
+done
+assert_eq "ACKs for the packet sent twice" $((acks + 1)) "$(stat acks)"
+assert_eq "duplicates" 1 "$(stat duplicates)"
+assert_eq "ppp0 tbf after the replayed CoA" 3072000 "$(tbf_bits ppp0)"
+grep -c "coa ack ppp0" "$TMPD/acd.log" | { read -r n; assert_eq "CoA actions logged" 2 "$n"; }
+
+log "stale Event-Timestamp (10 minutes old): dropped"
+if out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000' \
+	"Event-Timestamp = $(($(date +%s) - 600))"); then
+	fail "a stale CoA was answered: $out"
+fi
+assert_eq "dropped as stale" 1 "$(stat dropped.stale)"
+assert_eq "ppp0 tbf after the stale CoA" 3072000 "$(tbf_bits ppp0)"
+
+snap=$(ns_snapshot "$AC_NS")
+nak() { # nak CAUSE-NAME ATTRS...: expect a NAK with that Error-Cause
+	local want=$1 out
+	shift
+	if out=$(radc "${TYPE:-coa}" "$TMPD/coa.secret" "$@"); then
+		fail "expected a NAK ($want), got: $out"
+	fi
+	assert_contains "radclient output" "NAK" "$out"
+	assert_contains "Error-Cause" "$want" "$out"
+}
+log "unknown session -> NAK 503 Session-Context-Not-Found"
+nak Session-Context-Not-Found 'User-Name = "mallory"' 'RP-Downstream-Speed-Limit = 1000'
+log "two sessions of bob -> NAK 508; by Framed-IP-Address it is one"
+nak Multiple-Session-Selection-Unsupported 'User-Name = "bob"' 'RP-Downstream-Speed-Limit = 1000'
+log "another NAS -> NAK 403"
+nak NAS-Identification-Mismatch 'NAS-Identifier = "bras-other"' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000'
+log "unsupported attribute (Session-Timeout) -> NAK 401"
+nak Unsupported-Attribute 'User-Name = "alice"' 'Session-Timeout = 60'
+log "malformed rate -> NAK 407"
+nak Invalid-Attribute-Value 'User-Name = "alice"' 'Mikrotik-Rate-Limit = "fast/faster"'
+log "no identification -> NAK 402"
+nak Missing-Attribute 'RP-Downstream-Speed-Limit = 1000'
+assert_snapshot_same "after six NAKed requests" "$snap" "$(ns_snapshot "$AC_NS")"
+assert_eq "NAKs counted" 6 "$(stat naks)"
+
+log "by Framed-IP-Address and Acct-Session-Id: Mikrotik 1M/3M (up 1M, down 3M) on ppp1"
+out=$(radc coa "$TMPD/coa.secret" 'Framed-IP-Address = 10.77.1.2' 'Mikrotik-Rate-Limit = "1M/3M"') ||
+	fail "CoA by Framed-IP-Address failed: $out"
+assert_eq "ppp1 tbf" 3000000 "$(tbf_bits ppp1)"
+assert_eq "ifb-ppp1 tbf" 1000000 "$(tbf_bits ifb-ppp1)"
+out=$(radc coa "$TMPD/coa.secret" "Acct-Session-Id = \"$SID\"" 'WISPr-Bandwidth-Max-Up = 1500000') ||
+	fail "CoA by Acct-Session-Id failed: $out"
+assert_eq "ifb-ppp0 tbf (WISPr, bit/s)" 1500000 "$(tbf_bits ifb-ppp0)"
+assert_eq "ppp0 tbf (kept)" 3072000 "$(tbf_bits ppp0)"
+
+log "a restart keeps what the CoA set (state file), not the radattr file's plan"
+stop_acd
+start_acd
+assert_jq "ppp0 after restart" "$(ctl -j show session ppp0)" '[.down, .up, .coa] | map(tostring) | join(" ")' \
+	"3072000 1500000 true"
+assert_eq "ppp0 tbf after restart" 3072000 "$(tbf_bits ppp0)"
+
+log "require-message-authenticator = yes (reload): without one dropped, with one acted on"
+write_conf yes
+kill -HUP "$ACD_PID"
+sleep 0.5
+if out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 4096'); then
+	fail "a CoA without Message-Authenticator was answered: $out"
+fi
+assert_eq "dropped for Message-Authenticator" 1 "$(stat dropped.message_authenticator)"
+out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 4096' 'Message-Authenticator = 0x00') ||
+	fail "a CoA with Message-Authenticator was not ACKed: $out"
+assert_eq "ppp0 tbf" 4096000 "$(tbf_bits ppp0)"
+
+log "Disconnect-Request by Calling-Station-Id: SIGTERM to ppp1's pppd"
+out=$(radc disconnect "$TMPD/coa.secret" 'Calling-Station-Id = "02-00-00-00-00-01"' 'Message-Authenticator = 0x00') ||
+	fail "Disconnect was not ACKed: $out"
+assert_contains "radclient got" "Disconnect-ACK" "$out"
+rc=0
+wait "${PPPD[1]}" || rc=$?
+assert_eq "stand-in pppd exit status (128 + SIGTERM)" 143 "$rc"
+hook ip-down ppp1 10.77.1.1 10.77.1.2 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
+grep -q "sess=ppp1 user=bob event=down cause=disconnect-request" "$TMPD/acd.log" ||
+	fail "ppp1 did not end with cause disconnect-request"
+assert_eq "sessions left" 2 "$(ctl -j show stat | jq .sessions)"
+TYPE=disconnect nak Session-Context-Not-Found 'Calling-Station-Id = "02:00:00:00:00:01"' 'Message-Authenticator = 0x00'
+
+log "show stat"
+ctl show stat | sed -n '/^coa/,$p' >&2
+# counters start again with acd: since the restart 2 ACKs and 1 NAK
+assert_eq "requests answered since the restart" 3 "$(stat requests)"
+assert_eq "ACKs since the restart" 2 "$(stat acks)"
+grep -q "coa-s3cret" "$TMPD/acd.log" && fail "the secret appeared in the log"
+pass
