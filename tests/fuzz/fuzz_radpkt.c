@@ -1,0 +1,167 @@
+/* Fuzz target: radpkt (RADIUS CoA/Disconnect datagrams, straight from the
+ * network, before any authenticator is checked).
+ * Invariants: never crash or read outside the datagram; a parsed packet's
+ * lengths are within the datagram and its attributes tile the block
+ * exactly; verification answers one of its documented values; checking
+ * and both decoders agree (same error, same problem); the radattr list
+ * respects radattr's limits; a reply to any parsed request signs, parses
+ * back and verifies with the same secret and fails with another.
+ * The dictionary is in memory (rc_read_dictionary_from_buffer: no file
+ * I/O). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "radattr.h"
+#include "radpkt.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char dict_text[] =
+	"ATTRIBUTE User-Name 1 string\n"
+	"ATTRIBUTE NAS-IP-Address 4 ipaddr\n"
+	"ATTRIBUTE Service-Type 6 integer\n"
+	"ATTRIBUTE Framed-IP-Address 8 ipaddr\n"
+	"ATTRIBUTE Filter-Id 11 string\n"
+	"ATTRIBUTE Class 25 string\n"
+	"ATTRIBUTE Vendor-Specific 26 string\n"
+	"ATTRIBUTE Session-Timeout 27 integer\n"
+	"ATTRIBUTE Calling-Station-Id 31 string\n"
+	"ATTRIBUTE NAS-Identifier 32 string\n"
+	"ATTRIBUTE Proxy-State 33 string\n"
+	"ATTRIBUTE Acct-Session-Id 44 string\n"
+	"ATTRIBUTE Event-Timestamp 55 integer\n"
+	"ATTRIBUTE Message-Authenticator 80 string\n"
+	"ATTRIBUTE NAS-Port-Id 87 string\n"
+	"ATTRIBUTE NAS-IPv6-Address 95 ipv6addr\n"
+	"ATTRIBUTE Framed-IPv6-Prefix 97 ipv6prefix\n"
+	"ATTRIBUTE Error-Cause 101 integer\n"
+	"VALUE Service-Type Framed-User 2\n"
+	"VENDOR RoaringPenguin 10055\n"
+	"ATTRIBUTE RP-Upstream-Speed-Limit 1 integer RoaringPenguin\n"
+	"ATTRIBUTE RP-Downstream-Speed-Limit 2 integer RoaringPenguin\n"
+	"VENDOR Mikrotik 14988\n"
+	"ATTRIBUTE Mikrotik-Rate-Limit 8 string Mikrotik\n"
+	"VENDOR WISPr 14122\n"
+	"ATTRIBUTE WISPr-Bandwidth-Max-Up 7 integer WISPr\n"
+	"ATTRIBUTE WISPr-Bandwidth-Max-Down 8 integer WISPr\n";
+
+static const char secret[] = "testing123";
+
+static rc_handle *dict(void)
+{
+	static rc_handle *rh;
+
+	if (!rh) {
+		rh = rc_new();
+		if (!rh || rc_read_dictionary_from_buffer(rh, dict_text, sizeof(dict_text) - 1) != 0)
+			abort();
+	}
+	return rh;
+}
+
+static void check_parsed(const struct radpkt *p, const uint8_t *data, size_t size)
+{
+	struct radpkt_attr a;
+	size_t off = 0, sum = 0;
+
+	if (p->len < RADPKT_MIN_LEN || p->len > RADPKT_MAX_LEN || p->len > size ||
+	    p->data != data || p->attrs_len != (size_t)p->len - RADPKT_HDR_LEN)
+		abort();
+	while (radpkt_attr_next(p, &off, &a) > 0) {
+		if (a.value < data || a.value + a.len > data + p->len)
+			abort();
+		sum += 2u + a.len;
+		if (a.type == RADPKT_ATTR_VENDOR_SPECIFIC) {
+			struct radpkt_attr s;
+			size_t voff = 0;
+			int rc;
+
+			while ((rc = radpkt_vsa_next(p, &a, &voff, &s)) > 0)
+				if (s.value < a.value || s.value + s.len > a.value + a.len)
+					abort();
+			if (rc != 0 && rc != -EBADMSG)
+				abort();
+		}
+	}
+	if (sum != p->attrs_len)
+		abort();
+}
+
+static void check_decode(const struct radpkt *p)
+{
+	const rc_handle *rh = dict();
+	struct radpkt_problem p1, p2, p3;
+	struct radattr_list l = { 0 };
+	VALUE_PAIR *vp = NULL;
+	int c, d, e;
+	size_t i;
+
+	c = radpkt_check_attrs(p, rh, &p1);
+	d = radpkt_decode_radattr(p, rh, &l, &p2);
+	e = radpkt_decode_pairs(p, rh, &vp, &p3);
+	if (c != d || c != e || (c != 0 && c != -ENOTSUP && c != -EBADMSG))
+		abort();
+	if (c != 0) {
+		if (l.count || l.attrs || vp || p1.err != c || !p1.what[0] ||
+		    memcmp(&p1, &p2, sizeof(p1)) != 0 || memcmp(&p1, &p3, sizeof(p1)) != 0)
+			abort();
+		return;
+	}
+	for (i = 0; i < l.count; i++) {
+		const struct radattr *a = &l.attrs[i];
+
+		if (a->state != RADATTR_KNOWN || a->len != strlen(a->value) ||
+		    a->len > RADPKT_VALUE_MAX || (i && a->line <= l.attrs[i - 1].line))
+			abort();
+	}
+	radattr_free(&l);
+	rc_avpair_free(vp);
+}
+
+static void check_reply(const struct radpkt *req)
+{
+	struct radpkt_builder b;
+	struct radpkt rep;
+	int n;
+
+	if (radpkt_reply_init(&b, req, req->id & 1) != 0)
+		abort();
+	radpkt_add_error_cause(&b, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND);
+	n = radpkt_finish(&b, secret, sizeof(secret) - 1);
+	if (n == -EMSGSIZE)
+		return; /* Proxy-State filled the reply */
+	if (n < 0 || radpkt_parse(b.buf, (size_t)n, &rep) != 0 ||
+	    rep.code != radpkt_reply_code(req->code, req->id & 1) || rep.id != req->id ||
+	    radpkt_verify_reply(&rep, req->auth, secret, sizeof(secret) - 1) != 0 ||
+	    radpkt_verify_ma(&rep, req->auth, secret, sizeof(secret) - 1) != RADPKT_MA_OK ||
+	    radpkt_verify_reply(&rep, req->auth, "x", 1) != -EACCES)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct radpkt p;
+	enum radpkt_ma ma;
+	int rc;
+
+	rc = radpkt_parse(data, size, &p);
+	if (rc == -EBADMSG)
+		return 0;
+	if (rc != 0 && rc != -EPROTONOSUPPORT)
+		abort();
+	check_parsed(&p, data, size);
+	if (rc != 0)
+		return 0;
+	rc = radpkt_verify_request(&p, secret, sizeof(secret) - 1);
+	if (radpkt_is_request(p.code) ? (rc != 0 && rc != -EACCES) : rc != -EPROTONOSUPPORT)
+		abort();
+	ma = radpkt_verify_ma(&p, NULL, secret, sizeof(secret) - 1);
+	if (ma > RADPKT_MA_MALFORMED)
+		abort();
+	check_decode(&p);
+	if (radpkt_is_request(p.code))
+		check_reply(&p);
+	return 0;
+}
