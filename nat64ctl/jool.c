@@ -173,10 +173,13 @@ static int tools_version(struct nat64_ctx *ctx, char *ver, size_t len)
 	return rc;
 }
 
+static const char *const proto_flag[] = { "--tcp", "--udp", "--icmp" };
+
 static int jool_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
 {
+	const char *const *flag = proto_flag;
 	struct nat64_run r;
-	int rc;
+	int rc, p;
 
 	st->module_loaded = module_version(ctx, st->module_version, sizeof(st->module_version));
 	rc = tools_version(ctx, st->tools_version, sizeof(st->tools_version));
@@ -211,15 +214,24 @@ static int jool_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, str
 	nat64_run_free(&r);
 	if (rc < 0)
 		return rc;
-	rc = jool_run(ctx, &r, "pool4 display", "-i", cfg->instance, "pool4", "display", "--csv",
-		      "--no-headers", NULL);
-	if (rc == 0)
-		rc = nat64_parse_pool4_csv(r.out, st->pool4, NAT64_STATE_POOL4_MAX, &st->npool4);
-	if (rc == -NAT64_EPARSE)
-		nat64_fail(ctx, NAT64_EPARSE, "cannot read `jool pool4 display --csv` (or more than %d "
-			   "entries): %.200s", NAT64_STATE_POOL4_MAX, r.out);
-	nat64_run_free(&r);
-	return rc;
+	/* pool4 display shows one protocol's table at a time (TCP by default) */
+	for (p = 0; p < 3; p++) {
+		unsigned n = 0;
+
+		rc = jool_run(ctx, &r, "pool4 display", "-i", cfg->instance, "pool4", "display",
+			      flag[p], "--csv", "--no-headers", NULL);
+		if (rc == 0)
+			rc = nat64_parse_pool4_csv(r.out, st->pool4 + st->npool4,
+						   NAT64_STATE_POOL4_MAX - st->npool4, &n);
+		if (rc == -NAT64_EPARSE)
+			nat64_fail(ctx, NAT64_EPARSE, "cannot read `jool pool4 display %s --csv` (or more "
+				   "than %d entries): %.200s", flag[p], NAT64_STATE_POOL4_MAX, r.out);
+		nat64_run_free(&r);
+		if (rc < 0)
+			return rc;
+		st->npool4 += n;
+	}
+	return 0;
 }
 
 int nat64_state_read(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
@@ -619,7 +631,7 @@ int nat64_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
 
 int nat64_status(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_status *s)
 {
-	static const char *const flag[] = { "--tcp", "--udp", "--icmp" };
+	const char *const *flag = proto_flag;
 	unsigned i, a, b;
 	int rc, p;
 
