@@ -133,4 +133,10 @@ kill -HUP "$NAMED_PID"
 sleep 0.5
 got=$(q AAAA public.example.test | sort | head -1)
 [[ $got == 64:ff9b::c633:644d ]] || fail "after a reload: '$got'"
+# the unbound render passes unbound-checkconf (and says what it cannot do)
+if command -v unbound-checkconf >/dev/null 2>&1; then
+	printf '[nat64]\npool6 = 64:ff9b::/96\n[dns64]\nserver = unbound\noutput = %s\n' "$T/unbound-dns64.conf" > "$T/unbound.conf"
+	"$NAT64CTL" -c "$T/unbound.conf" dns64 render --install >/dev/null || fail "unbound render refused by unbound-checkconf"
+	grep -q 'unbound has no `mapped` filter' "$T/unbound-dns64.conf" || fail "unbound render does not state the missing mapped filter"
+fi
 echo "PASS: named"
