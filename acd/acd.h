@@ -119,6 +119,8 @@ int session_state_save(struct acd *a);
  * changes, not one per session.  Overrides are saved at once. */
 void session_state_later(struct acd *a);
 #define SESSION_STATE_DELAY 0.5 /* seconds */
+/* Wait for the writer thread to finish what it was given (at exit). */
+void session_state_flush(void);
 json_t *state_load(struct acd *a);
 
 /* ctl.c */

@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 		   a->cfg_path ? a->cfg_path : "(built-in)", a->cfg.socket, a->nsessions);
 	ev_run(a->loop, 0);
 
+	session_state_flush();
 	(void)session_state_save(a);
 	linkwatch_close(a->lw);
 	coa_close(a->coa);

@@ -2,14 +2,21 @@
  * state.c - what must survive a restart of acd: the session records
  * (pppd's pid and the hook's facts cannot be read back from the kernel)
  * and operator overrides.  One JSON file in the state directory, written
- * atomically (temp file, fsync, rename), read once at start-up.
+ * atomically (temp file, fsync, rename), read once at start-up.  Bursts of
+ * session changes are saved once, off the event loop (see write_later);
+ * overrides and the save at exit are written at once.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "acd.h"
@@ -33,15 +40,73 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int session_state_save(struct acd *a)
-{
-	char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
-	json_t *root = json_object(), *arr = json_array();
-	struct session *s;
-	char *text;
-	int fd, rc;
+/*
+ * A copy of what the file holds of each session: the loop takes it (a
+ * memcpy per session, microseconds) and the writer thread turns it into
+ * JSON, so neither the JSON nor the fsync holds up the loop.
+ */
+struct state_rec {
+	char ifname[16];
+	int ifindex;
+	char user[256];
+	char ip[16], local_ip[16], ipv6[48], mac[18];
+	pid_t pppd_pid;
+	time_t started;
+	char sid[20];
+	bool coa, override;
+	uint64_t coa_down, coa_up, ov_down, ov_up;
+	char coa_src[80];
+};
 
-	for (s = a->sessions; s; s = s->next) {
+struct state_snap {
+	size_t n;
+	char dir[PATH_MAX];
+	struct state_rec r[];
+};
+
+static struct state_snap *state_snapshot(struct acd *a)
+{
+	struct state_snap *sn = malloc(sizeof(*sn) + (size_t)a->nsessions * sizeof(sn->r[0]));
+	struct session *s;
+	size_t i = 0;
+
+	if (!sn)
+		return NULL;
+	snprintf(sn->dir, sizeof(sn->dir), "%s", a->cfg.state_dir);
+	for (s = a->sessions; s && i < a->nsessions; s = s->next, i++) {
+		struct state_rec *r = &sn->r[i];
+
+		memcpy(r->ifname, s->ifname, sizeof(r->ifname));
+		r->ifindex = s->ifindex;
+		memcpy(r->user, s->user, sizeof(r->user));
+		memcpy(r->ip, s->ip, sizeof(r->ip));
+		memcpy(r->local_ip, s->local_ip, sizeof(r->local_ip));
+		memcpy(r->ipv6, s->ipv6_ll, sizeof(r->ipv6));
+		memcpy(r->mac, s->mac, sizeof(r->mac));
+		r->pppd_pid = s->pppd_pid;
+		r->started = s->started;
+		memcpy(r->sid, s->acct_session_id, sizeof(r->sid));
+		r->coa = s->coa;
+		r->coa_down = s->coa_down;
+		r->coa_up = s->coa_up;
+		memcpy(r->coa_src, s->coa_src, sizeof(r->coa_src));
+		r->override = s->override;
+		r->ov_down = s->ov_down;
+		r->ov_up = s->ov_up;
+	}
+	sn->n = i;
+	return sn;
+}
+
+/* The snapshot as JSON text (malloc'd), or NULL. */
+static char *state_text(const struct state_snap *sn)
+{
+	json_t *root = json_object(), *arr = json_array();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sn->n; i++) {
+		const struct state_rec *s = &sn->r[i];
 		json_t *o = json_object();
 
 		json_object_set_new(o, "ifname", json_string(s->ifname));
@@ -49,11 +114,11 @@ int session_state_save(struct acd *a)
 		json_object_set_new(o, "user", json_string(s->user));
 		json_object_set_new(o, "ip", json_string(s->ip));
 		json_object_set_new(o, "local_ip", json_string(s->local_ip));
-		json_object_set_new(o, "ipv6", json_string(s->ipv6_ll));
+		json_object_set_new(o, "ipv6", json_string(s->ipv6));
 		json_object_set_new(o, "mac", json_string(s->mac));
 		json_object_set_new(o, "pppd_pid", json_integer(s->pppd_pid));
 		json_object_set_new(o, "started", json_integer((json_int_t)s->started));
-		json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+		json_object_set_new(o, "acct_session_id", json_string(s->sid));
 		if (s->coa) {
 			json_object_set_new(o, "coa_down", json_integer((json_int_t)s->coa_down));
 			json_object_set_new(o, "coa_up", json_integer((json_int_t)s->coa_up));
@@ -69,20 +134,40 @@ int session_state_save(struct acd *a)
 	json_object_set_new(root, "sessions", arr);
 	text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
-	if (!text)
-		return -ENOMEM;
+	return text;
+}
 
-	snprintf(path, sizeof(path), "%s/%s", a->cfg.state_dir, STATE_FILE);
+/*
+ * Writing: temp file, fsync, rename.  The fsync takes milliseconds, which
+ * on the event loop would hold up every hook and CoA request behind it,
+ * so the debounced saves hand their text to a writer thread.  One mutex
+ * (file_mu) covers the files, so a synchronous save and the writer never
+ * interleave; generations make sure an older text never replaces a newer
+ * one on disk.
+ */
+static pthread_mutex_t file_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cv = PTHREAD_COND_INITIALIZER;
+static struct state_snap *q_snap;       /* newest snapshot not yet written */
+static uint64_t q_gen, gen_next, gen_written;
+static bool writer_up, writer_quit;
+static pthread_t writer;
+
+/* Write text as the state file of dir; file_mu held.  0 or -errno. */
+static int write_file(const char *dir, const char *text)
+{
+	char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
 		log_warn("state: cannot write %s", tmp);
-		free(text);
 		return rc;
 	}
 	rc = write_all(fd, text, strlen(text));
-	free(text);
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
@@ -97,11 +182,109 @@ int session_state_save(struct acd *a)
 	return rc;
 }
 
+static int write_gen(const struct state_snap *sn, uint64_t gen)
+{
+	char *text;
+	int rc = 0;
+
+	pthread_mutex_lock(&file_mu);
+	if (gen > gen_written) {
+		text = state_text(sn);
+		rc = text ? write_file(sn->dir, text) : -ENOMEM;
+		free(text);
+		if (rc == 0)
+			gen_written = gen;
+	}
+	pthread_mutex_unlock(&file_mu);
+	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&q_mu);
+	for (;;) {
+		struct state_snap *sn;
+		uint64_t gen;
+
+		while (!q_snap && !writer_quit)
+			pthread_cond_wait(&q_cv, &q_mu);
+		if (!q_snap)
+			break;
+		sn = q_snap;
+		gen = q_gen;
+		q_snap = NULL;
+		pthread_mutex_unlock(&q_mu);
+		(void)write_gen(sn, gen);
+		free(sn);
+		pthread_mutex_lock(&q_mu);
+	}
+	pthread_mutex_unlock(&q_mu);
+	return NULL;
+}
+
+/* Hand a snapshot to the writer (the loop thread only); false if there is none. */
+static bool write_later(struct state_snap *sn)
+{
+	if (!writer_up) {
+		sigset_t all, old;
+
+		/* signals stay with the event loop's thread */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		writer_up = pthread_create(&writer, NULL, writer_main, NULL) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!writer_up)
+			return false;
+	}
+	pthread_mutex_lock(&q_mu);
+	free(q_snap); /* an older one nobody has written yet: superseded */
+	q_snap = sn;
+	q_gen = ++gen_next;
+	pthread_cond_signal(&q_cv);
+	pthread_mutex_unlock(&q_mu);
+	return true;
+}
+
+int session_state_save(struct acd *a)
+{
+	struct state_snap *sn = state_snapshot(a);
+	int rc;
+
+	if (!sn)
+		return -ENOMEM;
+	rc = write_gen(sn, ++gen_next);
+	free(sn);
+	return rc;
+}
+
+void session_state_flush(void)
+{
+	if (!writer_up)
+		return;
+	pthread_mutex_lock(&q_mu);
+	writer_quit = true;
+	pthread_cond_signal(&q_cv);
+	pthread_mutex_unlock(&q_mu);
+	pthread_join(writer, NULL); /* it writes what is queued first */
+	writer_up = false;
+	writer_quit = false;
+}
+
 static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
+	struct acd *a = w->data;
+	struct state_snap *sn;
+
 	(void)loop;
 	(void)revents;
-	(void)session_state_save(w->data);
+	sn = state_snapshot(a);
+	if (!sn)
+		return;
+	if (!write_later(sn)) {
+		(void)write_gen(sn, ++gen_next);
+		free(sn);
+	}
 }
 
 void session_state_later(struct acd *a)
