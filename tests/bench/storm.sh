@@ -512,9 +512,9 @@ END {
 	}
 	printf "medians of %d runs (fail, lost: the worst run).  e2e: posix_spawn of the hook to its exit\n", rep
 	print "(0 = acd replied after shaping).  fail: hooks that did not exit 0; lost: sessions acd never"
-	print "got (pppd does not retry a hook: those subscribers stay unshaped).  acd p50/p99: acd's own"
-	print "time per hook from `show stat` hook_latency (the last 1024 hooks of the storm), on a machine"
-	print "that is busy spawning the hook processes at the same time."
+	print "got (pppd does not retry a hook: those subscribers stay unshaped).  acd p50/p99: the daemon"
+	print "itself per hook, from show stat hook_latency (the last 1024 hooks of the storm), on a machine"
+	print "busy spawning the hook processes at the same time."
 	print "acd apply: acd exposes no apply time; measured as (hook rt - no-op rt), `acdctl show stat`"
 	print "just before each ip-up, median of the differences (the state save of acd included: the hook waits"
 	print "for it).  acd CPU: utime+stime of acd over the storm / N.  shell: wall p50 and CPU (wait4) of"
@@ -527,7 +527,7 @@ END {
 	printf "target e2e p99 < %.0f ms in the storm, every hook exit 0:%s: %s\n", p99t / 1000, w, ok ? "met" : "MISSED"; bad += !ok
 	w = ""
 	for (i = 1; i <= nn; i++) w = w sprintf(" %.2f ms (N=%d)", m[i, 23] / 1000, order[i])
-	printf "(acd's own share of that p99, request read to reply queued:%s)\n", w
+	printf "(the daemon itself, request read to reply queued:%s)\n", w
 	ok = 1; w = ""
 	for (i = 1; i <= nn; i++) { if (m[i, 3] < ratet) ok = 0; w = w sprintf(" %.0f/s", m[i, 3]) }
 	printf "target >= %d sessions/s:%s: %s\n", ratet, w, ok ? "met" : "MISSED"; bad += !ok
