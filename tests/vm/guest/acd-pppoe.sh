@@ -1,0 +1,464 @@
+#!/bin/bash
+# Scenario acd-pppoe: real PPPoE sessions shaped by acd, end to end.
+#
+# FreeRADIUS (conf/freeradius/ in a throw-away raddb) knows three PAP users,
+# one per rate convention; pppoe-server starts a kernel-mode pppd per session
+# whose radius.so asks FreeRADIUS and whose radattr.so writes
+# /var/run/radattr.pppN; pppd runs Debian's /etc/ppp/ip-up -> run-parts ->
+# conf/ppp/ip-up.d/acd (installed as an operator would) -> acdctl hook ->
+# acd, which shapes the session.  Subscribers dial from their own namespaces.
+# Every check reads back a real value (acdctl -j, tc -j) or measures one
+# (iperf3 through the session):
+#   session table (user, ip, mac, pppd pid, policy source, shaped) and tc
+#   against the RADIUS rates; per-subscriber download/upload bands;
+#   shaper set / restore; kill -9 acd while a session comes up, restart:
+#   reconciled from ppp interfaces + radattr files, no duplicates, the
+#   override kept; reload to up-mode ifb; terminate (SIGTERM to pppd,
+#   ip-down); kill -9 of a pppd (interface vanishes: session ends, IFB
+#   removed); SIGTERM to acd leaves the shaping in place.
+# "down" = AC -> subscriber (tbf on the AC's pppN, iperf3 -R from the
+# subscriber), "up" = subscriber -> AC (pppN's ingress: police or IFB).
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# run.sh passes only ACD_* variables into the guest, so ctest's ACDCTL may
+# not arrive: acdctl is built beside acd
+: "${ACDCTL:=${ACD_BIN:+$(dirname "$ACD_BIN")/acdctl}}"
+for v in ACD_BIN ACDCTL ACD_DICT ACD_SRC; do
+	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
+done
+[ -x "$ACD_BIN" ] || fail "ACD_BIN=$ACD_BIN is not an executable: build the target acd first"
+[ -x "$ACDCTL" ] || fail "ACDCTL=$ACDCTL is not an executable: build the target acdctl first"
+[ -f "$ACD_DICT" ] || fail "ACD_DICT=$ACD_DICT does not exist"
+for p in freeradius radclient pppoe-server run-parts iperf3; do
+	command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
+done
+for p in rp-pppoe.so radius.so radattr.so; do
+	compgen -G "/usr/lib/pppd/*/$p" >/dev/null || skip "pppd's $p plugin is missing (Debian: ppp)"
+done
+[ -x /etc/ppp/ip-up ] && [ -x /etc/ppp/ip-down ] ||
+	skip "no Debian /etc/ppp/ip-up and ip-down (they run the run-parts directories)"
+need_modules ppp_generic pppoe veth bridge sch_tbf sch_ingress cls_u32 act_police act_mirred
+modprobe ifb numifbs=0 || fail "modprobe ifb"
+
+W=$VM_WORK/acd                 # acd's config, socket, state; pppd's RADIUS client files
+SOCK=$W/acd.sock
+AC_IP=100.64.0.1
+USERS=(alice bob carol)
+declare -A PASS=([alice]=alice-pw [bob]=bob-pw [carol]=carol-pw)
+declare -A FRAMED=([alice]=100.64.0.10 [bob]=100.64.0.11 [carol]=100.64.0.12)
+# what each convention must come to, in bit/s (see the users file below)
+declare -A WANT_DOWN=([alice]=12000000 [bob]=8000000 [carol]=4000000)
+declare -A WANT_UP=([alice]=6000000 [bob]=3000000 [carol]=2000000)
+declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit"
+	[bob]=Mikrotik-Rate-Limit [carol]="WISPr-Bandwidth-Max-Down,WISPr-Bandwidth-Max-Up")
+declare -A IFC MAC PID SUBPID
+mkdir -p "$W/state"
+
+ctl() { "$ACDCTL" -s "$SOCK" "$@"; }
+# ctlj ARGS: acdctl -j ARGS, validated JSON on stdout, or fail
+ctlj() {
+	local j
+	j=$("$ACDCTL" -s "$SOCK" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
+	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
+	printf '%s\n' "$j"
+}
+secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
+
+# ---- FreeRADIUS ------------------------------------------------------------------
+step "FreeRADIUS on 127.0.0.1 in ns ac (conf/freeradius/, our users)"
+netns_add ac
+RADDB=$VM_WORK/raddb
+install -d -m 0700 "$RADDB"
+for f in radiusd.conf clients.conf secret; do
+	install -m 0600 "$ACD_SRC/conf/freeradius/$f" "$RADDB/" || fail "copy conf/freeradius/$f"
+done
+# one user per convention; the rates are chosen so that no two subscribers'
+# measurement bands overlap in the download direction
+(umask 077; cat > "$RADDB/users") <<'EOF'
+alice	Cleartext-Password := "alice-pw"
+	Service-Type = Framed-User,
+	Framed-Protocol = PPP,
+	Framed-IP-Address = 100.64.0.10,
+	RP-Downstream-Speed-Limit = 12000,
+	RP-Upstream-Speed-Limit = 6000
+
+bob	Cleartext-Password := "bob-pw"
+	Service-Type = Framed-User,
+	Framed-Protocol = PPP,
+	Framed-IP-Address = 100.64.0.11,
+	Mikrotik-Rate-Limit = "3M/8M"
+
+carol	Cleartext-Password := "carol-pw"
+	Service-Type = Framed-User,
+	Framed-Protocol = PPP,
+	Framed-IP-Address = 100.64.0.12,
+	WISPr-Bandwidth-Max-Down = 4000000,
+	WISPr-Bandwidth-Max-Up = 2000000
+
+DEFAULT	Auth-Type := Reject
+	Reply-Message = "unknown subscriber"
+EOF
+ACD_RADIUS_SECRET=$(head -n 1 "$RADDB/secret") \
+	ip netns exec ac freeradius -f -d "$RADDB" -l stdout > "$VM_WORK/radius.log" 2>&1 &
+rad_status() {
+	echo 'Message-Authenticator = 0x00' |
+		ip netns exec ac radclient -q -r 1 -t 0.5 -S "$RADDB/secret" 127.0.0.1:1812 status
+}
+wait_until 30 rad_status >/dev/null || fail "FreeRADIUS does not answer Status-Server"
+log "FreeRADIUS answers"
+
+# ---- acd -----------------------------------------------------------------------------
+step "acd in ns ac (up-mode police), the conf/ppp hooks installed as an operator would"
+# pppd's radattr.so always writes /var/run/radattr.IFNAME
+cat > "$W/acd.conf" <<EOF
+# written by tests/vm/guest/acd-pppoe.sh
+[acd]
+state-dir = $W/state
+log = stderr
+log-level = info
+[control]
+socket = $SOCK
+[pppd]
+radattr-dir = /var/run
+[radius]
+dictionary = $ACD_DICT
+[shaper]
+up-mode = police
+EOF
+run "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
+ACD_PID=
+acd_start() {
+	ip netns exec ac "$ACD_BIN" -d -c "$W/acd.conf" >> "$VM_WORK/acd.log" 2>&1 &
+	ACD_PID=$!
+	wait_until 15 ctl show stat >/dev/null || fail "acd does not answer on $SOCK"
+	[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
+	log "acd runs, pid $ACD_PID"
+}
+acd_start
+
+# the hooks exactly as conf/ ships them: /etc/ppp/<event>.d/acd (no dot, or
+# run-parts skips it) runs /usr/sbin/acdctl; pppd clears the environment, so
+# acd's non-default socket reaches acdctl through pppd's "set ACD_SOCKET=..."
+for ev in ip-up ip-down ipv6-up ipv6-down; do
+	install -D -m 0755 "$ACD_SRC/conf/ppp/$ev.d/acd" "/etc/ppp/$ev.d/acd" || fail "install $ev hook"
+done
+install -m 0755 "$ACDCTL" /usr/sbin/acdctl || fail "install acdctl"
+# Debian's ip-up/ip-down log themselves and the hooks' output to
+# /var/log/ppp-ipupdown.log if it exists.  Its ip-pre-up truncates that file
+# (">" where the others append), racing with the other end's ip-up, so it is
+# a FIFO here, copied line by line to ppp-ipupdown.log by a reader that also
+# holds it open for writing (never EOF, so no hook ever blocks on it).
+: > "$VM_WORK/ppp-ipupdown.log"
+rm -f /var/log/ppp-ipupdown.log
+mkfifo -m 0600 /var/log/ppp-ipupdown.log || fail "mkfifo /var/log/ppp-ipupdown.log"
+# (nothing of it on the console's pipe, or the guest would never finish)
+(exec 3<> /var/log/ppp-ipupdown.log; exec cat <&3) >> "$VM_WORK/ppp-ipupdown.log" 2>&1 &
+# radius.so looks the host name up for NAS-IP-Address (noise in its log)
+printf '127.0.1.1 acd-vm\n' >> /etc/hosts
+
+# pppd's radius.so: its radiusclient config and acd's dictionary (pppd reads
+# "INCLUDE /absolute/path", not radcli's "$INCLUDE relative")
+sed -n "s|^\\\$INCLUDE[[:space:]]\\+\\(.*\\)|INCLUDE $(dirname "$ACD_DICT")/\\1|p" "$ACD_DICT" \
+	> "$W/dictionary.pppd"
+(umask 077; printf '127.0.0.1 %s\n' "$(head -n 1 "$RADDB/secret")" > "$W/radius-servers")
+: > "$W/port-id-map"
+cat > "$W/radiusclient.conf" <<EOF
+auth_order radius
+login_tries 4
+login_timeout 60
+nologin /etc/nologin
+issue /etc/issue
+authserver 127.0.0.1:1812
+acctserver 127.0.0.1:1813
+servers $W/radius-servers
+dictionary $W/dictionary.pppd
+login_radius /usr/sbin/login.radius
+seqfile $W/radius.seq
+mapfile $W/port-id-map
+default_realm
+radius_timeout 5
+radius_retries 3
+login_local /bin/login
+nas_identifier acd-vm
+EOF
+
+# ---- PPPoE -----------------------------------------------------------------------------
+step "pppoe-server (kernel-mode pppd per session, radius.so + radattr.so)"
+ip -n ac link add br-sub type bridge || fail "bridge"
+ip -n ac link set br-sub up
+secrets=()
+for u in "${USERS[@]}"; do
+	netns_add "s-$u"
+	veth_pair ac "p-$u" "s-$u" eth0
+	ip -n ac link set "p-$u" master br-sub || fail "p-$u into br-sub"
+	MAC[$u]=$(ip -n "s-$u" -j link show dev eth0 | jq -r '.[0].address')
+	secrets+=("$u" "${PASS[$u]}")
+done
+ppp_secrets "${secrets[@]}"     # the subscribers' side of PAP
+cat > /etc/ppp/pppoe-server-options <<EOF
+plugin radius.so
+plugin radattr.so
+radius-config-file $W/radiusclient.conf
+require-pap
+set ACD_SOCKET=$SOCK
+mtu 1492
+mru 1492
+lcp-echo-interval 10
+lcp-echo-failure 3
+lcp-max-configure 40
+noipv6
+logfile $VM_WORK/pppd-ac.log
+EOF
+pppoe_server_start ac br-sub "$AC_IP" 100.64.1.1 8
+
+# ac_pppd_of USER: pid of the AC's pppd carrying USER's session (the
+# rp_pppoe_sess argument names the subscriber's MAC)
+ac_pppd_of() {
+	ps -eo pid=,args= | awk -v m="${MAC[$1]}" \
+		'$2 == "/usr/sbin/pppd" && index(tolower($0), " rp_pppoe_sess ") &&
+		 match(tolower($0), ":" m "( |$)") {print $1; exit}'
+}
+# dial USER: the subscriber's pppd; waits for IPv4 on both ends, sets IFC/PID
+dial() {
+	local u=$1 t0 ip
+	t0=$(vm_elapsed)
+	# its own ip-up/ip-down stay out of acd's way (they would run the
+	# hooks, which are for the AC's sessions)
+	pppoe_client_start "s-$u" eth0 "$u" "$u" ip-up-script /bin/true ip-down-script /bin/true \
+		lcp-max-configure 40
+	SUBPID[$u]=$(cat "$VM_WORK/pppd-$u.pid")
+	ppp_wait "s-$u" ppp0 60
+	ip=$(ppp_local_ip "s-$u" ppp0)
+	[ "$ip" = "${FRAMED[$u]}" ] ||
+		fail "$u got $ip, not RADIUS's Framed-IP-Address ${FRAMED[$u]} (radius.so not used?)"
+	wait_until 10 eval '[ -n "$(ppp_iface_by_peer ac "$ip")" ]' || fail "no ppp interface on the AC for $ip"
+	IFC[$u]=$(ppp_iface_by_peer ac "$ip")
+	PID[$u]=$(ac_pppd_of "$u")
+	[ -n "${PID[$u]}" ] || fail "no kernel-mode AC pppd for $u (MAC ${MAC[$u]}): $(ps -eo pid,args | grep '[p]ppd')"
+	log "$u: session up in $(secs_since "$t0")s: s-$u/ppp0 $ip <-> ac/${IFC[$u]}, AC pppd ${PID[$u]}"
+}
+has_session() { ctl show session "$1" >/dev/null; }
+# alive PID: the process exists and is not a zombie
+alive() { local st; st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1; [ "${st%% *}" != Z ]; }
+
+step "alice and bob dial in"
+for u in alice bob; do
+	dial "$u"
+	wait_until 10 has_session "$u" || fail "acd has no session for $u: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
+	grep -q "PAP peer authentication succeeded for $u" "$VM_WORK/pppd-ac.log" ||
+		fail "the AC's pppd log has no PAP success for $u"
+	[ -s "/var/run/radattr.${IFC[$u]}" ] || fail "radattr.so wrote no /var/run/radattr.${IFC[$u]}"
+	log "radattr.${IFC[$u]} ($u): $(tr '\n' ';' < "/var/run/radattr.${IFC[$u]}")"
+	# the hook ran through Debian's wrapper and run-parts, with pppd's argv
+	grep -q "^/etc/ppp/ip-up ${IFC[$u]} .* $AC_IP ${FRAMED[$u]}" "$VM_WORK/ppp-ipupdown.log" ||
+		fail "no /etc/ppp/ip-up run for ${IFC[$u]} in ppp-ipupdown.log: $(cat "$VM_WORK/ppp-ipupdown.log")"
+done
+
+# ---- read-back helpers -----------------------------------------------------------------
+# check_session USER [DOWN UP SOURCE OVERRIDE]: acd's record of USER's session
+# is complete and shaped to DOWN/UP (default: the RADIUS rates)
+check_session() {
+	local u=$1 d=${2:-${WANT_DOWN[$1]}} up=${3:-${WANT_UP[$1]}} src=${4:-${SRC[$1]}} ov=${5:-false} s
+	s=$(ctlj show session "${IFC[$u]}")
+	jq_assert "acd's session of $u" "$s" "
+		.ifname == \"${IFC[$u]}\" and .user == \"$u\" and .ip == \"${FRAMED[$u]}\" and
+		.local_ip == \"$AC_IP\" and (.mac | ascii_downcase) == \"${MAC[$u]}\" and
+		.pppd_pid == ${PID[$u]} and .shaped == true and .source == \"$src\" and
+		.down == $d and .up == $up and .override == $ov and
+		.radius_down == ${WANT_DOWN[$u]} and .radius_up == ${WANT_UP[$u]} and
+		.radius_source == \"${SRC[$u]}\" and .shape_error == \"\""
+}
+# check_table N USER...: show sessions has N sessions on distinct
+# interfaces, among them USER's, shaped, with user, ip and mac (pppd's pid is
+# in show session only)
+check_table() {
+	local t u want=$1
+	shift
+	t=$(ctlj show sessions)
+	jq_assert "show sessions: $want sessions, distinct interfaces" "$t" \
+		"length == $want and (map(.ifname) | unique | length) == $want"
+	for u in "$@"; do
+		jq_assert "show sessions: $u" "$t" "any(.[]; .ifname == \"${IFC[$u]}\" and .user == \"$u\" and
+			.ip == \"${FRAMED[$u]}\" and (.mac | ascii_downcase) == \"${MAC[$u]}\" and .shaped == true)"
+	done
+}
+# check_tc IFACE DOWN UP MODE: the kernel has exactly one root tbf at DOWN,
+# and exactly one ingress filter action: police at UP, or mirred to the
+# IFB whose root tbf is at UP
+check_tc() {
+	local ifc=$1 d=$2 up=$3 mode=$4 q f r
+	q=$(tc_json ac qdisc show dev "$ifc") || fail "tc qdisc show dev $ifc"
+	jq_assert "tc: root tbf $d on $ifc" "$q" \
+		"[.[] | select(.root == true)] | length == 1 and .[0].kind == \"tbf\" and .[0].options.rate == ($d / 8)"
+	jq_assert "tc: ingress qdisc on $ifc" "$q" 'any(.[]; .kind == "ingress")'
+	f=$(tc_json ac filter show dev "$ifc" ingress) || fail "tc filter show dev $ifc ingress"
+	jq_assert "tc: one ingress action on $ifc (no duplicates)" "$f" \
+		"[.[] | .options.actions[]?] | length == 1 and .[0].kind == \"$([ "$mode" = police ] && echo police || echo mirred)\""
+	if [ "$mode" = police ]; then
+		# tc -j shows no police rate (iproute2 6.1): the text does
+		r=$(ip netns exec ac tc filter show dev "$ifc" ingress | tc_word_bps rate) ||
+			fail "tc: no police rate on $ifc"
+		[ "$r" = "$up" ] || fail "tc: police rate on $ifc is $r bit/s, expected $up"
+		[ -z "$(ip -n ac -o link show dev "ifb-$ifc" 2>/dev/null)" ] || fail "ifb-$ifc exists with up-mode police"
+	else
+		q=$(tc_json ac qdisc show dev "ifb-$ifc") || fail "no ifb-$ifc"
+		jq_assert "tc: root tbf $up on ifb-$ifc" "$q" \
+			"any(.[]; .root == true and .kind == \"tbf\" and .options.rate == ($up / 8))"
+	fi
+}
+
+# meas WHAT USER down|up RATE LO HI: iperf3 through USER's session, within
+# LO..HI times RATE (bit/s); up to three tries (a busy host), all reported
+iperf_server ac "$AC_IP"
+meas() {
+	local what=$1 u=$2 dir=$3 rate=$4 lo hi r first='' try args=()
+	lo=$(awk -v r="$4" -v f="$5" 'BEGIN{printf "%.2f", r * f / 1e6}')
+	hi=$(awk -v r="$4" -v f="$6" 'BEGIN{printf "%.2f", r * f / 1e6}')
+	[ "$dir" = down ] && args+=(-R)
+	# the socket buffer: 40 ms at the rate, below the tbf queue (50 ms) so
+	# that bursts do not overflow it, above the RTT of a busy TCG guest
+	args+=(-w "$(awk -v r="$rate" 'BEGIN{w = r * 0.04 / 8 / 1024; if (w < 16) w = 16; printf "%dK", w}')")
+	for try in 1 2 3; do
+		r=$(iperf_mbps "s-$u" "$AC_IP" "${args[@]}") || fail "$what: iperf3 failed"
+		awk -v v="$r" -v lo="$lo" -v hi="$hi" 'BEGIN{exit !(v >= lo && v <= hi)}' && break
+		first+="${first:+, }$r"
+		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
+	done
+	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi"
+}
+DOWN_LO=0.8 DOWN_HI=1.05      # tbf: TCP goodput is ~95 % of the rate
+POL_LO=0.45 POL_HI=1.05       # a policer drops: TCP backs off below the rate
+
+# ---- RADIUS rates ----------------------------------------------------------------------
+step "session table and tc against the RADIUS rates"
+ctl show sessions
+check_table 2 alice bob
+for u in alice bob; do
+	check_session "$u"
+	check_tc "${IFC[$u]}" "${WANT_DOWN[$u]}" "${WANT_UP[$u]}" police
+done
+result "sessions: $(ctlj show sessions | jq -c '[.[] | {ifname, user, ip, mac, down, up, source, shaped}]')"
+result "alice pppd $(ctlj show session alice | jq .pppd_pid), bob pppd $(ctlj show session bob | jq .pppd_pid) (AC pppd pids ${PID[alice]}, ${PID[bob]})"
+
+step "traffic against the RADIUS rates"
+for u in alice bob; do
+	meas "$u down (${SRC[$u]%%,*} ${WANT_DOWN[$u]} bit/s)" "$u" down "${WANT_DOWN[$u]}" $DOWN_LO $DOWN_HI
+	meas "$u up police (${WANT_UP[$u]} bit/s)" "$u" up "${WANT_UP[$u]}" $POL_LO $POL_HI
+done
+
+# ---- operator override ------------------------------------------------------------------
+step "acdctl shaper set alice 2M 1M"
+run ctl shaper set alice 2M 1M || fail "shaper set alice failed"
+check_session alice 2000000 1000000 operator true
+check_tc "${IFC[alice]}" 2000000 1000000 police
+meas "alice down, override 2M" alice down 2000000 $DOWN_LO $DOWN_HI
+
+# ---- acd killed; a session comes up meanwhile; restart ---------------------------------------
+step "kill -9 acd; carol dials in while acd is down"
+kill -9 "$ACD_PID"
+wait "$ACD_PID"; rc=$?
+[ "$rc" = 137 ] || fail "acd after kill -9: status $rc"
+ctl show stat >/dev/null 2>&1; rc=$?
+[ "$rc" = 3 ] || fail "acdctl with acd down: exit $rc, expected 3 (unreachable)"
+check_tc "${IFC[alice]}" 2000000 1000000 police          # the kernel keeps it
+dial carol
+# the hook failed (acd down) and said so; pppd carried on
+wait_until 10 grep -q "acdctl hook ip-up ${IFC[carol]}: .*unshaped until acd starts" "$VM_WORK/ppp-ipupdown.log" ||
+	fail "no clear hook failure for ${IFC[carol]}: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
+log "hook: $(grep "acdctl hook ip-up ${IFC[carol]}" "$VM_WORK/ppp-ipupdown.log")"
+q=$(tc_json ac qdisc show dev "${IFC[carol]}")
+jq_assert "carol unshaped while acd is down" "$q" 'all(.[]; .kind != "tbf")'
+
+step "restart acd: reconcile from ppp interfaces and radattr files"
+t0=$(vm_elapsed)
+acd_start
+wait_until 10 eval '[ "$(ctl -j show sessions | jq length)" = 3 ]' ||
+	fail "after restart: $(ctl -j show sessions)"
+result "acd restart to 3 reconciled sessions: $(secs_since "$t0")s"
+grep -q 'reconcile: 3 session(s) found' "$VM_WORK/acd.log" || fail "acd logged no 'reconcile: 3 session(s) found'"
+ctl show sessions
+kernel_ifs=$(ip -n ac -o link show | awk -F': ' '$2 ~ /^ppp/ {print $2}' | sort | tr '\n' ' ')
+acd_ifs=$(ctlj show sessions | jq -r '.[].ifname' | sort | tr '\n' ' ')
+[ "$kernel_ifs" = "$acd_ifs" ] || fail "acd's sessions ($acd_ifs) are not the ppp interfaces ($kernel_ifs)"
+check_table 3 alice bob
+check_session alice 2000000 1000000 operator true       # the override survived
+check_tc "${IFC[alice]}" 2000000 1000000 police
+check_session bob                                     # pid, mac, user from the state file
+check_tc "${IFC[bob]}" "${WANT_DOWN[bob]}" "${WANT_UP[bob]}" police
+# carol: no hook ever reached acd; her rates come from radattr alone
+s=$(ctlj show session "${IFC[carol]}")
+log "carol, reconciled without a hook: $(jq -c . <<<"$s")"
+jq_assert "carol reconciled from radattr.${IFC[carol]}" "$s" "
+	.shaped == true and .down == ${WANT_DOWN[carol]} and .up == ${WANT_UP[carol]} and
+	.source == \"${SRC[carol]}\" and .override == false"
+check_tc "${IFC[carol]}" "${WANT_DOWN[carol]}" "${WANT_UP[carol]}" police
+result "carol after reconcile: $(jq -c '{ifname, user, ip, mac, pppd_pid, down, up, source}' <<<"$s")"
+meas "carol down (WISPr ${WANT_DOWN[carol]} bit/s, reconciled)" carol down "${WANT_DOWN[carol]}" $DOWN_LO $DOWN_HI
+meas "carol up police (${WANT_UP[carol]} bit/s, reconciled)" carol up "${WANT_UP[carol]}" $POL_LO $POL_HI
+meas "alice down, override 2M after restart" alice down 2000000 $DOWN_LO $DOWN_HI
+
+step "acdctl shaper restore alice"
+run ctl shaper restore alice || fail "shaper restore alice failed"
+check_session alice
+check_tc "${IFC[alice]}" "${WANT_DOWN[alice]}" "${WANT_UP[alice]}" police
+meas "alice down, restored to RADIUS 12M" alice down "${WANT_DOWN[alice]}" $DOWN_LO $DOWN_HI
+
+# ---- up-mode ifb by reload ----------------------------------------------------------------
+step "reload with up-mode = ifb: every session's upload through an IFB"
+sed -i 's/^up-mode = police$/up-mode = ifb/' "$W/acd.conf"
+grep -q '^up-mode = ifb$' "$W/acd.conf" || fail "config edit"
+run ctl reload || fail "acdctl reload failed"
+for u in "${USERS[@]}"; do
+	check_tc "${IFC[$u]}" "${WANT_DOWN[$u]}" "${WANT_UP[$u]}" ifb
+done
+nifb=$(ip -n ac -o link show type ifb | wc -l)
+[ "$nifb" = 3 ] || fail "after reload: $nifb IFB devices, expected 3"
+check_session bob
+meas "bob up ifb (Mikrotik rx ${WANT_UP[bob]} bit/s)" bob up "${WANT_UP[bob]}" $DOWN_LO $DOWN_HI
+
+# ---- ends of sessions ------------------------------------------------------------------
+step "acdctl terminate bob: SIGTERM to his pppd, ip-down"
+j=$(ctlj terminate bob)
+jq_assert "terminate bob" "$j" ".ifname == \"${IFC[bob]}\" and .pppd_pid == ${PID[bob]}"
+t0=$(vm_elapsed)
+wait_until 15 eval '! alive "${PID[bob]}"' || fail "bob's AC pppd ${PID[bob]} still runs after terminate"
+wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bob]} after terminate"
+result "terminate bob -> session gone: $(secs_since "$t0")s"
+grep -q "sess=${IFC[bob]} user=bob event=down cause=ip-down" "$VM_WORK/acd.log" ||
+	fail "acd did not end ${IFC[bob]} by ip-down: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -5)"
+grep -q "^/etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" || fail "ip-down did not run for ${IFC[bob]}"
+[ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after terminate"
+ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still exists"
+[ -e "/var/run/radattr.${IFC[bob]}" ] && fail "radattr.${IFC[bob]} left by a cleanly ended pppd"
+wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the end"
+check_table 2 alice
+jq_assert "bob's session gone" "$(ctlj show sessions)" "all(.[]; .ifname != \"${IFC[bob]}\")"
+
+step "kill -9 carol's AC pppd: her interface vanishes, acd ends the session"
+PID[carol]=$(ac_pppd_of carol)
+v0=$(ctlj show stat | jq .sessions_vanished)
+t0=$(vm_elapsed)
+kill -9 "${PID[carol]}" || fail "kill -9 ${PID[carol]}"
+wait_until 10 eval '! ip -n ac link show dev "${IFC[carol]}" >/dev/null 2>&1' ||
+	fail "${IFC[carol]} still exists after its pppd was killed"
+wait_until 10 eval '[ -z "$(ip -n ac -o link show dev "ifb-${IFC[carol]}" 2>/dev/null)" ]' ||
+	fail "acd did not remove ifb-${IFC[carol]} when ${IFC[carol]} went"
+result "kill -9 pppd -> IFB removed: $(secs_since "$t0")s"
+wait_until 20 eval '! has_session "${IFC[carol]}"' || fail "acd still has ${IFC[carol]}"
+result "kill -9 pppd -> session ended: $(secs_since "$t0")s"
+grep -q "sess=${IFC[carol]} .*event=vanished" "$VM_WORK/acd.log" || fail "acd logged no vanished for ${IFC[carol]}"
+jq_assert "show stat: one more vanished session" "$(ctlj show stat)" ".sessions_vanished == $v0 + 1"
+kill "${SUBPID[carol]}" 2>/dev/null   # her own pppd would wait 30 s for LCP echoes
+[ "$(ip -n ac -o link show type ifb | wc -l)" = 1 ] || fail "IFBs left: $(ip -n ac -o link show type ifb)"
+
+step "SIGTERM to acd: alice stays shaped"
+kill -TERM "$ACD_PID"
+wait "$ACD_PID"; rc=$?
+[ "$rc" = 0 ] || fail "acd exited with $rc on SIGTERM"
+grep -q 'exiting; 1 session(s) stay shaped' "$VM_WORK/acd.log" || fail "acd did not log its clean exit"
+check_tc "${IFC[alice]}" "${WANT_DOWN[alice]}" "${WANT_UP[alice]}" ifb
+meas "alice up ifb after acd exited (${WANT_UP[alice]} bit/s)" alice up "${WANT_UP[alice]}" $DOWN_LO $DOWN_HI
+meas "alice down after acd exited (${WANT_DOWN[alice]} bit/s)" alice down "${WANT_DOWN[alice]}" $DOWN_LO $DOWN_HI
+[ -s "$W/state/sessions.json" ] || fail "no state file $W/state/sessions.json"
+pass
