@@ -21,9 +21,9 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# run.sh passes only ACD_* variables into the guest, so ctest's ACDCTL may
-# not arrive: acdctl is built beside acd
-: "${ACDCTL:=${ACD_BIN:+$(dirname "$ACD_BIN")/acdctl}}"
+# run.sh passes only ACD_* variables into the guest, so ctest's ACDCTL does
+# not arrive: ACD_ACDCTL if set, else the acdctl built beside acd
+: "${ACDCTL:=${ACD_ACDCTL:-${ACD_BIN:+$(dirname "$ACD_BIN")/acdctl}}}"
 for v in ACD_BIN ACDCTL ACD_DICT ACD_SRC; do
 	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
 done
