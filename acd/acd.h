@@ -89,6 +89,7 @@ struct acd {
 	struct telnet *telnet;          /* NULL when off */
 	struct linkwatch *lw;
 	struct coa *coa;                /* NULL when [coa] listen is off */
+	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
 	ev_timer state_timer;           /* a pending write of the state file */
 	bool state_timer_init;
 	uint32_t sid_counter;           /* Acct-Session-Id sequence */

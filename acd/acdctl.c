@@ -253,6 +253,7 @@ static void usage(FILE *f)
 		"  show sessions                  the session table\n"
 		"  show session ID                one session (ID: interface, user or IP)\n"
 		"  show stat                      daemon counters\n"
+		"  show nat64                     NAT64/DNS64 state and pool4 use (acd's [nat64])\n"
 		"  shaper set ID DOWN UP          override the rates (e.g. 10M 2M; 0 = unshaped)\n"
 		"  shaper restore ID              back to the RADIUS/default rates\n"
 		"  terminate ID                   end the session (SIGTERM to its pppd)\n"
@@ -297,6 +298,8 @@ int main(int argc, char **argv)
 		return run("show session", json_pack("{s:s}", "id", argv[2]));
 	if (IS(2, "show", "stat"))
 		return run("show stat", NULL);
+	if (IS(2, "show", "nat64"))
+		return run("show nat64", NULL);
 	if (IS(5, "shaper", "set"))
 		return run("shaper set", json_pack("{s:s,s:s,s:s}", "id", argv[2], "down", argv[3],
 						   "up", argv[4]));

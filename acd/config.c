@@ -45,6 +45,7 @@ const char acd_config_embedded[] =
 struct parse_ctx {
 	struct acd_config *cfg;
 	struct acd_config_errors *errs;
+	struct nat64_errors nerrs;      /* libnat64's, merged into errs */
 	const char *file;
 	int line;
 	/* the reader's source: a FILE or a string */
@@ -531,6 +532,7 @@ static const struct key {
 	{ "acd", "state-dir", F(state_dir), set_path, pr_str, true },
 	{ "acd", "log", F(log), set_log, pr_str, true },
 	{ "acd", "log-level", F(log_level), set_level, pr_level, true },
+	{ "acd", "nat64-check-interval", F(nat64_check_s), set_seconds, pr_seconds, true },
 	{ "control", "socket", F(socket), set_socket, pr_str, true },
 	{ "control", "group", F(socket_group), set_group, pr_str, false },
 	{ "control", "telnet", F(telnet), set_telnet, pr_telnet, true },
@@ -575,7 +577,19 @@ void config_defaults(struct acd_config *cfg)
 	cfg->up_mode = SHAPER_UP_POLICE;
 	cfg->latency_us = SHAPER_DEFAULT_LATENCY_US;
 	cfg->coa_window_s = 300;
+	nat64_config_init(&cfg->nat64);
+	cfg->nat64_check_s = 30;
 	policy_config_init(&cfg->policy);
+}
+
+/* libnat64's errors (already "file:line: ...") into ours */
+static void merge_nat64_errors(struct parse_ctx *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nerrs.n && c->errs->n < ACD_CONF_MAX_ERRORS; i++)
+		snprintf(c->errs->msg[c->errs->n++], sizeof(c->errs->msg[0]), "%s", c->nerrs.msg[i]);
+	c->nerrs.n = 0;
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)
@@ -583,6 +597,11 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	struct parse_ctx *c = user;
 	bool section_known = false;
 	size_t i;
+
+	if (nat64_config_key(&c->cfg->nat64, section, name, value, c->file, c->line, &c->nerrs)) {
+		merge_nat64_errors(c);
+		return 1;
+	}
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(section, keys[i].section))
@@ -594,7 +613,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 	}
 	if (!section_known)
-		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper, coa)",
+		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper, coa, nat64, dns64)",
 			section);
 	else
 		add_err(c, "unknown key \"%s\" in [%s]", name, section);
@@ -667,6 +686,11 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		c.line = 0;
 		add_err(&c, "[control] telnet needs telnet-password-file (a file only root can read)");
 	}
+	if (cfg->nat64.nat64_present || cfg->nat64.dns64_present) {
+		(void)nat64_config_check(&cfg->nat64, c.file, &c.nerrs);
+		merge_nat64_errors(&c);
+	}
+	cfg->nat64.file = NULL; /* a pointer into this parse: not kept */
 	if (cfg->coa_listen[0] && cfg->n_coa_clients == 0) {
 		c.line = 0;
 		add_err(&c, "[coa] listen needs at least one client = ADDRESS SECRET-FILE "
@@ -696,5 +720,9 @@ void config_print(FILE *f, const struct acd_config *cfg)
 		fprintf(f, "%s = ", keys[i].name);
 		keys[i].print(f, src);
 		fputc('\n', f);
+	}
+	if (cfg->nat64.nat64_present || cfg->nat64.dns64_present) {
+		fputc('\n', f);
+		nat64_config_print(f, &cfg->nat64);
 	}
 }

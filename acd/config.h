@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "nat64.h"
 #include "policy.h"
 #include "shaper.h"
 
@@ -57,6 +58,9 @@ struct acd_config {
 	bool coa_require_ma;            /* drop requests without Message-Authenticator */
 	bool coa_require_timestamp;     /* drop requests without Event-Timestamp */
 	uint32_t coa_window_s;          /* Event-Timestamp tolerance and replay window */
+	/* [nat64] and [dns64]: libnat64's, the same keys as nat64ctl's file */
+	struct nat64_config nat64;
+	uint32_t nat64_check_s;         /* [acd] nat64-check-interval */
 	/* [shaper] */
 	enum shaper_qdisc down_qdisc;
 	enum shaper_leaf down_leaf;

@@ -20,6 +20,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "natmon.h"
 #include "ctl.h"
 #include "outbuf.h"
 #include "proto.h"
@@ -302,6 +303,7 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 			    "last_error", a->stats.last_error,
 			    "protocol", ACD_PROTO_VERSION,
 			    "hook_latency", lat_json(&a->stats.hook));
+	json_object_set_new(r->data, "nat64", natmon_json(a->nat, false));
 	json_object_set_new(r->data, "coa",
 		json_pack("{s:b,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:s,s:o}",
 			  "enabled", a->coa != NULL,
@@ -317,6 +319,14 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 			  "stale", (json_int_t)a->stats.coa_drop_stale,
 			  "last_error", a->stats.coa_last_error,
 			  "latency", lat_json(&a->stats.coa)));
+	return 0;
+}
+
+static int cmd_show_nat64(struct acd *a, struct client *c, json_t *args, struct reply *r)
+{
+	(void)c;
+	(void)args;
+	r->data = natmon_json(a->nat, true);
 	return 0;
 }
 
@@ -376,6 +386,7 @@ static const struct command {
 	{ "show sessions", cmd_show_sessions, "", "list sessions" },
 	{ "show session", cmd_show_session, "id", "one session in detail (interface, user or IP)" },
 	{ "show stat", cmd_show_stat, "", "daemon counters" },
+	{ "show nat64", cmd_show_nat64, "", "NAT64/DNS64: what runs, pool4 use, last check" },
 	{ "shaper set", cmd_shaper_set, "id down up", "override a session's rates" },
 	{ "shaper restore", cmd_shaper_restore, "id", "back to the RADIUS/default rates" },
 	{ "terminate", cmd_terminate, "id", "end a session (SIGTERM to its pppd)" },

@@ -19,6 +19,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "natmon.h"
 #include "sessrad.h"
 
 static void usage(FILE *f)
@@ -100,7 +101,12 @@ int main(int argc, char **argv)
 		fatalx("cannot open a netlink socket");
 	if (sessrad_init(a) < 0)
 		fatalx("radius dictionary %s cannot be loaded", a->cfg.dictionary);
-	a->loop = EV_DEFAULT;
+	/* not libev's default loop: that one reaps every child in its SIGCHLD
+	 * handler, which would steal the exit status of the programs the
+	 * NAT64 thread runs (jool, tayga, named-checkconf) and waits for */
+	a->loop = ev_loop_new(EVFLAG_AUTO);
+	if (!a->loop)
+		fatalx("cannot create the event loop");
 	a->started = time(NULL);
 	a->ctl = ctl_open(a, err, sizeof(err));
 	if (!a->ctl)
@@ -113,6 +119,7 @@ int main(int argc, char **argv)
 	a->coa = coa_open(a, err, sizeof(err));
 	if (!a->coa && err[0])
 		fatalx("%s", err);
+	a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
@@ -129,6 +136,7 @@ int main(int argc, char **argv)
 	session_state_flush();
 	(void)session_state_save(a);
 	linkwatch_close(a->lw);
+	natmon_close(a->nat);
 	coa_close(a->coa);
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);

@@ -10,6 +10,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "natmon.h"
 #include "sessrad.h"
 
 int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen)
@@ -76,6 +77,10 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 	a->cfg = *n;
 	free(n);
 	log_setlevel(a->cfg.log_level);
+	if (a->nat)
+		natmon_reconfigure(a->nat, &a->cfg.nat64, a->cfg.nat64_check_s);
+	else
+		a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
 	/* policies may depend on the new [shaper] section: apply them all */
 	for (s = a->sessions; s; s = s->next) {
 		sessrad_policy(a, s);

@@ -50,9 +50,25 @@ static void print_object(FILE *f, json_t *o, int indent)
 	json_t *v;
 
 	json_object_foreach(o, k, v) {
+		size_t i;
+		json_t *e;
+
 		if (json_is_object(v)) {
 			fprintf(f, "%*s%s:\n", indent, "", k);
 			print_object(f, v, indent + 2);
+			continue;
+		}
+		if (json_is_array(v)) {
+			/* e.g. show nat64's pool4 entries: one block each */
+			fprintf(f, "%*s%s:%s\n", indent, "", k, json_array_size(v) ? "" : " (none)");
+			json_array_foreach(v, i, e) {
+				if (json_is_object(e)) {
+					fprintf(f, "%*s[%zu]\n", indent + 2, "", i);
+					print_object(f, e, indent + 4);
+				} else if (json_is_string(e)) {
+					fprintf(f, "%*s%s\n", indent + 2, "", json_string_value(e));
+				}
+			}
 			continue;
 		}
 		fprintf(f, "%*s%-18s ", indent, "", k);
@@ -62,6 +78,8 @@ static void print_object(FILE *f, json_t *o, int indent)
 			fprintf(f, "%" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
 		else if (json_is_boolean(v))
 			fprintf(f, "%s\n", json_is_true(v) ? "yes" : "no");
+		else if (json_is_real(v))
+			fprintf(f, "%.2f\n", json_real_value(v));
 		else
 			fprintf(f, "-\n");
 	}

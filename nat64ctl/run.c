@@ -55,6 +55,8 @@ static int sink_read(int fd, struct sink *k)
 int nat64_run(const char *const argv[], struct nat64_run *r)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t mask, defs;
 	int po[2], pe[2], rc, st;
 	pid_t pid;
 	struct sink so = { 0 }, se = { 0 };
@@ -73,7 +75,17 @@ int nat64_run(const char *const argv[], struct nat64_run *r)
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, po[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	/* a daemon calls this from a thread that blocks every signal (acd's
+	 * NAT64 thread) and may ignore some: the program starts with an empty
+	 * mask and default dispositions, as from a shell */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&mask);
+	sigfillset(&defs);
+	posix_spawnattr_setsigmask(&attr, &mask);
+	posix_spawnattr_setsigdefault(&attr, &defs);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(po[1]);
 	close(pe[1]);
