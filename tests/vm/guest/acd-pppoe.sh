@@ -11,7 +11,8 @@
 # (iperf3 through the session):
 #   session table (user, ip, mac, pppd pid, policy source, shaped) and tc
 #   against the RADIUS rates; per-subscriber download/upload bands;
-#   shaper set / restore; kill -9 acd while a session comes up, restart:
+#   shaper set / restore; a session comes up while acd is stuck (the hook
+#   gives up after 1 s, pppd carries on); kill -9 acd, restart:
 #   reconciled from ppp interfaces + radattr files, no duplicates, the
 #   override kept; reload to up-mode ifb; terminate (SIGTERM to pppd,
 #   ip-down); kill -9 of a pppd (interface vanishes: session ends, IFB
@@ -147,13 +148,15 @@ install -m 0755 "$ACDCTL" /usr/sbin/acdctl || fail "install acdctl"
 # Debian's ip-up/ip-down log themselves and the hooks' output to
 # /var/log/ppp-ipupdown.log if it exists.  Its ip-pre-up truncates that file
 # (">" where the others append), racing with the other end's ip-up, so it is
-# a FIFO here, copied line by line to ppp-ipupdown.log by a reader that also
-# holds it open for writing (never EOF, so no hook ever blocks on it).
+# a FIFO here, copied line by line to ppp-ipupdown.log with the time each
+# line came by a reader that also holds it open for writing (never EOF, so
+# no hook ever blocks on it).
 : > "$VM_WORK/ppp-ipupdown.log"
 rm -f /var/log/ppp-ipupdown.log
 mkfifo -m 0600 /var/log/ppp-ipupdown.log || fail "mkfifo /var/log/ppp-ipupdown.log"
 # (nothing of it on the console's pipe, or the guest would never finish)
-(exec 3<> /var/log/ppp-ipupdown.log; exec cat <&3) >> "$VM_WORK/ppp-ipupdown.log" 2>&1 &
+(exec 3<> /var/log/ppp-ipupdown.log
+ while IFS= read -r l <&3; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done) >> "$VM_WORK/ppp-ipupdown.log" 2>&1 &
 # radius.so looks the host name up for NAS-IP-Address (noise in its log)
 printf '127.0.1.1 acd-vm\n' >> /etc/hosts
 
@@ -251,7 +254,7 @@ for u in alice bob; do
 	[ -s "/var/run/radattr.${IFC[$u]}" ] || fail "radattr.so wrote no /var/run/radattr.${IFC[$u]}"
 	log "radattr.${IFC[$u]} ($u): $(tr '\n' ';' < "/var/run/radattr.${IFC[$u]}")"
 	# the hook ran through Debian's wrapper and run-parts, with pppd's argv
-	grep -q "^/etc/ppp/ip-up ${IFC[$u]} .* $AC_IP ${FRAMED[$u]}" "$VM_WORK/ppp-ipupdown.log" ||
+	grep -q "^[0-9.]* /etc/ppp/ip-up ${IFC[$u]} .* $AC_IP ${FRAMED[$u]}" "$VM_WORK/ppp-ipupdown.log" ||
 		fail "no /etc/ppp/ip-up run for ${IFC[$u]} in ppp-ipupdown.log: $(cat "$VM_WORK/ppp-ipupdown.log")"
 done
 
@@ -355,20 +358,27 @@ check_tc "${IFC[alice]}" 2000000 1000000 police
 meas "alice down, override 2M" alice down 2000000 $DOWN_LO $DOWN_HI
 
 # ---- acd killed; a session comes up meanwhile; restart ---------------------------------------
-step "kill -9 acd; carol dials in while acd is down"
+step "acd stuck (SIGSTOP): carol dials in; then kill -9 acd"
+kill -STOP "$ACD_PID"
+dial carol
+# the hook gave up after its one second, said so, and pppd carried on
+hook_fail="acdctl hook ip-up ${IFC[carol]}: acd at $SOCK did not answer within 1000 ms; the session runs unshaped until acd starts"
+wait_until 10 grep -qF "$hook_fail" "$VM_WORK/ppp-ipupdown.log" ||
+	fail "no clear hook failure for ${IFC[carol]}: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
+t_run=$(awk -v i="${IFC[carol]}" '$2 == "/etc/ppp/ip-up" && $3 == i {print $1; exit}' "$VM_WORK/ppp-ipupdown.log")
+t_msg=$(grep -F "$hook_fail" "$VM_WORK/ppp-ipupdown.log" | awk '{print $1; exit}')
+hook_s=$(awk -v a="$t_run" -v b="$t_msg" 'BEGIN{printf "%.2f", b - a}')
+result "ip-up hook with acd stuck: gave up after ${hook_s}s (run-parts included)"
+awk -v d="$hook_s" 'BEGIN{exit !(d >= 0.9 && d <= 5)}' ||
+	fail "the ip-up hook took ${hook_s}s with acd stuck, expected its 1 s timeout (0.9..5 with run-parts on a busy TCG guest)"
+q=$(tc_json ac qdisc show dev "${IFC[carol]}")
+jq_assert "carol unshaped while acd is stuck" "$q" 'all(.[]; .kind != "tbf")'
 kill -9 "$ACD_PID"
 wait "$ACD_PID"; rc=$?
 [ "$rc" = 137 ] || fail "acd after kill -9: status $rc"
 ctl show stat >/dev/null 2>&1; rc=$?
 [ "$rc" = 3 ] || fail "acdctl with acd down: exit $rc, expected 3 (unreachable)"
 check_tc "${IFC[alice]}" 2000000 1000000 police          # the kernel keeps it
-dial carol
-# the hook failed (acd down) and said so; pppd carried on
-wait_until 10 grep -q "acdctl hook ip-up ${IFC[carol]}: .*unshaped until acd starts" "$VM_WORK/ppp-ipupdown.log" ||
-	fail "no clear hook failure for ${IFC[carol]}: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
-log "hook: $(grep "acdctl hook ip-up ${IFC[carol]}" "$VM_WORK/ppp-ipupdown.log")"
-q=$(tc_json ac qdisc show dev "${IFC[carol]}")
-jq_assert "carol unshaped while acd is down" "$q" 'all(.[]; .kind != "tbf")'
 
 step "restart acd: reconcile from ppp interfaces and radattr files"
 t0=$(vm_elapsed)
@@ -427,7 +437,7 @@ wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bo
 result "terminate bob -> session gone: $(secs_since "$t0")s"
 grep -q "sess=${IFC[bob]} user=bob event=down cause=ip-down" "$VM_WORK/acd.log" ||
 	fail "acd did not end ${IFC[bob]} by ip-down: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -5)"
-grep -q "^/etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" || fail "ip-down did not run for ${IFC[bob]}"
+grep -q "^[0-9.]* /etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" || fail "ip-down did not run for ${IFC[bob]}"
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after terminate"
 ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still exists"
 [ -e "/var/run/radattr.${IFC[bob]}" ] && fail "radattr.${IFC[bob]} left by a cleanly ended pppd"
