@@ -13,6 +13,7 @@
 #include <ev.h>
 #include <jansson.h>
 
+#include "acct.h"
 #include "config.h"
 #include "latency.h"
 #include "shaper.h"
@@ -56,6 +57,7 @@ struct session {
 	 * SESSION_GONE_GRACE, else as "vanished" when this timer fires */
 	bool gone;
 	ev_timer gone_timer;
+	struct acct_sess acct;          /* RADIUS accounting (acct.c) */
 	struct acd *owner;
 };
 
@@ -89,6 +91,7 @@ struct acd {
 	struct telnet *telnet;          /* NULL when off */
 	struct linkwatch *lw;
 	struct coa *coa;                /* NULL when [coa] listen is off */
+	struct acct *acct;              /* NULL when [accounting] is off */
 	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
 	ev_timer state_timer;           /* a pending write of the state file */
 	bool state_timer_init;

@@ -21,6 +21,7 @@
 
 #include <ini.h>
 
+#include "acct.h"
 #include "config.h"
 #include "secret.h"
 
@@ -470,6 +471,113 @@ static int set_coa_client(struct parse_ctx *c, const char *key, const char *v, v
 	return 0;
 }
 
+/* [accounting] server = ADDRESS[:PORT], once or twice (the second is the
+ * fallback radcli tries when the first does not answer) */
+static int set_acct_server(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	struct acd_config *cfg = c->cfg;
+	char host[64];
+	unsigned port;
+
+	(void)dst;
+	if (acct_server_parse(v, host, sizeof(host), &port) < 0) {
+		add_err(c, "%s \"%s\": use an IPv4 ADDRESS or ADDRESS:PORT (e.g. 192.0.2.5 or "
+			"192.0.2.5:1813)", key, v);
+		return -1;
+	}
+	if (cfg->n_acct_servers >= ACD_ACCT_MAX_SERVERS) {
+		add_err(c, "%s \"%s\": at most %d servers (the second is the fallback)", key, v,
+			ACD_ACCT_MAX_SERVERS);
+		return -1;
+	}
+	snprintf(cfg->acct_servers[cfg->n_acct_servers++], sizeof(cfg->acct_servers[0]), "%s", v);
+	return 0;
+}
+
+static int set_acct_secret(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	struct acd_config *cfg = c->cfg;
+	char err[PATH_MAX + 200];
+	size_t i;
+
+	if (set_path(c, key, v, dst) < 0)
+		return -1;
+	if (secret_read(key, v, 1, cfg->acct_secret, sizeof(cfg->acct_secret),
+			&cfg->acct_secret_len, err, sizeof(err)) < 0) {
+		add_err(c, "%s", err);
+		return -1;
+	}
+	/* radcli 1.2.11 takes a server's secret inside its "host:port:secret"
+	 * list, split at spaces and commas, and cuts it at 95 bytes */
+	for (i = 0; i < cfg->acct_secret_len; i++)
+		if (strchr(" \t,", cfg->acct_secret[i]))
+			break;
+	if (i < cfg->acct_secret_len || cfg->acct_secret_len > ACD_ACCT_SECRET_MAX) {
+		memset(cfg->acct_secret, 0, sizeof(cfg->acct_secret));
+		cfg->acct_secret_len = 0;
+		add_err(c, "%s %s: the secret may not hold spaces or commas, nor be longer than "
+			"%d bytes (radcli cannot send it)", key, v, ACD_ACCT_SECRET_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* "0" (none), or seconds */
+static int set_interim(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	if (strcmp(v, "0") == 0 || strcmp(v, "0s") == 0) {
+		*(uint32_t *)dst = 0;
+		return 0;
+	}
+	return set_seconds(c, key, v, dst);
+}
+
+static int set_period(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	enum acct_period p;
+
+	if (acct_period_parse(v, &p) < 0) {
+		add_err(c, "%s \"%s\": unknown (use none, daily or monthly)", key, v);
+		return -1;
+	}
+	*(int *)dst = (int)p;
+	return 0;
+}
+
+/* an unsigned number in [lo, hi], with an optional "s" when unit is "s" */
+static int set_uint(struct parse_ctx *c, const char *key, const char *v, void *dst,
+		    unsigned long lo, unsigned long hi, const char *unit)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*unit && strcmp(end, unit) == 0)
+		end += strlen(unit);
+	if (*end || end == v || v[0] == '-' || errno || n < lo || n > hi) {
+		add_err(c, "%s \"%s\": give a number from %lu to %lu%s", key, v, lo, hi, unit);
+		return -1;
+	}
+	*(uint32_t *)dst = (uint32_t)n;
+	return 0;
+}
+
+static int set_queue_size(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	return set_uint(c, key, v, dst, 16, 65536, "");
+}
+
+static int set_acct_timeout(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	return set_uint(c, key, v, dst, 1, 60, "s");
+}
+
+static int set_retries(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	return set_uint(c, key, v, dst, 0, 10, "");
+}
+
 /* ---- printers ---- */
 
 static void pr_str(FILE *f, const void *s) { fputs(s, f); }
@@ -499,6 +607,28 @@ static void pr_coa_clients(FILE *f, const void *s)
 		fprintf(f, "%s%s %s", i ? "\nclient = " : "", cfg->coa_clients[i].spec,
 			cfg->coa_clients[i].secret_file);
 }
+/* repeated key: one "server = ..." line per server */
+static void pr_acct_servers(FILE *f, const void *s)
+{
+	const struct acd_config *cfg = (const void *)((const char *)s -
+						      offsetof(struct acd_config, acct_servers));
+	unsigned i;
+
+	for (i = 0; i < cfg->n_acct_servers; i++)
+		fprintf(f, "%s%s", i ? "\nserver = " : "", cfg->acct_servers[i]);
+}
+
+static void pr_interim(FILE *f, const void *s)
+{
+	uint32_t v = *(const uint32_t *)s;
+
+	if (v)
+		fprintf(f, "%" PRIu32 "s", v);
+	else
+		fputs("0", f);
+}
+
+static void pr_period(FILE *f, const void *s) { fputs(acct_period_name((enum acct_period)*(const int *)s), f); }
 static void pr_count(FILE *f, const void *s) { fprintf(f, "%" PRIu32, *(const uint32_t *)s); }
 static void pr_seconds(FILE *f, const void *s) { fprintf(f, "%" PRIu32 "s", *(const uint32_t *)s); }
 
@@ -557,6 +687,13 @@ static const struct key {
 	{ "coa", "require-message-authenticator", F(coa_require_ma), set_bool, pr_bool, true },
 	{ "coa", "require-event-timestamp", F(coa_require_timestamp), set_bool, pr_bool, true },
 	{ "coa", "event-timestamp-window", F(coa_window_s), set_seconds, pr_seconds, true },
+	{ "accounting", "server", F(acct_servers), set_acct_server, pr_acct_servers, false },
+	{ "accounting", "secret-file", F(acct_secret_file), set_acct_secret, pr_str, false },
+	{ "accounting", "interim-interval", F(acct_interim_s), set_interim, pr_interim, true },
+	{ "accounting", "period", F(acct_period), set_period, pr_period, true },
+	{ "accounting", "queue-size", F(acct_queue_size), set_queue_size, pr_count, true },
+	{ "accounting", "timeout", F(acct_timeout_s), set_acct_timeout, pr_seconds, true },
+	{ "accounting", "retries", F(acct_retries), set_retries, pr_count, true },
 };
 #undef F
 
@@ -577,6 +714,11 @@ void config_defaults(struct acd_config *cfg)
 	cfg->up_mode = SHAPER_UP_POLICE;
 	cfg->latency_us = SHAPER_DEFAULT_LATENCY_US;
 	cfg->coa_window_s = 300;
+	cfg->acct_interim_s = 300;
+	cfg->acct_period = ACCT_PERIOD_NONE;
+	cfg->acct_queue_size = 4096;
+	cfg->acct_timeout_s = 3;
+	cfg->acct_retries = 2;
 	nat64_config_init(&cfg->nat64);
 	cfg->nat64_check_s = 30;
 	policy_config_init(&cfg->policy);
@@ -613,8 +755,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 	}
 	if (!section_known)
-		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper, coa, nat64, dns64)",
-			section);
+		add_err(c, "unknown section [%s] (known: acd, control, pppd, radius, shaper, coa, "
+			"accounting, nat64, dns64)", section);
 	else
 		add_err(c, "unknown key \"%s\" in [%s]", name, section);
 	return 1; /* keep going: report every error */
@@ -695,6 +837,10 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		c.line = 0;
 		add_err(&c, "[coa] listen needs at least one client = ADDRESS SECRET-FILE "
 			"(or listen = off)");
+	}
+	if (cfg->n_acct_servers && !cfg->acct_secret_file[0]) {
+		c.line = 0;
+		add_err(&c, "[accounting] server needs secret-file (a file only root can read)");
 	}
 	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
 		c.line = 0;

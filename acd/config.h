@@ -19,6 +19,8 @@
 #define ACD_CONF_MAX_ERRORS 64
 #define ACD_COA_MAX_CLIENTS 16
 #define ACD_RADIUS_SECRET_MAX 128       /* RFC 2865 sets none; FreeRADIUS warns past 128 */
+#define ACD_ACCT_MAX_SERVERS 2          /* [accounting] server: the second is the fallback */
+#define ACD_ACCT_SECRET_MAX 95          /* radcli 1.2.11 cuts secrets at 95 bytes */
 
 /* [coa] client = ADDRESS[/PREFIX] SECRET-FILE: who may send CoA/Disconnect */
 struct coa_client_cfg {
@@ -61,6 +63,17 @@ struct acd_config {
 	/* [nat64] and [dns64]: libnat64's, the same keys as nat64ctl's file */
 	struct nat64_config nat64;
 	uint32_t nat64_check_s;         /* [acd] nat64-check-interval */
+	/* [accounting] RADIUS accounting sent by acd (acct.c); off without a server */
+	char acct_servers[ACD_ACCT_MAX_SERVERS][64]; /* "ADDRESS[:PORT]" as written */
+	unsigned n_acct_servers;
+	char acct_secret_file[PATH_MAX];
+	char acct_secret[ACD_RADIUS_SECRET_MAX + 1]; /* read at load; never printed */
+	size_t acct_secret_len;
+	uint32_t acct_interim_s;        /* 0 = no Interim-Update */
+	int acct_period;                /* enum acct_period (acct.h) */
+	uint32_t acct_queue_size;       /* records waiting for the sender thread */
+	uint32_t acct_timeout_s;        /* per try, radcli's radius_timeout */
+	uint32_t acct_retries;          /* radcli's radius_retries: tries after the first */
 	/* [shaper] */
 	enum shaper_qdisc down_qdisc;
 	enum shaper_leaf down_leaf;

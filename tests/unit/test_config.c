@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "acct.h"
 #include "config.h"
 
 static struct acd_config_errors errs;
@@ -202,6 +203,95 @@ static void test_coa(void **state)
 	rmdir(dir);
 }
 
+/* [accounting]: servers, the secret file (root-only, what radcli can send),
+ * intervals and limits; every mistake with its line; the round trip */
+static void test_accounting(void **state)
+{
+	char dir[] = "/tmp/acd-test-acct.XXXXXX", sec[64], bad[64], text[1024];
+	struct acd_config c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sec, sizeof(sec), "%s/acct.secret", dir);
+	snprintf(bad, sizeof(bad), "%s/spaces.secret", dir);
+	f = fopen(sec, "w");
+	assert_non_null(f);
+	fputs("acct-s3cret\n", f);
+	fclose(f);
+	assert_int_equal(chmod(sec, 0600), 0);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("has a space\n", f);
+	fclose(f);
+	assert_int_equal(chmod(bad, 0600), 0);
+
+	/* off by default, with its defaults */
+	assert_int_equal(config_parse(NULL, acd_config_embedded, &c, &errs), 0);
+	assert_int_equal(c.n_acct_servers, 0);
+	assert_int_equal(c.acct_interim_s, 300);
+	assert_int_equal(c.acct_period, ACCT_PERIOD_NONE);
+	assert_int_equal(c.acct_queue_size, 4096);
+	assert_int_equal(c.acct_timeout_s, 3);
+	assert_int_equal(c.acct_retries, 2);
+
+	snprintf(text, sizeof(text),
+		 "[accounting]\nserver = 192.0.2.5\nserver = 192.0.2.6:21813\nsecret-file = %s\n"
+		 "interim-interval = 60s\nperiod = monthly\nqueue-size = 100\ntimeout = 5s\n"
+		 "retries = 0\n", sec);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_int_equal(c.n_acct_servers, 2);
+	assert_string_equal(c.acct_servers[0], "192.0.2.5");
+	assert_string_equal(c.acct_servers[1], "192.0.2.6:21813");
+	assert_string_equal(c.acct_secret, "acct-s3cret");
+	assert_int_equal(c.acct_secret_len, 11);
+	assert_int_equal(c.acct_interim_s, 60);
+	assert_int_equal(c.acct_period, ACCT_PERIOD_MONTHLY);
+	assert_int_equal(c.acct_queue_size, 100);
+	assert_int_equal(c.acct_timeout_s, 5);
+	assert_int_equal(c.acct_retries, 0);
+	roundtrip(NULL, text);
+	/* no Interim-Update at all */
+	snprintf(text, sizeof(text), "[accounting]\nserver = 127.0.0.1\nsecret-file = %s\n"
+		 "interim-interval = 0\nperiod = daily\n", sec);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_int_equal(c.acct_interim_s, 0);
+	assert_int_equal(c.acct_period, ACCT_PERIOD_DAILY);
+	roundtrip(NULL, text);
+
+	snprintf(text, sizeof(text),
+		 "[accounting]\nserver = radius.example\nserver = 10.0.0.1:0\nsecret-file = %s\n"
+		 "interim-interval = 5s\nperiod = hourly\nqueue-size = 8\ntimeout = 0\n"
+		 "retries = 11\nserver = 10.0.0.1\nserver = 10.0.0.2\nserver = 10.0.0.3\n", bad);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 9);
+	assert_non_null(strstr(errs.msg[0], ":2: server \"radius.example\": use an IPv4 ADDRESS"));
+	assert_non_null(strstr(errs.msg[1], ":3: server \"10.0.0.1:0\""));
+	assert_non_null(strstr(errs.msg[2], ":4: secret-file"));
+	assert_non_null(strstr(errs.msg[2], "spaces or commas"));
+	assert_null(strstr(errs.msg[2], "has a space"));
+	assert_non_null(strstr(errs.msg[3], ":5: interim-interval \"5s\""));
+	assert_non_null(strstr(errs.msg[4], ":6: period \"hourly\": unknown (use none, daily or monthly)"));
+	assert_non_null(strstr(errs.msg[5], ":7: queue-size \"8\": give a number from 16 to 65536"));
+	assert_non_null(strstr(errs.msg[6], ":8: timeout \"0\""));
+	assert_non_null(strstr(errs.msg[7], ":9: retries \"11\""));
+	assert_non_null(strstr(errs.msg[8], ":12: server \"10.0.0.3\": at most 2 servers"));
+
+	/* a server needs the secret */
+	assert_int_equal(config_parse(NULL, "[accounting]\nserver = 192.0.2.5\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "[accounting] server needs secret-file"));
+	/* the secret file must be root's alone */
+	assert_int_equal(chmod(sec, 0644), 0);
+	snprintf(text, sizeof(text), "[accounting]\nserver = 192.0.2.5\nsecret-file = %s\n", sec);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], ":3: secret-file"));
+	assert_non_null(strstr(errs.msg[0], "chmod 600"));
+
+	unlink(sec);
+	unlink(bad);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_and_cross_checks),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_coa),
+		cmocka_unit_test(test_accounting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

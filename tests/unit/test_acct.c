@@ -1,0 +1,340 @@
+/* Accounting: period boundaries with fixed times in fixed zones (DST
+ * included), the cause mapping, the counters of a period, the server
+ * syntax, and the attribute list of a record -- the 64-bit split into
+ * Acct-*-Octets and Acct-*-Gigawords above all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <radcli/radcli.h>
+
+#include "acct.h"
+#include "radattr.h"
+
+static void set_tz(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+/* seconds since the epoch of a UTC date and time */
+static time_t utc(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			 .tm_hour = h, .tm_min = mi, .tm_sec = s };
+
+	return timegm(&tm);
+}
+
+static void test_period_daily_utc(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 3, 10, 12, 0, 0)),
+			 utc(2024, 3, 11, 0, 0, 0));
+	/* exactly at a boundary: the next one, never the same */
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 3, 11, 0, 0, 0)),
+			 utc(2024, 3, 12, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 3, 10, 23, 59, 59)),
+			 utc(2024, 3, 11, 0, 0, 0));
+	/* month, leap day and year ends */
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 2, 28, 8, 0, 0)),
+			 utc(2024, 2, 29, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 12, 31, 8, 0, 0)),
+			 utc(2025, 1, 1, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_NONE, utc(2024, 12, 31, 8, 0, 0)), -1);
+}
+
+static void test_period_monthly_utc(void **state)
+{
+	(void)state;
+	set_tz("UTC");
+	assert_int_equal(acct_period_next(ACCT_PERIOD_MONTHLY, utc(2024, 1, 31, 23, 0, 0)),
+			 utc(2024, 2, 1, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_MONTHLY, utc(2024, 2, 1, 0, 0, 0)),
+			 utc(2024, 3, 1, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_MONTHLY, utc(2024, 2, 29, 12, 0, 0)),
+			 utc(2024, 3, 1, 0, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_MONTHLY, utc(2023, 12, 15, 0, 0, 0)),
+			 utc(2024, 1, 1, 0, 0, 0));
+}
+
+static void test_period_local_dst(void **state)
+{
+	(void)state;
+	/* Berlin: midnight is 23:00 UTC in winter, 22:00 UTC in summer */
+	set_tz("Europe/Berlin");
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 3, 30, 12, 0, 0)),
+			 utc(2024, 3, 30, 23, 0, 0));
+	/* 2024-03-31 has 23 hours (02:00 -> 03:00) */
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 3, 30, 23, 0, 0)),
+			 utc(2024, 3, 31, 22, 0, 0));
+	/* 2024-10-27 has 25 hours */
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 10, 26, 22, 0, 0)),
+			 utc(2024, 10, 27, 23, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_MONTHLY, utc(2024, 3, 15, 0, 0, 0)),
+			 utc(2024, 3, 31, 22, 0, 0));
+	/* Sao Paulo 2018-11-04: clocks went 00:00 -> 01:00, that midnight
+	 * never was; the period starts at the first second that exists */
+	set_tz("America/Sao_Paulo");
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2018, 11, 3, 15, 0, 0)),
+			 utc(2018, 11, 4, 3, 0, 0));
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2018, 11, 4, 3, 0, 0)),
+			 utc(2018, 11, 5, 2, 0, 0));
+	/* a POSIX TZ with seconds in its offset (the netns test uses one) */
+	set_tz("ACD-01:02:03");
+	assert_int_equal(acct_period_next(ACCT_PERIOD_DAILY, utc(2024, 5, 1, 12, 0, 0)),
+			 utc(2024, 5, 1, 22, 57, 57));
+	set_tz("UTC");
+}
+
+static void test_period_names(void **state)
+{
+	enum acct_period p;
+
+	(void)state;
+	assert_int_equal(acct_period_parse("daily", &p), 0);
+	assert_int_equal(p, ACCT_PERIOD_DAILY);
+	assert_int_equal(acct_period_parse("monthly", &p), 0);
+	assert_int_equal(p, ACCT_PERIOD_MONTHLY);
+	assert_int_equal(acct_period_parse("none", &p), 0);
+	assert_int_equal(p, ACCT_PERIOD_NONE);
+	assert_int_equal(acct_period_parse("hourly", &p), -1);
+	assert_int_equal(acct_period_parse("Daily", &p), -1);
+	assert_string_equal(acct_period_name(ACCT_PERIOD_MONTHLY), "monthly");
+}
+
+static void test_causes(void **state)
+{
+	(void)state;
+	assert_int_equal(acct_terminate_cause("ip-down"), ACCT_CAUSE_USER_REQUEST);
+	assert_int_equal(acct_terminate_cause("disconnect-request"), ACCT_CAUSE_ADMIN_RESET);
+	assert_int_equal(acct_terminate_cause("admin-reset"), ACCT_CAUSE_ADMIN_RESET);
+	assert_int_equal(acct_terminate_cause("vanished"), ACCT_CAUSE_NAS_ERROR);
+	assert_int_equal(acct_terminate_cause("replaced"), ACCT_CAUSE_NAS_ERROR);
+	assert_int_equal(acct_terminate_cause("period"), ACCT_CAUSE_SESSION_TIMEOUT);
+	assert_int_equal(acct_terminate_cause("something-new"), ACCT_CAUSE_NAS_ERROR);
+	assert_int_equal(acct_terminate_cause(NULL), ACCT_CAUSE_NAS_ERROR);
+	/* the RFC 2866 numbers */
+	assert_int_equal(ACCT_CAUSE_USER_REQUEST, 1);
+	assert_int_equal(ACCT_CAUSE_SESSION_TIMEOUT, 5);
+	assert_int_equal(ACCT_CAUSE_ADMIN_RESET, 6);
+	assert_int_equal(ACCT_CAUSE_NAS_ERROR, 9);
+}
+
+static void test_counters_sub(void **state)
+{
+	struct acct_counters c = { 10ULL << 32, 7, 100, 5 }, base = { 1ULL << 32, 9, 40, 5 }, d;
+
+	(void)state;
+	acct_counters_sub(&c, &base, &d);
+	assert_true(d.in_octets == 9ULL << 32);
+	assert_true(d.out_octets == 0); /* below the base: 0, never a wrap */
+	assert_true(d.in_packets == 60);
+	assert_true(d.out_packets == 0);
+}
+
+static void test_server_parse(void **state)
+{
+	char host[64];
+	unsigned port;
+
+	(void)state;
+	assert_int_equal(acct_server_parse("192.0.2.1", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "192.0.2.1");
+	assert_int_equal(port, 1813);
+	assert_int_equal(acct_server_parse("127.0.0.1:21813", host, sizeof(host), &port), 0);
+	assert_int_equal(port, 21813);
+	assert_int_equal(acct_server_parse("127.0.0.1:0", host, sizeof(host), &port), -1);
+	assert_int_equal(acct_server_parse("127.0.0.1:70000", host, sizeof(host), &port), -1);
+	assert_int_equal(acct_server_parse("127.0.0.1:", host, sizeof(host), &port), -1);
+	assert_int_equal(acct_server_parse("radius.example", host, sizeof(host), &port), -1);
+	assert_int_equal(acct_server_parse("2001:db8::1", host, sizeof(host), &port), -1);
+	assert_int_equal(acct_server_parse("", host, sizeof(host), &port), -1);
+}
+
+/* ---- the record builder against acd's dictionary ---- */
+
+static rc_handle *rh;
+
+static int dict_setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	if (radattr_dict_open(ACD_RADIUS_DICT, &rh, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int dict_teardown(void **state)
+{
+	(void)state;
+	rc_destroy(rh);
+	return 0;
+}
+
+static int64_t ival(VALUE_PAIR *l, int attr)
+{
+	VALUE_PAIR *v = rc_avpair_get(l, attr, 0);
+
+	return v ? (int64_t)v->lvalue : -1;
+}
+
+static const char *sval(VALUE_PAIR *l, int attr)
+{
+	VALUE_PAIR *v = rc_avpair_get(l, attr, 0);
+
+	return v ? v->strvalue : NULL;
+}
+
+static unsigned count(VALUE_PAIR *l)
+{
+	unsigned n = 0;
+
+	for (; l; l = l->next)
+		n++;
+	return n;
+}
+
+static struct acct_record sample(enum acct_status st)
+{
+	struct acct_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = st;
+	snprintf(r.session_id, sizeof(r.session_id), "65F0A1B200010002");
+	snprintf(r.multi_id, sizeof(r.multi_id), "65F0A1B200010001");
+	snprintf(r.user, sizeof(r.user), "alice");
+	snprintf(r.ifname, sizeof(r.ifname), "ppp7");
+	snprintf(r.mac, sizeof(r.mac), "02:00:00:00:00:07");
+	snprintf(r.ip, sizeof(r.ip), "100.64.0.10");
+	r.event_time = 1710000000;
+	r.session_time = 3600;
+	/* 5 GiB + 12345 up, exactly 4 GiB - 1 down */
+	r.c.in_octets = (5ULL << 32) + 12345;
+	r.c.out_octets = (1ULL << 32) - 1;
+	r.c.in_packets = (1ULL << 32) + 3; /* packets wrap: no gigawords */
+	r.c.out_packets = 42;
+	return r;
+}
+
+static void test_record_interim(void **state)
+{
+	struct acct_record r = sample(ACCT_INTERIM);
+	struct acct_nas nas = { .identifier = "bras-test", .ip = "192.0.2.9" };
+	VALUE_PAIR *l = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 7, &l, err, sizeof(err)), 0);
+	assert_int_equal(ival(l, PW_ACCT_STATUS_TYPE), 3);
+	assert_string_equal(sval(l, PW_ACCT_SESSION_ID), "65F0A1B200010002");
+	assert_string_equal(sval(l, PW_ACCT_MULTI_SESSION_ID), "65F0A1B200010001");
+	assert_string_equal(sval(l, PW_USER_NAME), "alice");
+	assert_int_equal(ival(l, PW_FRAMED_IP_ADDRESS), (100 << 24) | (64 << 16) | 10);
+	assert_string_equal(sval(l, PW_CALLING_STATION_ID), "02:00:00:00:00:07");
+	assert_string_equal(sval(l, PW_NAS_PORT_ID_STRING), "ppp7");
+	assert_string_equal(sval(l, PW_NAS_IDENTIFIER), "bras-test");
+	assert_int_equal(ival(l, PW_NAS_IP_ADDRESS), (192u << 24) | (2u << 8) | 9u);
+	assert_int_equal(ival(l, PW_EVENT_TIMESTAMP), 1710000000);
+	assert_int_equal(ival(l, PW_ACCT_DELAY_TIME), 7);
+	assert_int_equal(ival(l, PW_ACCT_SESSION_TIME), 3600);
+	/* the 64-bit split: value = Octets + Gigawords * 2^32 */
+	assert_int_equal(ival(l, PW_ACCT_INPUT_OCTETS), 12345);
+	assert_int_equal(ival(l, PW_ACCT_INPUT_GIGAWORDS), 5);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_OCTETS), 4294967295);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_GIGAWORDS), 0);
+	assert_int_equal(ival(l, PW_ACCT_INPUT_PACKETS), 3);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_PACKETS), 42);
+	assert_int_equal(ival(l, PW_ACCT_TERMINATE_CAUSE), -1); /* Stop only */
+	assert_int_equal(ival(l, PW_SERVICE_TYPE), 2);
+	assert_int_equal(ival(l, PW_FRAMED_PROTOCOL), 1);
+	assert_int_equal(ival(l, PW_NAS_PORT_TYPE), 5);
+	assert_int_equal(count(l), 21); /* 14 of every record, 7 counters */
+	rc_avpair_free(l);
+}
+
+static void test_record_start_stop(void **state)
+{
+	struct acct_record r = sample(ACCT_START);
+	struct acct_nas nas = { .identifier = "bras-test" };
+	VALUE_PAIR *l = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(ival(l, PW_ACCT_STATUS_TYPE), 1);
+	/* a Start counts nothing yet */
+	assert_int_equal(ival(l, PW_ACCT_INPUT_OCTETS), -1);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_GIGAWORDS), -1);
+	assert_int_equal(ival(l, PW_ACCT_SESSION_TIME), -1);
+	/* no nas-ip-address: radcli fills in the source address itself */
+	assert_int_equal(ival(l, PW_NAS_IP_ADDRESS), -1);
+	rc_avpair_free(l);
+
+	r = sample(ACCT_STOP);
+	r.cause = ACCT_CAUSE_ADMIN_RESET;
+	r.c.out_octets = 1ULL << 32; /* exactly one gigaword */
+	r.ip[0] = '\0';              /* IPv6-only session: no Framed-IP-Address */
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(ival(l, PW_ACCT_STATUS_TYPE), 2);
+	assert_int_equal(ival(l, PW_ACCT_TERMINATE_CAUSE), 6);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_OCTETS), 0);
+	assert_int_equal(ival(l, PW_ACCT_OUTPUT_GIGAWORDS), 1);
+	assert_int_equal(ival(l, PW_FRAMED_IP_ADDRESS), -1);
+	rc_avpair_free(l);
+
+	/* an IPv6 NAS address goes in NAS-IPv6-Address */
+	snprintf(nas.ip, sizeof(nas.ip), "2001:db8::9");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(ival(l, PW_NAS_IP_ADDRESS), -1);
+	assert_non_null(rc_avpair_get(l, PW_NAS_IPV6_ADDRESS, 0));
+	rc_avpair_free(l);
+}
+
+/* the largest counter: 2^64 - 1 = (2^32 - 1) gigawords + (2^32 - 1) octets */
+static void test_record_max(void **state)
+{
+	struct acct_record r = sample(ACCT_STOP);
+	struct acct_nas nas = { "" , "" };
+	VALUE_PAIR *l = NULL;
+	char err[256];
+
+	(void)state;
+	r.c.in_octets = UINT64_MAX;
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(ival(l, PW_ACCT_INPUT_OCTETS), 4294967295);
+	assert_int_equal(ival(l, PW_ACCT_INPUT_GIGAWORDS), 4294967295);
+	assert_null(rc_avpair_get(l, PW_NAS_IDENTIFIER, 0));
+	rc_avpair_free(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest pure[] = {
+		cmocka_unit_test(test_period_daily_utc),
+		cmocka_unit_test(test_period_monthly_utc),
+		cmocka_unit_test(test_period_local_dst),
+		cmocka_unit_test(test_period_names),
+		cmocka_unit_test(test_causes),
+		cmocka_unit_test(test_counters_sub),
+		cmocka_unit_test(test_server_parse),
+	};
+	const struct CMUnitTest records[] = {
+		cmocka_unit_test(test_record_interim),
+		cmocka_unit_test(test_record_start_stop),
+		cmocka_unit_test(test_record_max),
+	};
+	int rc = cmocka_run_group_tests_name("acct", pure, NULL, NULL);
+
+	return rc | cmocka_run_group_tests_name("acct records", records, dict_setup, dict_teardown);
+}
