@@ -319,6 +319,7 @@ static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct r
 			  "stale", (json_int_t)a->stats.coa_drop_stale,
 			  "last_error", a->stats.coa_last_error,
 			  "latency", lat_json(&a->stats.coa)));
+	json_object_set_new(r->data, "accounting", acct_stat_json(a->acct));
 	return 0;
 }
 
@@ -364,6 +365,7 @@ static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct repl
 	(void)args;
 	if (acd_reload(a, err, sizeof(err)) < 0)
 		return fail(r, ACD_E_CONFIG, "%s", err);
+	acct_reload_check(a);
 	r->data = json_pack("{s:i}", "sessions", (int)a->nsessions);
 	return 0;
 }

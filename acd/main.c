@@ -39,7 +39,8 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)revents;
 	if (w->signum == SIGHUP) {
-		(void)acd_reload(a, err, sizeof(err));
+		if (acd_reload(a, err, sizeof(err)) == 0)
+			acct_reload_check(a);
 		return;
 	}
 	log_notice("signal %d: exiting; %u session(s) stay shaped", w->signum, a->nsessions);
@@ -120,6 +121,10 @@ int main(int argc, char **argv)
 	if (!a->coa && err[0])
 		fatalx("%s", err);
 	a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
+	err[0] = '\0';
+	a->acct = acct_open(a, err, sizeof(err));
+	if (!a->acct && err[0])
+		fatalx("%s", err);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
@@ -138,6 +143,7 @@ int main(int argc, char **argv)
 	linkwatch_close(a->lw);
 	natmon_close(a->nat);
 	coa_close(a->coa);
+	acct_close(a->acct);
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	while (a->sessions) { /* free the records; the kernel keeps the shaping */

@@ -153,6 +153,8 @@ json_t *session_json(const struct session *s, bool detail)
 	json_object_set_new(o, "shape_error", json_string(s->shape_err));
 	json_object_set_new(o, "terminate_cause", json_string(s->terminate_cause));
 	json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+	if (s->acct.st.multi_id[0])
+		json_object_set_new(o, "acct_multi_session_id", json_string(s->acct.st.multi_id));
 	json_object_set_new(o, "coa", json_boolean(s->coa));
 	return o;
 }
@@ -235,6 +237,7 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 		log_warnx("sess=%s user=%s event=clear-failed error=\"%s\"", s->ifname, s->user,
 			  shaper_errmsg(a->sh));
 	log_info("sess=%s user=%s event=down cause=%s", s->ifname, s->user, cause);
+	acct_session_end(a, s);
 	if (a->ctl) {
 		json_t *j = session_json(s, true);
 
@@ -373,6 +376,7 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		/* the session exists and shows the error; pppd carries on */
 		snprintf(err, errlen, "%s", s->shape_err);
 	}
+	acct_session_up(a, s);
 	if (a->ctl) {
 		json_t *j = session_json(s, true);
 
@@ -449,6 +453,7 @@ void session_reconcile(struct acd *a)
 				s->started = (time_t)json_integer_value(json_object_get(rec, "started"));
 			str_from(rec, "acct_session_id", s->acct_session_id,
 				 sizeof(s->acct_session_id));
+			acct_saved_from_json(rec, &s->acct.st);
 			if (json_object_get(rec, "coa_down")) {
 				s->coa = true;
 				s->coa_down = (uint64_t)json_integer_value(json_object_get(rec, "coa_down"));
@@ -468,6 +473,7 @@ void session_reconcile(struct acd *a)
 		log_info("sess=%s user=%s event=reconciled saved=%s", s->ifname, s->user,
 			 rec ? "yes" : "no");
 		(void)session_shape(a, s);
+		acct_session_up(a, s);
 	}
 	n = shaper_gc(a->sh);
 	if (n > 0)

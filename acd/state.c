@@ -56,6 +56,7 @@ struct state_rec {
 	bool coa, override;
 	uint64_t coa_down, coa_up, ov_down, ov_up;
 	char coa_src[80];
+	struct acct_saved acct;
 };
 
 struct state_snap {
@@ -93,6 +94,7 @@ static struct state_snap *state_snapshot(struct acd *a)
 		r->override = s->override;
 		r->ov_down = s->ov_down;
 		r->ov_up = s->ov_up;
+		r->acct = s->acct.st;
 	}
 	sn->n = i;
 	return sn;
@@ -128,6 +130,7 @@ static char *state_text(const struct state_snap *sn)
 			json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
 			json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));
 		}
+		acct_saved_json(&s->acct, o);
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "version", json_integer(1));
