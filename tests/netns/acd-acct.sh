@@ -1,0 +1,388 @@
+#!/bin/bash
+# acd-acct.sh - acd's own RADIUS accounting against a real FreeRADIUS
+# (a throw-away raddb in the AC namespace whose detail module writes every
+# Accounting-Request to a file):
+#   - Start at ip-up with the session's attributes and Acct-Session-Id;
+#   - more than 4 GiB through one session (unshaped veth): the Interim
+#     after the traffic carries Acct-Output-Gigawords >= 1 and
+#     octets + gigawords * 2^32 equal to the kernel's 64-bit counter;
+#   - Stop at ip-down (User-Request) with the kernel's totals;
+#   - a restart of acd sends no second Start; the session's Interims go on;
+#   - period = daily: acd runs with a TZ whose midnight is seconds away
+#     (a real daily boundary, no test hook): Stop (Session-Timeout) +
+#     Start with a new Acct-Session-Id, both linked by
+#     Acct-Multi-Session-Id; the two periods' counts add up to the link's;
+#   - terminate (admin-reset) -> Stop with Admin-Reset;
+#   - an interface that vanishes (pppd killed) -> Stop with NAS-Error and
+#     the link's last counters (from the kernel's RTM_DELLINK);
+#   - FreeRADIUS stopped: the queue stays bounded, drops are counted and
+#     logged at most once a second, acd's RSS does not grow, hooks stay
+#     fast (the event loop never waits for RADIUS), and acd still exits
+#     at once.
+set -euo pipefail
+TEST_NAME=acd-acct
+. "$(dirname "$0")/lib.sh"
+
+[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+command -v freeradius >/dev/null || skip "freeradius not found (tools/install-deps installs it)"
+netns_init iperf3
+add_pair 0
+add_pair 1
+add_pair 2
+add_pair 3
+
+export ACD_SOCKET=$TMPD/acd.sock
+umask 077
+printf 'acct-s3cret\n' >"$TMPD/acct.secret"
+umask 022
+
+# ---- FreeRADIUS: accounting only, every request into ./detail ------------
+RADDB=$TMPD/raddb
+install -d -m 0700 "$RADDB"
+cat >"$RADDB/radiusd.conf" <<'EOF'
+prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = ${exec_prefix}/sbin
+logdir = ${confdir}/log
+run_dir = ${confdir}/run
+libdir = /usr/lib/freeradius
+pidfile = ${run_dir}/radiusd.pid
+name = freeradius
+max_request_time = 30
+cleanup_delay = 5
+max_requests = 4096
+hostname_lookups = no
+log {
+	destination = files
+	file = ${logdir}/radius.log
+	colourise = no
+}
+security {
+	allow_core_dumps = no
+	max_attributes = 200
+	reject_delay = 0
+	status_server = yes
+}
+proxy_requests = no
+client localhost {
+	ipaddr = 127.0.0.1
+	proto = udp
+	secret = $ENV{ACD_RADIUS_SECRET}
+	require_message_authenticator = no
+	nas_type = other
+}
+thread pool {
+	start_servers = 2
+	max_servers = 4
+	min_spare_servers = 1
+	max_spare_servers = 2
+	max_requests_per_server = 0
+}
+modules {
+	always ok {
+		rcode = ok
+	}
+	detail {
+		filename = ${confdir}/detail
+		permissions = 0600
+		header = "%t"
+		locking = no
+	}
+}
+server default {
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = 1813
+	}
+	preacct {
+		ok
+	}
+	accounting {
+		detail
+	}
+}
+EOF
+chmod 0600 "$RADDB/radiusd.conf"
+install -d -m 0700 "$RADDB/log" "$RADDB/run"
+DETAIL=$RADDB/detail
+RAD_PID=
+start_radius() {
+	ACD_RADIUS_SECRET=acct-s3cret ip netns exec "$AC_NS" \
+		freeradius -f -d "$RADDB" -l stdout >>"$TMPD/radius.log" 2>&1 &
+	RAD_PID=$!
+	BG_PIDS+=("$RAD_PID")
+	for _ in $(seq 50); do
+		ip netns exec "$AC_NS" ss -Hlun 'sport = :1813' | grep -q . && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/radius.log" >&2
+	fail "FreeRADIUS did not start"
+}
+start_radius
+
+# records: the detail file as one JSON object per request, values as the
+# detail module writes them (quotes removed)
+records() {
+	[[ -f "$DETAIL" ]] || { echo '[]'; return; }
+	awk '
+		function flush() { if (n) { printf "{%s}\n", body }; n = 0; body = "" }
+		/^[^\t]/ { flush(); next }
+		/^\t/ {
+			line = $0; sub(/^\t/, "", line)
+			k = line; sub(/ = .*/, "", k); v = line; sub(/^[^=]* = /, "", v)
+			gsub(/^"|"$/, "", v); gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
+			body = body (n++ ? "," : "") "\"" k "\":\"" v "\""
+		}
+		END { flush() }' "$DETAIL" | jq -s -c .
+}
+# rec FILTER: the records that match a jq select() filter
+rec() { records | jq -c "[.[] | select($1)]"; }
+# wait_rec FILTER [SECONDS]: the first record matching FILTER, waiting for it
+wait_rec() {
+	local i out
+	for ((i = 0; i < ${2:-5} * 10; i++)); do
+		out=$(rec "$1" | jq -c '.[0] // empty')
+		[[ -n "$out" ]] && { printf '%s\n' "$out"; return 0; }
+		sleep 0.1
+	done
+	fail "no accounting record matching: $1 (got: $(records | jq -c 'map({s:.["Acct-Status-Type"], id:.["Acct-Session-Id"], p:.["NAS-Port-Id"]})'))"
+}
+# total JSON-RECORD DIR: Acct-DIR-Octets + Acct-DIR-Gigawords * 2^32
+total() {
+	jq -r --arg d "$2" '(.["Acct-\($d)-Octets"] | tonumber) +
+		(.["Acct-\($d)-Gigawords"] // "0" | tonumber) * 4294967296' <<<"$1"
+}
+# kernel DEV: "RX TX" bytes of DEV from the kernel's 64-bit statistics
+kernel() {
+	ip -n "$AC_NS" -s -j link show dev "$1" | jq -r '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"'
+}
+# near WHAT GOT WANT SLACK: |GOT - WANT| <= SLACK (ARP may add a frame or two)
+near() {
+	awk -v g="$2" -v w="$3" -v s="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= s) }' ||
+		fail "$1: expected $3 (within $4 bytes), got $2"
+	log "$1: $2 (kernel $3)"
+}
+
+# ---- acd ------------------------------------------------------------------
+write_conf() { # write_conf PERIOD
+	cat >"$TMPD/acd.conf" <<CONF
+[acd]
+state-dir = $TMPD/state
+log = stderr
+log-level = debug
+[control]
+socket = $ACD_SOCKET
+[pppd]
+radattr-dir = $TMPD
+[radius]
+dictionary = $ACD_DICT
+nas-identifier = bras-test
+[shaper]
+default-down = 0
+default-up = 0
+[accounting]
+server = 127.0.0.1
+secret-file = $TMPD/acct.secret
+interim-interval = 10s
+period = $1
+queue-size = 16
+timeout = 1s
+retries = 1
+CONF
+}
+write_conf none
+"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+
+ACD_PID=
+start_acd() { # start_acd [TZ]
+	TZ=${1:-UTC} ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
+	ACD_PID=$!
+	BG_PIDS+=("$ACD_PID")
+	for _ in $(seq 50); do
+		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/acd.log" >&2
+	fail "acd did not answer on $ACD_SOCKET"
+}
+stop_acd() {
+	kill "$ACD_PID"
+	wait "$ACD_PID" 2>/dev/null || true
+}
+ctl() { "$ACDCTL" "$@"; }
+hook() { # hook EVENT IFACE PPPD-PID USER
+	local n=${2#ppp}
+	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$3" PEERNAME="$4" \
+		IFNAME="$2" IPLOCAL="10.77.$n.1" IPREMOTE="10.77.$n.2" MACREMOTE="02:00:00:00:00:0$n" \
+		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "10.77.$n.1" "10.77.$n.2"
+}
+acct() { ctl -j show stat | jq -r ".accounting.$1"; }
+sid() { ctl -j show session "$1" | jq -r .acct_session_id; }
+
+# stand-in pppd processes: terminate may only signal a process named pppd
+cp "$(command -v sleep)" "$TMPD/pppd"
+declare -A PPPD
+for i in 0 1 2 3; do
+	"$TMPD/pppd" 600 &
+	PPPD[$i]=$!
+	BG_PIDS+=("$!")
+done
+
+start_acd
+log "ip-up ppp0 (alice): Start with the session's attributes"
+hook ip-up ppp0 "${PPPD[0]}" alice || fail "ip-up ppp0 failed"
+SID0=$(sid ppp0)
+[[ "$SID0" =~ ^[0-9A-F]{16}$ ]] || fail "ppp0 has no Acct-Session-Id: '$SID0'"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Start\"")
+assert_jq "ppp0 Start" "$r" '."User-Name"' alice '."Framed-IP-Address"' 10.77.0.2 \
+	'."Calling-Station-Id"' 02:00:00:00:00:00 '."NAS-Port-Id"' ppp0 \
+	'."NAS-Identifier"' bras-test '."Acct-Multi-Session-Id"' "$SID0" \
+	'."NAS-IP-Address"' 127.0.0.1 '."Acct-Delay-Time"' 0 '."Acct-Output-Octets"' null
+
+log "more than 4 GiB down through ppp0 (AC -> subscriber, the ppp link's TX)"
+ip netns exec "$SUB_NS" iperf3 -s -1 -B 10.77.0.2 >"$TMPD/iperf3.log" 2>&1 &
+srv=$!
+for _ in $(seq 50); do
+	ip netns exec "$SUB_NS" ss -Hltn 'sport = :5201' | grep -q . && break
+	sleep 0.1
+done
+t0=$(date +%s.%N)
+out=$(timeout 120 ip netns exec "$AC_NS" iperf3 -c 10.77.0.2 -n 4608M -J) || fail "iperf3 failed: $out"
+t1=$(date +%s.%N)
+wait "$srv" || true
+GBPS=$(jq -r '.end.sum_received.bits_per_second / 1e9 | . * 100 | round / 100' <<<"$out")
+SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+log "4.5 GiB in $SECS s ($GBPS Gbit/s)"
+read -r krx ktx < <(kernel ppp0)
+((ktx > 4294967296)) || fail "the kernel counted only $ktx bytes out of ppp0"
+t_end=$(date +%s)
+log "the next Interim after the traffic (interim-interval 10s)"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Interim-Update\" and
+	(.\"Acct-Output-Gigawords\" // \"0\" | tonumber) >= 1 and (.Timestamp | tonumber) > $t_end" 13)
+assert_jq "ppp0 Interim" "$r" '(."Acct-Output-Gigawords" | tonumber) >= 1' true \
+	'."Acct-Input-Gigawords"' 0 '(."Acct-Session-Time" | tonumber) > 0' true
+near "Interim output octets + gigawords" "$(total "$r" Output)" "$ktx" 2000
+near "Interim input octets" "$(total "$r" Input)" "$krx" 2000
+
+log "ip-down ppp0: Stop, User-Request, the kernel's totals"
+read -r krx ktx < <(kernel ppp0)
+hook ip-down ppp0 "${PPPD[0]}" alice || fail "ip-down ppp0 failed"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Stop\"")
+assert_jq "ppp0 Stop" "$r" '."Acct-Terminate-Cause"' User-Request '."User-Name"' alice
+near "Stop output" "$(total "$r" Output)" "$ktx" 500
+near "Stop input" "$(total "$r" Input)" "$krx" 500
+pkts=$(ip -n "$AC_NS" -s -j link show dev ppp0 | jq -r '.[0].stats64.tx.packets')
+near "Stop output packets" "$(jq -r '."Acct-Output-Packets"' <<<"$r")" "$pkts" 5
+
+log "ip-up ppp1 (bob); a restart of acd sends no second Start"
+hook ip-up ppp1 "${PPPD[1]}" bob || fail "ip-up ppp1 failed"
+SID1=$(sid ppp1)
+wait_rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Start\"" >/dev/null
+stop_acd
+grep -q "sess=ppp1.*event=down" "$TMPD/acd.log" && fail "stopping acd ended ppp1"
+[[ $(rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Stop\"" | jq length) == 0 ]] ||
+	fail "stopping acd sent a Stop for ppp1"
+
+# period = daily, and a TZ whose midnight comes MIDNIGHT_IN seconds from now:
+# local = UTC - offset, so an offset of (now + MIDNIGHT_IN) mod 1 day puts
+# local midnight there (POSIX TZ offsets may carry seconds)
+MIDNIGHT_IN=8
+at=$(($(date +%s) + MIDNIGHT_IN))
+off=$((at % 86400))
+TZ_TEST=$(printf 'ACD+%02d:%02d:%02d' $((off / 3600)) $((off / 60 % 60)) $((off % 60)))
+write_conf daily
+start_acd "$TZ_TEST"
+log "acd restarted with period = daily, TZ=$TZ_TEST (local midnight at $(date -d "@$at" +%T) UTC)"
+assert_eq "ppp1's Acct-Session-Id after the restart" "$SID1" "$(sid ppp1)"
+sleep 0.5
+assert_eq "Starts for ppp1 after the restart" 1 \
+	"$(rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Start\"" | jq length)"
+ip netns exec "$AC_NS" ping -q -c 20 -i 0.01 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
+
+log "the period boundary: Stop (Session-Timeout) + Start with a new id, linked"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Stop\"" $((MIDNIGHT_IN + 5)))
+assert_jq "ppp1 period Stop" "$r" '."Acct-Terminate-Cause"' Session-Timeout \
+	'."Acct-Multi-Session-Id"' "$SID1"
+STOP_A=$r
+SID1B=$(sid ppp1)
+[[ "$SID1B" =~ ^[0-9A-F]{16}$ && "$SID1B" != "$SID1" ]] || fail "ppp1 kept its id over the boundary: '$SID1B'"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1B\" and .\"Acct-Status-Type\" == \"Start\"")
+assert_jq "ppp1 new period Start" "$r" '."Acct-Multi-Session-Id"' "$SID1" '."User-Name"' bob
+grep -q "sess=ppp1.*event=period-split" "$TMPD/acd.log" || fail "no period-split in acd's log"
+log "traffic in the new period, then terminate (admin-reset): Stop with Admin-Reset"
+ip netns exec "$AC_NS" ping -q -c 50 -i 0.01 -s 1000 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
+ctl terminate ppp1 >/dev/null || fail "terminate ppp1 failed"
+read -r krx ktx < <(kernel ppp1)
+hook ip-down ppp1 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1B\" and .\"Acct-Status-Type\" == \"Stop\"")
+assert_jq "ppp1 Stop" "$r" '."Acct-Terminate-Cause"' Admin-Reset '."Acct-Multi-Session-Id"' "$SID1"
+out_a=$(total "$STOP_A" Output)
+out_b=$(total "$r" Output)
+((out_b >= 50 * 1000)) || fail "the new period counted $out_b bytes out, less than its 50 pings"
+near "the two periods' output together" $((out_a + out_b)) "$ktx" 500
+near "the two periods' input together" $(($(total "$STOP_A" Input) + $(total "$r" Input))) "$krx" 500
+(($(jq -r '."Acct-Session-Time"' <<<"$r") <= 3)) || fail "the new period's session time counts from the boundary"
+
+log "ppp2 vanishes (pppd killed): Stop with NAS-Error and the link's last counters"
+hook ip-up ppp2 "${PPPD[2]}" carol || fail "ip-up ppp2 failed"
+SID2=$(sid ppp2)
+ip netns exec "$AC_NS" ping -q -c 30 -i 0.01 -s 1400 10.77.2.2 >/dev/null || fail "ping over ppp2 failed"
+read -r krx ktx < <(kernel ppp2)
+ip -n "$AC_NS" link del ppp2
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID2\" and .\"Acct-Status-Type\" == \"Stop\"" 6)
+assert_jq "ppp2 Stop" "$r" '."Acct-Terminate-Cause"' NAS-Error
+near "vanished session's output" "$(total "$r" Output)" "$ktx" 500
+grep -q "event=counters-lost" "$TMPD/acd.log" && fail "acd lost the vanished link's counters"
+
+log "FreeRADIUS stopped: bounded queue, drops counted, RSS flat, hooks fast"
+kill "$RAD_PID"
+wait "$RAD_PID" 2>/dev/null || true
+sent_before=$(acct sent)
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$ACD_PID/status"; }
+cycle() { # cycle N: N ip-up/ip-down pairs on ppp3, client-side ms per hook into $TMPD/hook-ms
+	local i a b
+	for ((i = 0; i < $1; i++)); do
+		a=$(date +%s%N)
+		hook ip-up ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-up ppp3 failed (server dead)"
+		b=$(date +%s%N)
+		hook ip-down ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-down ppp3 failed (server dead)"
+		echo $(((b - a) / 1000000)) >>"$TMPD/hook-ms"
+	done
+}
+t0=$(date +%s)
+cycle 40
+rss0=$(rss)
+cycle 160
+t1=$(date +%s)
+rss1=$(rss)
+st=$(ctl -j show stat)
+log "accounting: $(jq -c .accounting <<<"$st")"
+log "acd's time per hook: $(jq -c .hook_latency <<<"$st")"
+log "RSS ${rss0} kB after 40 cycles, ${rss1} kB after 200 (dead server, queue 16)"
+HOOK_MS=$(sort -n "$TMPD/hook-ms" | awk '{ a[NR] = $1 } END { printf "p50 %d ms, max %d ms", a[int(NR / 2) + 1], a[NR] }')
+log "ip-up as pppd sees it (acdctl exec + request): $HOOK_MS"
+assert_jq "accounting counters" "$st" '.accounting.queue_size' 16 \
+	'.accounting.queue_depth <= 16' true '.accounting.dropped >= 300' true \
+	'.accounting.failed >= 1' true '.accounting.last_error | test("no answer")' true
+assert_eq "records sent while the server was dead" "$sent_before" "$(acct sent)"
+(($(jq -r '.hook_latency.max_us' <<<"$st") < 100000)) ||
+	fail "a hook took acd $(jq -r .hook_latency.max_us <<<"$st") us: the loop waited for RADIUS?"
+((rss1 - rss0 < 1024)) || fail "acd's RSS grew by $((rss1 - rss0)) kB over 160 cycles with a dead server"
+drops=$(grep -c "event=dropped" "$TMPD/acd.log" || true)
+((drops >= 1 && drops <= t1 - t0 + 2)) ||
+	fail "$drops drop log lines in $((t1 - t0)) s (want at least 1, at most one a second)"
+
+log "acd exits at once with a full queue and a dead server"
+a=$(date +%s%N)
+stop_acd
+b=$(date +%s%N)
+((b - a < 5000000000)) || fail "acd took $(((b - a) / 1000000)) ms to exit"
+grep -q "event=exit-unsent" "$TMPD/acd.log" || fail "acd did not log the records it could not send"
+grep -q "acct-s3cret" "$TMPD/acd.log" "$TMPD/state/"* && fail "the secret appeared in the log or state"
+log "numbers: 4.5 GiB in $SECS s ($GBPS Gbit/s); dead server: $HOOK_MS per hook; RSS $rss0 -> $rss1 kB"
+pass
