@@ -429,15 +429,24 @@ meas "bob up ifb (Mikrotik rx ${WANT_UP[bob]} bit/s)" bob up "${WANT_UP[bob]}" $
 
 # ---- ends of sessions ------------------------------------------------------------------
 step "acdctl terminate bob: SIGTERM to his pppd, ip-down"
+v0=$(ctlj show stat | jq .sessions_vanished)
 j=$(ctlj terminate bob)
 jq_assert "terminate bob" "$j" ".ifname == \"${IFC[bob]}\" and .pppd_pid == ${PID[bob]}"
 t0=$(vm_elapsed)
 wait_until 15 eval '! alive "${PID[bob]}"' || fail "bob's AC pppd ${PID[bob]} still runs after terminate"
 wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bob]} after terminate"
 result "terminate bob -> session gone: $(secs_since "$t0")s"
-grep -q "sess=${IFC[bob]} user=bob event=down cause=ip-down" "$VM_WORK/acd.log" ||
-	fail "acd did not end ${IFC[bob]} by ip-down: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -5)"
-grep -q "^[0-9.]* /etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" || fail "ip-down did not run for ${IFC[bob]}"
+# ended by its ip-down hook (not as vanished after the grace time), with
+# the operator's cause (ip-down before acd recorded terminate causes)
+grep -qE "sess=${IFC[bob]} user=bob event=down cause=(admin-reset|ip-down)$" "$VM_WORK/acd.log" ||
+	fail "acd did not end ${IFC[bob]}: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -5)"
+wait_until 5 grep -q "^[0-9.]* /etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" ||
+	fail "ip-down did not run for ${IFC[bob]}"
+sleep 1   # the hook's own output, if any, follows its run line
+grep "acdctl hook ip-down ${IFC[bob]}:" "$VM_WORK/ppp-ipupdown.log" &&
+	fail "the ip-down hook of ${IFC[bob]} was refused or failed (see above)"
+grep -q "sess=${IFC[bob]} .*event=vanished" "$VM_WORK/acd.log" && fail "${IFC[bob]} ended as vanished, not by ip-down"
+jq_assert "show stat: terminate is not a vanished session" "$(ctlj show stat)" ".sessions_vanished == $v0"
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after terminate"
 ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still exists"
 [ -e "/var/run/radattr.${IFC[bob]}" ] && fail "radattr.${IFC[bob]} left by a cleanly ended pppd"
