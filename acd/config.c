@@ -671,6 +671,7 @@ static const struct key {
 	{ "control", "telnet-max-clients", F(telnet_max_clients), set_count, pr_count, true },
 	{ "pppd", "radattr-dir", F(radattr_dir), set_path, pr_str, true },
 	{ "pppd", "interface-prefix", F(ifprefix), set_ifprefix, pr_str, true },
+	{ "pppd", "pid-dir", F(pid_dir), set_path, pr_str, true },
 	{ "radius", "dictionary", F(dictionary), set_path, pr_str, true },
 	{ "radius", "nas-identifier", F(nas_identifier), set_nas_id, pr_str, false },
 	{ "radius", "nas-ip-address", F(nas_ip), set_nas_ip, pr_str, false },
@@ -708,6 +709,7 @@ void config_defaults(struct acd_config *cfg)
 	cfg->telnet_max_clients = 4;
 	snprintf(cfg->radattr_dir, sizeof(cfg->radattr_dir), "/var/run");
 	snprintf(cfg->ifprefix, sizeof(cfg->ifprefix), "ppp");
+	snprintf(cfg->pid_dir, sizeof(cfg->pid_dir), "/var/run");
 	snprintf(cfg->dictionary, sizeof(cfg->dictionary), "%s/dictionary", ACD_DICT_DIR);
 	cfg->down_qdisc = SHAPER_QDISC_TBF;
 	cfg->up_qdisc = SHAPER_QDISC_TBF;

@@ -49,6 +49,7 @@ struct acd_config {
 	/* [pppd] */
 	char radattr_dir[PATH_MAX];
 	char ifprefix[16];              /* interfaces acd owns, e.g. "ppp" */
+	char pid_dir[PATH_MAX];         /* where pppd writes IFNAME.pid */
 	/* [radius] */
 	char dictionary[PATH_MAX];
 	char nas_identifier[254];       /* "" = the host name */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
 #include "acd.h"
@@ -409,6 +410,43 @@ static void str_from(json_t *o, const char *key, char *dst, size_t len)
 		snprintf(dst, len, "%s", v);
 }
 
+/* pppd writes its pid to PID-DIR/IFNAME.pid; believe it only if that
+ * process is still a pppd */
+static pid_t pid_from_file(struct acd *a, const char *ifname)
+{
+	char path[PATH_MAX + 32];
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.pid", a->cfg.pid_dir, ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1 || pid > INT32_MAX)
+		pid = 0;
+	fclose(f);
+	return pid && is_pppd((pid_t)pid) ? (pid_t)pid : 0;
+}
+
+/* The link's own and peer IPv4 addresses: pppd's local and remote. */
+static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
+{
+	struct nl_object *obj;
+
+	for (obj = nl_cache_get_first(addrs); obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *ad = (struct rtnl_addr *)obj;
+		struct nl_addr *local = rtnl_addr_get_local(ad), *peer = rtnl_addr_get_peer(ad);
+
+		if (rtnl_addr_get_ifindex(ad) != s->ifindex || rtnl_addr_get_family(ad) != AF_INET)
+			continue;
+		if (local && !s->local_ip[0])
+			inet_ntop(AF_INET, nl_addr_get_binary_addr(local), s->local_ip,
+				  sizeof(s->local_ip));
+		if (peer && !s->ip[0])
+			inet_ntop(AF_INET, nl_addr_get_binary_addr(peer), s->ip, sizeof(s->ip));
+	}
+}
+
 /*
  * Start-up: every interface with our prefix is a session (after a crash
  * or a restart, pppd kept running).  Its saved record gives back what
@@ -419,7 +457,7 @@ void session_reconcile(struct acd *a)
 {
 	json_t *state = state_load(a);
 	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_cache *cache = NULL;
+	struct nl_cache *cache = NULL, *addrs = NULL;
 	struct nl_object *obj;
 	size_t plen = strlen(a->cfg.ifprefix);
 	int found = 0, n;
@@ -429,6 +467,8 @@ void session_reconcile(struct acd *a)
 		log_warnx("reconcile: cannot list network devices: sessions are learnt from hooks only");
 		goto out;
 	}
+	if (rtnl_addr_alloc_cache(sk, &addrs) < 0)
+		addrs = NULL; /* sessions without a saved record then lack their IPs */
 	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
 		struct rtnl_link *l = (struct rtnl_link *)obj;
 		const char *name = rtnl_link_get_name(l);
@@ -466,6 +506,12 @@ void session_reconcile(struct acd *a)
 				s->ov_up = (uint64_t)json_integer_value(json_object_get(rec, "override_up"));
 			}
 		}
+		/* no saved record (the session came up while acd was down):
+		 * what the kernel and pppd's pid file still say */
+		if (addrs && (!s->ip[0] || !s->local_ip[0]))
+			addrs_from_kernel(addrs, s);
+		if (!s->pppd_pid)
+			s->pppd_pid = pid_from_file(a, s->ifname);
 		sessrad_policy(a, s);
 		if (!s->user[0])
 			sessrad_user(a, s);
@@ -483,6 +529,8 @@ void session_reconcile(struct acd *a)
 out:
 	if (cache)
 		nl_cache_free(cache);
+	if (addrs)
+		nl_cache_free(addrs);
 	if (sk)
 		nl_socket_free(sk);
 	json_decref(state);

@@ -26,6 +26,7 @@ log-level = debug
 socket = $ACD_SOCKET
 [pppd]
 radattr-dir = $TMPD
+pid-dir = $TMPD
 [radius]
 dictionary = $ACD_DICT
 [shaper]
@@ -158,6 +159,25 @@ t1=$(date +%s%N)
 assert_eq "hook exit with acd down" 3 "$rc"
 assert_contains "hook message" "unshaped until acd starts" "$(cat "$TMPD/err")"
 (( (t1 - t0) / 1000000 < 1500 )) || fail "the hook took $(( (t1 - t0) / 1000000 )) ms with acd down"
+
+log "a session that came up while acd was down: at start its IPs come from the link, its pppd from the pid file"
+ip -n "$AC_NS" link add ppp5 type veth peer name sub5 netns "$SUB_NS"
+ip -n "$AC_NS" addr add 10.77.5.1 peer 10.77.5.2 dev ppp5
+ip -n "$AC_NS" link set ppp5 up
+"$TMPD/pppd" 600 &
+PPPD5=$!
+BG_PIDS+=("$PPPD5")
+printf '%s\n' "$PPPD5" >"$TMPD/ppp5.pid"
+printf 'RP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 1024\n' >"$TMPD/radattr.ppp5"
+start_acd
+assert_jq "ppp5 reconciled without a saved record" "$(ctl -j show session ppp5)" \
+	'[.ip, .local_ip, .pppd_pid, .down] | map(tostring) | join(" ")' "10.77.5.2 10.77.5.1 $PPPD5 4096000"
+ctl terminate 10.77.5.2 >/dev/null || fail "terminate by the reconciled IP failed"
+rc=0
+wait "$PPPD5" || rc=$?
+assert_eq "ppp5's stand-in pppd exit (SIGTERM)" 143 "$rc"
+kill "$ACD_PID"
+wait "$ACD_PID" 2>/dev/null || true
 grep -q "event=vanished" "$TMPD/acd.log" || fail "acd did not log the vanished session"
 # an ASan/UBSan build of acd reports into its log (and at exit: leaks)
 if grep -q "Sanitizer" "$TMPD/acd.log"; then
