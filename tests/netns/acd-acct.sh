@@ -317,6 +317,15 @@ SID1B=$(sid ppp1)
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1B\" and .\"Acct-Status-Type\" == \"Start\"")
 assert_jq "ppp1 new period Start" "$r" '."Acct-Multi-Session-Id"' "$SID1" '."User-Name"' bob
 grep -q "sess=ppp1.*event=period-split" "$TMPD/acd.log" || fail "no period-split in acd's log"
+log "a reload that changes [accounting] keeps the running settings and says so"
+write_conf none
+kill -HUP "$ACD_PID"
+for _ in $(seq 30); do
+	grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" && break
+	sleep 0.1
+done
+grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" ||
+	fail "the reload did not say that [accounting] waits for a restart"
 log "traffic in the new period, then terminate (admin-reset): Stop with Admin-Reset"
 ip netns exec "$AC_NS" ping -q -c 50 -i 0.01 -s 1000 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
 ctl terminate ppp1 >/dev/null || fail "terminate ppp1 failed"
