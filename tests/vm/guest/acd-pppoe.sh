@@ -112,6 +112,7 @@ log "FreeRADIUS answers"
 # ---- acd -----------------------------------------------------------------------------
 step "acd in ns ac (up-mode police), the conf/ppp hooks installed as an operator would"
 # pppd's radattr.so always writes /var/run/radattr.IFNAME
+(umask 077 && echo "coa-vm-secret" > "$W/coa.secret")
 cat > "$W/acd.conf" <<EOF
 # written by tests/vm/guest/acd-pppoe.sh
 [acd]
@@ -126,6 +127,9 @@ radattr-dir = /var/run
 dictionary = $ACD_DICT
 [shaper]
 up-mode = police
+[coa]
+listen = 127.0.0.1:3799
+client = 127.0.0.1 $W/coa.secret
 EOF
 run "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
 ACD_PID=
@@ -453,6 +457,39 @@ ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still 
 wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the end"
 check_table 2 alice
 jq_assert "bob's session gone" "$(ctlj show sessions)" "all(.[]; .ifname != \"${IFC[bob]}\")"
+
+# ---- RADIUS CoA and Disconnect (RFC 5176) from radclient -------------------------------------
+step "bob dials again; RADIUS CoA-Request: his download 8M -> 5M; Disconnect-Request ends him"
+command -v radclient >/dev/null || fail "radclient not found (freeradius-utils)"
+dial bob
+wait_until 10 has_session bob || fail "acd has no session for bob after he dialled again"
+# coa TYPE ATTRS...: radclient in ns ac against acd's [coa]; its exit status
+coa() {
+	local type=$1
+	shift
+	printf '%s\n' "$@" | ip netns exec ac timeout 15 radclient -x -r 2 -t 2 -S "$W/coa.secret" \
+		127.0.0.1:3799 "$type" >> "$VM_WORK/radclient.log" 2>&1
+}
+coa coa 'User-Name = "bob"' 'Mikrotik-Rate-Limit = "3M/5M"' "Event-Timestamp = $(date +%s)" ||
+	fail "acd did not ACK the CoA for bob: $(tail -20 "$VM_WORK/radclient.log")"
+grep -q "CoA-ACK" "$VM_WORK/radclient.log" || fail "no CoA-ACK in radclient's output"
+jq_assert "bob after CoA" "$(ctlj show session bob)" \
+	'.down == 5000000 and .up == 3000000 and .coa == true and .source == "coa:Mikrotik-Rate-Limit"'
+check_tc "${IFC[bob]}" 5000000 3000000 ifb
+meas "bob down after CoA (Mikrotik 5000000 bit/s)" bob down 5000000 $DOWN_LO $DOWN_HI
+PID[bob]=$(ac_pppd_of bob)
+t0=$(vm_elapsed)
+coa disconnect "Framed-IP-Address = ${FRAMED[bob]}" 'Message-Authenticator = 0x00' ||
+	fail "acd did not ACK the Disconnect for bob: $(tail -20 "$VM_WORK/radclient.log")"
+grep -q "Disconnect-ACK" "$VM_WORK/radclient.log" || fail "no Disconnect-ACK in radclient's output"
+wait_until 15 eval '! alive "${PID[bob]}"' || fail "bob's AC pppd ${PID[bob]} still runs after Disconnect"
+wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bob]} after Disconnect"
+result "Disconnect-Request bob -> pppd gone, session ended: $(secs_since "$t0")s"
+grep -q "sess=${IFC[bob]} user=bob event=down cause=disconnect-request" "$VM_WORK/acd.log" ||
+	fail "${IFC[bob]} did not end with cause disconnect-request: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -3)"
+[ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after Disconnect"
+wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the Disconnect"
+jq_assert "show stat: CoA counters" "$(ctlj show stat)" '.coa.acks == 2 and .coa.naks == 0'
 
 step "kill -9 carol's AC pppd: her interface vanishes, acd ends the session"
 PID[carol]=$(ac_pppd_of carol)
