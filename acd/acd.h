@@ -39,7 +39,7 @@ struct session {
 	/* policy: what RADIUS said, an operator override, what is applied */
 	uint64_t radius_down, radius_up;
 	char radius_src[80];            /* "RP-Downstream-Speed-Limit", "default", ... */
-	char radius_warn[512];          /* a malformed attribute, if any */
+	char radius_warn[256];          /* a malformed attribute, if any (cut; the log has it whole) */
 	/* a CoA-Request changed the RADIUS policy: it holds over the radattr
 	 * file (kept in the state file, so a restart keeps it too) */
 	bool coa;

@@ -86,7 +86,7 @@ void sessrad_policy(struct acd *a, struct session *s)
 		s->radius_up = s->coa_up;
 		snprintf(s->radius_src, sizeof(s->radius_src), "%s", s->coa_src);
 	}
-	snprintf(s->radius_warn, sizeof(s->radius_warn), "%s", r.warning);
+	snprintf(s->radius_warn, sizeof(s->radius_warn), "%.255s", r.warning);
 	if (r.warning[0]) {
 		log_warnx("sess=%s user=%s event=radius-policy warning=\"%s\"", s->ifname, s->user,
 			  r.warning);

@@ -24,22 +24,6 @@
 
 #define STATE_FILE "sessions.json"
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * A copy of what the file holds of each session: the loop takes it (a
  * memcpy per session, microseconds) and the writer thread turns it into
@@ -48,7 +32,7 @@ static int write_all(int fd, const char *buf, size_t len)
 struct state_rec {
 	char ifname[16];
 	int ifindex;
-	char user[256];
+	char *user;                     /* strdup'd: most are short */
 	char ip[16], local_ip[16], ipv6[48], mac[18];
 	pid_t pppd_pid;
 	time_t started;
@@ -65,6 +49,17 @@ struct state_snap {
 	struct state_rec r[];
 };
 
+static void state_snap_free(struct state_snap *sn)
+{
+	size_t i;
+
+	if (!sn)
+		return;
+	for (i = 0; i < sn->n; i++)
+		free(sn->r[i].user);
+	free(sn);
+}
+
 static struct state_snap *state_snapshot(struct acd *a)
 {
 	struct state_snap *sn = malloc(sizeof(*sn) + (size_t)a->nsessions * sizeof(sn->r[0]));
@@ -79,7 +74,12 @@ static struct state_snap *state_snapshot(struct acd *a)
 
 		memcpy(r->ifname, s->ifname, sizeof(r->ifname));
 		r->ifindex = s->ifindex;
-		memcpy(r->user, s->user, sizeof(r->user));
+		r->user = strdup(s->user);
+		if (!r->user) {
+			sn->n = i;
+			state_snap_free(sn);
+			return NULL;
+		}
 		memcpy(r->ip, s->ip, sizeof(r->ip));
 		memcpy(r->local_ip, s->local_ip, sizeof(r->local_ip));
 		memcpy(r->ipv6, s->ipv6_ll, sizeof(r->ipv6));
@@ -100,44 +100,56 @@ static struct state_snap *state_snapshot(struct acd *a)
 	return sn;
 }
 
-/* The snapshot as JSON text (malloc'd), or NULL. */
-static char *state_text(const struct state_snap *sn)
+/* One session's record as a JSON object (the caller decrefs it). */
+static json_t *state_record(const struct state_rec *s)
 {
-	json_t *root = json_object(), *arr = json_array();
-	char *text;
-	size_t i;
+	json_t *o = json_object();
 
-	for (i = 0; i < sn->n; i++) {
-		const struct state_rec *s = &sn->r[i];
-		json_t *o = json_object();
-
-		json_object_set_new(o, "ifname", json_string(s->ifname));
-		json_object_set_new(o, "ifindex", json_integer(s->ifindex));
-		json_object_set_new(o, "user", json_string(s->user));
-		json_object_set_new(o, "ip", json_string(s->ip));
-		json_object_set_new(o, "local_ip", json_string(s->local_ip));
-		json_object_set_new(o, "ipv6", json_string(s->ipv6));
-		json_object_set_new(o, "mac", json_string(s->mac));
-		json_object_set_new(o, "pppd_pid", json_integer(s->pppd_pid));
-		json_object_set_new(o, "started", json_integer((json_int_t)s->started));
-		json_object_set_new(o, "acct_session_id", json_string(s->sid));
-		if (s->coa) {
-			json_object_set_new(o, "coa_down", json_integer((json_int_t)s->coa_down));
-			json_object_set_new(o, "coa_up", json_integer((json_int_t)s->coa_up));
-			json_object_set_new(o, "coa_source", json_string(s->coa_src));
-		}
-		if (s->override) {
-			json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
-			json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));
-		}
-		acct_saved_json(&s->acct, o);
-		json_array_append_new(arr, o);
+	json_object_set_new(o, "ifname", json_string(s->ifname));
+	json_object_set_new(o, "ifindex", json_integer(s->ifindex));
+	json_object_set_new(o, "user", json_string(s->user ? s->user : ""));
+	json_object_set_new(o, "ip", json_string(s->ip));
+	json_object_set_new(o, "local_ip", json_string(s->local_ip));
+	json_object_set_new(o, "ipv6", json_string(s->ipv6));
+	json_object_set_new(o, "mac", json_string(s->mac));
+	json_object_set_new(o, "pppd_pid", json_integer(s->pppd_pid));
+	json_object_set_new(o, "started", json_integer((json_int_t)s->started));
+	json_object_set_new(o, "acct_session_id", json_string(s->sid));
+	if (s->coa) {
+		json_object_set_new(o, "coa_down", json_integer((json_int_t)s->coa_down));
+		json_object_set_new(o, "coa_up", json_integer((json_int_t)s->coa_up));
+		json_object_set_new(o, "coa_source", json_string(s->coa_src));
 	}
-	json_object_set_new(root, "version", json_integer(1));
-	json_object_set_new(root, "sessions", arr);
-	text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	return text;
+	if (s->override) {
+		json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
+		json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));
+	}
+	acct_saved_json(&s->acct, o);
+	return o;
+}
+
+/*
+ * Stream the snapshot into f as {"version":1,"sessions":[...]}, one
+ * record at a time: building the whole document first cost about 2 KB
+ * per session at the peak (45 MB of RSS at 10 000 sessions).  0 or -EIO.
+ */
+static int state_stream(const struct state_snap *sn, FILE *f)
+{
+	size_t i;
+	int rc = 0;
+
+	fputs("{\"version\":1,\"sessions\":[", f);
+	for (i = 0; i < sn->n && rc == 0; i++) {
+		json_t *o = state_record(&sn->r[i]);
+
+		if (i)
+			fputc(',', f);
+		if (json_dumpf(o, f, JSON_COMPACT) < 0)
+			rc = -EIO;
+		json_decref(o);
+	}
+	fputs("]}\n", f);
+	return rc == 0 && !ferror(f) ? 0 : -EIO;
 }
 
 /*
@@ -157,23 +169,28 @@ static bool writer_up, writer_quit;
 static pthread_t writer;
 
 /* Write text as the state file of dir; file_mu held.  0 or -errno. */
-static int write_file(const char *dir, const char *text)
+static int write_file(const struct state_snap *sn)
 {
 	char path[PATH_MAX + 32], tmp[PATH_MAX + 48];
+	FILE *f;
 	int fd, rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
+	snprintf(path, sizeof(path), "%s/%s", sn->dir, STATE_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		rc = -errno;
 		log_warn("state: cannot write %s", tmp);
+		if (fd >= 0)
+			close(fd);
 		return rc;
 	}
-	rc = write_all(fd, text, strlen(text));
+	rc = state_stream(sn, f);
+	if (fflush(f) != 0 && rc == 0)
+		rc = -errno;
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
+	if (fclose(f) != 0 && rc == 0)
 		rc = -errno;
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = -errno;
@@ -187,14 +204,11 @@ static int write_file(const char *dir, const char *text)
 
 static int write_gen(const struct state_snap *sn, uint64_t gen)
 {
-	char *text;
 	int rc = 0;
 
 	pthread_mutex_lock(&file_mu);
 	if (gen > gen_written) {
-		text = state_text(sn);
-		rc = text ? write_file(sn->dir, text) : -ENOMEM;
-		free(text);
+		rc = write_file(sn);
 		if (rc == 0)
 			gen_written = gen;
 	}
@@ -219,7 +233,7 @@ static void *writer_main(void *arg)
 		q_snap = NULL;
 		pthread_mutex_unlock(&q_mu);
 		(void)write_gen(sn, gen);
-		free(sn);
+		state_snap_free(sn);
 		pthread_mutex_lock(&q_mu);
 	}
 	pthread_mutex_unlock(&q_mu);
@@ -241,7 +255,7 @@ static bool write_later(struct state_snap *sn)
 			return false;
 	}
 	pthread_mutex_lock(&q_mu);
-	free(q_snap); /* an older one nobody has written yet: superseded */
+	state_snap_free(q_snap); /* an older one nobody has written yet: superseded */
 	q_snap = sn;
 	q_gen = ++gen_next;
 	pthread_cond_signal(&q_cv);
@@ -257,7 +271,7 @@ int session_state_save(struct acd *a)
 	if (!sn)
 		return -ENOMEM;
 	rc = write_gen(sn, ++gen_next);
-	free(sn);
+	state_snap_free(sn);
 	return rc;
 }
 
@@ -286,7 +300,7 @@ static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	if (!write_later(sn)) {
 		(void)write_gen(sn, ++gen_next);
-		free(sn);
+		state_snap_free(sn);
 	}
 }
 
