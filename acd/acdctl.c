@@ -45,8 +45,8 @@ static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	long long deadline = now_ms() + timeout_ms;
-	static char buf[ACD_OUTPUT_MAX];
-	size_t len = 0, sent = 0, n;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, sent = 0, n;
 	char *text, *nl;
 	json_error_t jerr;
 	json_t *reply;
@@ -86,27 +86,42 @@ static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
 				sent += (size_t)r;
 			continue;
 		}
-		r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (cap - len < 65536) {
+			char *nb;
+
+			if (cap >= ACD_REPLY_MAX) {
+				snprintf(err, errlen, "reply too long");
+				break;
+			}
+			nb = realloc(buf, cap ? cap * 2 : 65536);
+			if (!nb) {
+				snprintf(err, errlen, "out of memory");
+				break;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 65536;
+		}
+		r = read(fd, buf + len, cap - len);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 			snprintf(err, errlen, "acd closed the connection without a reply");
 			break;
 		}
 		if (r < 0)
 			continue;
+		/* only the new bytes can hold the end of the line */
+		nl = memchr(buf + len, '\n', (size_t)r);
 		len += (size_t)r;
-		if ((nl = memchr(buf, '\n', len)) != NULL) {
+		if (nl) {
 			free(text);
 			close(fd);
 			reply = json_loadb(buf, (size_t)(nl - buf), 0, &jerr);
 			if (!reply)
 				snprintf(err, errlen, "acd sent a malformed reply: %s", jerr.text);
+			free(buf);
 			return reply;
 		}
-		if (len == sizeof(buf) - 1) {
-			snprintf(err, errlen, "reply too long");
-			break;
-		}
 	}
+	free(buf);
 	free(text);
 	close(fd);
 	return NULL;

@@ -20,6 +20,9 @@
 #define ACD_REQUEST_MAX 8192
 /* a client whose unsent output exceeds this is disconnected */
 #define ACD_OUTPUT_MAX (4u << 20)
+/* ...except the one reply to `show sessions`, written as it is built (about
+ * 280 bytes a session: room for 100 000 sessions) */
+#define ACD_REPLY_MAX (32u << 20)
 /* above this much unsent output a client's further requests wait until it
  * has read its replies down to ACD_OUTPUT_LOW: no work for a client that
  * does not read, and no starving of the others */

@@ -84,6 +84,15 @@ assert_band "$down" 9.2 10.75 "download Mbit/s against RP-Downstream-Speed-Limit
 up=$(measure_mbit up 0)
 log "upload measured $up Mbit/s (RADIUS: 5.12)"
 assert_band "$up" 4.6 5.4 "upload Mbit/s against RP-Upstream-Speed-Limit 5120"
+# the session's byte counters are the kernel's (AC side: tx = download)
+k=$(ip -n "$AC_NS" -j -s link show dev ppp0 | jq '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"' -r)
+c=$(ctl -j show sessions | jq -r '.[] | select(.ifname == "ppp0") | "\(.rx_bytes) \(.tx_bytes)"')
+log "ppp0 bytes rx/tx: kernel $k, acd $c"
+read -r krx ktx <<<"$k"
+read -r crx ctx <<<"$c"
+(( ctx > 3000000 && crx > 1500000 )) || fail "acd's counters $c are not the traffic just sent"
+(( ctx <= ktx && crx <= krx && ktx - ctx < 100000 && krx - crx < 100000 )) ||
+	fail "acd's counters $c are not the kernel's $k"
 
 log "operator override 2M/1M, then kill -9 and restart: it survives"
 ctl shaper set alice 2M 1M >/dev/null || fail "shaper set failed"
