@@ -86,9 +86,12 @@ map_ac() {
 wait_until 20 map_ac || fail "not every session has its ppp interface on the AC: $(cat "$VM_WORK/ac-addrs")"
 [ "$(printf '%s\n' "${SIF[@]}" | sort -u | wc -l)" = "$N" ] || fail "AC interfaces not distinct: ${SIF[*]}"
 [ "$(printf '%s\n' "${SIP[@]}" | sort -u | wc -l)" = "$N" ] || fail "subscriber addresses not distinct: ${SIP[*]}"
-# every subscriber authenticated as its own user
+# every subscriber authenticated as its own user.  The AC's pppds share one
+# log file and write a message and its newline separately, so two lines
+# can run together ("...for user6PAP peer ...for user8"): split them again.
+sed 's/PAP peer /\nPAP peer /g' "$VM_WORK/pppd-ac.log" >"$VM_WORK/pppd-ac.lines"
 for ((i = 0; i < N; i++)); do
-	grep -q "PAP peer authentication succeeded for user$i\$" "$VM_WORK/pppd-ac.log" ||
+	grep -q "^PAP peer authentication succeeded for user$i\$" "$VM_WORK/pppd-ac.lines" ||
 		fail "no PAP success for user$i in the AC's log"
 done
 log "sessions: $(for ((i = 0; i < N; i++)); do printf 's%d=%s/%s ' "$i" "${SIF[i]}" "${SIP[i]}"; done)"
