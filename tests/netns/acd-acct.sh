@@ -199,30 +199,16 @@ write_conf none
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
 ACD_PID=
-start_acd() { # start_acd [TZ]
+acct_start() { # acct_start [TZ]
 	# ASan (an ACD_SANITIZE build) keeps freed memory in a quarantine that
 	# would look like growth to the RSS check below: no quarantine
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
-	TZ=${1:-UTC} ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-	ACD_PID=$!
-	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 50); do
-		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$TMPD/acd.log" >&2
-	fail "acd did not answer on $ACD_SOCKET"
-}
-stop_acd() {
-	kill "$ACD_PID"
-	wait "$ACD_PID" 2>/dev/null || true
+	start_acd ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0" \
+		TZ="${1:-UTC}"
 }
 ctl() { "$ACDCTL" "$@"; }
-hook() { # hook EVENT IFACE PPPD-PID USER
+ahook() { # ahook EVENT IFACE PPPD-PID USER: pair N's addresses
 	local n=${2#ppp}
-	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$3" PEERNAME="$4" \
-		IFNAME="$2" IPLOCAL="10.77.$n.1" IPREMOTE="10.77.$n.2" MACREMOTE="02:00:00:00:00:0$n" \
-		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "10.77.$n.1" "10.77.$n.2"
+	hook "$1" "$2" "10.77.$n.1" "10.77.$n.2" "$3" "$4"
 }
 acct() { ctl -j show stat | jq -r ".accounting.$1"; }
 sid() { ctl -j show session "$1" | jq -r .acct_session_id; }
@@ -236,9 +222,9 @@ for i in 0 1 2 3; do
 	BG_PIDS+=("$!")
 done
 
-start_acd
+acct_start
 log "ip-up ppp0 (alice): Start with the session's attributes"
-hook ip-up ppp0 "${PPPD[0]}" alice || fail "ip-up ppp0 failed"
+ahook ip-up ppp0 "${PPPD[0]}" alice || fail "ip-up ppp0 failed"
 SID0=$(sid ppp0)
 [[ "$SID0" =~ ^[0-9A-F]{16}$ ]] || fail "ppp0 has no Acct-Session-Id: '$SID0'"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Start\"")
@@ -274,7 +260,7 @@ near "Interim input octets" "$(total "$r" Input)" "$krx" 2000
 
 log "ip-down ppp0: Stop, User-Request, the kernel's totals"
 read -r krx ktx < <(kernel ppp0)
-hook ip-down ppp0 "${PPPD[0]}" alice || fail "ip-down ppp0 failed"
+ahook ip-down ppp0 "${PPPD[0]}" alice || fail "ip-down ppp0 failed"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Stop\"")
 assert_jq "ppp0 Stop" "$r" '."Acct-Terminate-Cause"' User-Request '."User-Name"' alice
 near "Stop output" "$(total "$r" Output)" "$ktx" 500
@@ -283,7 +269,7 @@ pkts=$(ip -n "$AC_NS" -s -j link show dev ppp0 | jq -r '.[0].stats64.tx.packets'
 near "Stop output packets" "$(jq -r '."Acct-Output-Packets"' <<<"$r")" "$pkts" 5
 
 log "ip-up ppp1 (bob); a restart of acd sends no second Start"
-hook ip-up ppp1 "${PPPD[1]}" bob || fail "ip-up ppp1 failed"
+ahook ip-up ppp1 "${PPPD[1]}" bob || fail "ip-up ppp1 failed"
 SID1=$(sid ppp1)
 wait_rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Start\"" >/dev/null
 stop_acd
@@ -299,7 +285,7 @@ at=$(($(date +%s) + MIDNIGHT_IN))
 off=$((at % 86400))
 TZ_TEST=$(printf 'ACD+%02d:%02d:%02d' $((off / 3600)) $((off / 60 % 60)) $((off % 60)))
 write_conf daily
-start_acd "$TZ_TEST"
+acct_start "$TZ_TEST"
 log "acd restarted with period = daily, TZ=$TZ_TEST (local midnight at $(date -d "@$at" +%T) UTC)"
 assert_eq "ppp1's Acct-Session-Id after the restart" "$SID1" "$(sid ppp1)"
 sleep 0.5
@@ -330,7 +316,7 @@ log "traffic in the new period, then terminate (admin-reset): Stop with Admin-Re
 ip netns exec "$AC_NS" ping -q -c 50 -i 0.01 -s 1000 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
 ctl terminate ppp1 >/dev/null || fail "terminate ppp1 failed"
 read -r krx ktx < <(kernel ppp1)
-hook ip-down ppp1 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
+ahook ip-down ppp1 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1B\" and .\"Acct-Status-Type\" == \"Stop\"")
 assert_jq "ppp1 Stop" "$r" '."Acct-Terminate-Cause"' Admin-Reset '."Acct-Multi-Session-Id"' "$SID1"
 out_a=$(total "$STOP_A" Output)
@@ -341,7 +327,7 @@ near "the two periods' input together" $(($(total "$STOP_A" Input) + $(total "$r
 (($(jq -r '."Acct-Session-Time"' <<<"$r") <= 3)) || fail "the new period's session time counts from the boundary"
 
 log "ppp2 vanishes (pppd killed): Stop with NAS-Error and the link's last counters"
-hook ip-up ppp2 "${PPPD[2]}" carol || fail "ip-up ppp2 failed"
+ahook ip-up ppp2 "${PPPD[2]}" carol || fail "ip-up ppp2 failed"
 SID2=$(sid ppp2)
 ip netns exec "$AC_NS" ping -q -c 30 -i 0.01 -s 1400 10.77.2.2 >/dev/null || fail "ping over ppp2 failed"
 read -r krx ktx < <(kernel ppp2)
@@ -360,9 +346,9 @@ cycle() { # cycle N: N ip-up/ip-down pairs on ppp3, client-side ms per hook into
 	local i a b
 	for ((i = 0; i < $1; i++)); do
 		a=$(date +%s%N)
-		hook ip-up ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-up ppp3 failed (server dead)"
+		ahook ip-up ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-up ppp3 failed (server dead)"
 		b=$(date +%s%N)
-		hook ip-down ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-down ppp3 failed (server dead)"
+		ahook ip-down ppp3 "${PPPD[3]}" dave >/dev/null || fail "ip-down ppp3 failed (server dead)"
 		echo $(((b - a) / 1000000)) >>"$TMPD/hook-ms"
 	done
 }

@@ -28,11 +28,7 @@ dictionary = $ACD_DICT
 [shaper]
 up-mode = ifb
 CONF
-ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-ACD_PID=$!
-BG_PIDS+=("$ACD_PID")
-for _ in $(seq 50); do "$ACDCTL" show stat >/dev/null 2>&1 && break; sleep 0.1; done
-"$ACDCTL" show stat >/dev/null || fail "acd did not start"
+start_acd
 assert_eq "ppp0 shaped from WISPr at start" 6000000 "$(root_qdisc ppp0 "$AC_NS" | jq -r '.options.rate * 8')"
 before=$(ns_snapshot "$AC_NS")
 

@@ -59,29 +59,7 @@ CONF
 write_conf no
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
-ACD_PID=
-start_acd() {
-	ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-	ACD_PID=$!
-	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 50); do
-		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$TMPD/acd.log" >&2
-	fail "acd did not answer on $ACD_SOCKET"
-}
-stop_acd() {
-	kill "$ACD_PID"
-	wait "$ACD_PID" 2>/dev/null || true
-}
 ctl() { "$ACDCTL" "$@"; }
-hook() {
-	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
-		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
-		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
-		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
-}
 tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
 stat() { ctl -j show stat | jq -r ".coa.$1"; }
 

@@ -36,27 +36,7 @@ default-up = 1M
 CONF
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
-ACD_PID=
-start_acd() {
-	ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-	ACD_PID=$!
-	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 50); do
-		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$TMPD/acd.log" >&2
-	fail "acd did not answer on $ACD_SOCKET"
-}
 ctl() { "$ACDCTL" "$@"; }
-# hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
-# through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
-hook() {
-	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
-		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
-		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
-		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
-}
 tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
 
 # a stand-in pppd process: terminate may only signal a process named pppd
@@ -160,8 +140,7 @@ assert_eq "ingress qdisc at the end" null "$(qdisc_by_handle ppp0 ffff: "$AC_NS"
 assert_ne "root qdisc at the end" tbf "$(root_qdisc ppp0 "$AC_NS" | jq -r .kind)"
 
 log "with acd down the hook fails fast and says so"
-kill "$ACD_PID"
-wait "$ACD_PID" 2>/dev/null || true
+stop_acd
 t0=$(date +%s%N)
 rc=0; hook ip-up ppp0 10.77.0.1 10.77.0.2 1 alice 2>"$TMPD/err" || rc=$?
 t1=$(date +%s%N)
@@ -185,8 +164,7 @@ ctl terminate 10.77.5.2 >/dev/null || fail "terminate by the reconciled IP faile
 rc=0
 wait "$PPPD5" || rc=$?
 assert_eq "ppp5's stand-in pppd exit (SIGTERM)" 143 "$rc"
-kill "$ACD_PID"
-wait "$ACD_PID" 2>/dev/null || true
+stop_acd
 grep -q "event=vanished" "$TMPD/acd.log" || fail "acd did not log the vanished session"
 # an ASan/UBSan build of acd reports into its log (and at exit: leaks)
 if grep -q "Sanitizer" "$TMPD/acd.log"; then

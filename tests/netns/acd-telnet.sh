@@ -33,19 +33,6 @@ dictionary = $ACD_DICT
 up-mode = ifb
 CONF
 }
-ACD_PID=
-start_acd() {
-	ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-	ACD_PID=$!
-	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 50); do
-		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$TMPD/acd.log" >&2
-	fail "acd did not answer"
-}
-stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
 # session LINES...: one telnet session to 127.0.0.1:2323 in the AC namespace;
 # prints what the server sent (CRs and telnet option bytes removed)
 session() {

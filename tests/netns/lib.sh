@@ -459,3 +459,30 @@ assert_err_names() {
 	local msg=${SH_ERR#acd-shape: }
 	[[ "$msg" == "$1"* ]] || fail "stderr should start with the interface name '$1', got: $SH_ERR"
 }
+
+# ---- the acd daemon (tests/netns/acd-*.sh) ----------------------------------
+# They set ACD_BIN, ACDCTL and ACD_SOCKET and write $TMPD/acd.conf.
+
+# start_acd [VAR=VALUE...]: acd in the AC namespace on $TMPD/acd.conf, logging
+# to $TMPD/acd.log, VAR=VALUE in its environment; waits until it answers.
+start_acd() {
+	env "$@" ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
+	ACD_PID=$!
+	BG_PIDS+=("$ACD_PID")
+	for _ in $(seq 50); do
+		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cat "$TMPD/acd.log" >&2
+	fail "acd did not answer on $ACD_SOCKET"
+}
+stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
+
+# hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
+# through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
+hook() {
+	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
+		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
+		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
+		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
+}
