@@ -740,18 +740,18 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss = { 0 };
-	char addr[64];
-	unsigned port, i;
+	unsigned i;
 	socklen_t sl;
 	int af, one = 1;
 	struct coa *c;
 
 	if (!a->cfg.coa_listen[0])
 		return NULL;
-	if (config_telnet_addr(a->cfg.coa_listen, &af, addr, sizeof(addr), &port) < 0) {
+	if (config_listen_sockaddr(a->cfg.coa_listen, &ss, &sl) < 0) {
 		snprintf(err, errlen, "[coa] listen %s: not ADDRESS:PORT", a->cfg.coa_listen);
 		return NULL;
 	}
+	af = ss.ss_family;
 	c = calloc(1, sizeof(*c));
 	if (c) {
 		c->cache = calloc(COA_CACHE, sizeof(*c->cache));
@@ -769,21 +769,6 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 	for (i = 0; i < COA_BUCKETS; i++)
 		c->bucket[i] = -1;
 	c->a = a;
-	if (af == AF_INET) {
-		struct sockaddr_in *s = (void *)&ss;
-
-		s->sin_family = AF_INET;
-		s->sin_port = htons((uint16_t)port);
-		inet_pton(AF_INET, addr, &s->sin_addr);
-		sl = sizeof(*s);
-	} else {
-		struct sockaddr_in6 *s = (void *)&ss;
-
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons((uint16_t)port);
-		inet_pton(AF_INET6, addr, &s->sin6_addr);
-		sl = sizeof(*s);
-	}
 	c->fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0 ||
 	    (af == AF_INET6 && setsockopt(c->fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 0 }, sizeof(int)) < 0) ||

@@ -140,7 +140,7 @@ static int set_group(struct parse_ctx *c, const char *key, const char *v, void *
 	return 0;
 }
 
-int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port)
+int config_listen_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port)
 {
 	char host[64], *colon, *end;
 	unsigned char buf[16];
@@ -174,6 +174,33 @@ int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsig
 	return 0;
 }
 
+int config_listen_sockaddr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char addr[64];
+	unsigned port;
+	int af;
+
+	if (config_listen_addr(s, &af, addr, sizeof(addr), &port) < 0)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (af == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		*len = sizeof(*sin6);
+	}
+	return 0;
+}
+
 static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void *dst)
 {
 	char addr[64];
@@ -184,7 +211,7 @@ static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void 
 		*(char *)dst = '\0';
 		return 0;
 	}
-	if (config_telnet_addr(v, &af, addr, sizeof(addr), &port) < 0) {
+	if (config_listen_addr(v, &af, addr, sizeof(addr), &port) < 0) {
 		add_err(c, "%s \"%s\": use off, ADDRESS:PORT or [IPv6]:PORT (e.g. 127.0.0.1:2000)", key, v);
 		return -1;
 	}
@@ -350,13 +377,13 @@ static int set_coa_listen(struct parse_ctx *c, const char *key, const char *v, v
 		return 0;
 	}
 	/* a bare address listens on the RFC 5176 port */
-	if (config_telnet_addr(v, &af, addr, sizeof(addr), &port) == 0) {
+	if (config_listen_addr(v, &af, addr, sizeof(addr), &port) == 0) {
 		snprintf(dst, 64, "%s", v);
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), strchr(v, ':') ? "[%s]:3799" : "%s:3799", v);
 	if (strlen(v) < 48 && v[0] != '[' &&
-	    config_telnet_addr(buf, &af, addr, sizeof(addr), &port) == 0) {
+	    config_listen_addr(buf, &af, addr, sizeof(addr), &port) == 0) {
 		memcpy(dst, buf, strlen(buf) + 1); /* under 48 + 7 bytes */
 		return 0;
 	}

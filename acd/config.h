@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "nat64.h"
@@ -105,7 +106,9 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 
 /* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
  * address family, address and port. */
-int config_telnet_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);
+int config_listen_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);
+/* The same as a socket address to bind: 0, or -1 when s does not parse. */
+int config_listen_sockaddr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 
 /* Does addr (af, 4 or 16 bytes) fall in a client's network? */
 bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr);

@@ -184,6 +184,15 @@ static void add_counters(json_t *o, const struct ctrs *t, int ifindex)
 	json_object_set_new(o, "tx_bytes", json_integer(c ? (json_int_t)c->tx : 0));
 }
 
+/* One row of show sessions: the record and its link counters. */
+static json_t *session_row(const struct session *s, const struct ctrs *t)
+{
+	json_t *o = session_json(s, false);
+
+	add_counters(o, t, s->ifindex);
+	return o;
+}
+
 static int cmd_show_sessions(struct acd *a, struct client *c, json_t *args, struct reply *r)
 {
 	struct ctrs t;
@@ -193,12 +202,8 @@ static int cmd_show_sessions(struct acd *a, struct client *c, json_t *args, stru
 	(void)c;
 	(void)args;
 	ctrs_read(&t);
-	for (s = a->sessions; s; s = s->next) {
-		json_t *o = session_json(s, false);
-
-		add_counters(o, &t, s->ifindex);
-		json_array_append_new(arr, o);
-	}
+	for (s = a->sessions; s; s = s->next)
+		json_array_append_new(arr, session_row(s, &t));
 	free(t.v);
 	r->data = arr;
 	return 0;
@@ -678,11 +683,9 @@ static int stream_sessions(struct client *c)
 	n = snprintf(head, sizeof(head), "{\"v\":%d,\"ok\":true,\"data\":[", ACD_PROTO_VERSION);
 	rc = outbuf_add(&c->out, head, (size_t)n, ACD_REPLY_MAX);
 	for (s = a->sessions; s && rc == 0; s = s->next) {
-		json_t *o = session_json(s, false);
-		char *text;
+		json_t *o = session_row(s, &t);
+		char *text = json_dumps(o, JSON_COMPACT);
 
-		add_counters(o, &t, s->ifindex);
-		text = json_dumps(o, JSON_COMPACT);
 		json_decref(o);
 		rc = text ? outbuf_add(&c->out, text, strlen(text), ACD_REPLY_MAX) : -1;
 		free(text);

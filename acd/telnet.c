@@ -320,9 +320,7 @@ struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	struct telnet *t;
-	char addr[64];
-	unsigned port;
-	int af, one = 1;
+	int one = 1;
 	size_t pwlen;
 	socklen_t sl;
 
@@ -336,27 +334,11 @@ struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 	t->a = a;
 	if (secret_read("telnet-password-file", a->cfg.telnet_password_file, 8, t->password,
 			sizeof(t->password), &pwlen, err, errlen) < 0 ||
-	    config_telnet_addr(a->cfg.telnet, &af, addr, sizeof(addr), &port) < 0) {
+	    config_listen_sockaddr(a->cfg.telnet, &ss, &sl) < 0) {
 		free(t);
 		return NULL;
 	}
-	memset(&ss, 0, sizeof(ss));
-	if (af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		inet_pton(AF_INET, addr, &sin->sin_addr);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
-		sl = sizeof(*sin6);
-	}
-	t->fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	t->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (t->fd < 0 || setsockopt(t->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(t->fd, (struct sockaddr *)&ss, sl) < 0 || listen(t->fd, 8) < 0) {
 		snprintf(err, errlen, "telnet %s: %s", a->cfg.telnet, strerror(errno));
