@@ -13,6 +13,13 @@
 #include <ev.h>
 #include <jansson.h>
 
+/* the session table's indexes: an add that cannot get memory leaves the
+ * session out of that index (session_new() then gives up) instead of
+ * uthash's default exit() */
+#define HASH_NONFATAL_OOM 1
+#define uthash_nonfatal_oom(elt) session_index_oom(elt)
+#include <uthash.h>
+
 #include "acct.h"
 #include "config.h"
 #include "latency.h"
@@ -26,7 +33,10 @@ struct rc_conf;
  * "session-down" event is sent; nothing holds a pointer to it after.
  */
 struct session {
-	struct session *next;
+	struct session *next;           /* the table, newest first */
+	struct session **pprev;         /* O(1) unlink */
+	UT_hash_handle hh_name;         /* index by ifname (unique) */
+	UT_hash_handle hh_index;        /* index by ifindex */
 	char ifname[16];
 	int ifindex;
 	char user[256];
@@ -84,6 +94,8 @@ struct acd {
 	struct shaper *sh;
 	struct rc_conf *rh;             /* radcli handle: dictionary */
 	struct session *sessions;
+	struct session *by_name;        /* uthash heads over the same sessions */
+	struct session *by_index;
 	unsigned nsessions;
 	struct acd_stats stats;
 	time_t started;
@@ -103,11 +115,14 @@ int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t 
 int acd_reload(struct acd *a, char *err, size_t errlen);
 
 /* session.c */
+void session_index_oom(struct session *s);
 struct session *session_find(struct acd *a, const char *key, int *matches);
 struct session *session_by_ifname(struct acd *a, const char *ifname);
 struct session *session_by_ifindex(struct acd *a, int ifindex);
 int session_shape(struct acd *a, struct session *s);
 void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping);
+/* Take a session out of the table and its indexes, without freeing it. */
+void session_unlink(struct acd *a, struct session *s);
 void session_gone(struct acd *a, struct session *s);
 /* SIGTERM to the session's pppd, which ends it through ip-down; cause is
  * kept as the session's terminate cause.  -ESRCH: pppd's pid unknown or
@@ -119,10 +134,12 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen);
 void session_reconcile(struct acd *a);
 int session_state_save(struct acd *a);
-/* Save soon (within SESSION_STATE_DELAY): one write for a burst of session
- * changes, not one per session.  Overrides are saved at once. */
+/* Save soon (after SESSION_STATE_DELAY, longer when a save costs much,
+ * see state.c): one write for a burst of session changes, not one per
+ * session.  Overrides are saved at once. */
 void session_state_later(struct acd *a);
-#define SESSION_STATE_DELAY 0.5 /* seconds */
+#define SESSION_STATE_DELAY 0.5     /* seconds */
+#define SESSION_STATE_DELAY_MAX 5.0 /* seconds */
 /* Wait for the writer thread to finish what it was given (at exit). */
 void session_state_flush(void);
 json_t *state_load(struct acd *a);

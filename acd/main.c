@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	while (a->sessions) { /* free the records; the kernel keeps the shaping */
 		struct session *s = a->sessions;
 
-		a->sessions = s->next;
+		session_unlink(a, s);
 		free(s);
 	}
 	sessrad_close(a);
