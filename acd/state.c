@@ -49,6 +49,27 @@ struct state_snap {
 	struct state_rec r[];
 };
 
+/*
+ * A save costs time in proportion to the table (the snapshot here, the
+ * JSON in the writer): saving every SESSION_STATE_DELAY would make each
+ * session of a storm dearer the bigger the table.  So the next save waits
+ * STATE_DUTY times what the last one cost in CPU, at least
+ * SESSION_STATE_DELAY and at most SESSION_STATE_DELAY_MAX: saving stays
+ * under 1/STATE_DUTY of a core, and a crash loses at most that many
+ * seconds of hook facts (reconcile recovers the rest from the kernel).
+ */
+#define STATE_DUTY 100
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double snap_cost, write_cost; /* seconds of CPU; write_cost under q_mu */
+
 static void state_snap_free(struct state_snap *sn)
 {
 	size_t i;
@@ -223,6 +244,7 @@ static void *writer_main(void *arg)
 	for (;;) {
 		struct state_snap *sn;
 		uint64_t gen;
+		double t0;
 
 		while (!q_snap && !writer_quit)
 			pthread_cond_wait(&q_cv, &q_mu);
@@ -232,9 +254,11 @@ static void *writer_main(void *arg)
 		gen = q_gen;
 		q_snap = NULL;
 		pthread_mutex_unlock(&q_mu);
+		t0 = thread_cpu();
 		(void)write_gen(sn, gen);
 		state_snap_free(sn);
 		pthread_mutex_lock(&q_mu);
+		write_cost = thread_cpu() - t0;
 	}
 	pthread_mutex_unlock(&q_mu);
 	return NULL;
@@ -293,9 +317,12 @@ static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	struct acd *a = w->data;
 	struct state_snap *sn;
 
+	double t0 = thread_cpu();
+
 	(void)loop;
 	(void)revents;
 	sn = state_snapshot(a);
+	snap_cost = thread_cpu() - t0;
 	if (!sn)
 		return;
 	if (!write_later(sn)) {
@@ -316,10 +343,20 @@ void session_state_later(struct acd *a)
 		a->state_timer_init = true;
 	}
 	if (!ev_is_active(&a->state_timer)) {
+		double delay, cost;
+
+		pthread_mutex_lock(&q_mu);
+		cost = snap_cost + write_cost;
+		pthread_mutex_unlock(&q_mu);
+		delay = cost * STATE_DUTY;
+		if (delay < SESSION_STATE_DELAY)
+			delay = SESSION_STATE_DELAY;
+		if (delay > SESSION_STATE_DELAY_MAX)
+			delay = SESSION_STATE_DELAY_MAX;
 		/* libev keeps what is left of the last run in the watcher
 		 * (nothing, once it fired): without a fresh set it would
 		 * fire at once and save once per session again */
-		ev_timer_set(&a->state_timer, SESSION_STATE_DELAY, 0);
+		ev_timer_set(&a->state_timer, delay, 0);
 		ev_timer_start(a->loop, &a->state_timer);
 	}
 }
