@@ -174,9 +174,57 @@ static int ifb_delete(struct shaper *sh, const char *ifname, int ifb_ifindex, co
 	return rc ? kernel_err(sh, ifname, &s, rc) : 0;
 }
 
+/* the ifindex of a link from the kernel's echo of RTM_NEWLINK */
+static int echoed_ifindex(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_type == RTM_NEWLINK && nlmsg_valid_hdr(nlh, sizeof(struct ifinfomsg)))
+		*(int *)arg = ((struct ifinfomsg *)nlmsg_data(nlh))->ifi_index;
+	return 0;
+}
+
+/*
+ * Create "name" as a fresh IFB, still down: its qdisc goes on before it
+ * comes up (a root qdisc replaced on a running device costs an RCU grace
+ * period), and its IPv6 is off before it ever starts.  -EEXIST when the
+ * name is taken.
+ */
+static int ifb_create(struct shaper *sh, const struct sh_installed *cur, const char *name,
+		      int *idx)
+{
+	struct step s = { ST_IFB, "IFB device", name };
+	int rc;
+
+	*idx = 0;
+	/* kernels from 6.3 echo the new link; older ones only ack */
+	rc = sh_query(sh, sh_build_ifb_add(name, cur->ifindex), echoed_ifindex, idx);
+	if (rc == -EEXIST)
+		return rc;
+	if (rc)
+		return kernel_err(sh, cur->ifname, &s, rc);
+	sh_ifb_no_ipv6(name);
+	if (*idx <= 0 && sh_link_by_name(sh, name, idx, NULL, 0, NULL, 0) < 0)
+		return set_err(sh, SHAPER_EKERNEL, "%s: IFB %s vanished after creation",
+			       cur->ifname, name);
+	return 0;
+}
+
+/* claim an IFB as ours (the kernel ignores an alias given at creation) and
+ * make sure it is up */
+static int ifb_claim(struct shaper *sh, const struct sh_installed *cur, int idx, const char *name)
+{
+	struct step s = { ST_IFB, "IFB device", name };
+	int rc = sh_talk(sh, sh_build_link_alias(idx, cur->ifindex));
+
+	return rc ? kernel_err(sh, cur->ifname, &s, rc) : 0;
+}
+
 /*
  * Find or create the session's IFB: the one the filter already points to,
  * else "ifb-IFNAME" (or "ifbINDEX") if free or ours, else the other name.
+ * A created one (*created) is left down and unclaimed, with an empty tree:
+ * the caller puts its qdisc on, then claims it.
  */
 static int ifb_ensure(struct shaper *sh, const struct sh_installed *cur, int *idx,
 		      char name[16], struct sh_tree *tree, bool *created)
@@ -192,38 +240,40 @@ static int ifb_ensure(struct shaper *sh, const struct sh_installed *cur, int *id
 		return 0;
 	}
 	for (i = 0; i < 2; i++) {
-		struct step s = { ST_IFB, "IFB device", tried[i] };
-
 		shaper_ifb_name(cur->ifname, cur->ifindex, i == 1, tried[i]);
-		rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), kind, sizeof(kind));
-		if (rc == -SHAPER_ENODEV) {
-			rc = sh_talk(sh, sh_build_ifb_add(tried[i], cur->ifindex));
-			if (rc)
-				return kernel_err(sh, cur->ifname, &s, rc);
+		rc = ifb_create(sh, cur, tried[i], idx);
+		if (rc == 0) {
 			*created = true;
-			sh_ifb_no_ipv6(tried[i]);
-			rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), NULL, 0);
-			if (rc < 0)
-				return set_err(sh, SHAPER_EKERNEL, "%s: IFB %s vanished after creation",
-					       cur->ifname, tried[i]);
-		} else if (rc < 0) {
+			snprintf(name, 16, "%s", tried[i]);
+			memset(tree, 0, sizeof(*tree));
+			return 0;
+		}
+		if (rc != -EEXIST)
+			return rc;
+		rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), kind, sizeof(kind));
+		if (rc == -SHAPER_ENODEV) { /* gone in between: try the name again */
+			rc = ifb_create(sh, cur, tried[i], idx);
+			if (rc == 0) {
+				*created = true;
+				snprintf(name, 16, "%s", tried[i]);
+				memset(tree, 0, sizeof(*tree));
+				return 0;
+			}
+			if (rc != -EEXIST)
+				return rc;
+			continue;
+		}
+		if (rc < 0)
 			return set_err(sh, SHAPER_EKERNEL, "%s: cannot look up %s", cur->ifname,
 				       tried[i]);
-		} else {
-			owner = sh_ifb_owner(alias, kind);
-			/* ours, or ours for an interface that is gone: take it */
-			if (owner == 0 || (owner != cur->ifindex &&
-					   sh_link_info(sh, owner, NULL, NULL, NULL, 0, NULL, 0) == 0))
-				continue;
-		}
-		/* claim it (the kernel ignores an alias given at creation) and
-		 * make sure it is up */
-		rc = sh_talk(sh, sh_build_link_alias(*idx, cur->ifindex));
-		if (rc) {
-			if (*created)
-				(void)sh_talk(sh, sh_build_link_del(*idx));
-			return kernel_err(sh, cur->ifname, &s, rc);
-		}
+		owner = sh_ifb_owner(alias, kind);
+		/* ours, or ours for an interface that is gone: take it */
+		if (owner == 0 || (owner != cur->ifindex &&
+				   sh_link_info(sh, owner, NULL, NULL, NULL, 0, NULL, 0) == 0))
+			continue;
+		rc = ifb_claim(sh, cur, *idx, tried[i]);
+		if (rc)
+			return rc;
 		snprintf(name, 16, "%s", tried[i]);
 		rc = sh_read_tree(sh, *idx, tree);
 		return rc < 0 ? set_err(sh, SHAPER_EKERNEL, "%s: cannot read %s", cur->ifname, name)
@@ -328,6 +378,11 @@ static int up_setup(struct shaper *sh, const struct shaper_policy *p,
 		rc = tree_apply(sh, cur->ifname, ifb_idx, ifb, cur->mtu, &u, &tree);
 		if (rc)
 			return rc;
+		if (created) {
+			rc = ifb_claim(sh, cur, ifb_idx, ifb);
+			if (rc)
+				return rc;
+		}
 		rc = ensure_ingress(sh, cur);
 		if (rc)
 			return rc;
