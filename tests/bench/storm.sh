@@ -26,12 +26,13 @@
 #   5. the status quo on STORM_SAMPLE (default 100) more interfaces
 #      shl0..: radattr-hook.sh (sed/awk + tc/ip forks) once per interface,
 #      one after the other, verified the same way;
-#   6. acd's own share of a hook, since acd does not expose its apply time:
-#      STORM_SAMPLE sessions spread over ppp0..ppp{N-1} get ip-down, then,
-#      one at a time, `acdctl show stat` (a no-op round trip) followed by
-#      their ip-up again; daemon-side apply = hook latency - no-op latency,
-#      the median of the per-session differences (it includes acd's state
-#      save, which the hook waits for too).
+#   6. acd's own share of a hook (show stat's hook_latency mixes in the
+#      storm's last hooks): STORM_SAMPLE sessions spread over
+#      ppp0..ppp{N-1} get ip-down, then, one at a time, `acdctl show stat`
+#      (a no-op round trip) followed by their ip-up again; daemon-side
+#      apply = hook latency - no-op latency, the median of the per-session
+#      differences (acd's state save is not in it: a writer thread does it
+#      later, and the hook does not wait for it).
 # Then once with STORM_RSS_SIZE (default 10000) sessions: tun creation
 # time, the storm, acd's RSS, and the same verification.
 #
@@ -515,9 +516,9 @@ END {
 	print "got (pppd does not retry a hook: those subscribers stay unshaped).  acd p50/p99: the daemon"
 	print "itself per hook, from show stat hook_latency (the last 1024 hooks of the storm), on a machine"
 	print "busy spawning the hook processes at the same time."
-	print "acd apply: acd exposes no apply time; measured as (hook rt - no-op rt), `acdctl show stat`"
-	print "just before each ip-up, median of the differences (the state save of acd included: the hook waits"
-	print "for it).  acd CPU: utime+stime of acd over the storm / N.  shell: wall p50 and CPU (wait4) of"
+	print "acd apply: (hook rt - no-op rt), `acdctl show stat` just before each ip-up, median of the"
+	print "differences (the state save is not in it: acd writes it later, from a thread)."
+	print "acd CPU: utime+stime of acd over the storm / N.  shell: wall p50 and CPU (wait4) of"
 	print "radattr-hook.sh with its sed/awk/tc/ip children.  speed-up = shell / acd apply (wall);"
 	print "CPU x = shell CPU / acd CPU."
 
