@@ -551,8 +551,8 @@ END {
 		printf "target acd RSS < %d MB at %d sessions: VmHWM %d kB, VmRSS %d kB: %s\n", rsst / 1024,
 			R[1], R[11], R[10], ok ? "met" : "MISSED"; bad += !ok
 		if (R[12] > 0)
-			printf "(`show sessions` sends %.0f bytes/session: acd drops a client past 4 MiB, about %d sessions)\n",
-				R[12] / R[1], 4194304 / (R[12] / R[1])
+			printf "(`show sessions -j` sends %.0f bytes/session; a reply may reach 32 MiB (ACD_REPLY_MAX), about %d sessions)\n",
+				R[12] / R[1], 33554432 / (R[12] / R[1])
 	}
 	exit bad ? 1 : 0
 }' "$TMP/rows" "$TMP/rssrow" && ok=1 || ok=0
