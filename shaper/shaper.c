@@ -240,29 +240,28 @@ static int ifb_ensure(struct shaper *sh, const struct sh_installed *cur, int *id
 		return 0;
 	}
 	for (i = 0; i < 2; i++) {
+		int attempt;
+
 		shaper_ifb_name(cur->ifname, cur->ifindex, i == 1, tried[i]);
-		rc = ifb_create(sh, cur, tried[i], idx);
-		if (rc == 0) {
-			*created = true;
-			snprintf(name, 16, "%s", tried[i]);
-			memset(tree, 0, sizeof(*tree));
-			return 0;
-		}
-		if (rc != -EEXIST)
-			return rc;
-		rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), kind, sizeof(kind));
-		if (rc == -SHAPER_ENODEV) { /* gone in between: try the name again */
+		/* create; if the name is taken, look at it; if it went away
+		 * in between, create once more */
+		for (attempt = 0; attempt < 2; attempt++) {
 			rc = ifb_create(sh, cur, tried[i], idx);
 			if (rc == 0) {
 				*created = true;
-				snprintf(name, 16, "%s", tried[i]);
+				memcpy(name, tried[i], 16);
 				memset(tree, 0, sizeof(*tree));
 				return 0;
 			}
 			if (rc != -EEXIST)
 				return rc;
-			continue;
+			rc = sh_link_by_name(sh, tried[i], idx, alias, sizeof(alias), kind,
+					     sizeof(kind));
+			if (rc != -SHAPER_ENODEV)
+				break;
 		}
+		if (rc == -SHAPER_ENODEV)
+			continue;
 		if (rc < 0)
 			return set_err(sh, SHAPER_EKERNEL, "%s: cannot look up %s", cur->ifname,
 				       tried[i]);
@@ -274,7 +273,7 @@ static int ifb_ensure(struct shaper *sh, const struct sh_installed *cur, int *id
 		rc = ifb_claim(sh, cur, *idx, tried[i]);
 		if (rc)
 			return rc;
-		snprintf(name, 16, "%s", tried[i]);
+		memcpy(name, tried[i], 16);
 		rc = sh_read_tree(sh, *idx, tree);
 		return rc < 0 ? set_err(sh, SHAPER_EKERNEL, "%s: cannot read %s", cur->ifname, name)
 			      : 0;
