@@ -671,7 +671,10 @@ void acct_session_up(struct acd *a, struct session *s)
 		/* found at start-up with no record and no radattr file: who it
 		 * is comes with its next hook; a Start without a User-Name
 		 * would be useless to the billing side */
-		log_debug("acct: sess=%s event=start-deferred (no user known yet)", s->ifname);
+		log_notice("acct: sess=%s event=start-deferred: no user known (no hook, and no "
+			   "User-Name in radattr: let RADIUS return User-Name in Access-Accept); "
+			   "the Start waits for the session's next hook",
+			   s->ifname);
 		return;
 	}
 	if (!s->acct.st.started) {

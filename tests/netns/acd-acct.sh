@@ -40,79 +40,11 @@ umask 022
 
 # ---- FreeRADIUS: accounting only, every request into ./detail ------------
 RADDB=$TMPD/raddb
-install -d -m 0700 "$RADDB"
-cat >"$RADDB/radiusd.conf" <<'EOF'
-prefix = /usr
-exec_prefix = /usr
-sysconfdir = /etc
-localstatedir = /var
-sbindir = ${exec_prefix}/sbin
-logdir = ${confdir}/log
-run_dir = ${confdir}/run
-libdir = /usr/lib/freeradius
-pidfile = ${run_dir}/radiusd.pid
-name = freeradius
-max_request_time = 30
-cleanup_delay = 5
-max_requests = 4096
-hostname_lookups = no
-log {
-	destination = files
-	file = ${logdir}/radius.log
-	colourise = no
-}
-security {
-	allow_core_dumps = no
-	max_attributes = 200
-	reject_delay = 0
-	status_server = yes
-}
-proxy_requests = no
-client localhost {
-	ipaddr = 127.0.0.1
-	proto = udp
-	secret = $ENV{ACD_RADIUS_SECRET}
-	require_message_authenticator = no
-	nas_type = other
-}
-thread pool {
-	start_servers = 2
-	max_servers = 4
-	min_spare_servers = 1
-	max_spare_servers = 2
-	max_requests_per_server = 0
-}
-modules {
-	always ok {
-		rcode = ok
-	}
-	detail {
-		filename = ${confdir}/detail
-		permissions = 0600
-		header = "%t"
-		locking = no
-	}
-}
-server default {
-	listen {
-		type = acct
-		ipaddr = 127.0.0.1
-		port = 1813
-	}
-	preacct {
-		ok
-	}
-	accounting {
-		detail
-	}
-}
-EOF
-chmod 0600 "$RADDB/radiusd.conf"
-install -d -m 0700 "$RADDB/log" "$RADDB/run"
-DETAIL=$RADDB/detail
+. "$(dirname "$0")/../common/radius-acct.sh"
+acct_raddb "$RADDB"
 RAD_PID=
 start_radius() {
-	ACD_RADIUS_SECRET=acct-s3cret ip netns exec "$AC_NS" \
+	ACD_RADIUS_SECRET=acct-s3cret ACD_ACCT_PORT=1813 ip netns exec "$AC_NS" \
 		freeradius -f -d "$RADDB" -l stdout >>"$TMPD/radius.log" 2>&1 &
 	RAD_PID=$!
 	BG_PIDS+=("$RAD_PID")
@@ -125,33 +57,6 @@ start_radius() {
 }
 start_radius
 
-# records: the detail file as one JSON object per request, values as the
-# detail module writes them (quotes removed)
-records() {
-	[[ -f "$DETAIL" ]] || { echo '[]'; return; }
-	awk '
-		function flush() { if (n) { printf "{%s}\n", body }; n = 0; body = "" }
-		/^[^\t]/ { flush(); next }
-		/^\t/ {
-			line = $0; sub(/^\t/, "", line)
-			k = line; sub(/ = .*/, "", k); v = line; sub(/^[^=]* = /, "", v)
-			gsub(/^"|"$/, "", v); gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v)
-			body = body (n++ ? "," : "") "\"" k "\":\"" v "\""
-		}
-		END { flush() }' "$DETAIL" | jq -s -c .
-}
-# rec FILTER: the records that match a jq select() filter
-rec() { records | jq -c "[.[] | select($1)]"; }
-# wait_rec FILTER [SECONDS]: the first record matching FILTER, waiting for it
-wait_rec() {
-	local i out
-	for ((i = 0; i < ${2:-5} * 10; i++)); do
-		out=$(rec "$1" | jq -c '.[0] // empty')
-		[[ -n "$out" ]] && { printf '%s\n' "$out"; return 0; }
-		sleep 0.1
-	done
-	fail "no accounting record matching: $1 (got: $(records | jq -c 'map({s:.["Acct-Status-Type"], id:.["Acct-Session-Id"], p:.["NAS-Port-Id"]})'))"
-}
 # total JSON-RECORD DIR: Acct-DIR-Octets + Acct-DIR-Gigawords * 2^32
 total() {
 	jq -r --arg d "$2" '(.["Acct-\($d)-Octets"] | tonumber) +

@@ -17,6 +17,11 @@
 #   override kept; reload to up-mode ifb; terminate (SIGTERM to pppd,
 #   ip-down); kill -9 of a pppd (interface vanishes: session ends, IFB
 #   removed); SIGTERM to acd leaves the shaping in place.
+# acd's own RADIUS accounting goes to a second FreeRADIUS that writes a
+# detail file: a Start per session (none twice across kill -9 and restart,
+# one for the session reconciled without a hook), and Stops for terminate
+# and Disconnect (Admin-Reset) and for the killed pppd (NAS-Error), each
+# with at least the bytes the kernel had counted on the real ppp link.
 # "down" = AC -> subscriber (tbf on the AC's pppN, iperf3 -R from the
 # subscriber), "up" = subscriber -> AC (pppN's ingress: police or IFB).
 # shellcheck source=lib.sh
@@ -109,6 +114,28 @@ rad_status() {
 wait_until 30 rad_status >/dev/null || fail "FreeRADIUS does not answer Status-Server"
 log "FreeRADIUS answers"
 
+# acd's own accounting goes to a second FreeRADIUS (tests/common): every
+# Accounting-Request into a detail file, read back as JSON
+. "$ACD_SRC/tests/common/radius-acct.sh"
+(umask 077 && echo "acct-vm-secret" > "$W/acct.secret")
+acct_raddb "$VM_WORK/raddb-acct"
+ACD_RADIUS_SECRET=acct-vm-secret ACD_ACCT_PORT=1815 \
+	ip netns exec ac freeradius -f -d "$VM_WORK/raddb-acct" -l stdout > "$VM_WORK/radius-acct.log" 2>&1 &
+wait_until 30 eval "ip netns exec ac ss -Hlun 'sport = :1815' | grep -q ." ||
+	fail "the accounting FreeRADIUS does not listen: $(tail -5 "$VM_WORK/radius-acct.log")"
+# acct_stop USER SID CAUSE RX TX: USER's Stop for SID, with CAUSE and at
+# least the RX/TX bytes the kernel counted on the link before it ended
+acct_stop() {
+	local r
+	r=$(wait_rec ".\"Acct-Status-Type\" == \"Stop\" and .\"Acct-Session-Id\" == \"$2\"" 10)
+	jq_assert "$1's Stop" "$r" ".\"User-Name\" == \"$1\" and .\"Acct-Terminate-Cause\" == \"$3\" and
+		(.\"Acct-Input-Octets\" | tonumber) >= $4 and (.\"Acct-Output-Octets\" | tonumber) >= $5 and
+		(.\"Acct-Output-Octets\" | tonumber) > 1000000"
+	result "$1 Stop: $3, in $(jq -r '."Acct-Input-Octets"' <<<"$r") out $(jq -r '."Acct-Output-Octets"' <<<"$r") bytes (kernel before the end: $4 / $5)"
+}
+# link_bytes IFACE: "RX TX" of the link in ns ac
+link_bytes() { ip -n ac -s -j link show dev "$1" | jq -r '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"'; }
+
 # ---- acd -----------------------------------------------------------------------------
 step "acd in ns ac (up-mode police), the conf/ppp hooks installed as an operator would"
 # pppd's radattr.so always writes /var/run/radattr.IFNAME
@@ -130,6 +157,9 @@ up-mode = police
 [coa]
 listen = 127.0.0.1:3799
 client = 127.0.0.1 $W/coa.secret
+[accounting]
+server = 127.0.0.1:1815
+secret-file = $W/acct.secret
 EOF
 run "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
 ACD_PID=
@@ -354,6 +384,15 @@ for u in alice bob; do
 	meas "$u up police (${WANT_UP[$u]} bit/s)" "$u" up "${WANT_UP[$u]}" $POL_LO $POL_HI
 done
 
+step "acd's accounting: one Start per session, with the session's facts"
+declare -A SID
+for u in alice bob; do
+	SID[$u]=$(ctlj show session "${IFC[$u]}" | jq -r .acct_session_id)
+	r=$(wait_rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[$u]}\"" 10)
+	jq_assert "$u's Start" "$r" ".\"User-Name\" == \"$u\" and .\"Framed-IP-Address\" == \"${FRAMED[$u]}\" and
+		.\"NAS-Port-Id\" == \"${IFC[$u]}\" and (.\"Calling-Station-Id\" | ascii_downcase) == \"${MAC[$u]}\""
+done
+
 # ---- operator override ------------------------------------------------------------------
 step "acdctl shaper set alice 2M 1M"
 run ctl shaper set alice 2M 1M || fail "shaper set alice failed"
@@ -403,14 +442,23 @@ check_tc "${IFC[bob]}" "${WANT_DOWN[bob]}" "${WANT_UP[bob]}" police
 # carol: no hook ever reached acd; her rates come from radattr alone
 s=$(ctlj show session "${IFC[carol]}")
 log "carol, reconciled without a hook: $(jq -c . <<<"$s")"
+# (her name too: FreeRADIUS returns User-Name, radattr.so writes it)
 jq_assert "carol reconciled from radattr.${IFC[carol]}" "$s" "
-	.shaped == true and .down == ${WANT_DOWN[carol]} and .up == ${WANT_UP[carol]} and
+	.user == \"carol\" and .shaped == true and .down == ${WANT_DOWN[carol]} and .up == ${WANT_UP[carol]} and
 	.source == \"${SRC[carol]}\" and .override == false"
 check_tc "${IFC[carol]}" "${WANT_DOWN[carol]}" "${WANT_UP[carol]}" police
 result "carol after reconcile: $(jq -c '{ifname, user, ip, mac, pppd_pid, down, up, source}' <<<"$s")"
 meas "carol down (WISPr ${WANT_DOWN[carol]} bit/s, reconciled)" carol down "${WANT_DOWN[carol]}" $DOWN_LO $DOWN_HI
 meas "carol up police (${WANT_UP[carol]} bit/s, reconciled)" carol up "${WANT_UP[carol]}" $POL_LO $POL_HI
 meas "alice down, override 2M after restart" alice down 2000000 $DOWN_LO $DOWN_HI
+
+for u in alice bob; do
+	n=$(rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[$u]}\"" | jq length)
+	[ "$n" = 1 ] || fail "$n Starts for $u's session after acd's kill -9 and restart, expected 1"
+done
+SID[carol]=$(jq -r .acct_session_id <<<"$s")
+r=$(wait_rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[carol]}\"" 10)
+jq_assert "carol's Start (reconciled)" "$r" ".\"User-Name\" == \"carol\" and .\"NAS-Port-Id\" == \"${IFC[carol]}\""
 
 step "acdctl shaper restore alice"
 run ctl shaper restore alice || fail "shaper restore alice failed"
@@ -433,6 +481,7 @@ meas "bob up ifb (Mikrotik rx ${WANT_UP[bob]} bit/s)" bob up "${WANT_UP[bob]}" $
 
 # ---- ends of sessions ------------------------------------------------------------------
 step "acdctl terminate bob: SIGTERM to his pppd, ip-down"
+read -r krx ktx < <(link_bytes "${IFC[bob]}")
 v0=$(ctlj show stat | jq .sessions_vanished)
 j=$(ctlj terminate bob)
 jq_assert "terminate bob" "$j" ".ifname == \"${IFC[bob]}\" and .pppd_pid == ${PID[bob]}"
@@ -457,6 +506,7 @@ ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still 
 wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the end"
 check_table 2 alice
 jq_assert "bob's session gone" "$(ctlj show sessions)" "all(.[]; .ifname != \"${IFC[bob]}\")"
+acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx"
 
 # ---- RADIUS CoA and Disconnect (RFC 5176) from radclient -------------------------------------
 step "bob dials again; RADIUS CoA-Request: his download 8M -> 5M; Disconnect-Request ends him"
@@ -478,6 +528,8 @@ jq_assert "bob after CoA" "$(ctlj show session bob)" \
 check_tc "${IFC[bob]}" 5000000 3000000 ifb
 meas "bob down after CoA (Mikrotik 5000000 bit/s)" bob down 5000000 $DOWN_LO $DOWN_HI
 PID[bob]=$(ac_pppd_of bob)
+SID[bob]=$(ctlj show session bob | jq -r .acct_session_id)
+read -r krx ktx < <(link_bytes "${IFC[bob]}")
 t0=$(vm_elapsed)
 coa disconnect "Framed-IP-Address = ${FRAMED[bob]}" 'Message-Authenticator = 0x00' ||
 	fail "acd did not ACK the Disconnect for bob: $(tail -20 "$VM_WORK/radclient.log")"
@@ -490,9 +542,11 @@ grep -q "sess=${IFC[bob]} user=bob event=down cause=disconnect-request" "$VM_WOR
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after Disconnect"
 wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the Disconnect"
 jq_assert "show stat: CoA counters" "$(ctlj show stat)" '.coa.acks == 2 and .coa.naks == 0'
+acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx"
 
 step "kill -9 carol's AC pppd: her interface vanishes, acd ends the session"
 PID[carol]=$(ac_pppd_of carol)
+read -r krx ktx < <(link_bytes "${IFC[carol]}")
 v0=$(ctlj show stat | jq .sessions_vanished)
 t0=$(vm_elapsed)
 kill -9 "${PID[carol]}" || fail "kill -9 ${PID[carol]}"
@@ -506,6 +560,9 @@ result "kill -9 pppd -> session ended: $(secs_since "$t0")s"
 grep -q "sess=${IFC[carol]} .*event=vanished" "$VM_WORK/acd.log" || fail "acd logged no vanished for ${IFC[carol]}"
 jq_assert "show stat: one more vanished session" "$(ctlj show stat)" ".sessions_vanished == $v0 + 1"
 kill "${SUBPID[carol]}" 2>/dev/null   # her own pppd would wait 30 s for LCP echoes
+# the counters of a vanished link come from the kernel's RTM_DELLINK
+acct_stop carol "${SID[carol]}" NAS-Error "$krx" "$ktx"
+grep -q "sess=${IFC[carol]} .*event=counters-lost" "$VM_WORK/acd.log" && fail "acd lost ${IFC[carol]}'s last counters"
 [ "$(ip -n ac -o link show type ifb | wc -l)" = 1 ] || fail "IFBs left: $(ip -n ac -o link show type ifb)"
 
 step "SIGTERM to acd: alice stays shaped"
