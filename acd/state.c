@@ -316,7 +316,6 @@ static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct acd *a = w->data;
 	struct state_snap *sn;
-
 	double t0 = thread_cpu();
 
 	(void)loop;
