@@ -358,8 +358,18 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 			snprintf(err, errlen, "%s: no session (already ended?)", ifname);
 			return -ENOENT;
 		}
-		if (down6 && s->ip[0]) { /* IPv4 still up: the session goes on */
+		/* one protocol down, the other still up (a peer may close IPCP
+		 * or IPv6CP alone): the link carries traffic, the session goes on */
+		if (down6 && s->ip[0]) {
 			s->ipv6_ll[0] = '\0';
+			log_info("sess=%s user=%s event=ipv6-down ipv4=up", s->ifname, s->user);
+			session_state_later(a);
+			return 0;
+		}
+		if (down4 && s->ipv6_ll[0]) {
+			s->ip[0] = s->local_ip[0] = '\0';
+			log_info("sess=%s user=%s event=ip-down ipv6=up", s->ifname, s->user);
+			session_state_later(a);
 			return 0;
 		}
 		session_end(a, s, event, true);

@@ -2,8 +2,9 @@
 # acd-lifecycle.sh - the daemon beside pppd, on the real kernel: sessions
 # reported through `acdctl hook` with pppd's exact argv and environment,
 # shaped from their radattr files, measured, overridden, surviving kill -9
-# and a restart, terminated, ended by ip-down, and ended when the
-# interface vanishes without one (pppd killed).  Without PPP in this
+# and a restart, dual-stack and IPv6-only (ipv6-up/ipv6-down), terminated,
+# ended by ip-down, and ended when the interface vanishes without one (pppd
+# killed).  Without PPP in this
 # kernel the session link is a veth named ppp0 and the hooks are run as
 # pppd would run them (the VM test bed runs real pppd).
 set -euo pipefail
@@ -126,6 +127,43 @@ hook ip-down ppp2 10.77.2.1 10.77.2.2 "$PPPD" erin || fail "a late ip-down was r
 grep -q "sess=ppp2 user=erin event=down cause=ip-down" "$TMPD/acd.log" ||
 	fail "the late ip-down was not recorded as ip-down"
 assert_eq "sessions after ppp2's late ip-down" 1 "$(ctl -j show sessions | jq length)"
+
+log "IPv6CP beside IPCP: ipv6-up adds the peer's link-local to the same session, ipv6-down only removes it"
+hook ipv6-up ppp0 fe80::1 fe80::a11c:e "$PPPD" alice || fail "hook ipv6-up ppp0 failed"
+assert_eq "sessions after ipv6-up on ppp0" 1 "$(ctl -j show sessions | jq length)"
+assert_jq "ppp0 dual-stack" "$(ctl -j show session fe80::a11c:e)" \
+	'[.ifname, .user, .ip, .ipv6, .down, .up] | map(tostring) | join(" ")' \
+	"ppp0 alice 10.77.0.2 fe80::a11c:e 10240000 5120000"
+assert_eq "ppp0 rate after ipv6-up" 10240000 "$(tbf_bits ppp0)"
+assert_eq "ifbs after ipv6-up (no second one)" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+hook ipv6-down ppp0 fe80::1 fe80::a11c:e "$PPPD" alice || fail "hook ipv6-down ppp0 failed"
+assert_jq "ppp0 after ipv6-down" "$(ctl -j show session alice)" \
+	'[.ip, .ipv6, .shaped] | map(tostring) | join(" ")' "10.77.0.2  true"
+assert_eq "ppp0 rate after ipv6-down" 10240000 "$(tbf_bits ppp0)"
+
+log "an IPv6-only subscriber: ipv6-up alone starts the session; IPCP comes and goes; ipv6-down ends it"
+add_pair 3
+printf 'User-Name frank\nRP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 2048\n' >"$TMPD/radattr.ppp3"
+hook ipv6-up ppp3 fe80::1 fe80::f4a2:1 "$PPPD" frank || fail "hook ipv6-up ppp3 failed"
+assert_jq "ppp3 IPv6-only" "$(ctl -j show session frank)" \
+	'[.ifname, .ip, .ipv6, .down, .up, .shaped] | map(tostring) | join(" ")' \
+	"ppp3  fe80::f4a2:1 4096000 2048000 true"
+assert_eq "ppp3 rate" 4096000 "$(tbf_bits ppp3)"
+assert_eq "ifb of ppp3 rate" 2048000 "$(tbf_bits ifb-ppp3)"
+hook ip-up ppp3 10.77.3.1 10.77.3.2 "$PPPD" frank || fail "hook ip-up ppp3 failed"
+assert_jq "ppp3 dual-stack" "$(ctl -j show session 10.77.3.2)" '[.ifname, .ipv6] | join(" ")' "ppp3 fe80::f4a2:1"
+hook ip-down ppp3 10.77.3.1 10.77.3.2 "$PPPD" frank || fail "hook ip-down ppp3 failed"
+assert_jq "ppp3 after ip-down, IPv6 still up" "$(ctl -j show session frank)" \
+	'[.ip, .ipv6, .shaped] | map(tostring) | join(" ")' " fe80::f4a2:1 true"
+rc=0; ctl show session 10.77.3.2 >/dev/null 2>&1 || rc=$?
+assert_eq "lookup by ppp3's former IPv4" 1 "$rc"
+assert_eq "ppp3 rate after ip-down" 4096000 "$(tbf_bits ppp3)"
+hook ipv6-down ppp3 fe80::1 fe80::f4a2:1 "$PPPD" frank || fail "hook ipv6-down ppp3 failed"
+grep -q "sess=ppp3 user=frank event=down cause=ipv6-down" "$TMPD/acd.log" ||
+	fail "ppp3's end was not recorded as ipv6-down"
+assert_eq "sessions after ppp3's ipv6-down" 1 "$(ctl -j show sessions | jq length)"
+assert_eq "ifbs after ppp3's ipv6-down" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+assert_ne "ppp3 root qdisc after ipv6-down" tbf "$(root_qdisc ppp3 "$AC_NS" | jq -r .kind)"
 
 log "terminate sends SIGTERM to pppd"
 ctl terminate alice >/dev/null || fail "terminate failed"

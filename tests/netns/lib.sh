@@ -480,9 +480,14 @@ stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
 
 # hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
 # through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
+# For ipv6-up/ipv6-down LOCAL and REMOTE are link-local addresses, which
+# pppd also puts in LLLOCAL/LLREMOTE (IPCP's IPLOCAL/IPREMOTE it sets only
+# once IPCP is up).
 hook() {
+	local addrs=(IPLOCAL="$3" IPREMOTE="$4")
+	[[ $1 == ipv6-* ]] && addrs=(LLLOCAL="$3" LLREMOTE="$4")
 	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
-		IFNAME="$2" IPLOCAL="$3" IPREMOTE="$4" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
+		IFNAME="$2" "${addrs[@]}" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
 		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
 		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
 }
