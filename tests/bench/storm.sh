@@ -42,12 +42,14 @@
 # shaping at N, lost sessions are then sent again, one at a time.
 #
 # Output: two tables (the storm; acd's apply against the shell hook) and
-# one line per target, "met" or "MISSED".  The spawn floor (/bin/true run
-# the same way) is printed too: no hook program can be faster than that on
-# the machine at hand.
+# one line per target, "met" or "MISSED".  The spawn floor (STORM_FLOOR, a
+# do-nothing program linked as acdctl is, run the same way) is printed too:
+# no hook program can be faster than that on the machine at hand.
 #
 # Environment:
 #   ACD_BIN, ACDCTL, ACD_DICT, STORM_DRIVER   binaries, dictionary (ctest sets them)
+#   STORM_FLOOR        the do-nothing program of the spawn floor (ctest: storm_noop;
+#                      default /bin/true)
 #   STORM_SIZES        session counts, default "1000 5000"
 #   STORM_RSS_SIZE     sessions for the RSS run, default 10000 (0: no RSS run)
 #   STORM_CONCURRENCY  hooks at once, default 16
@@ -97,6 +99,9 @@ need_exe() {
 need_exe ACD_BIN "${ACD_BIN:-}"
 need_exe ACDCTL "${ACDCTL:-}"
 need_exe STORM_DRIVER "${STORM_DRIVER:-}"
+FLOOR=${STORM_FLOOR:-/bin/true}
+need_exe STORM_FLOOR "$FLOOR"
+FLOOR_NAME=$(basename "$FLOOR")
 if [ -z "${ACD_DICT:-}" ] || [ ! -r "$ACD_DICT" ]; then
 	usage "ACD_DICT (radius-dict/dictionary) is not set or not readable"
 fi
@@ -415,11 +420,11 @@ echo "acd session storm: sizes $SIZES (x$REPEAT, medians), RSS at $RSS_N, concur
 	"sample $SAMPLE, upload mode $UPMODE (act_police: $has_police)"
 # The floor under any hook here: spawning a do-nothing program.
 ip netns add "$NS"
-floor=$(nsx "$STORM_DRIVER" -m noop -x /bin/true -n 200 -c 1) || die "cannot spawn /bin/true"
-floor_c=$(nsx "$STORM_DRIVER" -m noop -x /bin/true -n 1000 -c "$CONC") || die "cannot spawn /bin/true"
+floor=$(nsx "$STORM_DRIVER" -m noop -x "$FLOOR" -n 200 -c 1) || die "cannot spawn $FLOOR"
+floor_c=$(nsx "$STORM_DRIVER" -m noop -x "$FLOOR" -n 1000 -c "$CONC") || die "cannot spawn $FLOOR"
 ip netns del "$NS"
-echo "spawn floor (/bin/true, 1 at a time): $floor"
-echo "spawn floor (/bin/true, $CONC at a time): $floor_c"
+echo "spawn floor ($FLOOR_NAME, 1 at a time): $floor"
+echo "spawn floor ($FLOOR_NAME, $CONC at a time): $floor_c"
 
 : >"$TMP/rows"
 LOST=0
@@ -448,7 +453,7 @@ echo
 awk -v conc="$CONC" -v rep="$REPEAT" -v sample="$SAMPLE" \
 	-v p99t="$P99_TARGET_US" -v ratet="$RATE_TARGET" -v spt="$SPEEDUP_TARGET" \
 	-v flatt="$FLAT_TARGET" -v rsst="$RSS_TARGET_KB" \
-	-v floor1="$floor" -v floorc="$floor_c" '
+	-v floor1="$floor" -v floorc="$floor_c" -v floorname="$FLOOR_NAME" '
 function median(a, k,    i, j, t, b) {
 	for (i = 1; i <= k; i++) b[i] = a[i]
 	for (i = 2; i <= k; i++) for (j = i; j > 1 && b[j - 1] > b[j]; j--) { t = b[j]; b[j] = b[j - 1]; b[j - 1] = t }
@@ -488,8 +493,8 @@ END {
 		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %7.2f %7.2f %5d %5d %9.0f %9.0f %8d %8d  (one run; idle RSS %d kB)\n",
 			R[1], R[2], R[3], R[4] / 1000, R[5] / 1000, R[6] / 1000, R[22] / 1000, R[23] / 1000, R[7], R[21],
 			R[8], R[20], R[10], R[11], R[9]
-	printf "spawn floor: /bin/true %d at a time: %.1f /s, p99 %.1f ms; 1 at a time: p50 %.1f ms, CPU %.1f ms/proc\n",
-		conc, kv(floorc, "per_s"), kv(floorc, "p99_us") / 1000, kv(floor1, "p50_us") / 1000,
+	printf "spawn floor: %s %d at a time: %.1f /s, p99 %.1f ms; 1 at a time: p50 %.1f ms, CPU %.1f ms/proc\n",
+		floorname, conc, kv(floorc, "per_s"), kv(floorc, "p99_us") / 1000, kv(floor1, "p50_us") / 1000,
 		kv(floor1, "cpu_p50_us") / 1000
 	print ""
 	print "acd apply vs radattr-hook.sh (" sample " sessions each, one at a time, at table size N):"
