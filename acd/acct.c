@@ -182,6 +182,11 @@ int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 	add_str(&b, PW_USER_NAME, r->user);
 	if (r->ip[0] && inet_pton(AF_INET, r->ip, &a4) == 1)
 		add_int(&b, PW_FRAMED_IP_ADDRESS, ntohl(a4.s_addr));
+	/* RFC 3162: IPv6CP's interface identifier, the low 64 bits of the
+	 * peer's link-local address (its global addresses come later, from
+	 * SLAAC or DHCPv6, and are not the NAS's to know) */
+	if (r->ipv6[0] && inet_pton(AF_INET6, r->ipv6, &a6) == 1 && IN6_IS_ADDR_LINKLOCAL(&a6))
+		add(&b, PW_FRAMED_INTERFACE_ID, &a6.s6_addr[8], 8);
 	add_str(&b, PW_CALLING_STATION_ID, r->mac);
 	add_str(&b, PW_NAS_PORT_ID_STRING, r->ifname);
 	add_int(&b, PW_NAS_PORT_TYPE, NAS_PORT_TYPE_VIRTUAL);
@@ -589,6 +594,14 @@ static void new_id(struct acd *a, time_t now, char *buf)
 	snprintf(buf, ACCT_ID_LEN, "%08X%08X", (unsigned)now, (unsigned)++a->sid_counter);
 }
 
+void acct_session_addrs(struct session *s)
+{
+	if (s->ip[0])
+		snprintf(s->acct.ip, sizeof(s->acct.ip), "%s", s->ip);
+	if (s->ipv6_ll[0])
+		snprintf(s->acct.ipv6, sizeof(s->acct.ipv6), "%s", s->ipv6_ll);
+}
+
 static void send_record(struct acct *t, struct session *s, enum acct_status st,
 			enum acct_cause cause, time_t now)
 {
@@ -601,7 +614,9 @@ static void send_record(struct acct *t, struct session *s, enum acct_status st,
 	snprintf(r.user, sizeof(r.user), "%s", s->user);
 	snprintf(r.ifname, sizeof(r.ifname), "%s", s->ifname);
 	snprintf(r.mac, sizeof(r.mac), "%s", s->mac);
-	snprintf(r.ip, sizeof(r.ip), "%s", s->ip);
+	acct_session_addrs(s);
+	snprintf(r.ip, sizeof(r.ip), "%s", s->acct.ip);
+	snprintf(r.ipv6, sizeof(r.ipv6), "%s", s->acct.ipv6);
 	r.event_time = now;
 	r.session_time = now > s->acct.st.period_start ? (uint32_t)(now - s->acct.st.period_start) : 0;
 	if (st != ACCT_START)
@@ -694,6 +709,18 @@ void acct_session_up(struct acd *a, struct session *s)
 		session_state_later(a);
 	}
 	arm_interim(t, s);
+}
+
+void acct_session_newinfo(struct acd *a, struct session *s)
+{
+	struct acct *t = a->acct;
+
+	if (!t || !s->acct.st.started || s->gone)
+		return;
+	session_counters(t, s);
+	send_record(t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
+	log_info("acct: sess=%s user=%s event=newinfo ip=%s ipv6=%s", s->ifname, s->user, s->ip,
+		 s->ipv6_ll);
 }
 
 void acct_session_end(struct acd *a, struct session *s)

@@ -112,6 +112,11 @@ struct acct_sess {
 	struct acct_saved st;
 	struct acct_counters last;      /* the last counters read */
 	bool final;                     /* last = the deleted link's last counters */
+	/* the last IPv4 and IPv6 address the session had: the records keep
+	 * them when one protocol goes down before the other (and before the
+	 * Stop), as the billing side looks sessions up by them */
+	char ip[16];
+	char ipv6[48];
 	bool timer_on;
 	ev_timer interim;
 };
@@ -125,6 +130,7 @@ struct acct_record {
 	char ifname[16];
 	char mac[18];
 	char ip[16];                    /* Framed-IP-Address, "" = none */
+	char ipv6[48];                  /* the peer's link-local (Framed-Interface-Id), "" = none */
 	time_t event_time;              /* Event-Timestamp */
 	uint32_t session_time;          /* Acct-Session-Time of this period */
 	struct acct_counters c;         /* this period's counts */
@@ -175,6 +181,14 @@ void acct_session_up(struct acd *a, struct session *s);
 /* The session ends (before it is freed): the Stop, its cause from
  * s->terminate_cause. */
 void acct_session_end(struct acd *a, struct session *s);
+/* The session's addresses changed after its Start (IPv6CP after IPCP, or
+ * the reverse): an Interim-Update at once, so the accounting side learns
+ * them now, not at the next interim (Cisco's "accounting update newinfo").
+ * Nothing before the Start: the Start carries what is known then. */
+void acct_session_newinfo(struct acd *a, struct session *s);
+/* Keep the session's current addresses for its records (acct_sess.ip,
+ * .ipv6): before one protocol goes down and its address is cleared. */
+void acct_session_addrs(struct session *s);
 /* The state file: s->acct.st is copied on the loop, turned into JSON (an
  * "acct" object in the session's record, none when not started) by the
  * writer thread, and read back at start-up. */

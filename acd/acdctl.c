@@ -196,10 +196,13 @@ static int monitor(void)
 					json_dumpf(o, stdout, JSON_COMPACT);
 					putchar('\n');
 				} else {
-					printf("%s %s user=%s ip=%s\n", ev,
+					const char *v6 = json_string_value(json_object_get(s, "ipv6"));
+
+					printf("%s %s user=%s ip=%s%s%s\n", ev,
 					       json_string_value(json_object_get(s, "ifname")),
 					       json_string_value(json_object_get(s, "user")),
-					       json_string_value(json_object_get(s, "ip")));
+					       json_string_value(json_object_get(s, "ip")),
+					       v6 && *v6 ? " ipv6=" : "", v6 && *v6 ? v6 : "");
 				}
 			}
 			json_decref(o);

@@ -75,19 +75,36 @@ void session_unlink(struct acd *a, struct session *s)
 	a->nsessions--;
 }
 
+/* Only a well-formed address is kept, and in its canonical text (RFC 5952
+ * for IPv6: pppd writes fe80::1cc0:5c66:1e85:0446, ip(8) and operators
+ * fe80::1cc0:5c66:1e85:446); anything else leaves dst as it was. */
+static void copy_ip(char *dst, size_t len, const char *v, int af)
+{
+	unsigned char buf[16];
+	char txt[INET6_ADDRSTRLEN];
+
+	if (inet_pton(af, v, buf) == 1 && inet_ntop(af, buf, txt, sizeof(txt)) &&
+	    strlen(txt) < len)
+		memcpy(dst, txt, strlen(txt) + 1);
+}
+
 /* An interface name, a user name or an IP address; *matches says how many. */
 struct session *session_find(struct acd *a, const char *key, int *matches)
 {
 	struct session *s, *found = NULL;
+	char ip[INET6_ADDRSTRLEN] = "";
 	int n = 0;
 
 	if ((s = session_by_ifname(a, key)) != NULL) {
 		*matches = 1;
 		return s;
 	}
+	/* an address in any spelling finds the canonical one kept */
+	copy_ip(ip, sizeof(ip), key, AF_INET);
+	copy_ip(ip, sizeof(ip), key, AF_INET6);
 	for (s = a->sessions; s; s = s->next) {
-		if (strcmp(s->user, key) == 0 || strcmp(s->ip, key) == 0 ||
-		    (s->ipv6_ll[0] && strcmp(s->ipv6_ll, key) == 0)) {
+		if (strcmp(s->user, key) == 0 || (ip[0] && strcmp(s->ip, ip) == 0) ||
+		    (ip[0] && s->ipv6_ll[0] && strcmp(s->ipv6_ll, ip) == 0)) {
 			if (!found)
 				found = s;
 			n++;
@@ -259,6 +276,18 @@ static struct session *session_new(struct acd *a, const char *ifname, int ifinde
 	return s;
 }
 
+/* A monitor event with the session as show session gives it. */
+static void session_event(struct acd *a, const struct session *s, const char *event)
+{
+	json_t *j;
+
+	if (!a->ctl)
+		return;
+	j = session_json(s, true);
+	ctl_event(a->ctl, event, j);
+	json_decref(j);
+}
+
 void session_end(struct acd *a, struct session *s, const char *cause, bool clear_shaping)
 {
 	/* a cause set by terminate (operator, Disconnect-Request) wins over
@@ -274,12 +303,7 @@ void session_end(struct acd *a, struct session *s, const char *cause, bool clear
 			  shaper_errmsg(a->sh));
 	log_info("sess=%s user=%s event=down cause=%s", s->ifname, s->user, cause);
 	acct_session_end(a, s);
-	if (a->ctl) {
-		json_t *j = session_json(s, true);
-
-		ctl_event(a->ctl, "session-down", j);
-		json_decref(j);
-	}
+	session_event(a, s, "session-down");
 	session_unlink(a, s);
 	a->stats.sessions_down++;
 	free(s);
@@ -324,15 +348,6 @@ static const char *env_str(json_t *env, const char *name)
 	return v ? v : "";
 }
 
-static void copy_ip(char *dst, size_t len, const char *v, int af)
-{
-	unsigned char buf[16];
-
-	/* only well-formed addresses are kept */
-	if (inet_pton(af, v, buf) == 1)
-		snprintf(dst, len, "%s", v);
-}
-
 int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen)
 {
@@ -340,6 +355,9 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 	bool up4 = strcmp(event, "ip-up") == 0, up6 = strcmp(event, "ipv6-up") == 0;
 	bool down4 = strcmp(event, "ip-down") == 0, down6 = strcmp(event, "ipv6-down") == 0;
 	struct session *s;
+	char before[48]; /* the address this hook sets, as it was */
+	const char *addr;
+	bool fresh = false;
 	int ifindex;
 
 	if (!up4 && !up6 && !down4 && !down6) {
@@ -355,20 +373,30 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 	s = session_by_ifname(a, ifname);
 	if (down4 || down6) {
 		if (!s) {
-			snprintf(err, errlen, "%s: no session (already ended?)", ifname);
-			return -ENOENT;
+			/* already ended: by the other protocol's down hook (pppd
+			 * runs both as it exits), by the link vanishing, by an
+			 * operator.  What the hook asks for is done. */
+			log_debug("sess=%s event=%s: no session (already ended)", ifname, event);
+			return 0;
 		}
 		/* one protocol down, the other still up (a peer may close IPCP
-		 * or IPv6CP alone): the link carries traffic, the session goes on */
-		if (down6 && s->ip[0]) {
+		 * or IPv6CP alone): the link carries traffic, the session goes
+		 * on.  Not when the link is already gone (pppd exits and runs
+		 * both hooks): that ends it now, within the grace time.  The
+		 * accounting records keep the address. */
+		if (!s->gone && ((down6 && s->ip[0]) || (down4 && s->ipv6_ll[0])))
+			acct_session_addrs(s);
+		if (!s->gone && down6 && s->ip[0]) {
 			s->ipv6_ll[0] = '\0';
 			log_info("sess=%s user=%s event=ipv6-down ipv4=up", s->ifname, s->user);
+			session_event(a, s, "session-changed");
 			session_state_later(a);
 			return 0;
 		}
-		if (down4 && s->ipv6_ll[0]) {
+		if (!s->gone && down4 && s->ipv6_ll[0]) {
 			s->ip[0] = s->local_ip[0] = '\0';
 			log_info("sess=%s user=%s event=ip-down ipv6=up", s->ifname, s->user);
+			session_event(a, s, "session-changed");
 			session_state_later(a);
 			return 0;
 		}
@@ -391,6 +419,7 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 			return -ENOMEM;
 		}
 		a->stats.sessions_up++;
+		fresh = true;
 	}
 	/* a repeated hook (ipv6-up after ip-up) may carry less: keep what we know */
 	if (*env_str(env, "PEERNAME"))
@@ -401,6 +430,8 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		sessrad_user(a, s);
 	if (*env_str(env, "PPPD_PID"))
 		s->pppd_pid = (pid_t)strtol(env_str(env, "PPPD_PID"), NULL, 10);
+	addr = up4 ? s->ip : s->ipv6_ll;
+	snprintf(before, sizeof(before), "%s", addr);
 	if (up4) {
 		copy_ip(s->local_ip, sizeof(s->local_ip),
 			json_string_value(json_array_get(argv, 3)) ?: "", AF_INET);
@@ -417,13 +448,12 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		/* the session exists and shows the error; pppd carries on */
 		snprintf(err, errlen, "%s", s->shape_err);
 	}
+	/* the second protocol of a running session: accounting hears of it
+	 * now (a no-op before the Start, which then carries it) */
+	if (!fresh && addr[0] && strcmp(before, addr) != 0)
+		acct_session_newinfo(a, s);
 	acct_session_up(a, s);
-	if (a->ctl) {
-		json_t *j = session_json(s, true);
-
-		ctl_event(a->ctl, "session-up", j);
-		json_decref(j);
-	}
+	session_event(a, s, fresh ? "session-up" : "session-changed");
 	session_state_later(a);
 	return s->shaped ? 0 : -EIO;
 }
@@ -537,9 +567,13 @@ void session_reconcile(struct acd *a)
 		rec = saved_record(saved, name, idx);
 		if (rec) {
 			str_from(rec, "user", s->user, sizeof(s->user));
-			str_from(rec, "ip", s->ip, sizeof(s->ip));
-			str_from(rec, "local_ip", s->local_ip, sizeof(s->local_ip));
-			str_from(rec, "ipv6", s->ipv6_ll, sizeof(s->ipv6_ll));
+			/* addresses only if well-formed, in canonical text */
+			copy_ip(s->ip, sizeof(s->ip),
+				json_string_value(json_object_get(rec, "ip")) ?: "", AF_INET);
+			copy_ip(s->local_ip, sizeof(s->local_ip),
+				json_string_value(json_object_get(rec, "local_ip")) ?: "", AF_INET);
+			copy_ip(s->ipv6_ll, sizeof(s->ipv6_ll),
+				json_string_value(json_object_get(rec, "ipv6")) ?: "", AF_INET6);
 			str_from(rec, "mac", s->mac, sizeof(s->mac));
 			s->pppd_pid = (pid_t)json_integer_value(json_object_get(rec, "pppd_pid"));
 			if (json_integer_value(json_object_get(rec, "started")))

@@ -138,6 +138,18 @@ assert_jq "ppp0 Start" "$r" '."User-Name"' alice '."Framed-IP-Address"' 10.77.0.
 	'."NAS-Identifier"' bras-test '."Acct-Multi-Session-Id"' "$SID0" \
 	'."NAS-IP-Address"' 127.0.0.1 '."Acct-Delay-Time"' 0 '."Acct-Output-Octets"' null
 
+log "IPv6CP comes up on ppp0 too: an Interim-Update at once, with its interface id"
+hook ipv6-up ppp0 fe80::1 fe80::a078:616e:78e0:a3c1 "${PPPD[0]}" alice || fail "ipv6-up ppp0 failed"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Interim-Update\"" 5)
+assert_jq "ppp0 newinfo Interim" "$r" '."Framed-Interface-Id"' a078:616e:78e0:a3c1 \
+	'."Framed-IP-Address"' 10.77.0.2 '."User-Name"' alice
+grep -q "acct: sess=ppp0 user=alice event=newinfo" "$TMPD/acd.log" ||
+	fail "the Interim was not newinfo's (a periodic one?)"
+assert_eq "Starts of ppp0 after ipv6-up" 1 \
+	"$(rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Start\"" | jq length)"
+# IPv4 stays up: the session goes on, and ends with ip-down below
+hook ipv6-down ppp0 fe80::1 fe80::a078:616e:78e0:a3c1 "${PPPD[0]}" alice || fail "ipv6-down ppp0 failed"
+
 log "more than 4 GiB down through ppp0 (AC -> subscriber, the ppp link's TX)"
 ip netns exec "$SUB_NS" iperf3 -s -1 -B 10.77.0.2 >"$TMPD/iperf3.log" 2>&1 &
 srv=$!
@@ -172,6 +184,8 @@ near "Stop output" "$(total "$r" Output)" "$ktx" 500
 near "Stop input" "$(total "$r" Input)" "$krx" 500
 pkts=$(ip -n "$AC_NS" -s -j link show dev ppp0 | jq -r '.[0].stats64.tx.packets')
 near "Stop output packets" "$(jq -r '."Acct-Output-Packets"' <<<"$r")" "$pkts" 5
+assert_eq "Starts of ppp0 in all" 1 \
+	"$(rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Start\"" | jq length)"
 
 log "ip-up ppp1 (bob); a restart of acd sends no second Start"
 ahook ip-up ppp1 "${PPPD[1]}" bob || fail "ip-up ppp1 failed"
@@ -217,13 +231,20 @@ for _ in $(seq 30); do
 done
 grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" ||
 	fail "the reload did not say that [accounting] waits for a restart"
-log "traffic in the new period, then terminate (admin-reset): Stop with Admin-Reset"
+log "traffic in the new period, IPv6CP up too, then terminate (admin-reset): ip-down first, then ipv6-down"
+hook ipv6-up ppp1 fe80::1 fe80::b0b "${PPPD[1]}" bob || fail "ipv6-up ppp1 failed"
 ip netns exec "$AC_NS" ping -q -c 50 -i 0.01 -s 1000 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
 ctl terminate ppp1 >/dev/null || fail "terminate ppp1 failed"
 read -r krx ktx < <(kernel ppp1)
 ahook ip-down ppp1 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
+assert_jq "ppp1 after ip-down, IPv6CP still up" "$(ctl -j show session ppp1)" '.ip' "" '.ipv6' fe80::b0b
+hook ipv6-down ppp1 fe80::1 fe80::b0b "${PPPD[1]}" bob || fail "ipv6-down ppp1 failed"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1B\" and .\"Acct-Status-Type\" == \"Stop\"")
-assert_jq "ppp1 Stop" "$r" '."Acct-Terminate-Cause"' Admin-Reset '."Acct-Multi-Session-Id"' "$SID1"
+# the Stop still has the address of the protocol that went down first
+assert_jq "ppp1 Stop" "$r" '."Acct-Terminate-Cause"' Admin-Reset '."Acct-Multi-Session-Id"' "$SID1" \
+	'."Framed-IP-Address"' 10.77.1.2 '."Framed-Interface-Id"' 0:0:0:b0b
+# a late down hook for the ended session is done already
+hook ip-down ppp1 10.77.1.1 10.77.1.2 "${PPPD[1]}" bob || fail "a second ip-down for the ended ppp1 was refused"
 out_a=$(total "$STOP_A" Output)
 out_b=$(total "$r" Output)
 ((out_b >= 50 * 1000)) || fail "the new period counted $out_b bytes out, less than its 50 pings"

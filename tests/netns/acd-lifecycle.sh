@@ -128,15 +128,32 @@ grep -q "sess=ppp2 user=erin event=down cause=ip-down" "$TMPD/acd.log" ||
 	fail "the late ip-down was not recorded as ip-down"
 assert_eq "sessions after ppp2's late ip-down" 1 "$(ctl -j show sessions | jq length)"
 
+# the monitor sees every change below; in sync once an operator's no-op
+# restore of ppp0 shows up in it
+"$ACDCTL" -j monitor >"$TMPD/monitor" 2>&1 &
+MON=$!
+BG_PIDS+=("$MON")
+for _ in $(seq 50); do
+	ctl shaper restore ppp0 >/dev/null
+	[[ -s "$TMPD/monitor" ]] && break
+	sleep 0.1
+done
+[[ -s "$TMPD/monitor" ]] || fail "acdctl monitor shows no event"
+mon0=$(wc -l <"$TMPD/monitor")
+
 log "IPv6CP beside IPCP: ipv6-up adds the peer's link-local to the same session, ipv6-down only removes it"
-hook ipv6-up ppp0 fe80::1 fe80::a11c:e "$PPPD" alice || fail "hook ipv6-up ppp0 failed"
+# pppd spells link-locals fe80::%04x:%04x:%04x:%04x; acd keeps the canonical text
+hook ipv6-up ppp0 fe80::0000:0000:0000:0001 fe80::0000:0000:a11c:000e "$PPPD" alice ||
+	fail "hook ipv6-up ppp0 failed"
 assert_eq "sessions after ipv6-up on ppp0" 1 "$(ctl -j show sessions | jq length)"
 assert_jq "ppp0 dual-stack" "$(ctl -j show session fe80::a11c:e)" \
 	'[.ifname, .user, .ip, .ipv6, .down, .up] | map(tostring) | join(" ")' \
 	"ppp0 alice 10.77.0.2 fe80::a11c:e 10240000 5120000"
 assert_eq "ppp0 rate after ipv6-up" 10240000 "$(tbf_bits ppp0)"
 assert_eq "ifbs after ipv6-up (no second one)" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
-hook ipv6-down ppp0 fe80::1 fe80::a11c:e "$PPPD" alice || fail "hook ipv6-down ppp0 failed"
+assert_jq "lookup by pppd's spelling" "$(ctl -j show session FE80::0000:0000:A11C:000E)" .ifname ppp0
+hook ipv6-down ppp0 fe80::0000:0000:0000:0001 fe80::0000:0000:a11c:000e "$PPPD" alice ||
+	fail "hook ipv6-down ppp0 failed"
 assert_jq "ppp0 after ipv6-down" "$(ctl -j show session alice)" \
 	'[.ip, .ipv6, .shaped] | map(tostring) | join(" ")' "10.77.0.2  true"
 assert_eq "ppp0 rate after ipv6-down" 10240000 "$(tbf_bits ppp0)"
@@ -144,7 +161,8 @@ assert_eq "ppp0 rate after ipv6-down" 10240000 "$(tbf_bits ppp0)"
 log "an IPv6-only subscriber: ipv6-up alone starts the session; IPCP comes and goes; ipv6-down ends it"
 add_pair 3
 printf 'User-Name frank\nRP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 2048\n' >"$TMPD/radattr.ppp3"
-hook ipv6-up ppp3 fe80::1 fe80::f4a2:1 "$PPPD" frank || fail "hook ipv6-up ppp3 failed"
+hook ipv6-up ppp3 fe80::0000:0000:0000:0001 fe80::0000:0000:f4a2:0001 "$PPPD" frank ||
+	fail "hook ipv6-up ppp3 failed"
 assert_jq "ppp3 IPv6-only" "$(ctl -j show session frank)" \
 	'[.ifname, .ip, .ipv6, .down, .up, .shaped] | map(tostring) | join(" ")' \
 	"ppp3  fe80::f4a2:1 4096000 2048000 true"
@@ -158,12 +176,18 @@ assert_jq "ppp3 after ip-down, IPv6 still up" "$(ctl -j show session frank)" \
 rc=0; ctl show session 10.77.3.2 >/dev/null 2>&1 || rc=$?
 assert_eq "lookup by ppp3's former IPv4" 1 "$rc"
 assert_eq "ppp3 rate after ip-down" 4096000 "$(tbf_bits ppp3)"
-hook ipv6-down ppp3 fe80::1 fe80::f4a2:1 "$PPPD" frank || fail "hook ipv6-down ppp3 failed"
+hook ipv6-down ppp3 fe80::0000:0000:0000:0001 fe80::0000:0000:f4a2:0001 "$PPPD" frank ||
+	fail "hook ipv6-down ppp3 failed"
 grep -q "sess=ppp3 user=frank event=down cause=ipv6-down" "$TMPD/acd.log" ||
 	fail "ppp3's end was not recorded as ipv6-down"
 assert_eq "sessions after ppp3's ipv6-down" 1 "$(ctl -j show sessions | jq length)"
 assert_eq "ifbs after ppp3's ipv6-down" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
 assert_ne "ppp3 root qdisc after ipv6-down" tbf "$(root_qdisc ppp3 "$AC_NS" | jq -r .kind)"
+kill "$MON"
+wait "$MON" 2>/dev/null || true
+assert_eq "monitor events of the IPv6 hooks" \
+	"session-changed ppp0 10.77.0.2 fe80::a11c:e;session-changed ppp0 10.77.0.2 ;session-up ppp3  fe80::f4a2:1;session-changed ppp3 10.77.3.2 fe80::f4a2:1;session-changed ppp3  fe80::f4a2:1;session-down ppp3  fe80::f4a2:1;" \
+	"$(tail -n +$((mon0 + 1)) "$TMPD/monitor" | jq -j '"\(.event) \(.session.ifname) \(.session.ip) \(.session.ipv6);"')"
 
 log "terminate sends SIGTERM to pppd"
 ctl terminate alice >/dev/null || fail "terminate failed"

@@ -291,6 +291,25 @@ static void test_record_start_stop(void **state)
 	assert_int_equal(ival(l, PW_ACCT_OUTPUT_OCTETS), 0);
 	assert_int_equal(ival(l, PW_ACCT_OUTPUT_GIGAWORDS), 1);
 	assert_int_equal(ival(l, PW_FRAMED_IP_ADDRESS), -1);
+	assert_null(rc_avpair_get(l, PW_FRAMED_INTERFACE_ID, 0));
+	rc_avpair_free(l);
+
+	/* its IPv6CP interface identifier: the low 64 bits of the peer's
+	 * link-local address, 8 octets (RFC 3162 2.2) */
+	snprintf(r.ipv6, sizeof(r.ipv6), "fe80::a078:616e:78e0:a3c1");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	{
+		VALUE_PAIR *v = rc_avpair_get(l, PW_FRAMED_INTERFACE_ID, 0);
+
+		assert_non_null(v);
+		assert_int_equal(v->lvalue, 8);
+		assert_memory_equal(v->strvalue, "\xa0\x78\x61\x6e\x78\xe0\xa3\xc1", 8);
+	}
+	rc_avpair_free(l);
+	/* anything but a link-local address is not an interface identifier */
+	snprintf(r.ipv6, sizeof(r.ipv6), "2001:db8::1");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_null(rc_avpair_get(l, PW_FRAMED_INTERFACE_ID, 0));
 	rc_avpair_free(l);
 
 	/* an IPv6 NAS address goes in NAS-IPv6-Address */

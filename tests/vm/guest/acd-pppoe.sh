@@ -1,7 +1,7 @@
 #!/bin/bash
 # Scenario acd-pppoe: real PPPoE sessions shaped by acd, end to end.
 #
-# FreeRADIUS (conf/freeradius/ in a throw-away raddb) knows three PAP users,
+# FreeRADIUS (conf/freeradius/ in a throw-away raddb) knows four PAP users,
 # one per rate convention; pppoe-server starts a kernel-mode pppd per session
 # whose radius.so asks FreeRADIUS and whose radattr.so writes
 # /var/run/radattr.pppN; pppd runs Debian's /etc/ppp/ip-up -> run-parts ->
@@ -22,6 +22,12 @@
 # one for the session reconciled without a hook), and Stops for terminate
 # and Disconnect (Admin-Reset) and for the killed pppd (NAS-Error), each
 # with at least the bytes the kernel had counted on the real ppp link.
+# IPv6CP runs beside IPCP: every session's ipv6-up reaches acd through
+# conf/ppp/ipv6-up.d, and acd records the peer's link-local address; dave is
+# IPv6-only (his pppd refuses IPCP), so his session starts with ipv6-up
+# alone, is shaped from his Filter-Id, measured over IPv6 (link-local), and
+# ends with ipv6-down.  alice's upload is measured over IPv6 too: the
+# ingress police and mirred filters catch every protocol, not only IPv4.
 # "down" = AC -> subscriber (tbf on the AC's pppN, iperf3 -R from the
 # subscriber), "up" = subscriber -> AC (pppN's ingress: police or IFB).
 # shellcheck source=lib.sh
@@ -50,15 +56,17 @@ modprobe ifb numifbs=0 || fail "modprobe ifb"
 W=$VM_WORK/acd                 # acd's config, socket, state; pppd's RADIUS client files
 SOCK=$W/acd.sock
 AC_IP=100.64.0.1
-USERS=(alice bob carol)
-declare -A PASS=([alice]=alice-pw [bob]=bob-pw [carol]=carol-pw)
+USERS=(alice bob carol dave)
+declare -A PASS=([alice]=alice-pw [bob]=bob-pw [carol]=carol-pw [dave]=dave-pw)
 declare -A FRAMED=([alice]=100.64.0.10 [bob]=100.64.0.11 [carol]=100.64.0.12)
 # what each convention must come to, in bit/s (see the users file below)
-declare -A WANT_DOWN=([alice]=12000000 [bob]=8000000 [carol]=4000000)
-declare -A WANT_UP=([alice]=6000000 [bob]=3000000 [carol]=2000000)
+declare -A WANT_DOWN=([alice]=12000000 [bob]=8000000 [carol]=4000000 [dave]=5500000)
+declare -A WANT_UP=([alice]=6000000 [bob]=3000000 [carol]=2000000 [dave]=2500000)
 declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit"
-	[bob]=Mikrotik-Rate-Limit [carol]="WISPr-Bandwidth-Max-Down,WISPr-Bandwidth-Max-Up")
-declare -A IFC MAC PID SUBPID
+	[bob]=Mikrotik-Rate-Limit [carol]="WISPr-Bandwidth-Max-Down,WISPr-Bandwidth-Max-Up" [dave]=Filter-Id)
+# IFC: the session's interface on the AC; LL: the subscriber's IPv6
+# link-local address on it (what ipv6-up gives acd), ACLL: the AC's
+declare -A IFC MAC PID SUBPID LL ACLL
 mkdir -p "$W/state"
 
 ctl() { "$ACDCTL" -s "$SOCK" "$@"; }
@@ -102,6 +110,11 @@ carol	Cleartext-Password := "carol-pw"
 	WISPr-Bandwidth-Max-Down = 4000000,
 	WISPr-Bandwidth-Max-Up = 2000000
 
+dave	Cleartext-Password := "dave-pw"
+	Service-Type = Framed-User,
+	Framed-Protocol = PPP,
+	Filter-Id = "5500/2500"
+
 DEFAULT	Auth-Type := Reject
 	Reply-Message = "unknown subscriber"
 EOF
@@ -123,14 +136,25 @@ ACD_RADIUS_SECRET=acct-vm-secret ACD_ACCT_PORT=1815 \
 	ip netns exec ac freeradius -f -d "$VM_WORK/raddb-acct" -l stdout > "$VM_WORK/radius-acct.log" 2>&1 &
 wait_until 30 eval "ip netns exec ac ss -Hlun 'sport = :1815' | grep -q ." ||
 	fail "the accounting FreeRADIUS does not listen: $(tail -5 "$VM_WORK/radius-acct.log")"
-# acct_stop USER SID CAUSE RX TX: USER's Stop for SID, with CAUSE and at
-# least the RX/TX bytes the kernel counted on the link before it ended
+# iid LL: the interface identifier of a link-local address as FreeRADIUS
+# prints Framed-Interface-Id (four groups, no leading zeros)
+iid() {
+	local g=${1#fe80::} n
+	n=$(awk -F: '{print NF}' <<<"$g")
+	while [ "$n" -lt 4 ]; do g=0:$g; n=$((n + 1)); done
+	printf '%s\n' "$g"
+}
+# acct_stop USER SID CAUSE RX TX [IID]: USER's Stop for SID, with CAUSE, at
+# least the RX/TX bytes the kernel counted on the link before it ended, the
+# IPv4 address RADIUS gave USER (if any) and the interface id IID (if given)
 acct_stop() {
-	local r
+	local r ip=null iid=${6:-}
+	[ -n "${FRAMED[$1]:-}" ] && ip="\"${FRAMED[$1]}\""
 	r=$(wait_rec ".\"Acct-Status-Type\" == \"Stop\" and .\"Acct-Session-Id\" == \"$2\"" 10)
 	jq_assert "$1's Stop" "$r" ".\"User-Name\" == \"$1\" and .\"Acct-Terminate-Cause\" == \"$3\" and
 		(.\"Acct-Input-Octets\" | tonumber) >= $4 and (.\"Acct-Output-Octets\" | tonumber) >= $5 and
-		(.\"Acct-Output-Octets\" | tonumber) > 1000000"
+		(.\"Acct-Output-Octets\" | tonumber) > 1000000 and .\"Framed-IP-Address\" == $ip and
+		(\"$iid\" == \"\" or .\"Framed-Interface-Id\" == \"$iid\")"
 	result "$1 Stop: $3, in $(jq -r '."Acct-Input-Octets"' <<<"$r") out $(jq -r '."Acct-Output-Octets"' <<<"$r") bytes (kernel before the end: $4 / $5)"
 }
 # link_bytes IFACE: "RX TX" of the link in ns ac
@@ -244,7 +268,7 @@ mru 1492
 lcp-echo-interval 10
 lcp-echo-failure 3
 lcp-max-configure 40
-noipv6
++ipv6
 logfile $VM_WORK/pppd-ac.log
 EOF
 pppoe_server_start ac br-sub "$AC_IP" 100.64.1.1 8
@@ -256,24 +280,54 @@ ac_pppd_of() {
 		'$2 == "/usr/sbin/pppd" && index(tolower($0), " rp_pppoe_sess ") &&
 		 match(tolower($0), ":" m "( |$)") {print $1; exit}'
 }
-# dial USER: the subscriber's pppd; waits for IPv4 on both ends, sets IFC/PID
+# sub_ll USER: the subscriber's link-local address on its ppp0
+sub_ll() { ip -n "s-$1" -6 -j addr show dev ppp0 scope link 2>/dev/null | jq -r '.[0].addr_info[0].local // empty'; }
+# ac_ll IFACE: the AC's link-local address on IFACE
+ac_ll() { ip -n ac -6 -j addr show dev "$1" scope link 2>/dev/null | jq -r '.[0].addr_info[0].local // empty'; }
+# sub_etc USER: the subscriber's own /etc/ppp (ip netns exec binds
+# /etc/netns/NS/ppp over /etc/ppp): its pppd runs no ip-up/ipv6-up scripts,
+# which would run acd's hooks, meant for the AC's sessions (pppd 2.4.9 has
+# ip-up-script but no ipv6-up-script option)
+sub_etc() {
+	local d=/etc/netns/s-$1/ppp f
+	rm -rf "$d" && mkdir -p "$(dirname "$d")" && cp -a /etc/ppp "$d" || fail "copy /etc/ppp to $d"
+	for f in ip-pre-up ip-up ip-down ipv6-up ipv6-down; do
+		printf '#!/bin/sh\nexit 0\n' > "$d/$f" && chmod 0755 "$d/$f" || fail "$d/$f"
+	done
+}
+# ll_iface LL: the AC interface with pppd's host route to the peer's
+# link-local LL (pppd's ipv6-up spells LL fe80::xxxx:xxxx:xxxx:xxxx, with
+# leading zeros: ip's canonical text is compared here)
+ll_iface() { ip -n ac -6 -j route show | jq -r --arg ll "$1" '.[] | select(.dst == $ll) | .dev' | head -n 1; }
+# dial USER [PPPD OPTION...]: the subscriber's pppd, dual-stack (with
+# noip: IPv6 only); waits for IPv4 (unless noip) and IPv6CP on both ends,
+# sets IFC/PID/LL/ACLL
 dial() {
-	local u=$1 t0 ip
+	local u=$1 t0 ip='' v4=1 o
+	shift
+	for o; do [ "$o" = noip ] && v4=0; done
 	t0=$(vm_elapsed)
-	# its own ip-up/ip-down stay out of acd's way (they would run the
-	# hooks, which are for the AC's sessions)
-	pppoe_client_start "s-$u" eth0 "$u" "$u" ip-up-script /bin/true ip-down-script /bin/true \
-		lcp-max-configure 40
+	sub_etc "$u"
+	pppoe_client_start "s-$u" eth0 "$u" "$u" +ipv6 lcp-max-configure 40 "$@"
 	SUBPID[$u]=$(cat "$VM_WORK/pppd-$u.pid")
-	ppp_wait "s-$u" ppp0 60
-	ip=$(ppp_local_ip "s-$u" ppp0)
-	[ "$ip" = "${FRAMED[$u]}" ] ||
-		fail "$u got $ip, not RADIUS's Framed-IP-Address ${FRAMED[$u]} (radius.so not used?)"
-	wait_until 10 eval '[ -n "$(ppp_iface_by_peer ac "$ip")" ]' || fail "no ppp interface on the AC for $ip"
-	IFC[$u]=$(ppp_iface_by_peer ac "$ip")
+	wait_until 60 eval '[ -n "$(sub_ll "$u")" ]' || fail "$u: IPv6CP gave s-$u/ppp0 no link-local address"
+	LL[$u]=$(sub_ll "$u")
+	if [ "$v4" = 1 ]; then
+		ppp_wait "s-$u" ppp0 60
+		ip=$(ppp_local_ip "s-$u" ppp0)
+		[ "$ip" = "${FRAMED[$u]}" ] ||
+			fail "$u got $ip, not RADIUS's Framed-IP-Address ${FRAMED[$u]} (radius.so not used?)"
+		wait_until 10 eval '[ -n "$(ppp_iface_by_peer ac "$ip")" ]' || fail "no ppp interface on the AC for $ip"
+		IFC[$u]=$(ppp_iface_by_peer ac "$ip")
+	else
+		wait_until 10 eval '[ -n "$(ll_iface "${LL[$u]}")" ]' ||
+			fail "no route to $u's ${LL[$u]} on the AC: $(ip -n ac -6 route show)"
+		IFC[$u]=$(ll_iface "${LL[$u]}")
+	fi
 	PID[$u]=$(ac_pppd_of "$u")
 	[ -n "${PID[$u]}" ] || fail "no kernel-mode AC pppd for $u (MAC ${MAC[$u]}): $(ps -eo pid,args | grep '[p]ppd')"
-	log "$u: session up in $(secs_since "$t0")s: s-$u/ppp0 $ip <-> ac/${IFC[$u]}, AC pppd ${PID[$u]}"
+	ACLL[$u]=$(ac_ll "${IFC[$u]}")
+	log "$u: session up in $(secs_since "$t0")s: s-$u/ppp0 ${ip:+$ip }${LL[$u]} <-> ac/${IFC[$u]} ${ACLL[$u]}, AC pppd ${PID[$u]}"
 }
 has_session() { ctl show session "$1" >/dev/null; }
 # alive PID: the process exists and is not a zombie
@@ -290,6 +344,13 @@ for u in alice bob; do
 	# the hook ran through Debian's wrapper and run-parts, with pppd's argv
 	grep -q "^[0-9.]* /etc/ppp/ip-up ${IFC[$u]} .* $AC_IP ${FRAMED[$u]}" "$VM_WORK/ppp-ipupdown.log" ||
 		fail "no /etc/ppp/ip-up run for ${IFC[$u]} in ppp-ipupdown.log: $(cat "$VM_WORK/ppp-ipupdown.log")"
+	# and ipv6-up, with the link-local addresses, into the same session
+	# (acd keeps them in canonical text, as ip prints them)
+	wait_until 10 grep -q "^[0-9.]* /etc/ppp/ipv6-up ${IFC[$u]} " "$VM_WORK/ppp-ipupdown.log" ||
+		fail "no /etc/ppp/ipv6-up run for ${IFC[$u]}: $(cat "$VM_WORK/ppp-ipupdown.log")"
+	wait_until 10 eval '[ "$(ctl -j show session "${IFC[$u]}" | jq -r .ipv6)" = "${LL[$u]}" ]' ||
+		fail "acd's session of $u has not the peer's link-local ${LL[$u]}: $(ctl -j show session "${IFC[$u]}")"
+	result "$u dual-stack: ${IFC[$u]} ${FRAMED[$u]} and ${LL[$u]}, one session"
 done
 
 # ---- read-back helpers -----------------------------------------------------------------
@@ -300,6 +361,7 @@ check_session() {
 	s=$(ctlj show session "${IFC[$u]}")
 	jq_assert "acd's session of $u" "$s" "
 		.ifname == \"${IFC[$u]}\" and .user == \"$u\" and .ip == \"${FRAMED[$u]}\" and
+		.ipv6 == \"${LL[$u]}\" and
 		.local_ip == \"$AC_IP\" and (.mac | ascii_downcase) == \"${MAC[$u]}\" and
 		.pppd_pid == ${PID[$u]} and .shaped == true and .source == \"$src\" and
 		.down == $d and .up == $up and .override == $ov and
@@ -346,10 +408,19 @@ check_tc() {
 }
 
 # meas WHAT USER down|up RATE LO HI: iperf3 through USER's session, within
-# LO..HI times RATE (bit/s); up to three tries (a busy host), all reported
+# LO..HI times RATE (bit/s); up to three tries (a busy host), all reported.
+# With MEAS_V6=1, over IPv6: to the AC's link-local address on the session
+# (a second iperf3 server, on port 5202, listens on IPv6)
 iperf_server ac "$AC_IP"
+ip netns exec ac iperf3 -s -D -p 5202 -I "$VM_WORK/iperf3-ac6.pid" --logfile "$VM_WORK/iperf3-server-ac6.log" ||
+	fail "iperf3 IPv6 server in ac"
+wait_until 5 eval "ip netns exec ac ss -ltn | grep -q ':5202 '" || fail "iperf3 IPv6 server in ac is not listening"
 meas() {
-	local what=$1 u=$2 dir=$3 rate=$4 lo hi r first='' try args=()
+	local what=$1 u=$2 dir=$3 rate=$4 lo hi r first='' try args=() srv=$AC_IP
+	if [ "${MEAS_V6:-0}" = 1 ]; then
+		srv=${ACLL[$u]}%ppp0
+		args+=(-p 5202 -6)
+	fi
 	lo=$(awk -v r="$4" -v f="$5" 'BEGIN{printf "%.2f", r * f / 1e6}')
 	hi=$(awk -v r="$4" -v f="$6" 'BEGIN{printf "%.2f", r * f / 1e6}')
 	[ "$dir" = down ] && args+=(-R)
@@ -357,7 +428,7 @@ meas() {
 	# that bursts do not overflow it, above the RTT of a busy TCG guest
 	args+=(-w "$(awk -v r="$rate" 'BEGIN{w = r * 0.04 / 8 / 1024; if (w < 16) w = 16; printf "%dK", w}')")
 	for try in 1 2 3; do
-		r=$(iperf_mbps "s-$u" "$AC_IP" "${args[@]}") || fail "$what: iperf3 failed"
+		r=$(iperf_mbps "s-$u" "$srv" "${args[@]}") || fail "$what: iperf3 failed"
 		awk -v v="$r" -v lo="$lo" -v hi="$hi" 'BEGIN{exit !(v >= lo && v <= hi)}' && break
 		first+="${first:+, }$r"
 		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
@@ -383,14 +454,22 @@ for u in alice bob; do
 	meas "$u down (${SRC[$u]%%,*} ${WANT_DOWN[$u]} bit/s)" "$u" down "${WANT_DOWN[$u]}" $DOWN_LO $DOWN_HI
 	meas "$u up police (${WANT_UP[$u]} bit/s)" "$u" up "${WANT_UP[$u]}" $POL_LO $POL_HI
 done
+MEAS_V6=1 meas "alice up police over IPv6 (${WANT_UP[alice]} bit/s)" alice up "${WANT_UP[alice]}" $POL_LO $POL_HI
 
 step "acd's accounting: one Start per session, with the session's facts"
 declare -A SID
 for u in alice bob; do
 	SID[$u]=$(ctlj show session "${IFC[$u]}" | jq -r .acct_session_id)
 	r=$(wait_rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[$u]}\"" 10)
-	jq_assert "$u's Start" "$r" ".\"User-Name\" == \"$u\" and .\"Framed-IP-Address\" == \"${FRAMED[$u]}\" and
+	jq_assert "$u's Start" "$r" ".\"User-Name\" == \"$u\" and
 		.\"NAS-Port-Id\" == \"${IFC[$u]}\" and (.\"Calling-Station-Id\" | ascii_downcase) == \"${MAC[$u]}\""
+	# the Start has what the first of IPCP and IPv6CP brought; the second
+	# followed at once as an Interim-Update: between them, both addresses
+	for a in "Framed-IP-Address ${FRAMED[$u]}" "Framed-Interface-Id $(iid "${LL[$u]}")"; do
+		r=$(wait_rec ".\"Acct-Session-Id\" == \"${SID[$u]}\" and .\"${a%% *}\" == \"${a#* }\" and
+			(.\"Acct-Status-Type\" == \"Start\" or .\"Acct-Status-Type\" == \"Interim-Update\")" 10)
+		result "$u: ${a%% *} ${a#* } in the $(jq -r '."Acct-Status-Type"' <<<"$r")"
+	done
 done
 
 # ---- operator override ------------------------------------------------------------------
@@ -471,7 +550,7 @@ step "reload with up-mode = ifb: every session's upload through an IFB"
 sed -i 's/^up-mode = police$/up-mode = ifb/' "$W/acd.conf"
 grep -q '^up-mode = ifb$' "$W/acd.conf" || fail "config edit"
 run ctl reload || fail "acdctl reload failed"
-for u in "${USERS[@]}"; do
+for u in alice bob carol; do
 	check_tc "${IFC[$u]}" "${WANT_DOWN[$u]}" "${WANT_UP[$u]}" ifb
 done
 nifb=$(ip -n ac -o link show type ifb | wc -l)
@@ -491,13 +570,16 @@ wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bo
 result "terminate bob -> session gone: $(secs_since "$t0")s"
 # ended by its ip-down hook (not as vanished after the grace time), with
 # the operator's cause (ip-down before acd recorded terminate causes)
-grep -qE "sess=${IFC[bob]} user=bob event=down cause=(admin-reset|ip-down)$" "$VM_WORK/acd.log" ||
+grep -qE "sess=${IFC[bob]} user=bob event=down cause=(admin-reset|ip-down|ipv6-down)$" "$VM_WORK/acd.log" ||
 	fail "acd did not end ${IFC[bob]}: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -5)"
-wait_until 5 grep -q "^[0-9.]* /etc/ppp/ip-down ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" ||
-	fail "ip-down did not run for ${IFC[bob]}"
+for ev in ip-down ipv6-down; do
+	wait_until 5 grep -q "^[0-9.]* /etc/ppp/$ev ${IFC[bob]} " "$VM_WORK/ppp-ipupdown.log" ||
+		fail "$ev did not run for ${IFC[bob]}"
+done
 sleep 1   # the hook's own output, if any, follows its run line
-grep "acdctl hook ip-down ${IFC[bob]}:" "$VM_WORK/ppp-ipupdown.log" &&
-	fail "the ip-down hook of ${IFC[bob]} was refused or failed (see above)"
+# (the one that came first leaves the session to the other)
+grep -E "acdctl hook ipv6?-down ${IFC[bob]}:" "$VM_WORK/ppp-ipupdown.log" &&
+	fail "an ip-down/ipv6-down hook of ${IFC[bob]} was refused or failed (see above)"
 grep -q "sess=${IFC[bob]} .*event=vanished" "$VM_WORK/acd.log" && fail "${IFC[bob]} ended as vanished, not by ip-down"
 jq_assert "show stat: terminate is not a vanished session" "$(ctlj show stat)" ".sessions_vanished == $v0"
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after terminate"
@@ -506,7 +588,7 @@ ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still 
 wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the end"
 check_table 2 alice
 jq_assert "bob's session gone" "$(ctlj show sessions)" "all(.[]; .ifname != \"${IFC[bob]}\")"
-acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx"
+acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[bob]}")"
 
 # ---- RADIUS CoA and Disconnect (RFC 5176) from radclient -------------------------------------
 step "bob dials again; RADIUS CoA-Request: his download 8M -> 5M; Disconnect-Request ends him"
@@ -542,7 +624,7 @@ grep -q "sess=${IFC[bob]} user=bob event=down cause=disconnect-request" "$VM_WOR
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after Disconnect"
 wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the Disconnect"
 jq_assert "show stat: CoA counters" "$(ctlj show stat)" '.coa.acks == 2 and .coa.naks == 0'
-acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx"
+acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[bob]}")"
 
 step "kill -9 carol's AC pppd: her interface vanishes, acd ends the session"
 PID[carol]=$(ac_pppd_of carol)
@@ -564,6 +646,44 @@ kill "${SUBPID[carol]}" 2>/dev/null   # her own pppd would wait 30 s for LCP ech
 acct_stop carol "${SID[carol]}" NAS-Error "$krx" "$ktx"
 grep -q "sess=${IFC[carol]} .*event=counters-lost" "$VM_WORK/acd.log" && fail "acd lost ${IFC[carol]}'s last counters"
 [ "$(ip -n ac -o link show type ifb | wc -l)" = 1 ] || fail "IFBs left: $(ip -n ac -o link show type ifb)"
+
+step "dave dials in IPv6-only (his pppd refuses IPCP): ipv6-up alone starts his session"
+n0=$(wc -l < "$VM_WORK/ppp-ipupdown.log") a0=$(wc -l < "$VM_WORK/acd.log")
+dial dave noip
+# the hook runs and acd's log lines of dave's session (interface names are
+# reused: bob had the one dave gets)
+since_dial() { tail -n +$((n0 + 1)) "$VM_WORK/ppp-ipupdown.log"; }
+acd_since_dial() { tail -n +$((a0 + 1)) "$VM_WORK/acd.log"; }
+wait_until 10 eval 'since_dial | grep -q "^[0-9.]* /etc/ppp/ipv6-up ${IFC[dave]} "' ||
+	fail "no /etc/ppp/ipv6-up run for ${IFC[dave]}: $(since_dial)"
+# no IPCP, so no ip-up: the session is ipv6-up's
+since_dial | grep "^[0-9.]* /etc/ppp/ip-up ${IFC[dave]} " &&
+	fail "ip-up ran for ${IFC[dave]}, whose subscriber refused IPCP"
+wait_until 10 has_session dave || fail "acd has no session for dave: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
+s=$(ctlj show session "${LL[dave]}")
+jq_assert "acd's IPv6-only session of dave (found by its link-local)" "$s" "
+	.ifname == \"${IFC[dave]}\" and .user == \"dave\" and .ip == \"\" and .ipv6 == \"${LL[dave]}\" and
+	(.mac | ascii_downcase) == \"${MAC[dave]}\" and .pppd_pid == ${PID[dave]} and .shaped == true and
+	.source == \"${SRC[dave]}\" and .down == ${WANT_DOWN[dave]} and .up == ${WANT_UP[dave]}"
+check_tc "${IFC[dave]}" "${WANT_DOWN[dave]}" "${WANT_UP[dave]}" ifb
+result "dave: $(jq -c '{ifname, user, ip, ipv6, down, up, source}' <<<"$s")"
+MEAS_V6=1 meas "dave down over IPv6 (Filter-Id ${WANT_DOWN[dave]} bit/s)" dave down "${WANT_DOWN[dave]}" $DOWN_LO $DOWN_HI
+MEAS_V6=1 meas "dave up ifb over IPv6 (Filter-Id ${WANT_UP[dave]} bit/s)" dave up "${WANT_UP[dave]}" $DOWN_LO $DOWN_HI
+SID[dave]=$(jq -r .acct_session_id <<<"$s")
+r=$(wait_rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[dave]}\"" 10)
+jq_assert "dave's Start (no IPv4 address)" "$r" ".\"User-Name\" == \"dave\" and .\"NAS-Port-Id\" == \"${IFC[dave]}\" and
+	.\"Framed-IP-Address\" == null and .\"Framed-Interface-Id\" == \"$(iid "${LL[dave]}")\""
+read -r krx ktx < <(link_bytes "${IFC[dave]}")
+run ctl terminate dave >/dev/null || fail "terminate dave failed"
+wait_until 15 eval '! has_session "${IFC[dave]}"' || fail "acd still has ${IFC[dave]} after terminate"
+wait_until 5 eval 'since_dial | grep -q "^[0-9.]* /etc/ppp/ipv6-down ${IFC[dave]} "' ||
+	fail "ipv6-down did not run for ${IFC[dave]}"
+acd_since_dial | grep -qE "sess=${IFC[dave]} user=dave event=down cause=(admin-reset|ipv6-down)$" ||
+	fail "acd did not end ${IFC[dave]} by ipv6-down: $(acd_since_dial | grep "sess=${IFC[dave]} " | tail -5)"
+acd_since_dial | grep -q "sess=${IFC[dave]} .*event=vanished" && fail "${IFC[dave]} ended as vanished, not by ipv6-down"
+[ -z "$(ip -n ac -o link show dev "ifb-${IFC[dave]}" 2>/dev/null)" ] || fail "ifb-${IFC[dave]} left after terminate"
+acct_stop dave "${SID[dave]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[dave]}")"
+wait_until 15 eval '! alive "${SUBPID[dave]}"' || fail "dave's own pppd did not notice the end"
 
 step "SIGTERM to acd: alice stays shaped"
 kill -TERM "$ACD_PID"
