@@ -16,6 +16,7 @@
 
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/route.h>
 
 #include "acd.h"
 #include "log.h"
@@ -512,6 +513,50 @@ static pid_t pid_from_file(struct acd *a, const char *ifname)
 }
 
 /* The link's own and peer IPv4 addresses: pppd's local and remote. */
+/* The peers' IPv6 link-local addresses by ifindex ({"12": "fe80::..."}),
+ * for sessions found without a saved record: pppd 2.4.x puts its own
+ * link-local on the link and a host route to the peer's; pppd 2.5 puts a
+ * peer address on its own. */
+static json_t *peer_lls(struct nl_sock *sk, struct nl_cache *addrs)
+{
+	json_t *m = json_object();
+	struct nl_cache *routes = NULL;
+	struct nl_object *obj;
+	char key[16], txt[INET6_ADDRSTRLEN];
+
+	if (!m)
+		return NULL;
+	if (rtnl_route_alloc_cache(sk, AF_INET6, 0, &routes) == 0) {
+		for (obj = nl_cache_get_first(routes); obj; obj = nl_cache_get_next(obj)) {
+			struct rtnl_route *r = (struct rtnl_route *)obj;
+			struct nl_addr *dst = rtnl_route_get_dst(r);
+			struct rtnl_nexthop *nh;
+
+			if (rtnl_route_get_table(r) != RT_TABLE_MAIN || !dst ||
+			    nl_addr_get_prefixlen(dst) != 128 || rtnl_route_get_nnexthops(r) < 1 ||
+			    !IN6_IS_ADDR_LINKLOCAL(nl_addr_get_binary_addr(dst)))
+				continue;
+			nh = rtnl_route_nexthop_n(r, 0);
+			snprintf(key, sizeof(key), "%d", rtnl_route_nh_get_ifindex(nh));
+			if (inet_ntop(AF_INET6, nl_addr_get_binary_addr(dst), txt, sizeof(txt)))
+				(void)json_object_set_new(m, key, json_string(txt));
+		}
+		nl_cache_free(routes);
+	}
+	for (obj = addrs ? nl_cache_get_first(addrs) : NULL; obj; obj = nl_cache_get_next(obj)) {
+		struct rtnl_addr *ad = (struct rtnl_addr *)obj;
+		struct nl_addr *peer = rtnl_addr_get_peer(ad);
+
+		if (rtnl_addr_get_family(ad) != AF_INET6 || !peer ||
+		    !IN6_IS_ADDR_LINKLOCAL(nl_addr_get_binary_addr(peer)))
+			continue;
+		snprintf(key, sizeof(key), "%d", rtnl_addr_get_ifindex(ad));
+		if (inet_ntop(AF_INET6, nl_addr_get_binary_addr(peer), txt, sizeof(txt)))
+			(void)json_object_set_new(m, key, json_string(txt));
+	}
+	return m;
+}
+
 static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
 {
 	struct nl_object *obj;
@@ -538,7 +583,7 @@ static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
  */
 void session_reconcile(struct acd *a)
 {
-	json_t *state = state_load(a), *saved = saved_index(state);
+	json_t *state = state_load(a), *saved = saved_index(state), *lls = NULL;
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *cache = NULL, *addrs = NULL;
 	struct nl_object *obj;
@@ -552,6 +597,7 @@ void session_reconcile(struct acd *a)
 	}
 	if (rtnl_addr_alloc_cache(sk, &addrs) < 0)
 		addrs = NULL; /* sessions without a saved record then lack their IPs */
+	lls = peer_lls(sk, addrs);
 	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
 		struct rtnl_link *l = (struct rtnl_link *)obj;
 		const char *name = rtnl_link_get_name(l);
@@ -597,6 +643,13 @@ void session_reconcile(struct acd *a)
 		 * what the kernel and pppd's pid file still say */
 		if (addrs && (!s->ip[0] || !s->local_ip[0]))
 			addrs_from_kernel(addrs, s);
+		if (!rec && lls) {
+			char key[16];
+
+			snprintf(key, sizeof(key), "%d", idx);
+			copy_ip(s->ipv6_ll, sizeof(s->ipv6_ll),
+				json_string_value(json_object_get(lls, key)) ?: "", AF_INET6);
+		}
 		if (!s->pppd_pid)
 			s->pppd_pid = pid_from_file(a, s->ifname);
 		sessrad_policy(a, s);
@@ -620,6 +673,7 @@ out:
 		nl_cache_free(addrs);
 	if (sk)
 		nl_socket_free(sk);
+	json_decref(lls);
 	json_decref(saved);
 	json_decref(state);
 }

@@ -210,10 +210,15 @@ assert_eq "hook exit with acd down" 3 "$rc"
 assert_contains "hook message" "unshaped until acd starts" "$(cat "$TMPD/err")"
 (( (t1 - t0) / 1000000 < 1500 )) || fail "the hook took $(( (t1 - t0) / 1000000 )) ms with acd down"
 
-log "a session that came up while acd was down: at start its IPs come from the link, its pppd from the pid file"
+log "a session that came up while acd was down: at start its IPs come from the link and its routes, its pppd from the pid file"
 ip -n "$AC_NS" link add ppp5 type veth peer name sub5 netns "$SUB_NS"
 ip -n "$AC_NS" addr add 10.77.5.1 peer 10.77.5.2 dev ppp5
 ip -n "$AC_NS" link set ppp5 up
+# IPv6CP as pppd 2.4.9 sets it up: its own link-local (/10), a host route
+# to the peer's
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp5.disable_ipv6=0
+ip -n "$AC_NS" -6 addr add fe80::5:1/10 dev ppp5 nodad
+ip -n "$AC_NS" -6 route add fe80::5:2/128 dev ppp5 metric 1
 "$TMPD/pppd" 600 &
 PPPD5=$!
 BG_PIDS+=("$PPPD5")
@@ -221,7 +226,8 @@ printf '%s\n' "$PPPD5" >"$TMPD/ppp5.pid"
 printf 'RP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 1024\n' >"$TMPD/radattr.ppp5"
 start_acd
 assert_jq "ppp5 reconciled without a saved record" "$(ctl -j show session ppp5)" \
-	'[.ip, .local_ip, .pppd_pid, .down] | map(tostring) | join(" ")' "10.77.5.2 10.77.5.1 $PPPD5 4096000"
+	'[.ip, .local_ip, .ipv6, .pppd_pid, .down] | map(tostring) | join(" ")' \
+	"10.77.5.2 10.77.5.1 fe80::5:2 $PPPD5 4096000"
 ctl terminate 10.77.5.2 >/dev/null || fail "terminate by the reconciled IP failed"
 rc=0
 wait "$PPPD5" || rc=$?

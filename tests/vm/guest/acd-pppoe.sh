@@ -522,11 +522,12 @@ check_tc "${IFC[bob]}" "${WANT_DOWN[bob]}" "${WANT_UP[bob]}" police
 s=$(ctlj show session "${IFC[carol]}")
 log "carol, reconciled without a hook: $(jq -c . <<<"$s")"
 # (her name too: FreeRADIUS returns User-Name, radattr.so writes it)
+# (her peer link-local from pppd's host route: her ipv6-up hook failed too)
 jq_assert "carol reconciled from radattr.${IFC[carol]}" "$s" "
-	.user == \"carol\" and .shaped == true and .down == ${WANT_DOWN[carol]} and .up == ${WANT_UP[carol]} and
+	.user == \"carol\" and .ipv6 == \"${LL[carol]}\" and .shaped == true and .down == ${WANT_DOWN[carol]} and .up == ${WANT_UP[carol]} and
 	.source == \"${SRC[carol]}\" and .override == false"
 check_tc "${IFC[carol]}" "${WANT_DOWN[carol]}" "${WANT_UP[carol]}" police
-result "carol after reconcile: $(jq -c '{ifname, user, ip, mac, pppd_pid, down, up, source}' <<<"$s")"
+result "carol after reconcile: $(jq -c '{ifname, user, ip, ipv6, mac, pppd_pid, down, up, source}' <<<"$s")"
 meas "carol down (WISPr ${WANT_DOWN[carol]} bit/s, reconciled)" carol down "${WANT_DOWN[carol]}" $DOWN_LO $DOWN_HI
 meas "carol up police (${WANT_UP[carol]} bit/s, reconciled)" carol up "${WANT_UP[carol]}" $POL_LO $POL_HI
 meas "alice down, override 2M after restart" alice down 2000000 $DOWN_LO $DOWN_HI
