@@ -23,9 +23,7 @@ set -euo pipefail
 TEST_NAME=acd-acct
 . "$(dirname "$0")/lib.sh"
 
-[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+need_acd
 command -v freeradius >/dev/null || skip "freeradius not found (tools/install-deps installs it)"
 netns_init iperf3
 add_pair 0
@@ -75,17 +73,8 @@ near() {
 
 # ---- acd ------------------------------------------------------------------
 write_conf() { # write_conf PERIOD
-	cat >"$TMPD/acd.conf" <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
-log-level = debug
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
+	acd_conf_head >"$TMPD/acd.conf"
+	cat >>"$TMPD/acd.conf" <<CONF
 nas-identifier = bras-test
 [shaper]
 default-down = 0

@@ -7,27 +7,15 @@ set -euo pipefail
 TEST_NAME=acd-clients
 . "$(dirname "$0")/lib.sh"
 
-[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+need_acd
 netns_init socat
 add_pair 0
 printf 'User-Name dave\nWISPr-Bandwidth-Max-Down 6000000\nWISPr-Bandwidth-Max-Up 1500000\n' >"$TMPD/radattr.ppp0"
 export ACD_SOCKET=$TMPD/acd.sock
-cat >"$TMPD/acd.conf" <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
-log-level = debug
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
-[shaper]
-up-mode = ifb
-CONF
+{
+	acd_conf_head
+	printf '[shaper]\nup-mode = ifb\n'
+} >"$TMPD/acd.conf"
 start_acd
 assert_eq "ppp0 shaped from WISPr at start" 6000000 "$(root_qdisc ppp0 "$AC_NS" | jq -r '.options.rate * 8')"
 before=$(ns_snapshot "$AC_NS")

@@ -18,9 +18,7 @@ set -euo pipefail
 TEST_NAME=acd-coa
 . "$(dirname "$0")/lib.sh"
 
-[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+need_acd
 command -v radclient >/dev/null || skip "radclient not found (Debian package freeradius-utils; tools/install-deps installs it)"
 command -v socat >/dev/null || skip "socat not found (tools/install-deps installs it)"
 netns_init iperf3
@@ -35,17 +33,8 @@ printf 'coa-s3cret\n' >"$TMPD/coa.secret"
 printf 'wrong-secret\n' >"$TMPD/wrong.secret"
 umask 022
 write_conf() {
-	cat >"$TMPD/acd.conf" <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
-log-level = debug
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
+	acd_conf_head >"$TMPD/acd.conf"
+	cat >>"$TMPD/acd.conf" <<CONF
 nas-identifier = bras-test
 [shaper]
 up-mode = ifb

@@ -11,25 +11,13 @@ set -euo pipefail
 TEST_NAME=acd-lifecycle
 . "$(dirname "$0")/lib.sh"
 
-[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+need_acd
 netns_init iperf3
 add_pair 0
 
 export ACD_SOCKET=$TMPD/acd.sock
-cat >"$TMPD/acd.conf" <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
-log-level = debug
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $TMPD
-pid-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
+acd_conf_head >"$TMPD/acd.conf"
+cat >>"$TMPD/acd.conf" <<CONF
 [shaper]
 up-mode = ifb
 default-down = 3M

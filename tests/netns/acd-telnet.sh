@@ -6,9 +6,7 @@ set -euo pipefail
 TEST_NAME=acd-telnet
 . "$(dirname "$0")/lib.sh"
 
-[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+need_acd
 netns_init
 add_pair 0
 printf 'User-Name carol\nRP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 1024\n' >"$TMPD/radattr.ppp0"
@@ -16,22 +14,17 @@ export ACD_SOCKET=$TMPD/acd.sock
 printf 'correct horse battery\n' >"$TMPD/pw"
 chmod 600 "$TMPD/pw"
 conf() { # telnet setting
-	cat >"$TMPD/acd.conf" <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
+	{
+		acd_conf_head
+		cat <<CONF
 [control]
-socket = $ACD_SOCKET
 $1
 telnet-max-clients = 2
 telnet-idle-timeout = 10s
-[pppd]
-radattr-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
 [shaper]
 up-mode = ifb
 CONF
+	} >"$TMPD/acd.conf"
 }
 # session LINES...: one telnet session to 127.0.0.1:2323 in the AC namespace;
 # prints what the server sent (CRs and telnet option bytes removed)

@@ -478,6 +478,33 @@ start_acd() {
 }
 stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
 
+# need_acd: the binaries and dictionary ctest passes the tests of acd
+need_acd() {
+	[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+	[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+	[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+}
+
+# acd_conf_head: the start of acd.conf that the tests of acd share, on
+# stdout: state in $TMPD/state, a debug log on stderr, the socket
+# $ACD_SOCKET, radattr and pid files in $TMPD, the dictionary.  [radius]
+# comes last, so its keys may follow; a section may also come again.
+acd_conf_head() {
+	cat <<CONF
+[acd]
+state-dir = $TMPD/state
+log = stderr
+log-level = debug
+[control]
+socket = $ACD_SOCKET
+[pppd]
+radattr-dir = $TMPD
+pid-dir = $TMPD
+[radius]
+dictionary = $ACD_DICT
+CONF
+}
+
 # hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
 # through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
 # For ipv6-up/ipv6-down LOCAL and REMOTE are link-local addresses, which
