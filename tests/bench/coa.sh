@@ -24,6 +24,7 @@ P99_TARGET_US=5000
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "coa.sh: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace, tc)"
 for t in ip tc jq taskset nproc; do
 	command -v "$t" >/dev/null 2>&1 || skip "$t not found"
@@ -64,31 +65,17 @@ else
 	UPMODE=ifb
 fi
 nsx tc qdisc del dev lo ingress 2>/dev/null || true
-cat >"$TMP/acd.conf" <<CONF
-[acd]
-state-dir = $TMP/state
-log = stderr
-log-level = warning
-[control]
-socket = $SOCK
-[pppd]
-radattr-dir = $TMP/radattr
-[radius]
-dictionary = $ACD_DICT
-[shaper]
-up-mode = $UPMODE
+{
+	acd_conf_head
+	cat <<CONF
 [coa]
 listen = 127.0.0.1:3799
 client = 127.0.0.1 $TMP/secret
 CONF
+} >"$TMP/acd.conf"
 ip netns exec "$NS" taskset -c 0 "$ACD_BIN" -d -c "$TMP/acd.conf" 2>"$TMP/acd.log" &
 ACD_PID=$!
-i=0
-until ctl show stat >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { cat "$TMP/acd.log" >&2; die "acd did not start"; }
-	sleep 0.1
-done
+acd_wait "$ACD_PID" "$TMP/acd.log"
 awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) print "tuntap add ppp" i " mode tun"
 	for (i = 0; i < n; i++) print "link set ppp" i " up" }' >"$TMP/links"
 ip -n "$NS" -batch "$TMP/links" || die "cannot create $N tun interfaces"

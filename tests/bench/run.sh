@@ -56,6 +56,7 @@ HOOK_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "run.sh: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace, tc)"
 for t in ip tc sed awk jq date mktemp; do
@@ -163,57 +164,8 @@ rm -f "$TMP/radattr/radattr.probe0"
 
 # ---- verification: every interface < $1 carries the policy of expect.json ----
 verify() {
-	k=$1 who=$2
-	nsx tc -j qdisc show >"$TMP/qdiscs.json" || die "tc cannot list the qdiscs"
-	awk -v n="$k" 'BEGIN { for (i = 0; i < n; i++) print "filter show dev ppp" i " parent ffff:" }' \
-		>"$TMP/filters.batch"
-	nsx tc -j -batch "$TMP/filters.batch" >"$TMP/filters.json" || die "tc cannot list the filters"
-	ip -n "$NS" -j link show type ifb >"$TMP/ifbs.json" || die "ip cannot list the IFB devices"
-	jq -n -r --argjson k "$k" --arg mode "$UPMODE" \
-		--slurpfile q "$TMP/qdiscs.json" --slurpfile f "$TMP/filters.json" \
-		--slurpfile ifbs "$TMP/ifbs.json" --slurpfile exp "$TMP/expect.json" '
-	(reduce ($q[0][] | select(.root == true)) as $x ({}; .[$x.dev] = $x)) as $root
-	| (reduce ($q[0][] | select(.kind == "ingress")) as $x ({}; .[$x.dev] += 1)) as $ingress
-	| [ range(0; $k) as $i
-	    | $exp[0][$i] as $e
-	    | "ppp\($i)" as $dev
-	    | ( $root[$dev] as $r
-	        | if $r == null then "\($dev): no root qdisc"
-	          elif $r.kind != "tbf" or $r.handle != "1:" then "\($dev): root qdisc \($r.kind) \($r.handle), want tbf 1:"
-	          elif $r.options.rate != $e.down * 125 then "\($dev): tbf rate \($r.options.rate) B/s, want \($e.down * 125)"
-	          else empty end ),
-	      ( if ($ingress[$dev] // 0) != 1 then "\($dev): no ingress qdisc" else empty end ),
-	      ( [ ($f[$i] // [])[] | select(.options.actions != null) ] as $fl
-	        | if ($fl | length) != 1 then "\($dev): \($fl | length) u32 filters with actions under ffff:, want 1"
-	          else $fl[0].options.actions as $a
-	          | if ($a | length) != 1 then "\($dev): \($a | length) actions, want 1"
-	            elif $mode == "police" then
-	              if $a[0].kind != "police" then "\($dev): action \($a[0].kind), want police"
-	              elif ($a[0].rate | type) == "number" and $a[0].rate != $e.up * 125 then
-	                "\($dev): police rate \($a[0].rate) B/s, want \($e.up * 125)"
-	              else empty end
-	            elif $a[0].kind != "mirred" or $a[0].to_dev != "ifb-\($dev)" then
-	              "\($dev): action \($a[0].kind) to \($a[0].to_dev // "-"), want mirred to ifb-\($dev)"
-	            else empty end
-	          end ),
-	      ( if $mode != "ifb" then empty
-	        else $root["ifb-\($dev)"] as $r
-	        | if $r == null then "ifb-\($dev): missing or no root qdisc"
-	          elif $r.kind != "tbf" then "ifb-\($dev): root qdisc \($r.kind), want tbf"
-	          elif $r.options.rate != $e.up * 125 then "ifb-\($dev): tbf rate \($r.options.rate) B/s, want \($e.up * 125)"
-	          else empty end
-	        end )
-	  ] as $bad
-	| ($ifbs[0] | map(select(.ifname | startswith("ifb-ppp"))) | length) as $nifb
-	| $bad + (if $mode == "ifb" and $nifb != $k then ["\($nifb) IFB devices, want \($k)"] else [] end)
-	| .[:10][], (if length > 10 then "... and \(length - 10) more" else empty end)
-	' >"$TMP/bad" || die "jq failed on the tc output of $who"
-	if [ -s "$TMP/bad" ]; then
-		echo "run.sh: FAIL: $who did not shape what the radattr files say:" >&2
-		sed 's/^/  /' "$TMP/bad" >&2
-		exit 1
-	fi
-	echo "verified: $who: $k/$k interfaces shaped as their radattr files say"
+	verify_tc ppp "$1" "$2"
+	echo "verified: $2: $1/$1 interfaces shaped as their radattr files say"
 }
 
 # key=value from bench_shaper's line for one pass

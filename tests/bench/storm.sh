@@ -85,6 +85,7 @@ RSS_TARGET_KB=30720
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "storm.sh: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 usage() { echo "storm.sh: $*" >&2; exit 2; }
 count() { case $2 in ''|*[!0-9]*|0[0-9]*) usage "$1=\"$2\": want a count" ;; esac; }
 
@@ -195,20 +196,7 @@ if [ "$UPMODE" = ifb ]; then
 fi
 ip netns del "$NS"
 
-cat >"$TMP/acd.conf" <<CONF
-[acd]
-state-dir = $TMP/state
-log = stderr
-log-level = warning
-[control]
-socket = $SOCK
-[pppd]
-radattr-dir = $TMP/radattr
-[radius]
-dictionary = $ACD_DICT
-[shaper]
-up-mode = $UPMODE
-CONF
+acd_conf_head >"$TMP/acd.conf"
 "$ACD_BIN" -n -c "$TMP/acd.conf" >/dev/null || die "the benchmark's acd.conf does not check"
 
 # A fresh, empty namespace with acd running in it.
@@ -219,15 +207,7 @@ start() {
 	rm -rf "$TMP/state"
 	ip netns exec "$NS" "$ACD_BIN" -d -c "$TMP/acd.conf" 2>>"$TMP/acd.log" &
 	ACD_PID=$!
-	i=0
-	until ctl show stat >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ $i -ge 100 ] || ! kill -0 "$ACD_PID" 2>/dev/null; then
-			cat "$TMP/acd.log" >&2
-			die "acd did not answer on $SOCK"
-		fi
-		sleep 0.1
-	done
+	acd_wait "$ACD_PID" "$TMP/acd.log"
 }
 
 stop() {
@@ -263,60 +243,6 @@ settle() {
 		sleep 0.1
 	done
 	echo "$s"
-}
-
-# ---- verification: PREFIX0..PREFIX{k-1} carry the policy of expect.json ----
-verify() {
-	p=$1 k=$2 who=$3
-	nsx tc -j qdisc show >"$TMP/qdiscs.json" || die "tc cannot list the qdiscs"
-	awk -v n="$k" -v p="$p" 'BEGIN { for (i = 0; i < n; i++) print "filter show dev " p i " parent ffff:" }' \
-		>"$TMP/filters.batch"
-	nsx tc -j -batch "$TMP/filters.batch" >"$TMP/filters.json" || die "tc cannot list the filters"
-	ip -n "$NS" -j link show type ifb >"$TMP/ifbs.json" || die "ip cannot list the IFB devices"
-	jq -n -r --argjson k "$k" --arg p "$p" --arg mode "$UPMODE" \
-		--slurpfile q "$TMP/qdiscs.json" --slurpfile f "$TMP/filters.json" \
-		--slurpfile ifbs "$TMP/ifbs.json" --slurpfile exp "$TMP/expect.json" '
-	(reduce ($q[0][] | select(.root == true)) as $x ({}; .[$x.dev] = $x)) as $root
-	| (reduce ($q[0][] | select(.kind == "ingress")) as $x ({}; .[$x.dev] += 1)) as $ingress
-	| [ range(0; $k) as $i
-	    | $exp[0][$i] as $e
-	    | "\($p)\($i)" as $dev
-	    | ( $root[$dev] as $r
-	        | if $r == null then "\($dev): no root qdisc"
-	          elif $r.kind != "tbf" or $r.handle != "1:" then "\($dev): root qdisc \($r.kind) \($r.handle), want tbf 1:"
-	          elif $r.options.rate != $e.down * 125 then "\($dev): tbf rate \($r.options.rate) B/s, want \($e.down * 125)"
-	          else empty end ),
-	      ( if ($ingress[$dev] // 0) != 1 then "\($dev): no ingress qdisc" else empty end ),
-	      ( [ ($f[$i] // [])[] | select(.options.actions != null) ] as $fl
-	        | if ($fl | length) != 1 then "\($dev): \($fl | length) u32 filters with actions under ffff:, want 1"
-	          else $fl[0].options.actions as $a
-	          | if ($a | length) != 1 then "\($dev): \($a | length) actions, want 1"
-	            elif $mode == "police" then
-	              if $a[0].kind != "police" then "\($dev): action \($a[0].kind), want police"
-	              elif ($a[0].rate | type) == "number" and $a[0].rate != $e.up * 125 then
-	                "\($dev): police rate \($a[0].rate) B/s, want \($e.up * 125)"
-	              else empty end
-	            elif $a[0].kind != "mirred" or $a[0].to_dev != "ifb-\($dev)" then
-	              "\($dev): action \($a[0].kind) to \($a[0].to_dev // "-"), want mirred to ifb-\($dev)"
-	            else empty end
-	          end ),
-	      ( if $mode != "ifb" then empty
-	        else $root["ifb-\($dev)"] as $r
-	        | if $r == null then "ifb-\($dev): missing or no root qdisc"
-	          elif $r.kind != "tbf" then "ifb-\($dev): root qdisc \($r.kind), want tbf"
-	          elif $r.options.rate != $e.up * 125 then "ifb-\($dev): tbf rate \($r.options.rate) B/s, want \($e.up * 125)"
-	          else empty end
-	        end )
-	  ] as $bad
-	| ($ifbs[0] | map(select(.ifname | startswith("ifb-\($p)"))) | length) as $nifb
-	| $bad + (if $mode == "ifb" and $nifb != $k then ["\($nifb) IFB devices ifb-\($p)*, want \($k)"] else [] end)
-	| .[:10][], (if length > 10 then "... and \(length - 10) more" else empty end)
-	' >"$TMP/bad" || die "jq failed on the tc output of $who"
-	if [ -s "$TMP/bad" ]; then
-		echo "storm.sh: FAIL: $who did not shape what the radattr files say:" >&2
-		sed 's/^/  /' "$TMP/bad" >&2
-		exit 1
-	fi
 }
 
 # acd's session table: $1 sessions, all shaped at their radattr rates
@@ -383,7 +309,7 @@ storm() {
 		rss=$(acd_mem VmRSS) hwm=$(acd_mem VmHWM)
 	fi
 	list_bytes=$(verify_table "$n")
-	verify ppp "$n" "acd (N=$n)"
+	verify_tc ppp "$n" "acd (N=$n)"
 	echo "  verified: acd shaped $n/$n sessions as their radattr files say (tc -j and acdctl -j show sessions)"
 	shell="- - -" apply="- - - -"
 	if [ "$full" = 1 ] && [ "$lost" = 0 ]; then
@@ -393,7 +319,7 @@ storm() {
 			-d "$TMP/radattr" -u "$UPMODE" -e "$TMP/shell.err") ||
 			{ cat "$TMP/shell.err" >&2; die "radattr-hook.sh failed: $sh_out"; }
 		echo "  shell:  $sh_out"
-		verify shl "$SAMPLE" "radattr-hook.sh (N=$n)"
+		verify_tc shl "$SAMPLE" "radattr-hook.sh (N=$n)"
 		shell="$(kv "$sh_out" p50_us) $(kv "$sh_out" cpu_mean_us) $(kv "$sh_out" p99_us)"
 		# acd's share: SAMPLE sessions spread over the table go down, then
 		# come up again one at a time, each after a no-op round trip
@@ -407,7 +333,7 @@ storm() {
 		echo "  sample: $p_out"
 		[ "$(settle "$n")" = "$n" ] || die "acd did not take the sample sessions back"
 		verify_table "$n" >/dev/null
-		verify ppp "$n" "acd (N=$n, after the sample went down and up)"
+		verify_tc ppp "$n" "acd (N=$n, after the sample went down and up)"
 		apply="$(kv "$p_out" diff_p50_us) $(kv "$p_out" noop_p50_us) $(kv "$p_out" up_p50_us) $(kv "$p_out" up_p99_us)"
 	fi
 	echo "$n $links_ms $(kv "$out" per_s) $(kv "$out" p50_us) $(kv "$out" p99_us)" \

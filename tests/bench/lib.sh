@@ -1,0 +1,95 @@
+# lib.sh - what the benchmarks in tests/bench share (POSIX sh, sourced).
+# The caller defines die and nsx (ip netns exec "$NS") and sets TMP, NS,
+# SOCK, ACD_BIN, ACD_DICT and UPMODE as it uses them.
+
+# acd_conf_head: the start of the benchmarks' acd.conf, on stdout: state in
+# $TMP/state, warnings only on stderr, the socket $SOCK, radattr files in
+# $TMP/radattr, the dictionary, the upload mode; a caller may add sections.
+acd_conf_head() {
+	cat <<CONF
+[acd]
+state-dir = $TMP/state
+log = stderr
+log-level = warning
+[control]
+socket = $SOCK
+[pppd]
+radattr-dir = $TMP/radattr
+[radius]
+dictionary = $ACD_DICT
+[shaper]
+up-mode = $UPMODE
+CONF
+}
+
+# acd_wait PID LOG: until acd (PID, logging to LOG) answers on $SOCK; dies
+# with its log if it exits or takes more than 10 s
+acd_wait() {
+	_i=0
+	until ACD_SOCKET=$SOCK "$ACDCTL" show stat >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -ge 100 ] || ! kill -0 "$1" 2>/dev/null; then
+			cat "$2" >&2
+			die "acd did not answer on $SOCK"
+		fi
+		sleep 0.1
+	done
+}
+
+# verify_tc PREFIX K WHO: the kernel shapes PREFIX0..PREFIX{K-1} in $NS as
+# $TMP/expect.json says (one {down, up} in kbit/s per interface): a tbf root
+# at the download rate, one ingress qdisc, one u32 filter with one action,
+# police at the upload rate or mirred to ifb-PREFIXi whose tbf has it
+# ($UPMODE); exits 1 with the first ten differences otherwise.
+verify_tc() {
+	_p=$1 _k=$2 _who=$3
+	nsx tc -j qdisc show >"$TMP/qdiscs.json" || die "tc cannot list the qdiscs"
+	awk -v n="$_k" -v p="$_p" 'BEGIN { for (i = 0; i < n; i++) print "filter show dev " p i " parent ffff:" }' \
+		>"$TMP/filters.batch"
+	nsx tc -j -batch "$TMP/filters.batch" >"$TMP/filters.json" || die "tc cannot list the filters"
+	ip -n "$NS" -j link show type ifb >"$TMP/ifbs.json" || die "ip cannot list the IFB devices"
+	jq -n -r --argjson k "$_k" --arg p "$_p" --arg mode "$UPMODE" \
+		--slurpfile q "$TMP/qdiscs.json" --slurpfile f "$TMP/filters.json" \
+		--slurpfile ifbs "$TMP/ifbs.json" --slurpfile exp "$TMP/expect.json" '
+	(reduce ($q[0][] | select(.root == true)) as $x ({}; .[$x.dev] = $x)) as $root
+	| (reduce ($q[0][] | select(.kind == "ingress")) as $x ({}; .[$x.dev] += 1)) as $ingress
+	| [ range(0; $k) as $i
+	    | $exp[0][$i] as $e
+	    | "\($p)\($i)" as $dev
+	    | ( $root[$dev] as $r
+	        | if $r == null then "\($dev): no root qdisc"
+	          elif $r.kind != "tbf" or $r.handle != "1:" then "\($dev): root qdisc \($r.kind) \($r.handle), want tbf 1:"
+	          elif $r.options.rate != $e.down * 125 then "\($dev): tbf rate \($r.options.rate) B/s, want \($e.down * 125)"
+	          else empty end ),
+	      ( if ($ingress[$dev] // 0) != 1 then "\($dev): no ingress qdisc" else empty end ),
+	      ( [ ($f[$i] // [])[] | select(.options.actions != null) ] as $fl
+	        | if ($fl | length) != 1 then "\($dev): \($fl | length) u32 filters with actions under ffff:, want 1"
+	          else $fl[0].options.actions as $a
+	          | if ($a | length) != 1 then "\($dev): \($a | length) actions, want 1"
+	            elif $mode == "police" then
+	              if $a[0].kind != "police" then "\($dev): action \($a[0].kind), want police"
+	              elif ($a[0].rate | type) == "number" and $a[0].rate != $e.up * 125 then
+	                "\($dev): police rate \($a[0].rate) B/s, want \($e.up * 125)"
+	              else empty end
+	            elif $a[0].kind != "mirred" or $a[0].to_dev != "ifb-\($dev)" then
+	              "\($dev): action \($a[0].kind) to \($a[0].to_dev // "-"), want mirred to ifb-\($dev)"
+	            else empty end
+	          end ),
+	      ( if $mode != "ifb" then empty
+	        else $root["ifb-\($dev)"] as $r
+	        | if $r == null then "ifb-\($dev): missing or no root qdisc"
+	          elif $r.kind != "tbf" then "ifb-\($dev): root qdisc \($r.kind), want tbf"
+	          elif $r.options.rate != $e.up * 125 then "ifb-\($dev): tbf rate \($r.options.rate) B/s, want \($e.up * 125)"
+	          else empty end
+	        end )
+	  ] as $bad
+	| ($ifbs[0] | map(select(.ifname | startswith("ifb-\($p)"))) | length) as $nifb
+	| $bad + (if $mode == "ifb" and $nifb != $k then ["\($nifb) IFB devices ifb-\($p)*, want \($k)"] else [] end)
+	| .[:10][], (if length > 10 then "... and \(length - 10) more" else empty end)
+	' >"$TMP/bad" || die "jq failed on the tc output of $_who"
+	if [ -s "$TMP/bad" ]; then
+		echo "$(basename "$0"): FAIL: $_who did not shape what the radattr files say:" >&2
+		sed 's/^/  /' "$TMP/bad" >&2
+		exit 1
+	fi
+}
