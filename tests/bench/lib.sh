@@ -36,6 +36,39 @@ acd_wait() {
 	done
 }
 
+# radattr_plan N SAMPLE: $TMP/radattr/radattr.ppp0..ppp{N-1}, as radattr.so
+# writes them for a mix of plans (varied RP-*-Speed-Limit rates), the same
+# for shl0..shl{SAMPLE-1} (the shell hook's sample), and $TMP/expect.json:
+# the {down, up} kbit/s the kernel must show for interface i
+radattr_plan() {
+	mkdir -p "$TMP/radattr"
+	awk -v n="$1" -v s="$2" -v dir="$TMP/radattr" 'BEGIN {
+		split("2048 5120 10240 20480 51200 102400 307200 1000000", plan, " ")
+		printf "[" >(dir "/../expect.json")
+		for (i = 0; i < n; i++) {
+			down = plan[i % 8 + 1] + (i % 97) * 8
+			up = int(down / 4) + (i % 13)
+			# the ppp session, and for the first s the shell sample interface
+			for (j = 0; j < (i < s ? 2 : 1); j++) {
+				f = dir "/radattr." (j ? "shl" : "ppp") i
+				printf "User-Name sub%05d@isp.example\n", i >f
+				print "Service-Type Framed-User" >f
+				print "Framed-Protocol PPP" >f
+				printf "Framed-IP-Address 100.64.%d.%d\n", int(i / 250), i % 250 + 2 >f
+				print "Framed-IP-Netmask 255.255.255.255" >f
+				print "Acct-Interim-Interval 300" >f
+				print "Session-Timeout 86400" >f
+				printf "RP-Upstream-Speed-Limit %d\n", up >f
+				printf "RP-Downstream-Speed-Limit %d\n", down >f
+				printf "Class plan-%d\n", i % 8 >f
+				close(f)
+			}
+			printf "%s{\"down\":%d,\"up\":%d}", (i ? "," : ""), down, up >(dir "/../expect.json")
+		}
+		print "]" >(dir "/../expect.json")
+	}'
+}
+
 # verify_tc PREFIX K WHO: the kernel shapes PREFIX0..PREFIX{K-1} in $NS as
 # $TMP/expect.json says (one {down, up} in kbit/s per interface): a tbf root
 # at the download rate, one ingress qdisc, one u32 filter with one action,

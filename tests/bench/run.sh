@@ -99,29 +99,7 @@ done
 # radattr files as radattr.so writes them ("Name Value", rates in kbit/s),
 # for the largest N; smaller N use the first ones.  expect.json holds the
 # rates the kernel must show afterwards.
-mkdir "$TMP/radattr"
-awk -v n="$max" -v dir="$TMP/radattr" 'BEGIN {
-	split("2048 5120 10240 20480 51200 102400 307200 1000000", plan, " ")
-	printf "[" >(dir "/../expect.json")
-	for (i = 0; i < n; i++) {
-		down = plan[i % 8 + 1] + (i % 97) * 8
-		up = int(down / 4) + (i % 13)
-		f = dir "/radattr.ppp" i
-		printf "User-Name sub%05d@isp.example\n", i >f
-		print "Service-Type Framed-User" >f
-		print "Framed-Protocol PPP" >f
-		printf "Framed-IP-Address 100.64.%d.%d\n", int(i / 250), i % 250 + 2 >f
-		print "Framed-IP-Netmask 255.255.255.255" >f
-		print "Acct-Interim-Interval 300" >f
-		print "Session-Timeout 86400" >f
-		printf "RP-Upstream-Speed-Limit %d\n", up >f
-		printf "RP-Downstream-Speed-Limit %d\n", down >f
-		printf "Class plan-%d\n", i % 8 >f
-		close(f)
-		printf "%s{\"down\":%d,\"up\":%d}", (i ? "," : ""), down, up >(dir "/../expect.json")
-	}
-	print "]" >(dir "/../expect.json")
-}'
+radattr_plan "$max" 0
 
 # ---- upload mode: police if the kernel has act_police, else ifb ----
 make_ns 0
