@@ -11,6 +11,8 @@
 #   records              the detail file as a JSON array, one object a request
 #   rec FILTER           the records that match a jq select() filter
 #   wait_rec FILTER [S]  the first such record, waiting up to S (5) seconds
+#   link_bytes NS IFACE  "RX TX": the bytes the kernel counted on IFACE in
+#                        namespace NS (64-bit statistics), what a Stop must carry
 
 acct_raddb() {
 	install -d -m 0700 "$1" "$1/log" "$1/run"
@@ -109,4 +111,8 @@ wait_rec() {
 		sleep 0.1
 	done
 	fail "no accounting record matching: $1 (got: $(records | jq -c 'map({s:.["Acct-Status-Type"], id:.["Acct-Session-Id"], p:.["NAS-Port-Id"]})'))"
+}
+
+link_bytes() {
+	ip -n "$1" -s -j link show dev "$2" | jq -r '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"'
 }

@@ -60,10 +60,6 @@ total() {
 	jq -r --arg d "$2" '(.["Acct-\($d)-Octets"] | tonumber) +
 		(.["Acct-\($d)-Gigawords"] // "0" | tonumber) * 4294967296' <<<"$1"
 }
-# kernel DEV: "RX TX" bytes of DEV from the kernel's 64-bit statistics
-kernel() {
-	ip -n "$AC_NS" -s -j link show dev "$1" | jq -r '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"'
-}
 # near WHAT GOT WANT SLACK: |GOT - WANT| <= SLACK (ARP may add a frame or two)
 near() {
 	awk -v g="$2" -v w="$3" -v s="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !(d <= s) }' ||
@@ -153,7 +149,7 @@ wait "$srv" || true
 GBPS=$(jq -r '.end.sum_received.bits_per_second / 1e9 | . * 100 | round / 100' <<<"$out")
 SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 log "4.5 GiB in $SECS s ($GBPS Gbit/s)"
-read -r krx ktx < <(kernel ppp0)
+read -r krx ktx < <(link_bytes "$AC_NS" ppp0)
 ((ktx > 4294967296)) || fail "the kernel counted only $ktx bytes out of ppp0"
 t_end=$(date +%s)
 log "the next Interim after the traffic (interim-interval 10s)"
@@ -165,7 +161,7 @@ near "Interim output octets + gigawords" "$(total "$r" Output)" "$ktx" 2000
 near "Interim input octets" "$(total "$r" Input)" "$krx" 2000
 
 log "ip-down ppp0: Stop, User-Request, the kernel's totals"
-read -r krx ktx < <(kernel ppp0)
+read -r krx ktx < <(link_bytes "$AC_NS" ppp0)
 ahook ip-down ppp0 "${PPPD[0]}" alice || fail "ip-down ppp0 failed"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID0\" and .\"Acct-Status-Type\" == \"Stop\"")
 assert_jq "ppp0 Stop" "$r" '."Acct-Terminate-Cause"' User-Request '."User-Name"' alice
@@ -224,7 +220,7 @@ log "traffic in the new period, IPv6CP up too, then terminate (admin-reset): ip-
 hook ipv6-up ppp1 fe80::1 fe80::b0b "${PPPD[1]}" bob || fail "ipv6-up ppp1 failed"
 ip netns exec "$AC_NS" ping -q -c 50 -i 0.01 -s 1000 10.77.1.2 >/dev/null || fail "ping over ppp1 failed"
 ctl terminate ppp1 >/dev/null || fail "terminate ppp1 failed"
-read -r krx ktx < <(kernel ppp1)
+read -r krx ktx < <(link_bytes "$AC_NS" ppp1)
 ahook ip-down ppp1 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
 assert_jq "ppp1 after ip-down, IPv6CP still up" "$(ctl -j show session ppp1)" '.ip' "" '.ipv6' fe80::b0b
 hook ipv6-down ppp1 fe80::1 fe80::b0b "${PPPD[1]}" bob || fail "ipv6-down ppp1 failed"
@@ -245,7 +241,7 @@ log "ppp2 vanishes (pppd killed): Stop with NAS-Error and the link's last counte
 ahook ip-up ppp2 "${PPPD[2]}" carol || fail "ip-up ppp2 failed"
 SID2=$(sid ppp2)
 ip netns exec "$AC_NS" ping -q -c 30 -i 0.01 -s 1400 10.77.2.2 >/dev/null || fail "ping over ppp2 failed"
-read -r krx ktx < <(kernel ppp2)
+read -r krx ktx < <(link_bytes "$AC_NS" ppp2)
 ip -n "$AC_NS" link del ppp2
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID2\" and .\"Acct-Status-Type\" == \"Stop\"" 6)
 assert_jq "ppp2 Stop" "$r" '."Acct-Terminate-Cause"' NAS-Error

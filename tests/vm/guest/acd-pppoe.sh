@@ -157,8 +157,6 @@ acct_stop() {
 		(\"$iid\" == \"\" or .\"Framed-Interface-Id\" == \"$iid\")"
 	result "$1 Stop: $3, in $(jq -r '."Acct-Input-Octets"' <<<"$r") out $(jq -r '."Acct-Output-Octets"' <<<"$r") bytes (kernel before the end: $4 / $5)"
 }
-# link_bytes IFACE: "RX TX" of the link in ns ac
-link_bytes() { ip -n ac -s -j link show dev "$1" | jq -r '.[0].stats64 | "\(.rx.bytes) \(.tx.bytes)"'; }
 
 # ---- acd -----------------------------------------------------------------------------
 step "acd in ns ac (up-mode police), the conf/ppp hooks installed as an operator would"
@@ -561,7 +559,7 @@ meas "bob up ifb (Mikrotik rx ${WANT_UP[bob]} bit/s)" bob up "${WANT_UP[bob]}" $
 
 # ---- ends of sessions ------------------------------------------------------------------
 step "acdctl terminate bob: SIGTERM to his pppd, ip-down"
-read -r krx ktx < <(link_bytes "${IFC[bob]}")
+read -r krx ktx < <(link_bytes ac "${IFC[bob]}")
 v0=$(ctlj show stat | jq .sessions_vanished)
 j=$(ctlj terminate bob)
 jq_assert "terminate bob" "$j" ".ifname == \"${IFC[bob]}\" and .pppd_pid == ${PID[bob]}"
@@ -612,7 +610,7 @@ check_tc "${IFC[bob]}" 5000000 3000000 ifb
 meas "bob down after CoA (Mikrotik 5000000 bit/s)" bob down 5000000 $DOWN_LO $DOWN_HI
 PID[bob]=$(ac_pppd_of bob)
 SID[bob]=$(ctlj show session bob | jq -r .acct_session_id)
-read -r krx ktx < <(link_bytes "${IFC[bob]}")
+read -r krx ktx < <(link_bytes ac "${IFC[bob]}")
 t0=$(vm_elapsed)
 coa disconnect "Framed-IP-Address = ${FRAMED[bob]}" 'Message-Authenticator = 0x00' ||
 	fail "acd did not ACK the Disconnect for bob: $(tail -20 "$VM_WORK/radclient.log")"
@@ -629,7 +627,7 @@ acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[bob]}")"
 
 step "kill -9 carol's AC pppd: her interface vanishes, acd ends the session"
 PID[carol]=$(ac_pppd_of carol)
-read -r krx ktx < <(link_bytes "${IFC[carol]}")
+read -r krx ktx < <(link_bytes ac "${IFC[carol]}")
 v0=$(ctlj show stat | jq .sessions_vanished)
 t0=$(vm_elapsed)
 kill -9 "${PID[carol]}" || fail "kill -9 ${PID[carol]}"
@@ -674,7 +672,7 @@ SID[dave]=$(jq -r .acct_session_id <<<"$s")
 r=$(wait_rec ".\"Acct-Status-Type\" == \"Start\" and .\"Acct-Session-Id\" == \"${SID[dave]}\"" 10)
 jq_assert "dave's Start (no IPv4 address)" "$r" ".\"User-Name\" == \"dave\" and .\"NAS-Port-Id\" == \"${IFC[dave]}\" and
 	.\"Framed-IP-Address\" == null and .\"Framed-Interface-Id\" == \"$(iid "${LL[dave]}")\""
-read -r krx ktx < <(link_bytes "${IFC[dave]}")
+read -r krx ktx < <(link_bytes ac "${IFC[dave]}")
 run ctl terminate dave >/dev/null || fail "terminate dave failed"
 wait_until 15 eval '! has_session "${IFC[dave]}"' || fail "acd still has ${IFC[dave]} after terminate"
 wait_until 5 eval 'since_dial | grep -q "^[0-9.]* /etc/ppp/ipv6-down ${IFC[dave]} "' ||
