@@ -20,23 +20,39 @@ static const char *rate(json_t *v, char *buf, size_t len)
 	return shaper_rate_format(r, buf, len);
 }
 
+/* The ip column: the IPv4 address, or for a session without one (IPv6
+ * only) the peer's IPv6 link-local address. */
+static const char *session_ip(json_t *s)
+{
+	const char *ip = json_string_value(json_object_get(s, "ip"));
+	const char *v6 = json_string_value(json_object_get(s, "ipv6"));
+
+	return ip && *ip ? ip : v6 ? v6 : "";
+}
+
 static void print_sessions(FILE *f, json_t *arr)
 {
+	int w = 15; /* the ip column: an IPv4 address, wider for IPv6 */
 	size_t i;
 	json_t *s;
 
-	fprintf(f, "%-10s %-16s %-15s %-17s %-13s %-9s %12s %12s\n", "ifname", "user", "ip", "mac",
+	json_array_foreach(arr, i, s) {
+		int n = (int)strlen(session_ip(s));
+
+		if (n > w)
+			w = n;
+	}
+	fprintf(f, "%-10s %-16s %-*s %-17s %-13s %-9s %12s %12s\n", "ifname", "user", w, "ip", "mac",
 	       "rate down/up", "uptime", "rx-bytes", "tx-bytes");
 	json_array_foreach(arr, i, s) {
 		char d[32], u[32], r[72];
 
 		snprintf(r, sizeof(r), "%s/%s", rate(json_object_get(s, "down"), d, sizeof(d)),
 			 rate(json_object_get(s, "up"), u, sizeof(u)));
-		fprintf(f, "%-10s %-16s %-15s %-17s %-13s %-9s %12" JSON_INTEGER_FORMAT
+		fprintf(f, "%-10s %-16s %-*s %-17s %-13s %-9s %12" JSON_INTEGER_FORMAT
 		       " %12" JSON_INTEGER_FORMAT "\n",
 		       json_string_value(json_object_get(s, "ifname")),
-		       json_string_value(json_object_get(s, "user")),
-		       json_string_value(json_object_get(s, "ip")),
+		       json_string_value(json_object_get(s, "user")), w, session_ip(s),
 		       json_string_value(json_object_get(s, "mac")), r,
 		       json_string_value(json_object_get(s, "uptime")),
 		       json_integer_value(json_object_get(s, "rx_bytes")),

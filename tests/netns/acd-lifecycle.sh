@@ -156,6 +156,9 @@ assert_jq "ppp3 IPv6-only" "$(ctl -j show session frank)" \
 	"ppp3  fe80::f4a2:1 4096000 2048000 true"
 assert_eq "ppp3 rate" 4096000 "$(tbf_bits ppp3)"
 assert_eq "ifb of ppp3 rate" 2048000 "$(tbf_bits ifb-ppp3)"
+# the table's ip column: its link-local, as the session has no IPv4
+assert_eq "ppp3 in show sessions" "ppp3 frank fe80::f4a2:1" \
+	"$(ctl show sessions | awk '$1 == "ppp3" { print $1, $2, $3 }')"
 hook ip-up ppp3 10.77.3.1 10.77.3.2 "$PPPD" frank || fail "hook ip-up ppp3 failed"
 assert_jq "ppp3 dual-stack" "$(ctl -j show session 10.77.3.2)" '[.ifname, .ipv6] | join(" ")' "ppp3 fe80::f4a2:1"
 hook ip-down ppp3 10.77.3.1 10.77.3.2 "$PPPD" frank || fail "hook ip-down ppp3 failed"
