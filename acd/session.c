@@ -104,8 +104,8 @@ struct session *session_find(struct acd *a, const char *key, int *matches)
 	copy_ip(ip, sizeof(ip), key, AF_INET);
 	copy_ip(ip, sizeof(ip), key, AF_INET6);
 	for (s = a->sessions; s; s = s->next) {
-		if (strcmp(s->user, key) == 0 || (ip[0] && strcmp(s->ip, ip) == 0) ||
-		    (ip[0] && s->ipv6_ll[0] && strcmp(s->ipv6_ll, ip) == 0)) {
+		if (strcmp(s->user, key) == 0 ||
+		    (ip[0] && (strcmp(s->ip, ip) == 0 || strcmp(s->ipv6_ll, ip) == 0))) {
 			if (!found)
 				found = s;
 			n++;
@@ -385,18 +385,14 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 * on.  Not when the link is already gone (pppd exits and runs
 		 * both hooks): that ends it now, within the grace time.  The
 		 * accounting records keep the address. */
-		if (!s->gone && ((down6 && s->ip[0]) || (down4 && s->ipv6_ll[0])))
+		if (!s->gone && (down6 ? s->ip[0] : s->ipv6_ll[0])) {
 			acct_session_addrs(s);
-		if (!s->gone && down6 && s->ip[0]) {
-			s->ipv6_ll[0] = '\0';
-			log_info("sess=%s user=%s event=ipv6-down ipv4=up", s->ifname, s->user);
-			session_event(a, s, "session-changed");
-			session_state_later(a);
-			return 0;
-		}
-		if (!s->gone && down4 && s->ipv6_ll[0]) {
-			s->ip[0] = s->local_ip[0] = '\0';
-			log_info("sess=%s user=%s event=ip-down ipv6=up", s->ifname, s->user);
+			if (down6)
+				s->ipv6_ll[0] = '\0';
+			else
+				s->ip[0] = s->local_ip[0] = '\0';
+			log_info("sess=%s user=%s event=%s %s=up", s->ifname, s->user, event,
+				 down6 ? "ipv4" : "ipv6");
 			session_event(a, s, "session-changed");
 			session_state_later(a);
 			return 0;
@@ -512,7 +508,16 @@ static pid_t pid_from_file(struct acd *a, const char *ifname)
 	return pid && is_pppd((pid_t)pid) ? (pid_t)pid : 0;
 }
 
-/* The link's own and peer IPv4 addresses: pppd's local and remote. */
+/* m[ifindex] = the IPv6 address a, in canonical text */
+static void put_ll(json_t *m, int ifindex, struct nl_addr *a)
+{
+	char key[16], txt[INET6_ADDRSTRLEN];
+
+	snprintf(key, sizeof(key), "%d", ifindex);
+	if (inet_ntop(AF_INET6, nl_addr_get_binary_addr(a), txt, sizeof(txt)))
+		(void)json_object_set_new(m, key, json_string(txt));
+}
+
 /* The peers' IPv6 link-local addresses by ifindex ({"12": "fe80::..."}),
  * for sessions found without a saved record: pppd 2.4.x puts its own
  * link-local on the link and a host route to the peer's; pppd 2.5 puts a
@@ -522,7 +527,6 @@ static json_t *peer_lls(struct nl_sock *sk, struct nl_cache *addrs)
 	json_t *m = json_object();
 	struct nl_cache *routes = NULL;
 	struct nl_object *obj;
-	char key[16], txt[INET6_ADDRSTRLEN];
 
 	if (!m)
 		return NULL;
@@ -537,9 +541,7 @@ static json_t *peer_lls(struct nl_sock *sk, struct nl_cache *addrs)
 			    !IN6_IS_ADDR_LINKLOCAL(nl_addr_get_binary_addr(dst)))
 				continue;
 			nh = rtnl_route_nexthop_n(r, 0);
-			snprintf(key, sizeof(key), "%d", rtnl_route_nh_get_ifindex(nh));
-			if (inet_ntop(AF_INET6, nl_addr_get_binary_addr(dst), txt, sizeof(txt)))
-				(void)json_object_set_new(m, key, json_string(txt));
+			put_ll(m, rtnl_route_nh_get_ifindex(nh), dst);
 		}
 		nl_cache_free(routes);
 	}
@@ -550,12 +552,12 @@ static json_t *peer_lls(struct nl_sock *sk, struct nl_cache *addrs)
 		if (rtnl_addr_get_family(ad) != AF_INET6 || !peer ||
 		    !IN6_IS_ADDR_LINKLOCAL(nl_addr_get_binary_addr(peer)))
 			continue;
-		snprintf(key, sizeof(key), "%d", rtnl_addr_get_ifindex(ad));
-		if (inet_ntop(AF_INET6, nl_addr_get_binary_addr(peer), txt, sizeof(txt)))
-			(void)json_object_set_new(m, key, json_string(txt));
+		put_ll(m, rtnl_addr_get_ifindex(ad), peer);
 	}
 	return m;
 }
+
+/* The link's own and peer IPv4 addresses: pppd's local and remote. */
 
 static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
 {
@@ -584,6 +586,7 @@ static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
 void session_reconcile(struct acd *a)
 {
 	json_t *state = state_load(a), *saved = saved_index(state), *lls = NULL;
+	bool lls_read = false;
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *cache = NULL, *addrs = NULL;
 	struct nl_object *obj;
@@ -597,7 +600,6 @@ void session_reconcile(struct acd *a)
 	}
 	if (rtnl_addr_alloc_cache(sk, &addrs) < 0)
 		addrs = NULL; /* sessions without a saved record then lack their IPs */
-	lls = peer_lls(sk, addrs);
 	for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
 		struct rtnl_link *l = (struct rtnl_link *)obj;
 		const char *name = rtnl_link_get_name(l);
@@ -643,6 +645,10 @@ void session_reconcile(struct acd *a)
 		 * what the kernel and pppd's pid file still say */
 		if (addrs && (!s->ip[0] || !s->local_ip[0]))
 			addrs_from_kernel(addrs, s);
+		if (!rec && !lls_read) { /* the route dump only when it is needed */
+			lls = peer_lls(sk, addrs);
+			lls_read = true;
+		}
 		if (!rec && lls) {
 			char key[16];
 

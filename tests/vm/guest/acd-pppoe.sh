@@ -278,10 +278,9 @@ ac_pppd_of() {
 		'$2 == "/usr/sbin/pppd" && index(tolower($0), " rp_pppoe_sess ") &&
 		 match(tolower($0), ":" m "( |$)") {print $1; exit}'
 }
-# sub_ll USER: the subscriber's link-local address on its ppp0
-sub_ll() { ip -n "s-$1" -6 -j addr show dev ppp0 scope link 2>/dev/null | jq -r '.[0].addr_info[0].local // empty'; }
-# ac_ll IFACE: the AC's link-local address on IFACE
-ac_ll() { ip -n ac -6 -j addr show dev "$1" scope link 2>/dev/null | jq -r '.[0].addr_info[0].local // empty'; }
+# link_ll NS IFACE: the link-local address of IFACE in NS (a subscriber's
+# on its ppp0, the AC's on the session's interface)
+link_ll() { ip -n "$1" -6 -j addr show dev "$2" scope link 2>/dev/null | jq -r '.[0].addr_info[0].local // empty'; }
 # sub_etc USER: the subscriber's own /etc/ppp (ip netns exec binds
 # /etc/netns/NS/ppp over /etc/ppp): its pppd runs no ip-up/ipv6-up scripts,
 # which would run acd's hooks, meant for the AC's sessions (pppd 2.4.9 has
@@ -308,8 +307,8 @@ dial() {
 	sub_etc "$u"
 	pppoe_client_start "s-$u" eth0 "$u" "$u" +ipv6 lcp-max-configure 40 "$@"
 	SUBPID[$u]=$(cat "$VM_WORK/pppd-$u.pid")
-	wait_until 60 eval '[ -n "$(sub_ll "$u")" ]' || fail "$u: IPv6CP gave s-$u/ppp0 no link-local address"
-	LL[$u]=$(sub_ll "$u")
+	wait_until 60 eval '[ -n "$(link_ll "s-$u" ppp0)" ]' || fail "$u: IPv6CP gave s-$u/ppp0 no link-local address"
+	LL[$u]=$(link_ll "s-$u" ppp0)
 	if [ "$v4" = 1 ]; then
 		ppp_wait "s-$u" ppp0 60
 		ip=$(ppp_local_ip "s-$u" ppp0)
@@ -324,7 +323,7 @@ dial() {
 	fi
 	PID[$u]=$(ac_pppd_of "$u")
 	[ -n "${PID[$u]}" ] || fail "no kernel-mode AC pppd for $u (MAC ${MAC[$u]}): $(ps -eo pid,args | grep '[p]ppd')"
-	ACLL[$u]=$(ac_ll "${IFC[$u]}")
+	ACLL[$u]=$(link_ll ac "${IFC[$u]}")
 	log "$u: session up in $(secs_since "$t0")s: s-$u/ppp0 ${ip:+$ip }${LL[$u]} <-> ac/${IFC[$u]} ${ACLL[$u]}, AC pppd ${PID[$u]}"
 }
 has_session() { ctl show session "$1" >/dev/null; }
