@@ -1,0 +1,52 @@
+#!/bin/bash
+# Scenario lab: the README's main job, tools/lab, where the kernel has PPP.
+#
+# The lab probes the kernel and, finding PPP and PPPoE here, dials a real
+# PPPoE session per subscriber: pppd with the rp-pppoe plugin in each
+# subscriber namespace, Debian's pppoe-server in the AC, whose pppd per
+# session asks the lab's FreeRADIUS (radius.so), writes radattr.pppN
+# (radattr.so) and runs acd's hooks.  It runs on the binaries under test
+# (ACD_LAB_BUILD) and is checked from outside as on the host
+# (tests/common/lab-check.sh), plus: it chose real PPPoE and act_police,
+# and pppd's radattr files are gone with their sessions.
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=../../common/lab-check.sh
+. "$VM_LIB_DIR/../../common/lab-check.sh"
+
+for v in ACD_LAB_BUILD ACD_SRC; do
+	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
+done
+for p in freeradius radclient pppoe-server pppd iperf3 jq; do
+	command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
+done
+# what the lab's probe looks for; loaded here so that a missing module is
+# this test's failure, not a quiet fall-back to emulation
+need_modules ppp_generic pppoe veth sch_tbf sch_ingress cls_u32 act_police
+
+out=$VM_WORK/lab.out
+step "tools/lab (ACD_LAB_BUILD=$ACD_LAB_BUILD)"
+"$ACD_SRC/tools/lab" </dev/null >"$out" 2>&1
+rc=$?
+cat "$out"
+cp "$out" "$VM_WORK/lab.log"
+[ "$rc" = 0 ] || fail "tools/lab exited $rc"
+
+step "checks"
+grep -q '^lab: this kernel has PPP: every subscriber dials a real PPPoE session' "$out" ||
+	fail "the lab did not dial real PPPoE sessions on a kernel with PPP"
+grep -q '^lab: this kernel has act_police: uploads are policed' "$out" ||
+	fail "the lab did not police uploads on a kernel with act_police"
+for u in alice bob carol; do
+	grep -qE "^lab: $u: PPPoE session up after [0-9.]+ s: ppp[0-9]+ in acdlab-ac" "$out" ||
+		fail "no PPPoE session line for $u"
+done
+lab_check "$out"
+for f in /var/run/radattr.ppp*; do
+	[ -e "$f" ] && fail "$f is left after the lab"
+done
+# RESULT lines: user dir limit measured (the two numbers before "off by")
+awk '$1 ~ /^(alice|bob|carol)$/ && ($2 == "down" || $2 == "up") {
+	for (i = 3; i <= NF; i++) if ($i ~ /%$/) { print "lab", $1, $2, "limit", $(i - 2), "measured", $(i - 1), "Mbit/s"; break }
+}' "$out" | while read -r line; do result "$line"; done
+pass
