@@ -5,7 +5,7 @@
 # one per rate convention; pppoe-server starts a kernel-mode pppd per session
 # whose radius.so asks FreeRADIUS and whose radattr.so writes
 # /var/run/radattr.pppN; pppd runs Debian's /etc/ppp/ip-up -> run-parts ->
-# conf/ppp/ip-up.d/acd (installed as an operator would) -> acdctl hook ->
+# /etc/ppp/ip-up.d/acd (`cmake --install`, as an operator would) -> acdctl hook ->
 # acd, which shapes the session.  Subscribers dial from their own namespaces.
 # Every check reads back a real value (acdctl -j, tc -j) or measures one
 # (iperf3 through the session):
@@ -159,7 +159,7 @@ acct_stop() {
 }
 
 # ---- acd -----------------------------------------------------------------------------
-step "acd in ns ac (up-mode police), the conf/ppp hooks installed as an operator would"
+step "acd in ns ac (up-mode police), the hooks installed by cmake --install as an operator would"
 # pppd's radattr.so always writes /var/run/radattr.IFNAME
 (umask 077 && echo "coa-vm-secret" > "$W/coa.secret")
 cat > "$W/acd.conf" <<EOF
@@ -194,13 +194,19 @@ acd_start() {
 }
 acd_start
 
-# the hooks exactly as conf/ ships them: /etc/ppp/<event>.d/acd (no dot, or
-# run-parts skips it) runs /usr/sbin/acdctl; pppd clears the environment, so
-# acd's non-default socket reaches acdctl through pppd's "set ACD_SOCKET=..."
+# installed as an operator would: `cmake --install` of the build under test
+# puts the hooks made from conf/ppp in /etc/ppp/<event>.d/acd (no dot, or
+# run-parts skips it), naming the installed acdctl; pppd clears the
+# environment, so acd's non-default socket reaches acdctl through pppd's
+# "set ACD_SOCKET=..."
+[ -n "${ACD_BUILD_DIR:-}" ] || fail "ACD_BUILD_DIR is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
+run cmake --install "$ACD_BUILD_DIR" >"$VM_WORK/install.log" 2>&1 || fail "cmake --install $ACD_BUILD_DIR (see install.log)"
 for ev in ip-up ip-down ipv6-up ipv6-down; do
-	install -D -m 0755 "$ACD_SRC/conf/ppp/$ev.d/acd" "/etc/ppp/$ev.d/acd" || fail "install $ev hook"
+	[ -x "/etc/ppp/$ev.d/acd" ] || fail "cmake --install did not put the $ev hook in /etc/ppp/$ev.d/acd"
+	hook_prog=$(awk '$1 == "exec" { print $2 }' "/etc/ppp/$ev.d/acd")
+	[ -x "$hook_prog" ] || fail "/etc/ppp/$ev.d/acd runs $hook_prog, which is not installed"
 done
-install -m 0755 "$ACDCTL" /usr/sbin/acdctl || fail "install acdctl"
+log "hooks installed: /etc/ppp/{ip,ipv6}-{up,down}.d/acd -> $hook_prog"
 # Debian's ip-up/ip-down log themselves and the hooks' output to
 # /var/log/ppp-ipupdown.log if it exists.  Its ip-pre-up truncates that file
 # (">" where the others append), racing with the other end's ip-up, so it is

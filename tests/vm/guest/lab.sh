@@ -14,7 +14,7 @@
 # shellcheck source=../../common/lab-check.sh
 . "$VM_LIB_DIR/../../common/lab-check.sh"
 
-for v in ACD_LAB_BUILD ACD_SRC; do
+for v in ACD_BUILD_DIR ACD_SRC; do
 	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
 done
 for p in freeradius radclient pppoe-server pppd iperf3 jq; do
@@ -25,8 +25,8 @@ done
 need_modules ppp_generic pppoe veth sch_tbf sch_ingress cls_u32 act_police
 
 out=$VM_WORK/lab.out
-step "tools/lab (ACD_LAB_BUILD=$ACD_LAB_BUILD)"
-"$ACD_SRC/tools/lab" </dev/null >"$out" 2>&1
+step "tools/lab (ACD_LAB_BUILD=$ACD_BUILD_DIR)"
+ACD_LAB_BUILD=$ACD_BUILD_DIR "$ACD_SRC/tools/lab" </dev/null >"$out" 2>&1
 rc=$?
 cat "$out"
 cp "$out" "$VM_WORK/lab.log"
