@@ -1,12 +1,22 @@
 /*
- * linkwatch.c - level-triggered session ends: acd listens to the kernel's
- * link notifications, and a session whose interface disappears without an
- * ip-down (pppd killed -9, a crash) is ended and its leftovers (the IFB)
- * removed.  The kernel already dropped the interface's qdiscs with it.
+ * linkwatch.c - level-triggered sessions: acd listens to the kernel's link
+ * and address notifications.
+ *   - A session whose interface disappears without an ip-down (pppd
+ *     killed -9, a crash) is ended and its leftovers (the IFB) removed.
+ *     The kernel already dropped the interface's qdiscs with it.
+ *   - An interface with our prefix that gets an address (pppd sets it just
+ *     before it runs ip-up or ipv6-up) and still has no session
+ *     SESSION_ADOPT_GRACE seconds later lost its hook (acd was busy or its
+ *     socket full, and pppd does not retry): it is adopted as at start-up,
+ *     shaped from its radattr file.  A sweep timer runs while such
+ *     interfaces wait.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
@@ -15,11 +25,92 @@
 #include "acd.h"
 #include "log.h"
 
+struct waiting {
+	int ifindex;
+	ev_tstamp since;
+};
+
 struct linkwatch {
 	struct acd *a;
 	struct nl_sock *sk;
 	ev_io w;
+	ev_timer sweep;
+	struct waiting *wait; /* links with an address and no session yet */
+	size_t nwait, capwait;
 };
+
+/* an address on a link of ours without a session: its hook has
+ * SESSION_ADOPT_GRACE seconds to arrive */
+static void on_new_addr(struct linkwatch *lw, int ifindex)
+{
+	char name[IF_NAMESIZE];
+	struct waiting *w;
+	size_t i;
+
+	if (session_by_ifindex(lw->a, ifindex) || !if_indextoname((unsigned)ifindex, name) ||
+	    strncmp(name, lw->a->cfg.ifprefix, strlen(lw->a->cfg.ifprefix)) != 0)
+		return;
+	for (i = 0; i < lw->nwait; i++)
+		if (lw->wait[i].ifindex == ifindex)
+			return; /* its other address: the first one counts */
+	if (lw->nwait == lw->capwait) {
+		size_t cap = lw->capwait ? lw->capwait * 2 : 16;
+
+		w = realloc(lw->wait, cap * sizeof(*w));
+		if (!w) {
+			log_warnx("linkwatch: out of memory: %s is not watched for a lost hook", name);
+			return;
+		}
+		lw->wait = w;
+		lw->capwait = cap;
+	}
+	lw->wait[lw->nwait++] = (struct waiting){ ifindex, ev_now(lw->a->loop) };
+	if (!ev_is_active(&lw->sweep))
+		ev_timer_again(lw->a->loop, &lw->sweep);
+}
+
+static void forget(struct linkwatch *lw, int ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < lw->nwait; i++)
+		if (lw->wait[i].ifindex == ifindex) {
+			lw->wait[i] = lw->wait[--lw->nwait];
+			return;
+		}
+}
+
+/* once a second while links wait: those whose hook came are dropped, those
+ * past the grace time adopted, all in one pass over the kernel's links */
+static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct linkwatch *lw = t->data;
+	ev_tstamp now = ev_now(loop);
+	int *due = NULL;
+	size_t i = 0, ndue = 0;
+
+	(void)revents;
+	if (lw->nwait)
+		due = malloc(lw->nwait * sizeof(*due));
+	while (i < lw->nwait) {
+		struct waiting *w = &lw->wait[i];
+
+		if (session_by_ifindex(lw->a, w->ifindex)) {
+			*w = lw->wait[--lw->nwait];
+		} else if (now - w->since >= SESSION_ADOPT_GRACE) {
+			if (due)
+				due[ndue++] = w->ifindex;
+			*w = lw->wait[--lw->nwait];
+		} else {
+			i++;
+		}
+	}
+	if (ndue)
+		(void)session_adopt(lw->a, due, ndue);
+	free(due);
+	if (!lw->nwait)
+		ev_timer_stop(loop, t);
+}
 
 static int on_msg(struct nl_msg *msg, void *arg)
 {
@@ -28,9 +119,14 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	struct ifinfomsg *ifi;
 	struct session *s;
 
+	if (nlh->nlmsg_type == RTM_NEWADDR && nlmsg_valid_hdr(nlh, sizeof(struct ifaddrmsg))) {
+		on_new_addr(lw, (int)((struct ifaddrmsg *)nlmsg_data(nlh))->ifa_index);
+		return NL_OK;
+	}
 	if (nlh->nlmsg_type != RTM_DELLINK || !nlmsg_valid_hdr(nlh, sizeof(*ifi)))
 		return NL_OK;
 	ifi = nlmsg_data(nlh);
+	forget(lw, ifi->ifi_index);
 	s = session_by_ifindex(lw->a, ifi->ifi_index);
 	if (!s)
 		return NL_OK;
@@ -51,11 +147,19 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		log_warnx("linkwatch: notifications lost: checking every session");
 		struct session *s, *next;
 
+		struct if_nameindex *ifs = if_nameindex(), *i;
+
 		for (s = lw->a->sessions; s; s = next) {
 			next = s->next;
 			if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
 				session_gone(lw->a, s);
 		}
+		/* and every link of ours without a session may have lost its
+		 * address notice: each gets the grace time (one without an
+		 * address is left alone then) */
+		for (i = ifs; i && i->if_index; i++)
+			on_new_addr(lw, (int)i->if_index);
+		if_freenameindex(ifs);
 	}
 }
 
@@ -68,7 +172,8 @@ struct linkwatch *linkwatch_open(struct acd *a)
 	lw->a = a;
 	lw->sk = nl_socket_alloc();
 	if (!lw->sk || nl_connect(lw->sk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_membership(lw->sk, RTNLGRP_LINK) < 0) {
+	    nl_socket_add_memberships(lw->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+				      RTNLGRP_IPV6_IFADDR, 0) < 0) {
 		if (lw->sk)
 			nl_socket_free(lw->sk);
 		free(lw);
@@ -81,6 +186,9 @@ struct linkwatch *linkwatch_open(struct acd *a)
 	ev_io_init(&lw->w, on_readable, nl_socket_get_fd(lw->sk), EV_READ);
 	lw->w.data = lw;
 	ev_io_start(a->loop, &lw->w);
+	ev_init(&lw->sweep, on_sweep);
+	lw->sweep.repeat = 1.0;
+	lw->sweep.data = lw;
 	return lw;
 }
 
@@ -89,6 +197,8 @@ void linkwatch_close(struct linkwatch *lw)
 	if (!lw)
 		return;
 	ev_io_stop(lw->a->loop, &lw->w);
+	ev_timer_stop(lw->a->loop, &lw->sweep);
 	nl_socket_free(lw->sk);
+	free(lw->wait);
 	free(lw);
 }

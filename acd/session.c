@@ -577,21 +577,49 @@ static void addrs_from_kernel(struct nl_cache *addrs, struct session *s)
 	}
 }
 
-/*
- * Start-up: every interface with our prefix is a session (after a crash
- * or a restart, pppd kept running).  Its saved record gives back what
- * only the hook knew; the radattr file gives the policy again.  Applying
- * is idempotent, so nothing is duplicated and nothing lost.
- */
-void session_reconcile(struct acd *a)
+/* Has the link any address?  pppd sets them when IPCP or IPv6CP is up,
+ * just before their hooks; a link without one is still negotiating. */
+static bool link_has_addr(struct nl_cache *addrs, int ifindex)
 {
-	json_t *state = state_load(a), *saved = saved_index(state), *lls = NULL;
+	struct nl_object *obj;
+
+	for (obj = addrs ? nl_cache_get_first(addrs) : NULL; obj; obj = nl_cache_get_next(obj))
+		if (rtnl_addr_get_ifindex((struct rtnl_addr *)obj) == ifindex)
+			return true;
+	return false;
+}
+
+/* ifindex is in only[0..nonly), or only is NULL (every link) */
+static bool wanted(const int *only, size_t nonly, int ifindex)
+{
+	size_t i;
+
+	if (!only)
+		return true;
+	for (i = 0; i < nonly; i++)
+		if (only[i] == ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * Interfaces with our prefix and no session become sessions: at start-up
+ * every one (after a crash or a restart, pppd kept running), later the
+ * ones in only[] whose hook never came.  A saved record gives back what
+ * only the hook knew; otherwise the kernel (addresses, the peer's
+ * link-local) and pppd's pid file do.  The radattr file gives the policy
+ * again.  Applying is idempotent, so nothing is duplicated and nothing
+ * lost.  Returns the number of sessions made.
+ */
+static int adopt_links(struct acd *a, json_t *saved, const int *only, size_t nonly)
+{
+	json_t *lls = NULL;
 	bool lls_read = false;
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *cache = NULL, *addrs = NULL;
 	struct nl_object *obj;
 	size_t plen = strlen(a->cfg.ifprefix);
-	int found = 0, n;
+	int found = 0;
 
 	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
 	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache) < 0) {
@@ -607,12 +635,14 @@ void session_reconcile(struct acd *a)
 		struct session *s;
 		json_t *rec;
 
-		if (!name || strncmp(name, a->cfg.ifprefix, plen) != 0 || session_by_ifindex(a, idx))
+		if (!name || strncmp(name, a->cfg.ifprefix, plen) != 0 ||
+		    !wanted(only, nonly, idx) || session_by_ifindex(a, idx) ||
+		    (only && !link_has_addr(addrs, idx)))
 			continue;
 		s = session_new(a, name, idx);
 		if (!s)
 			break;
-		rec = saved_record(saved, name, idx);
+		rec = saved ? saved_record(saved, name, idx) : NULL;
 		if (rec) {
 			str_from(rec, "user", s->user, sizeof(s->user));
 			/* addresses only if well-formed, in canonical text */
@@ -641,8 +671,9 @@ void session_reconcile(struct acd *a)
 				s->ov_up = (uint64_t)json_integer_value(json_object_get(rec, "override_up"));
 			}
 		}
-		/* no saved record (the session came up while acd was down):
-		 * what the kernel and pppd's pid file still say */
+		/* no saved record (the session came up while acd was down, or
+		 * its hook never reached acd): what the kernel and pppd's pid
+		 * file still say */
 		if (addrs && (!s->ip[0] || !s->local_ip[0]))
 			addrs_from_kernel(addrs, s);
 		if (!rec && !lls_read) { /* the route dump only when it is needed */
@@ -662,16 +693,20 @@ void session_reconcile(struct acd *a)
 		if (!s->user[0])
 			sessrad_user(a, s);
 		found++;
-		log_info("sess=%s user=%s event=reconciled saved=%s", s->ifname, s->user,
-			 rec ? "yes" : "no");
+		if (only) {
+			a->stats.sessions_up++;
+			log_notice("sess=%s user=%s event=adopted ip=%s: no hook %.0fs after the link "
+				   "got its address (pppd's hook failed or never ran)",
+				   s->ifname, s->user, s->ip, SESSION_ADOPT_GRACE);
+		} else {
+			log_info("sess=%s user=%s event=reconciled saved=%s", s->ifname, s->user,
+				 rec ? "yes" : "no");
+		}
 		(void)session_shape(a, s);
 		acct_session_up(a, s);
+		if (only)
+			session_event(a, s, "session-up");
 	}
-	n = shaper_gc(a->sh);
-	if (n > 0)
-		log_info("reconcile: removed %d orphaned IFB device(s)", n);
-	log_notice("reconcile: %d session(s) found", found);
-	session_state_later(a);
 out:
 	if (cache)
 		nl_cache_free(cache);
@@ -680,6 +715,28 @@ out:
 	if (sk)
 		nl_socket_free(sk);
 	json_decref(lls);
+	return found;
+}
+
+void session_reconcile(struct acd *a)
+{
+	json_t *state = state_load(a), *saved = saved_index(state);
+	int n, found = adopt_links(a, saved, NULL, 0);
+
+	n = shaper_gc(a->sh);
+	if (n > 0)
+		log_info("reconcile: removed %d orphaned IFB device(s)", n);
+	log_notice("reconcile: %d session(s) found", found);
+	session_state_later(a);
 	json_decref(saved);
 	json_decref(state);
+}
+
+int session_adopt(struct acd *a, const int *ifindexes, size_t n)
+{
+	int found = adopt_links(a, NULL, ifindexes, n);
+
+	if (found)
+		session_state_later(a);
+	return found;
 }

@@ -1,0 +1,82 @@
+#!/bin/bash
+# acd-adopt.sh - a session whose hook never reached acd (acd busy, its
+# socket full: pppd does not retry) is not lost while acd runs.  pppd sets
+# the link's addresses just before it runs ip-up; a link with acd's prefix
+# that has an address and no session 5 s (SESSION_ADOPT_GRACE) later is
+# adopted as at start-up: shaped from its radattr file, its addresses and
+# pppd's pid from the kernel and pppd's pid file, announced to monitors.
+# A link whose hook comes in time is not adopted; a hook after the
+# adoption updates the same session.
+set -euo pipefail
+TEST_NAME=acd-adopt
+. "$(dirname "$0")/lib.sh"
+
+need_acd
+netns_init
+export ACD_SOCKET=$TMPD/acd.sock
+acd_conf_head >"$TMPD/acd.conf"
+printf '[shaper]\nup-mode = ifb\n' >>"$TMPD/acd.conf"
+"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+ctl() { "$ACDCTL" "$@"; }
+tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
+
+cp "$(command -v sleep)" "$TMPD/pppd"
+"$TMPD/pppd" 600 &
+PPPD=$!
+BG_PIDS+=("$PPPD")
+start_acd
+"$ACDCTL" monitor >"$TMPD/monitor" 2>&1 &
+BG_PIDS+=($!)
+
+# ppp_link N: what pppd does before ip-up: the unit, up, its addresses
+ppp_link() {
+	ip -n "$AC_NS" link add "ppp$1" type veth peer name "sub$1" netns "$SUB_NS"
+	ip -n "$AC_NS" link set "ppp$1" up
+	ip -n "$AC_NS" addr add "10.77.$1.1" peer "10.77.$1.2/32" dev "ppp$1"
+}
+
+log "ppp1: radattr written, address set, its ip-up hook lost"
+printf 'User-Name bob\nRP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 1024\n' >"$TMPD/radattr.ppp1"
+echo "$PPPD" >"$TMPD/ppp1.pid"
+t0=$(date +%s%N)
+ppp_link 1
+log "ppp2: the same, and its hook in time"
+printf 'User-Name carol\nRP-Downstream-Speed-Limit 2048\nRP-Upstream-Speed-Limit 512\n' >"$TMPD/radattr.ppp2"
+ppp_link 2
+hook ip-up ppp2 10.77.2.1 10.77.2.2 "$PPPD" carol || fail "hook ip-up ppp2 failed"
+
+for _ in $(seq 100); do
+	ctl show session ppp1 >/dev/null 2>&1 && break
+	sleep 0.1
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+s=$(ctl -j show session ppp1) || fail "ppp1 was not adopted within 10 s"
+log "ppp1 adopted after $ms ms"
+((ms >= 4500)) || fail "ppp1 adopted after $ms ms: before its hook's grace time (5 s)"
+assert_jq "adopted session" "$s" '[.user,.ip,.local_ip,.pppd_pid,.down,.up,.shaped] | map(tostring) | join(" ")' \
+	"bob 10.77.1.2 10.77.1.1 $PPPD 4096000 1024000 true"
+assert_eq "ppp1 tbf rate (bit/s)" 4096000 "$(tbf_bits ppp1)"
+grep -q 'sess=ppp1 user=bob event=adopted ip=10.77.1.2: no hook 5s' "$TMPD/acd.log" ||
+	fail "acd did not log the adoption of ppp1"
+grep -q 'sess=ppp2 .*event=adopted' "$TMPD/acd.log" && fail "ppp2, whose hook came, was adopted too"
+assert_eq "sessions" 2 "$(ctl -j show stat | jq .sessions)"
+grep -qE '^session-up ppp1 user=bob' "$TMPD/monitor" || fail "no session-up event for ppp1: $(cat "$TMPD/monitor")"
+
+log "the lost hook's twin arrives late: the same session, updated"
+hook ip-up ppp1 10.77.1.1 10.77.1.2 "$PPPD" bob || fail "late hook ip-up ppp1 failed"
+assert_eq "sessions after the late hook" 2 "$(ctl -j show stat | jq .sessions)"
+assert_jq "ppp1 after the late hook" "$(ctl -j show session ppp1)" '.mac' "02:00:00:00:00:01"
+
+log "a link of ours without an address (still negotiating) is left alone"
+ip -n "$AC_NS" link add ppp3 type veth peer name sub3 netns "$SUB_NS"
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.disable_ipv6=1
+ip -n "$AC_NS" link set ppp3 up
+log "and one that is not ours (no ppp prefix) with an address too"
+ip -n "$AC_NS" link add eth9 type veth peer name sub9 netns "$SUB_NS"
+ip -n "$AC_NS" link set eth9 up
+ip -n "$AC_NS" addr add 10.77.9.1/24 dev eth9
+sleep 6.5
+ctl show session ppp3 >/dev/null 2>&1 && fail "ppp3, without an address, became a session"
+ctl show session eth9 >/dev/null 2>&1 && fail "eth9 became a session"
+assert_eq "sessions at the end" 2 "$(ctl -j show stat | jq .sessions)"
+pass
