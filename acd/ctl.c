@@ -2,10 +2,13 @@
  * ctl.c - the management socket: newline-delimited JSON requests in, one
  * reply each, events for monitors.  Every command is in one table (which
  * telnet will share).  Input is bounded per line, output per client; a
- * client that does not read its replies is dropped, never waited for.
+ * client that does not read its replies is dropped, never waited for, and
+ * one that stays silent is closed, so idle connections cannot hold every
+ * slot.  Each command that changes something logs who asked (by=).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,13 +32,21 @@
 #include "outbuf.h"
 #include "proto.h"
 
+/* A client that is not a monitor and neither sends nor reads for this
+ * long is closed (acdctl and the hooks take milliseconds). */
+#define CTL_IDLE_S 60.0
+/* Also in proto.h's list (a repeat of the same definition is allowed). */
+#define ACD_E_BUSY "EBUSY"
+
 struct client {
 	struct client *next;
 	struct ctl *ctl;
 	int fd;
 	ev_io rw, ww;
+	ev_timer idle;
 	uid_t uid;
 	pid_t pid;
+	char by[64];                    /* who asks, for the log: "uid:N" or "telnet:ADDR" */
 	bool monitor;
 	bool closing;                   /* close once the output is flushed */
 	bool discarding;                /* dropping an oversized line up to its end */
@@ -284,6 +295,8 @@ static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uin
 {
 	bool old_ov = s->override;
 	uint64_t od = s->ov_down, ou = s->ov_up;
+	json_t *j;
+	int rc;
 
 	s->override = ov;
 	s->ov_down = down;
@@ -295,14 +308,27 @@ static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uin
 		s->ov_up = ou;
 		return fail(r, ACD_E_SHAPER, "%s", s->shape_err);
 	}
-	(void)session_state_save(a);
-	r->data = session_json(s, true);
-	{
-		json_t *j = session_json(s, true);
+	r->data = json_object();
+	rc = session_state_save(a);
+	if (rc < 0) {
+		/* the kernel has it, the state file does not: an acd restart
+		 * would bring back the old rates, and the operator must know */
+		json_t *w = json_sprintf("%s in force but not saved (%s/sessions.json: %s): "
+					 "an acd restart would %s",
+					 ov ? "the override is" : "the RADIUS rates are",
+					 a->cfg.state_dir, strerror(-rc),
+					 ov ? "lose it" : "bring the old override back");
 
-		ctl_event(a->ctl, "session-changed", j);
-		json_decref(j);
+		if (!w) /* a state-dir that is not UTF-8 */
+			w = json_string("in force but not saved: an acd restart would lose it");
+		log_warnx("sess=%s user=%s event=state-not-saved: %s", s->ifname, s->user,
+			  json_string_value(w));
+		json_object_set_new(r->data, "warning", w);
 	}
+	j = session_json(s, true);
+	json_object_update(r->data, j); /* after the warning: it is read first */
+	ctl_event(a->ctl, "session-changed", j);
+	json_decref(j);
 	return 0;
 }
 
@@ -311,10 +337,10 @@ static int cmd_shaper_set(struct acd *a, struct client *c, json_t *args, struct 
 	struct session *s = lookup(a, args, r);
 	uint64_t down, up;
 
-	(void)c;
 	if (!s || rate_arg(args, "down", &down, r) < 0 || rate_arg(args, "up", &up, r) < 0)
 		return -1;
-	log_info("sess=%s user=%s event=override by=uid:%u", s->ifname, s->user, (unsigned)c->uid);
+	log_info("sess=%s user=%s event=override down=%" PRIu64 " up=%" PRIu64 " by=%s", s->ifname,
+		 s->user, down, up, c->by);
 	return reshape(a, s, true, down, up, r);
 }
 
@@ -322,22 +348,21 @@ static int cmd_shaper_restore(struct acd *a, struct client *c, json_t *args, str
 {
 	struct session *s = lookup(a, args, r);
 
-	(void)c;
 	if (!s)
 		return -1;
+	log_info("sess=%s user=%s event=override-restore by=%s", s->ifname, s->user, c->by);
 	return reshape(a, s, false, 0, 0, r);
 }
 
 static int cmd_terminate(struct acd *a, struct client *c, json_t *args, struct reply *r)
 {
 	struct session *s = lookup(a, args, r);
-
 	char err[256];
 	int rc;
 
-	(void)c;
 	if (!s)
 		return -1;
+	log_info("sess=%s user=%s event=terminate-request by=%s", s->ifname, s->user, c->by);
 	rc = session_terminate(a, s, "admin-reset", err, sizeof(err));
 	if (rc < 0)
 		return fail(r, rc == -ESRCH ? ACD_E_NOENT : ACD_E_PERM, "%s", err);
@@ -399,8 +424,11 @@ static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply 
 	uint64_t t0 = lat_now();
 	int rc;
 
-	if (c->uid != 0)
+	if (c->uid != 0) {
+		log_warnx("ctl: hook %s refused: by=%s pid=%d is not root", event ? event : "?",
+			  c->by, (int)c->pid);
 		return fail(r, ACD_E_PERM, "hooks are pppd's: only root may report sessions");
+	}
 	if (!event || !json_is_array(argv) || (env && !json_is_object(env)))
 		return fail(r, ACD_E_ARGS, "hook needs event, argv (array) and env (object)");
 	env = env ? json_incref(env) : json_object();
@@ -421,8 +449,8 @@ static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct repl
 {
 	char err[2048];
 
-	(void)c;
 	(void)args;
+	log_notice("reload: requested by=%s", c->by);
 	if (acd_reload(a, err, sizeof(err)) < 0)
 		return fail(r, ACD_E_CONFIG, "%s", err);
 	acct_reload_check(a);
@@ -432,9 +460,10 @@ static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct repl
 
 static int cmd_monitor(struct acd *a, struct client *c, json_t *args, struct reply *r)
 {
-	(void)a;
 	(void)args;
 	c->monitor = true;
+	if (c->fd >= 0)
+		ev_timer_stop(a->loop, &c->idle); /* long-lived on purpose */
 	r->data = json_object();
 	return 0;
 }
@@ -466,6 +495,7 @@ static void client_free(struct client *c)
 
 	ev_io_stop(ctl->a->loop, &c->rw);
 	ev_io_stop(ctl->a->loop, &c->ww);
+	ev_timer_stop(ctl->a->loop, &c->idle);
 	close(c->fd);
 	for (pp = &ctl->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -642,13 +672,14 @@ void ctl_help(FILE *f)
 				commands[i].args, commands[i].help);
 }
 
-json_t *ctl_execute(struct acd *a, uid_t uid, const char *cmd, json_t *args, char *err,
-		    size_t errlen, const char **code)
+json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
+		    char *err, size_t errlen, const char **code)
 {
 	const struct command *k = command_named(cmd);
 	struct client pseudo = { .fd = -1, .uid = uid };
 	struct reply r = { 0 };
 
+	snprintf(pseudo.by, sizeof(pseudo.by), "%s", by);
 	a->stats.requests++;
 	if (!k) {
 		snprintf(err, errlen, "unknown command \"%.64s\"", cmd);
@@ -742,6 +773,7 @@ static int process_lines(struct client *c);
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c = w->data;
+	size_t before = outbuf_pending(&c->out);
 	int rc;
 
 	(void)revents;
@@ -750,6 +782,8 @@ static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 		client_free(c);
 		return;
 	}
+	if (outbuf_pending(&c->out) < before && !c->monitor)
+		ev_timer_again(loop, &c->idle); /* reading a long reply is not idle */
 	if (rc == 1)
 		ev_io_stop(loop, w);
 	if (c->paused && !c->closing && outbuf_pending(&c->out) <= ACD_OUTPUT_LOW) {
@@ -788,7 +822,6 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 	ssize_t n;
 	char *nl;
 
-	(void)loop;
 	(void)revents;
 	n = read(c->fd, c->in + c->inlen, ACD_REQUEST_MAX - c->inlen);
 	if (n <= 0) {
@@ -802,6 +835,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		return;
 	}
+	if (!c->monitor)
+		ev_timer_again(loop, &c->idle);
 	c->inlen += (size_t)n;
 	if (c->discarding) {
 		nl = memchr(c->in, '\n', c->inlen);
@@ -828,6 +863,17 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct client *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	log_info("ctl: client pid=%d uid=%u idle for %.0fs: closed", (int)c->pid, (unsigned)c->uid,
+		 CTL_IDLE_S);
+	client_free(c);
+}
+
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl *ctl = w->data;
@@ -841,7 +887,20 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	if (fd < 0)
 		return;
 	if (ctl->nclients >= ACD_CLIENTS_MAX) {
+		json_t *e = json_pack("{s:i,s:b,s:o,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
+				      json_sprintf("acd serves %d clients already: try again later",
+						   ACD_CLIENTS_MAX),
+				      "code", ACD_E_BUSY);
+		char *text = json_dumps(e, JSON_COMPACT);
+
 		log_warnx("ctl: %d clients already: connection refused", ACD_CLIENTS_MAX);
+		/* a fresh socket's buffer takes one line: say why, then close */
+		if (text) {
+			(void)!write(fd, text, strlen(text));
+			(void)!write(fd, "\n", 1);
+		}
+		free(text);
+		json_decref(e);
 		close(fd);
 		return;
 	}
@@ -854,10 +913,14 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	c->fd = fd;
 	c->uid = cred.uid;
 	c->pid = cred.pid;
+	snprintf(c->by, sizeof(c->by), "uid:%u", (unsigned)cred.uid);
 	ev_io_init(&c->rw, on_read, fd, EV_READ);
 	ev_io_init(&c->ww, on_write, fd, EV_WRITE);
-	c->rw.data = c->ww.data = c;
+	ev_init(&c->idle, on_idle);
+	c->idle.repeat = CTL_IDLE_S;
+	c->rw.data = c->ww.data = c->idle.data = c;
 	ev_io_start(loop, &c->rw);
+	ev_timer_again(loop, &c->idle);
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->nclients++;
@@ -919,6 +982,12 @@ struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 	ctl->w.data = ctl;
 	ev_io_start(a->loop, &ctl->w);
 	return ctl;
+}
+
+int ctl_set_group(struct ctl *ctl, gid_t gid)
+{
+	/* the path, not the fd: fchown on a socket does not reach its file */
+	return lchown(ctl->path, (uid_t)-1, gid) < 0 ? -errno : 0;
 }
 
 void ctl_close(struct ctl *ctl)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 struct acd;
+struct ctl;
 
 /*
  * Parse one JSON request line (no I/O).  On success returns 0 with *cmd
@@ -28,10 +29,15 @@ int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **a
  */
 int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err, size_t errlen);
 
-/* Run a command for a peer with uid; returns the reply data (new
- * reference) or NULL with err and *code (an ACD_E_* string). */
-json_t *ctl_execute(struct acd *a, uid_t uid, const char *cmd, json_t *args, char *err,
-		    size_t errlen, const char **code);
+/* Run a command for a peer with uid; by names the peer in the log of a
+ * command that changes something ("telnet:192.0.2.1").  Returns the reply
+ * data (new reference) or NULL with err and *code (an ACD_E_* string). */
+json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
+		    char *err, size_t errlen, const char **code);
+
+/* Give the socket file to group gid (a reload of [control] group); clients
+ * already connected stay.  0 or -errno. */
+int ctl_set_group(struct ctl *ctl, gid_t gid);
 
 /* The commands a person can type, with their arguments and help. */
 void ctl_help(FILE *f);

@@ -10,6 +10,7 @@
 #include "log.h"
 
 static bool use_stderr = true;
+static bool pinned;                     /* acd -d: stderr whatever the config says */
 static int max_level = LOG_INFO;
 
 void log_init(bool to_stderr, int level)
@@ -20,9 +21,55 @@ void log_init(bool to_stderr, int level)
 		openlog("acd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_pin_stderr(void)
+{
+	pinned = true;
+	log_set_target(true);
+}
+
+bool log_set_target(bool to_stderr)
+{
+	if (pinned)
+		to_stderr = true;
+	if (to_stderr == use_stderr)
+		return use_stderr;
+	if (to_stderr)
+		closelog();
+	else
+		openlog("acd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	use_stderr = to_stderr;
+	return use_stderr;
+}
+
 void log_setlevel(int level)
 {
 	max_level = level;
+}
+
+/*
+ * Control characters of a line as \xNN: a user name (PEERNAME, a RADIUS
+ * User-Name) with a newline must not start a forged line of its own in
+ * the log, nor an escape sequence rewrite a terminal.  Bytes from 0x80 up
+ * (UTF-8) stay as they are.
+ */
+static void escape_ctl(char *dst, size_t dstlen, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *src && o + 4 < dstlen; src++) {
+		unsigned char b = (unsigned char)*src;
+
+		if (b < 0x20 || b == 0x7f) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[b >> 4];
+			dst[o++] = hex[b & 15];
+		} else {
+			dst[o++] = (char)b;
+		}
+	}
+	dst[o] = '\0';
 }
 
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
@@ -30,11 +77,12 @@ static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
-	char line[1024];
+	char raw[1024], line[4 * sizeof(raw)];
 
 	if (pri > max_level)
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	escape_ctl(line, sizeof(line), raw);
 	if (use_stderr) {
 		static const char *const names[] = { "emerg", "alert", "crit", "error",
 						     "warning", "notice", "info", "debug" };

@@ -1,7 +1,8 @@
 /*
  * reload.c - loading acd.conf and reloading it into a running daemon:
  * parse and check the whole new file, then swap; a bad file changes
- * nothing.
+ * nothing.  A setting that only a restart can change keeps its running
+ * value, and the log names it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "acd.h"
+#include "ctl.h"
 #include "log.h"
 #include "natmon.h"
 #include "sessrad.h"
@@ -27,6 +29,43 @@ int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t 
 		off += (size_t)snprintf(err + off, errlen - off, "%s%s", i ? "\n" : "", e->msg[i]);
 	free(e);
 	return rc;
+}
+
+/* [control] group: the socket file's group, at once.  On failure the
+ * running group stays, in the file and in the config. */
+static void reload_group(struct acd *a, struct acd_config *n)
+{
+	int rc;
+
+	if (strcmp(n->socket_group, a->cfg.socket_group) == 0 && n->socket_gid == a->cfg.socket_gid)
+		return;
+	if (!n->socket_group[0])
+		n->socket_gid = 0; /* root's group, as a socket bound by root gets */
+	rc = a->ctl ? ctl_set_group(a->ctl, n->socket_gid) : 0;
+	if (rc < 0) {
+		log_warnx("reload: [control] group %s: cannot chown %s: %s; still %s",
+			  n->socket_group[0] ? n->socket_group : "(root's)", a->cfg.socket,
+			  strerror(-rc), a->cfg.socket_group[0] ? a->cfg.socket_group : "(root's)");
+		snprintf(n->socket_group, sizeof(n->socket_group), "%s", a->cfg.socket_group);
+		n->socket_gid = a->cfg.socket_gid;
+		return;
+	}
+	log_notice("reload: [control] group %s: %s is gid %u now (connected clients stay)",
+		   n->socket_group[0] ? n->socket_group : "(root's)", a->cfg.socket,
+		   (unsigned)n->socket_gid);
+}
+
+/* [acd] log: acd -d stays on stderr (log_pin_stderr). */
+static void reload_log(struct acd *a, const struct acd_config *n)
+{
+	bool want = strcmp(n->log, "stderr") == 0;
+
+	if (strcmp(n->log, a->cfg.log) == 0)
+		return;
+	if (log_set_target(want) != want)
+		log_notice("reload: [acd] log = %s: acd -d logs to stderr", n->log);
+	else
+		log_notice("reload: [acd] log: %s now", n->log);
 }
 
 int acd_reload(struct acd *a, char *err, size_t errlen)
@@ -63,6 +102,11 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 		snprintf(n->telnet_password_file, sizeof(n->telnet_password_file), "%s",
 			 a->cfg.telnet_password_file);
 	}
+	if (strcmp(n->state_dir, a->cfg.state_dir) != 0) {
+		log_warnx("reload: [acd] state-dir changes at the next start; still %s",
+			  a->cfg.state_dir);
+		snprintf(n->state_dir, sizeof(n->state_dir), "%s", a->cfg.state_dir);
+	}
 	if (strcmp(n->coa_listen, a->cfg.coa_listen) != 0) {
 		log_warnx("reload: [coa] listen changes at the next start; still %s",
 			  a->cfg.coa_listen[0] ? a->cfg.coa_listen : "off");
@@ -74,9 +118,11 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 		free(n);
 		return -EINVAL;
 	}
+	reload_group(a, n);
+	reload_log(a, n);
+	log_setlevel(n->log_level);
 	a->cfg = *n;
 	free(n);
-	log_setlevel(a->cfg.log_level);
 	if (a->nat)
 		natmon_reconfigure(a->nat, &a->cfg.nat64, a->cfg.nat64_check_s);
 	else

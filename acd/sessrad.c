@@ -63,7 +63,14 @@ void sessrad_policy(struct acd *a, struct session *s)
 	radattr_path(a, s, path, sizeof(path));
 	rc = radattr_load(path, a->rh, &l, err, sizeof(err));
 	if (rc == -ENOENT) {
-		/* no RADIUS (or pppd without radattr.so): the default, quietly */
+		/*
+		 * No RADIUS, pppd without radattr.so, or a wrong radattr-dir:
+		 * the default, said once per session (not again at every
+		 * hook or reload while the session stays on the default).
+		 */
+		if (strcmp(s->radius_src, "default") != 0)
+			log_notice("sess=%s user=%s event=no-radattr path=%s: the default policy applies",
+				   s->ifname, s->user, path);
 		policy_default(&a->cfg.policy, NULL, &r);
 	} else if (rc < 0) {
 		a->stats.radattr_errors++;

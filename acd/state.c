@@ -2,9 +2,10 @@
  * state.c - what must survive a restart of acd: the session records
  * (pppd's pid and the hook's facts cannot be read back from the kernel)
  * and operator overrides.  One JSON file in the state directory, written
- * atomically (temp file, fsync, rename), read once at start-up.  Bursts of
- * session changes are saved once, off the event loop (see write_later);
- * overrides and the save at exit are written at once.
+ * atomically (temp file, fsync, rename, fsync of the directory), read once
+ * at start-up.  Bursts of session changes are saved once, off the event
+ * loop (see write_later); overrides and the save at exit are written at
+ * once, and a failure to save an override reaches the operator's reply.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -189,6 +190,20 @@ static uint64_t q_gen, gen_next, gen_written;
 static bool writer_up, writer_quit;
 static pthread_t writer;
 
+/* The rename is durable only once the directory is on disk too. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0 || fsync(fd) < 0) {
+		rc = -errno;
+		log_warn("state: cannot sync the directory %s", dir);
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 /* Write text as the state file of dir; file_mu held.  0 or -errno. */
 static int write_file(const struct state_snap *sn)
 {
@@ -219,8 +234,9 @@ static int write_file(const struct state_snap *sn)
 		errno = -rc;
 		log_warn("state: cannot save %s", path);
 		unlink(tmp);
+		return rc;
 	}
-	return rc;
+	return sync_dir(sn->dir);
 }
 
 static int write_gen(const struct state_snap *sn, uint64_t gen)

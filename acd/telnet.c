@@ -6,7 +6,10 @@
  *
  * Off unless [control] telnet is set; a password read from a file only
  * root may read is required; lines are bounded, idle clients are closed,
- * the number of clients is limited.  Telnet option negotiation is not
+ * the number of clients is limited.  A client that has not logged in gets
+ * TELNET_LOGIN_S in all, however much it types, so a few idle connections
+ * cannot hold every slot for the idle timeout; each wrong password costs
+ * TELNET_RETRY_S before the next prompt.  Telnet option negotiation is not
  * spoken; IAC sequences are skipped, and echo is turned off for the
  * password the way telnet servers do.
  */
@@ -31,6 +34,8 @@
 
 #define TELNET_LINE_MAX 1024
 #define TELNET_TRIES 3
+#define TELNET_LOGIN_S 30.0             /* from connect to logged in */
+#define TELNET_RETRY_S 1.0              /* after a wrong password; input meanwhile is dropped */
 #define TELNET_UID ((uid_t)-1)          /* never root: no hooks over telnet */
 
 static const unsigned char iac_will_echo[] = { 255, 251, 1 };
@@ -41,8 +46,9 @@ struct tclient {
 	struct telnet *t;
 	int fd;
 	ev_io rw, ww;
-	ev_timer idle;
-	bool authed, overlong, closing;
+	ev_timer idle;                  /* the login deadline until authed, then idle */
+	ev_timer retry;                 /* the pause after a wrong password */
+	bool authed, overlong, closing, waiting;
 	int tries;
 	int iac;                        /* bytes of an IAC sequence still to skip */
 	bool sb;                        /* inside IAC SB ... IAC SE */
@@ -69,6 +75,7 @@ static void tclient_free(struct tclient *c)
 	ev_io_stop(t->a->loop, &c->rw);
 	ev_io_stop(t->a->loop, &c->ww);
 	ev_timer_stop(t->a->loop, &c->idle);
+	ev_timer_stop(t->a->loop, &c->retry);
 	close(c->fd);
 	for (pp = &t->clients; *pp; pp = &(*pp)->next)
 		if (*pp == c) {
@@ -133,6 +140,8 @@ static int run_line(struct tclient *c, const char *line)
 		if (password_ok(c->t->password, line)) {
 			c->authed = true;
 			log_info("telnet: %s logged in", c->peer);
+			c->idle.repeat = a->cfg.telnet_idle_s;
+			ev_timer_again(a->loop, &c->idle);
 			out(c, iac_wont_echo, sizeof(iac_wont_echo));
 			return outs(c, "\r\nacd> ");
 		}
@@ -142,7 +151,11 @@ static int run_line(struct tclient *c, const char *line)
 			c->closing = true;
 			return 0;
 		}
-		return outs(c, "\r\nPassword: ");
+		/* the next prompt (see on_retry) after a pause, not at once */
+		c->waiting = true;
+		ev_timer_set(&c->retry, TELNET_RETRY_S, 0);
+		ev_timer_start(a->loop, &c->retry);
+		return 0;
 	}
 	if (!line[strspn(line, " \t")])
 		return outs(c, "acd> ");
@@ -163,7 +176,10 @@ static int run_line(struct tclient *c, const char *line)
 		fprintf(f, "error: %s is not available over telnet (use acdctl)\n", cmd);
 		json_decref(args);
 	} else {
-		data = ctl_execute(a, TELNET_UID, cmd, args, err, sizeof(err), &code);
+		char by[80];
+
+		snprintf(by, sizeof(by), "telnet:%s", c->peer);
+		data = ctl_execute(a, TELNET_UID, by, cmd, args, err, sizeof(err), &code);
 		json_decref(args);
 		if (!data) {
 			fprintf(f, "error: %s\n", err);
@@ -202,8 +218,26 @@ static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	log_info("telnet: %s idle for %us: closed", c->peer, c->t->a->cfg.telnet_idle_s);
+	if (c->authed)
+		log_info("telnet: %s idle for %.0fs: closed", c->peer, c->idle.repeat);
+	else
+		log_notice("telnet: %s did not log in within %.0fs: closed", c->peer,
+			   c->idle.repeat);
 	tclient_free(c);
+}
+
+static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct tclient *c = w->data;
+
+	(void)loop;
+	(void)revents;
+	c->waiting = false;
+	explicit_bzero(c->in, c->inlen);
+	c->inlen = 0;
+	c->overlong = false;
+	if (outs(c, "\r\nPassword: ") < 0)
+		tclient_free(c);
 }
 
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
@@ -220,7 +254,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		tclient_free(c);
 		return;
 	}
-	ev_timer_again(loop, &c->idle);
+	if (c->authed)
+		ev_timer_again(loop, &c->idle); /* the login deadline does not move */
 	for (i = 0; i < n; i++) {
 		unsigned char b = buf[i];
 
@@ -239,7 +274,9 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 			c->iac = 1;
 			continue;
 		}
-		if (c->sb || b == '\r' || b == '\0')
+		/* waiting: what comes after a wrong password, in the same
+		 * read or later, is dropped until the next prompt */
+		if (c->sb || c->waiting || b == '\r' || b == '\0')
 			continue;
 		if (b != '\n') {
 			if (c->inlen < TELNET_LINE_MAX)
@@ -305,8 +342,11 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_init(&c->rw, on_read, fd, EV_READ);
 	ev_io_init(&c->ww, on_write, fd, EV_WRITE);
 	ev_init(&c->idle, on_idle);
-	c->idle.repeat = t->a->cfg.telnet_idle_s;
-	c->rw.data = c->ww.data = c->idle.data = c;
+	ev_init(&c->retry, on_retry);
+	/* the login deadline; never longer than the idle timeout */
+	c->idle.repeat = t->a->cfg.telnet_idle_s < TELNET_LOGIN_S ? t->a->cfg.telnet_idle_s
+								   : TELNET_LOGIN_S;
+	c->rw.data = c->ww.data = c->idle.data = c->retry.data = c;
 	ev_io_start(loop, &c->rw);
 	ev_timer_again(loop, &c->idle);
 	c->next = t->clients;

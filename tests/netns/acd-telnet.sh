@@ -1,7 +1,8 @@
 #!/bin/bash
 # acd-telnet.sh - the telnet management interface: off unless configured,
 # a password from a root-only file, the shared command table, bounded
-# lines, limited clients.
+# lines, limited clients, a pause after a wrong password, a login deadline
+# that typing does not move, idle clients closed.
 set -euo pipefail
 TEST_NAME=acd-telnet
 . "$(dirname "$0")/lib.sh"
@@ -26,14 +27,31 @@ up-mode = ifb
 CONF
 	} >"$TMPD/acd.conf"
 }
-# session LINES...: one telnet session to 127.0.0.1:2323 in the AC namespace;
-# prints what the server sent (CRs and telnet option bytes removed)
+# session LINES...: one telnet session to 127.0.0.1:2323 in the AC namespace,
+# the lines $GAP seconds apart (default 0.1); prints what the server sent
+# (CRs and telnet option bytes removed)
 session() {
 	ip netns exec "$AC_NS" bash -c '
 		trap "" PIPE
 		exec 3<>/dev/tcp/127.0.0.1/2323 || exit 9
-		for l in "$@"; do printf "%s\r\n" "$l" >&3 2>/dev/null; sleep 0.1; done
-		timeout 2 cat <&3; true' _ "$@" | tr -d '\r\373\374\377\001'
+		gap=$1; shift
+		for l in "$@"; do printf "%s\r\n" "$l" >&3 2>/dev/null; sleep "$gap"; done
+		timeout 2 cat <&3; true' _ "${GAP:-0.1}" "$@" | tr -d '\r\373\374\377\001'
+}
+# held HOW: connect, then "trickle" (a byte every 0.5 s, never a whole line)
+# or "login" (the password, then silence); prints after how many seconds
+# acd closed the connection (15 if it did not)
+held() {
+	ip netns exec "$AC_NS" bash -c '
+		trap "" PIPE
+		exec 3<>/dev/tcp/127.0.0.1/2323 || exit 9
+		t0=$(date +%s.%N)
+		case $1 in
+		trickle) (for _ in $(seq 30); do printf x >&3 || exit 0; sleep 0.5; done) 2>/dev/null & ;;
+		login) printf "correct horse battery\r\n" >&3 ;;
+		esac
+		timeout 15 cat <&3 >/dev/null
+		awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN { printf \"%.1f\n\", b - a }"' _ "$1"
 }
 
 log "telnet is off unless configured"
@@ -54,15 +72,24 @@ chmod 600 "$TMPD/pw"
 
 log "telnet needs the password; then the shared commands work"
 start_acd
-out=$(session "not it" "show sessions" "also wrong" "still wrong" "show sessions")
+out=$(GAP=1.3 session "not it" "also wrong" "still wrong" "show sessions")
 assert_contains "prompt" "Password:" "$out"
 assert_contains "three wrong passwords" "too many tries" "$out"
 [[ "$out" == *"carol"* ]] && fail "commands ran without the password: $out"
+
+log "after a wrong password the next prompt waits 1 s, and what comes meanwhile is dropped"
+out=$(session "not it" "correct horse battery" "show sessions")
+[[ "$out" == *"carol"* ]] && fail "a password sent during the pause was taken: $out"
+assert_eq "prompts (the first, and one after the pause)" 2 "$(grep -o "Password:" <<<"$out" | wc -l)"
+out=$(GAP=1.3 session "not it" "correct horse battery" "show sessions" "quit")
+assert_contains "the password after the pause" "carol" "$out"
 out=$(session "correct horse battery" "show sessions" "shaper set carol 3M 512k" \
 	"show session ppp0" "shaper set carol 3Q 1M" "sh sess" "quit")
 assert_contains "session table" "carol" "$out"
 assert_contains "override applied" "source             operator" "$out"
 assert_contains "bad rate" 'error: down rate "3Q": unknown unit "Q"' "$out"
+grep -q "sess=ppp0 user=carol event=override down=3000000 up=512000 by=telnet:127.0.0.1" "$TMPD/acd.log" ||
+	fail "the override over telnet was not logged with who asked"
 assert_contains "no abbreviations" 'error: unknown command "sh"' "$out"
 assert_contains "quit" "bye" "$out"
 assert_eq "ppp0 rate set over telnet" 3000000 "$(root_qdisc ppp0 "$AC_NS" | jq -r '.options.rate * 8')"
@@ -80,6 +107,19 @@ BG_PIDS+=("$!")
 sleep 0.5
 out=$(session "correct horse battery")
 assert_contains "third client" "too many telnet clients" "$out"
+wait "${BG_PIDS[-1]}" 2>/dev/null || true
+
+log "telnet-idle-timeout (10s): before login typing does not move the deadline; after it, silence closes"
+held trickle >"$TMPD/t-trickle" &
+BG_PIDS+=("$!")
+held login >"$TMPD/t-login" &
+BG_PIDS+=("$!")
+wait "${BG_PIDS[-2]}" "${BG_PIDS[-1]}" || true
+assert_band "$(cat "$TMPD/t-trickle")" 9 12 "seconds to close a client that types but never logs in"
+assert_band "$(cat "$TMPD/t-login")" 9 12 "seconds to close a silent logged-in client"
+grep -q "telnet: 127.0.0.1 did not log in within 10s: closed" "$TMPD/acd.log" ||
+	fail "the login deadline was not logged"
+grep -q "telnet: 127.0.0.1 idle for 10s: closed" "$TMPD/acd.log" || fail "the idle close was not logged"
 grep -q "wrong password" "$TMPD/acd.log" || fail "wrong passwords were not logged"
 grep -q "correct horse" "$TMPD/acd.log" && fail "the password appeared in the log"
 stop_acd

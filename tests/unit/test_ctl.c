@@ -1,13 +1,20 @@
-/* Control requests: the JSON socket's and telnet's parsers (no I/O). */
+/*
+ * Control requests: the JSON socket's and telnet's parsers (no I/O), and
+ * the log that names what peers send (a user name must not forge a line).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "ctl.h"
+#include "log.h"
 
 static int req(const char *line, const char **cmd, json_t **args, char *err)
 {
@@ -93,12 +100,52 @@ static void test_text(void **state)
 	assert_null(args);
 }
 
+/* What one log call writes to stderr (the log's stderr target). */
+static size_t logged(char *buf, size_t len, const char *user)
+{
+	FILE *f = tmpfile();
+	int saved;
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0 && dup2(fileno(f), STDERR_FILENO) >= 0);
+	log_init(true, LOG_DEBUG);
+	log_notice("sess=ppp0 user=%s event=up", user);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+static void test_log_escapes(void **state)
+{
+	char buf[1024];
+	size_t n;
+
+	(void)state;
+	/* a PEERNAME that would end the line and start a forged one */
+	n = logged(buf, sizeof(buf), "eve\n12:00:00.000 acd notice: sess=ppp9 user=root\r\x1b[2K\x7f\t");
+	assert_non_null(strstr(buf, " user=eve\\x0a12:00:00.000 acd notice: sess=ppp9 user=root"
+				    "\\x0d\\x1b[2K\\x7f\\x09 event=up\n"));
+	assert_true(n > 0 && strchr(buf, '\n') == buf + n - 1); /* one line */
+	/* UTF-8 and backslashes are not control characters */
+	logged(buf, sizeof(buf), "J\xc3\xbcrgen\\x41");
+	assert_non_null(strstr(buf, " user=J\xc3\xbcrgen\\x41 event=up\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_log_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
