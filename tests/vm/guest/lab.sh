@@ -46,7 +46,7 @@ for f in /var/run/radattr.ppp*; do
 	[ -e "$f" ] && fail "$f is left after the lab"
 done
 # RESULT lines: user dir limit measured (the two numbers before "off by")
-awk '$1 ~ /^(alice|bob|carol)$/ && ($2 == "down" || $2 == "up") {
+awk '$1 ~ /^(alice|bob|carol)$/ && $2 ~ /^(down|up)6?$/ {
 	for (i = 3; i <= NF; i++) if ($i ~ /%$/) { print "lab", $1, $2, "limit", $(i - 2), "measured", $(i - 1), "Mbit/s"; break }
 }' "$out" | while read -r line; do result "$line"; done
 pass
