@@ -5,12 +5,16 @@
  *   acdctl hook ip-up|ip-down|ipv6-up|ipv6-down ARGS...   (from /etc/ppp/ip-up.d)
  *
  * Exit status: 0 success, 1 acd refused the request (no such session, bad
- * rate, ...), 2 usage error, 3 acd could not be reached in time.
+ * rate, ...), 2 usage error, 3 acd could not be reached in time (monitor:
+ * also when acd closes the stream).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +44,70 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Connect, send one request, read one reply line; timeout_ms < 0: forever. */
-static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
+/* Why call() got no reply: the hook's message says what happens next. */
+enum call_fail {
+	CALL_DOWN,                      /* nothing listens: acd is not running */
+	CALL_SILENT,                    /* acd is there but did not answer in time */
+	CALL_BROKEN,                    /* no access, a broken connection or reply */
+};
+
+/*
+ * A socket connected to acd (blocking as asked), or -1 with errno set.  A
+ * full listen backlog (EAGAIN: acd is busy, not down) is tried again every
+ * 10 ms until deadline (of now_ms()).
+ */
+static int connect_acd(long long deadline, bool nonblock)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	long long deadline = now_ms() + timeout_ms;
+	int fd, e;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
+	for (;;) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return -1;
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			break;
+		e = errno;
+		close(fd);
+		if (e != EAGAIN || now_ms() + 10 >= deadline) {
+			errno = e;
+			return -1;
+		}
+		(void)poll(NULL, 0, 10);
+	}
+	if (!nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The message of a failed connect_acd(), and its kind. */
+static enum call_fail connect_error(int e, int timeout_ms, char *err, size_t errlen)
+{
+	if (e == EAGAIN) {
+		snprintf(err, errlen, "acd at %s did not accept the connection within %d ms "
+			 "(its queue is full: busy)", sock_path, timeout_ms);
+		return CALL_SILENT;
+	}
+	if (e == ENOENT || e == ECONNREFUSED) {
+		snprintf(err, errlen, "acd is not running (%s: %s)", sock_path, strerror(e));
+		return CALL_DOWN;
+	}
+	snprintf(err, errlen, "cannot reach acd at %s: %s%s", sock_path, strerror(e),
+		 e == EACCES ? " (the socket's group is acd.conf's [control] group)" : "");
+	return CALL_BROKEN;
+}
+
+/* Connect, send one request, read one reply line; timeout_ms < 0: forever.
+ * NULL with err set and *why when there is no reply. */
+static json_t *call(json_t *req, int timeout_ms, enum call_fail *why, char *err,
+		    size_t errlen)
+{
+	long long deadline = timeout_ms < 0 ? LLONG_MAX : now_ms() + timeout_ms;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, sent = 0, n;
 	char *text, *nl;
@@ -52,15 +115,12 @@ static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
 	json_t *reply;
 	int fd;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		snprintf(err, errlen, "cannot reach acd at %s: %s (is acd running?)", sock_path,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = connect_acd(deadline, true);
+	if (fd < 0) {
+		*why = connect_error(errno, timeout_ms, err, errlen);
 		return NULL;
 	}
+	*why = CALL_BROKEN;
 	text = json_dumps(req, JSON_COMPACT);
 	n = strlen(text);
 	text[n++] = '\n'; /* over the terminating NUL: the request is one line */
@@ -72,12 +132,17 @@ static json_t *call(json_t *req, int timeout_ms, char *err, size_t errlen)
 		if (timeout_ms >= 0 && wait <= 0) {
 			snprintf(err, errlen, "acd at %s did not answer within %d ms", sock_path,
 				 timeout_ms);
+			*why = CALL_SILENT;
 			break;
 		}
 		if (poll(&p, 1, wait) <= 0)
 			continue;
 		if (sent < n) {
-			r = write(fd, text + sent, n - sent);
+			r = send(fd, text + sent, n - sent, MSG_NOSIGNAL);
+			if (r < 0 && errno == EPIPE) {
+				sent = n; /* acd closed: read what it said first (EBUSY) */
+				continue;
+			}
 			if (r < 0 && errno != EAGAIN && errno != EINTR) {
 				snprintf(err, errlen, "acd closed the connection: %s", strerror(errno));
 				break;
@@ -131,8 +196,9 @@ static int run(const char *cmd, json_t *args)
 {
 	json_t *req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", cmd, "args",
 				args ? args : json_object());
+	enum call_fail why;
 	char err[512];
-	json_t *reply = call(req, 10000, err, sizeof(err));
+	json_t *reply = call(req, 10000, &why, err, sizeof(err));
 	json_t *data;
 	int rc = 0;
 
@@ -161,20 +227,53 @@ static int run(const char *cmd, json_t *args)
 	return rc;
 }
 
-/* monitor: print every event line until acd goes away */
+/* One event line of a monitor stream, as JSON or text. */
+static void monitor_print(json_t *o)
+{
+	const char *ev = json_string_value(json_object_get(o, "event"));
+	json_t *s = json_object_get(o, "session");
+	const char *v6 = json_string_value(json_object_get(s, "ipv6"));
+
+	if (!ev)
+		return;
+	if (json_out) {
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+		return;
+	}
+	printf("%s %s user=%s ip=%s%s%s\n", ev, json_string_value(json_object_get(s, "ifname")),
+	       json_string_value(json_object_get(s, "user")),
+	       json_string_value(json_object_get(s, "ip")), v6 && *v6 ? " ipv6=" : "",
+	       v6 && *v6 ? v6 : "");
+}
+
+/*
+ * monitor: print every event line until acd goes away.  The first line is
+ * acd's reply to the request: a refusal (too many clients, ...) exits 1
+ * with acd's error.  acd closing the stream (it stopped) exits 3.
+ */
 static int monitor(void)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char req[] = "{\"v\":1,\"cmd\":\"monitor\"}\n";
+	bool replied = false;
 	char buf[65536];
 	size_t len = 0;
 	int fd;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
-		fprintf(stderr, "acdctl: cannot reach acd at %s: %s\n", sock_path, strerror(errno));
+	fd = connect_acd(now_ms() + 10000, false);
+	if (fd < 0) {
+		char err[512];
+
+		(void)connect_error(errno, 10000, err, sizeof(err));
+		fprintf(stderr, "acdctl: %s\n", err);
+		return EXIT_UNREACHABLE;
+	}
+	/* on EPIPE acd closed at once: what it said first (EBUSY) is read below */
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(req) - 1) &&
+	    errno != EPIPE) {
+		fprintf(stderr, "acdctl: acd at %s closed the connection: %s\n", sock_path,
+			strerror(errno));
+		close(fd);
 		return EXIT_UNREACHABLE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -182,28 +281,25 @@ static int monitor(void)
 		ssize_t r = read(fd, buf + len, sizeof(buf) - len);
 		char *nl;
 
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			break;
 		len += (size_t)r;
 		while ((nl = memchr(buf, '\n', len)) != NULL) {
 			json_t *o = json_loadb(buf, (size_t)(nl - buf), 0, NULL);
-			const char *ev = json_string_value(json_object_get(o, "event"));
 
-			if (o && ev) {
-				json_t *s = json_object_get(o, "session");
-
-				if (json_out) {
-					json_dumpf(o, stdout, JSON_COMPACT);
-					putchar('\n');
-				} else {
-					const char *v6 = json_string_value(json_object_get(s, "ipv6"));
-
-					printf("%s %s user=%s ip=%s%s%s\n", ev,
-					       json_string_value(json_object_get(s, "ifname")),
-					       json_string_value(json_object_get(s, "user")),
-					       json_string_value(json_object_get(s, "ip")),
-					       v6 && *v6 ? " ipv6=" : "", v6 && *v6 ? v6 : "");
+			if (!replied && json_object_get(o, "ok")) {
+				replied = true;
+				if (!json_is_true(json_object_get(o, "ok"))) {
+					fprintf(stderr, "acdctl: monitor: %s\n",
+						json_string_value(json_object_get(o, "error")) ?: "refused");
+					json_decref(o);
+					close(fd);
+					return EXIT_REFUSED;
 				}
+			} else {
+				monitor_print(o);
 			}
 			json_decref(o);
 			memmove(buf, nl + 1, len - (size_t)(nl - buf) - 1);
@@ -212,8 +308,11 @@ static int monitor(void)
 		if (len == sizeof(buf))
 			len = 0;
 	}
+	fprintf(stderr, "acdctl: monitor: acd at %s closed the stream%s: acd stopped, or "
+		"dropped this monitor for not reading (its log says which)\n", sock_path,
+		replied ? "" : " before it replied");
 	close(fd);
-	return 0;
+	return EXIT_UNREACHABLE;
 }
 
 /* What pppd (and Debian's ip-up wrapper) put in the environment. */
@@ -226,6 +325,9 @@ static const char *const hook_env[] = {
 static int hook(int argc, char **argv)
 {
 	json_t *args, *av = json_array(), *env = json_object(), *req, *reply;
+	bool up = strcmp(argv[0], "ip-up") == 0 || strcmp(argv[0], "ipv6-up") == 0;
+	enum call_fail why;
+	const char *next;
 	char err[512];
 	size_t i;
 	int k;
@@ -246,12 +348,25 @@ static int hook(int argc, char **argv)
 	}
 	args = json_pack("{s:s,s:o,s:o}", "event", argv[0], "argv", av, "env", env);
 	req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", "hook", "args", args);
-	reply = call(req, ACD_HOOK_TIMEOUT_MS, err, sizeof(err));
+	reply = call(req, ACD_HOOK_TIMEOUT_MS, &why, err, sizeof(err));
 	json_decref(req);
 	if (!reply) {
-		/* pppd carries on: the session is unshaped until acd sees it */
-		fprintf(stderr, "acdctl hook %s %s: %s; the session runs unshaped until acd starts\n",
-			argv[0], argv[1], err);
+		/* pppd carries on, and does not run the hook again: acd finds
+		 * the session from the kernel, at its start or by its link
+		 * watch (acd(8)) */
+		if (why == CALL_DOWN)
+			next = up ? "the session runs unshaped until acd starts and finds it"
+				  : "acd forgets the session when it starts (its interface is gone)";
+		else if (why == CALL_SILENT)
+			next = up ? "acd is busy: the session runs unshaped until acd adopts it "
+				    "from the kernel, a few seconds after its address came up"
+				  : "acd is busy: it ends the session when its interface goes";
+		else
+			next = up ? "the session runs unshaped until acd adopts it from the kernel "
+				    "(a few seconds, if acd runs) or finds it at its start"
+				  : "acd ends the session when its interface goes (if it runs) or "
+				    "forgets it at its start";
+		fprintf(stderr, "acdctl hook %s %s: %s; %s\n", argv[0], argv[1], err, next);
 		return EXIT_UNREACHABLE;
 	}
 	if (!json_is_true(json_object_get(reply, "ok"))) {

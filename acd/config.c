@@ -4,7 +4,13 @@
  * One table describes every key: its section, name, how to parse it and
  * how to print it, so the parser, `acd -n -v` and the man page cannot
  * drift apart.  Unknown sections and keys are errors.  Line numbers come
- * from counting the lines inih reads.
+ * from counting the lines inih reads; each key's line is kept for the
+ * checks of one key against another after the parse.
+ *
+ * inih keeps going after a syntax error but returns only the first one's
+ * line, so config_parse first asks it again, the lines found so far given
+ * to it blank (which leaves its state as it was), until it finds no more;
+ * the real parse then reports each where it comes, in line order.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,10 +26,14 @@
 #include <syslog.h>
 
 #include <ini.h>
+#include <radcli/radcli.h>
 
 #include "acct.h"
 #include "config.h"
+#include "radattr.h"
 #include "secret.h"
+
+#define NKEYS_MAX 48    /* room in parse_ctx for the keys[] table */
 
 const char acd_config_embedded[] =
 	"# acd's built-in configuration (what `acd` runs on without -c)\n"
@@ -49,9 +59,16 @@ struct parse_ctx {
 	struct nat64_errors nerrs;      /* libnat64's, merged into errs */
 	const char *file;
 	int line;
-	/* the reader's source: a FILE or a string */
-	FILE *fp;
-	const char *s;
+	/* where each key of keys[] was last given (0: not given), and
+	 * whether that value was refused */
+	int key_line[NKEYS_MAX];
+	bool key_bad[NKEYS_MAX];
+	/* lines inih finds no key or section in */
+	int syntax[ACD_CONF_MAX_ERRORS];
+	unsigned nsyntax;
+	bool scan;                      /* looking for them: no handler, no errors */
+	/* the reader's source, read whole (inih is asked more than once) */
+	const char *text, *s;
 };
 
 static void add_err(struct parse_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,8 +78,10 @@ static void add_err(struct parse_ctx *c, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (c->errs->n >= ACD_CONF_MAX_ERRORS)
+	if (c->errs->n >= ACD_CONF_MAX_ERRORS) {
+		c->errs->more++;
 		return;
+	}
 	if (c->line > 0)
 		n = snprintf(c->errs->msg[c->errs->n], sizeof(c->errs->msg[0]), "%s:%d: ",
 			     c->file, c->line);
@@ -201,9 +220,24 @@ int config_listen_sockaddr(const char *s, struct sockaddr_storage *ss, socklen_t
 	return 0;
 }
 
+bool config_listen_is_loopback(const char *s)
+{
+	struct sockaddr_storage ss;
+	const struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	const struct in6_addr *a6 = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+	socklen_t len;
+
+	if (config_listen_sockaddr(s, &ss, &len) < 0)
+		return false;
+	if (ss.ss_family == AF_INET)
+		return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+	return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+}
+
+/* off, PORT (on 127.0.0.1, kept as 127.0.0.1:PORT), ADDRESS:PORT, [IPv6]:PORT */
 static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void *dst)
 {
-	char addr[64];
+	char addr[64], buf[64];
 	unsigned port;
 	int af;
 
@@ -211,8 +245,14 @@ static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void 
 		*(char *)dst = '\0';
 		return 0;
 	}
+	if (strlen(v) <= 5 && v[strspn(v, "0123456789")] == '\0') {
+		snprintf(buf, sizeof(buf), "127.0.0.1:%s", v);
+		v = buf;
+	}
 	if (config_listen_addr(v, &af, addr, sizeof(addr), &port) < 0) {
-		add_err(c, "%s \"%s\": use off, ADDRESS:PORT or [IPv6]:PORT (e.g. 127.0.0.1:2000)", key, v);
+		add_err(c, "%s \"%s\": use off, PORT (on 127.0.0.1), ADDRESS:PORT or [IPv6]:PORT "
+			"(e.g. 2000 or 127.0.0.1:2000; ports 1 to 65535)", key,
+			v == buf ? buf + strlen("127.0.0.1:") : v);
 		return -1;
 	}
 	snprintf(dst, 64, "%s", v);
@@ -753,13 +793,20 @@ void config_defaults(struct acd_config *cfg)
 	policy_config_init(&cfg->policy);
 }
 
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <= NKEYS_MAX, "parse_ctx: raise NKEYS_MAX");
+
 /* libnat64's errors (already "file:line: ...") into ours */
 static void merge_nat64_errors(struct parse_ctx *c)
 {
 	unsigned i;
 
-	for (i = 0; i < c->nerrs.n && c->errs->n < ACD_CONF_MAX_ERRORS; i++)
+	for (i = 0; i < c->nerrs.n; i++) {
+		if (c->errs->n >= ACD_CONF_MAX_ERRORS) {
+			c->errs->more++;
+			continue;
+		}
 		snprintf(c->errs->msg[c->errs->n++], sizeof(c->errs->msg[0]), "%s", c->nerrs.msg[i]);
+	}
 	c->nerrs.n = 0;
 }
 
@@ -779,7 +826,8 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			continue;
 		section_known = true;
 		if (strcmp(name, keys[i].name) == 0) {
-			(void)keys[i].set(c, name, value, (char *)c->cfg + keys[i].off);
+			c->key_line[i] = c->line;
+			c->key_bad[i] = keys[i].set(c, name, value, (char *)c->cfg + keys[i].off) < 0;
 			return 1;
 		}
 	}
@@ -791,91 +839,288 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1; /* keep going: report every error */
 }
 
+/* while looking for syntax errors: nothing but inih's own checks */
+static int skip_key(void *user, const char *section, const char *name, const char *value)
+{
+	(void)user;
+	(void)section;
+	(void)name;
+	(void)value;
+	return 1;
+}
+
+/* The index in keys[] of [section] name. */
+static size_t key_index(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(section, keys[i].section) == 0 && strcmp(name, keys[i].name) == 0)
+			return i;
+	abort(); /* a name below that keys[] lacks */
+}
+
+/* Where [section] name was last given in the file, 0 if not. */
+static int key_line(const struct parse_ctx *c, const char *section, const char *name)
+{
+	return c->key_line[key_index(section, name)];
+}
+
+/* Was [section] name given, and its value accepted? */
+static bool key_ok(const struct parse_ctx *c, const char *section, const char *name)
+{
+	size_t i = key_index(section, name);
+
+	return c->key_line[i] && !c->key_bad[i];
+}
+
+static bool is_syntax_error(const struct parse_ctx *c, int line)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nsyntax; i++)
+		if (c->syntax[i] == line)
+			return true;
+	return false;
+}
+
+/* The next whole line of the source (with its '\n', if any), or NULL. */
+static const char *next_line(struct parse_ctx *c, size_t *len)
+{
+	const char *p;
+
+	if (!*c->s)
+		return NULL;
+	p = c->s;
+	*len = strcspn(p, "\n");
+	if (p[*len] == '\n')
+		(*len)++;
+	c->s += *len;
+	return p;
+}
+
+/*
+ * inih's reader: one line of the file per call, so that inih's line
+ * numbers are ours.  A line longer than inih's buffer, and a line already
+ * known to be a syntax error, comes as an empty line (reported once, by
+ * the real parse, at its place).
+ */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct parse_ctx *c = stream;
-	size_t n = 0;
+	const char *p;
+	size_t len;
 
-	if (c->fp) {
-		if (!fgets(str, num, c->fp))
-			return NULL;
-	} else {
-		if (!*c->s)
-			return NULL;
-		while (c->s[n] && c->s[n] != '\n' && n + 2 < (size_t)num)
-			n++;
-		if (c->s[n] == '\n')
-			n++;
-		memcpy(str, c->s, n);
-		str[n] = '\0';
-		c->s += n;
-	}
+	p = next_line(c, &len);
+	if (!p)
+		return NULL;
 	c->line++;
+	if (len + 1 > (size_t)num) {
+		if (!c->scan)
+			add_err(c, "line longer than %d characters: shorten it (e.g. a shorter path)",
+				num - 2);
+	} else if (is_syntax_error(c, c->line)) {
+		if (!c->scan)
+			add_err(c, "syntax error (expected [section] or key = value)");
+	} else {
+		memcpy(str, p, len);
+		str[len] = '\0';
+		return str;
+	}
+	snprintf(str, (size_t)num, "\n");
 	return str;
+}
+
+/* back to the start of the source */
+static void source_rewind(struct parse_ctx *c)
+{
+	c->s = c->text;
+	c->line = 0;
+}
+
+#define CONF_FILE_MAX (1u << 20)
+
+/* The whole of path, NUL-terminated, in *text (the caller frees it);
+ * -1 after add_err. */
+static int read_whole(struct parse_ctx *c, const char *path, char **text)
+{
+	FILE *f = fopen(path, "re");
+	const char *nul;
+	char *buf;
+	size_t len;
+
+	if (!f) {
+		add_err(c, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	buf = malloc(CONF_FILE_MAX + 2);
+	if (!buf) {
+		add_err(c, "cannot read: out of memory");
+		goto fail;
+	}
+	len = fread(buf, 1, CONF_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		add_err(c, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (len > CONF_FILE_MAX) {
+		add_err(c, "larger than %u bytes: not an acd.conf", CONF_FILE_MAX);
+		goto fail;
+	}
+	buf[len] = '\0';
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		for (c->line = 1; nul > buf; nul--)
+			c->line += nul[-1] == '\n';
+		add_err(c, "a NUL byte: not a text file");
+		c->line = 0;
+		goto fail;
+	}
+	fclose(f);
+	*text = buf;
+	return 0;
+fail:
+	fclose(f);
+	free(buf);
+	return -1;
+}
+
+/* c->syntax: every line inih refuses, up to ACD_CONF_MAX_ERRORS of them */
+static int find_syntax_errors(struct parse_ctx *c)
+{
+	int rc;
+
+	c->scan = true;
+	do {
+		source_rewind(c);
+		rc = ini_parse_stream(read_line, c, skip_key, NULL);
+		if (rc <= 0 || is_syntax_error(c, rc))
+			break;
+		c->syntax[c->nsyntax++] = rc;
+	} while (c->nsyntax < ACD_CONF_MAX_ERRORS);
+	c->scan = false;
+	source_rewind(c);
+	return rc < 0 ? rc : 0;
+}
+
+/* Checks of one key against another, each at the line of the key at fault. */
+static void cross_checks(struct parse_ctx *c)
+{
+	struct acd_config *cfg = c->cfg;
+
+	if (cfg->socket_group[0]) {
+		struct group *g = getgrnam(cfg->socket_group);
+
+		if (!g) {
+			c->line = key_line(c, "control", "group");
+			add_err(c, "group \"%s\" does not exist (create it, or name another)",
+				cfg->socket_group);
+		} else {
+			cfg->socket_gid = g->gr_gid;
+		}
+	}
+	if (cfg->telnet[0] && !cfg->telnet_password_file[0] &&
+	    !key_line(c, "control", "telnet-password-file")) {
+		c->line = key_line(c, "control", "telnet");
+		add_err(c, "[control] telnet needs telnet-password-file (a file only root can read)");
+	}
+	if (cfg->nat64.nat64_present || cfg->nat64.dns64_present) {
+		(void)nat64_config_check(&cfg->nat64, c->file, &c->nerrs);
+		merge_nat64_errors(c);
+	}
+	cfg->nat64.file = NULL; /* a pointer into this parse: not kept */
+	if (cfg->coa_listen[0] && cfg->n_coa_clients == 0 && !key_line(c, "coa", "client")) {
+		c->line = key_line(c, "coa", "listen");
+		add_err(c, "[coa] listen needs at least one client = ADDRESS SECRET-FILE "
+			"(or listen = off)");
+	}
+	if (cfg->n_acct_servers && !cfg->acct_secret_file[0] &&
+	    !key_line(c, "accounting", "secret-file")) {
+		c->line = key_line(c, "accounting", "server");
+		add_err(c, "[accounting] server needs secret-file (a file only root can read)");
+	}
+	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
+		c->line = key_line(c, "shaper", "leaf");
+		add_err(c, "[shaper] leaf %s needs down-qdisc = htb", shaper_leaf_name(cfg->down_leaf));
+	}
+}
+
+/* What acd reads only at start (see config_check in config.h). */
+static void start_checks(struct parse_ctx *c)
+{
+	struct acd_config *cfg = c->cfg;
+	char pw[ACD_TELNET_PASSWORD_BUF], err[PATH_MAX + 300];
+	rc_handle *rh = NULL;
+	size_t len;
+
+	if (cfg->telnet[0] && key_ok(c, "control", "telnet-password-file")) {
+		if (secret_read("telnet-password-file", cfg->telnet_password_file,
+				ACD_TELNET_PASSWORD_MIN, pw, sizeof(pw), &len, err, sizeof(err)) < 0) {
+			c->line = key_line(c, "control", "telnet-password-file");
+			add_err(c, "%s: acd would not start (the password on the first line, %d "
+				"characters or more; chown root, chmod 600)", err,
+				ACD_TELNET_PASSWORD_MIN);
+		}
+		explicit_bzero(pw, sizeof(pw));
+	}
+	/* a refused dictionary key was reported; the default is not acd's then */
+	if (!key_line(c, "radius", "dictionary") || key_ok(c, "radius", "dictionary")) {
+		if (radattr_dict_open(cfg->dictionary, &rh, err, sizeof(err)) < 0) {
+			c->line = key_line(c, "radius", "dictionary");
+			if (strcmp(cfg->dictionary, ACD_DICT_DIR "/dictionary") == 0)
+				add_err(c, "%s: acd would not start (install acd's radius-dict, or "
+					"name one with [radius] dictionary)", err);
+			else
+				add_err(c, "%s: acd would not start (acd installs one as "
+					"%s/dictionary)", err, ACD_DICT_DIR);
+		} else {
+			rc_destroy(rh);
+		}
+	}
+}
+
+static int parse(struct parse_ctx *c, const char *path, const char *buf, bool at_start)
+{
+	char *text = NULL;
+	int rc;
+
+	c->errs->n = 0;
+	c->errs->more = 0;
+	config_defaults(c->cfg);
+	if (path && read_whole(c, path, &text) < 0)
+		return -EINVAL;
+	c->text = text ? text : buf ? buf : "";
+	rc = find_syntax_errors(c);
+	if (rc == 0)
+		rc = ini_parse_stream(read_line, c, on_key, c);
+	free(text);
+	if (rc > 0) { /* past ACD_CONF_MAX_ERRORS syntax errors */
+		c->line = rc;
+		add_err(c, "syntax error (expected [section] or key = value)");
+	} else if (rc < 0) {
+		c->line = 0;
+		add_err(c, "cannot parse (out of memory)");
+	}
+	cross_checks(c);
+	if (at_start)
+		start_checks(c);
+	return c->errs->n || c->errs->more ? -EINVAL : 0;
 }
 
 int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs)
 {
 	struct parse_ctx c = { .cfg = cfg, .errs = errs, .file = path ? path : "(built-in)" };
-	int rc;
 
-	errs->n = 0;
-	config_defaults(cfg);
-	if (path) {
-		c.fp = fopen(path, "re");
-		if (!c.fp) {
-			snprintf(errs->msg[0], sizeof(errs->msg[0]), "%s: cannot read: %s", path,
-				 strerror(errno));
-			errs->n = 1;
-			return -EINVAL;
-		}
-	} else {
-		c.s = buf ? buf : "";
-	}
-	rc = ini_parse_stream(read_line, &c, on_key, &c);
-	if (c.fp)
-		fclose(c.fp);
-	if (rc > 0) {
-		c.line = rc;
-		add_err(&c, "syntax error (expected [section] or key = value)");
-	} else if (rc < 0) {
-		add_err(&c, "cannot parse (out of memory)");
-	}
-	/* cross-key checks */
-	if (cfg->socket_group[0] && errs->n == 0) {
-		struct group *g = getgrnam(cfg->socket_group);
+	return parse(&c, path, buf, false);
+}
 
-		if (!g) {
-			c.line = 0;
-			add_err(&c, "group \"%s\" does not exist", cfg->socket_group);
-		} else {
-			cfg->socket_gid = g->gr_gid;
-		}
-	}
-	if (cfg->telnet[0] && !cfg->telnet_password_file[0]) {
-		c.line = 0;
-		add_err(&c, "[control] telnet needs telnet-password-file (a file only root can read)");
-	}
-	if (cfg->nat64.nat64_present || cfg->nat64.dns64_present) {
-		(void)nat64_config_check(&cfg->nat64, c.file, &c.nerrs);
-		merge_nat64_errors(&c);
-	}
-	cfg->nat64.file = NULL; /* a pointer into this parse: not kept */
-	if (cfg->coa_listen[0] && cfg->n_coa_clients == 0) {
-		c.line = 0;
-		add_err(&c, "[coa] listen needs at least one client = ADDRESS SECRET-FILE "
-			"(or listen = off)");
-	}
-	if (cfg->n_acct_servers && !cfg->acct_secret_file[0]) {
-		c.line = 0;
-		add_err(&c, "[accounting] server needs secret-file (a file only root can read)");
-	}
-	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
-		c.line = 0;
-		add_err(&c, "[shaper] leaf %s needs down-qdisc = htb", shaper_leaf_name(cfg->down_leaf));
-	}
-	return errs->n ? -EINVAL : 0;
+int config_check(const char *path, const char *buf, struct acd_config *cfg,
+		 struct acd_config_errors *errs)
+{
+	struct parse_ctx c = { .cfg = cfg, .errs = errs, .file = path ? path : "(built-in)" };
+
+	return parse(&c, path, buf, true);
 }
 
 void config_print(FILE *f, const struct acd_config *cfg)

@@ -16,8 +16,9 @@
 #include "policy.h"
 #include "shaper.h"
 
-#define ACD_CONF_DEFAULT "/etc/acd/acd.conf"
 #define ACD_CONF_MAX_ERRORS 64
+#define ACD_TELNET_PASSWORD_MIN 8       /* telnet_open() refuses a shorter one */
+#define ACD_TELNET_PASSWORD_BUF 256     /* telnet.c's buffer: 254 bytes and a line end */
 #define ACD_COA_MAX_CLIENTS 16
 #define ACD_RADIUS_SECRET_MAX 128       /* RFC 2865 sets none; FreeRADIUS warns past 128 */
 #define ACD_ACCT_MAX_SERVERS 2          /* [accounting] server: the second is the fallback */
@@ -43,7 +44,8 @@ struct acd_config {
 	char socket[108];               /* sun_path */
 	char socket_group[64];          /* "" = root's group */
 	gid_t socket_gid;
-	char telnet[64];                /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT" */
+	char telnet[64];                /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT"
+					 * (a bare PORT is kept as "127.0.0.1:PORT") */
 	char telnet_password_file[PATH_MAX];
 	uint32_t telnet_idle_s;
 	uint32_t telnet_max_clients;
@@ -86,9 +88,11 @@ struct acd_config {
 	struct policy_config policy;
 };
 
-/* Every error of one parse, as "file:line: message". */
+/* Every error of one parse, as "file:line: message", in line order (checks
+ * of one key against another after them, at the line of the key at fault). */
 struct acd_config_errors {
 	unsigned n;
+	unsigned more;                  /* errors past ACD_CONF_MAX_ERRORS: counted only */
 	char msg[ACD_CONF_MAX_ERRORS][320];
 };
 
@@ -97,11 +101,23 @@ void config_defaults(struct acd_config *cfg);
 
 /*
  * Parse a whole file (or, with path NULL, the text in buf) over the
- * defaults.  Keeps going after an error to report all of them.  Returns 0
- * when errs->n == 0, else -EINVAL; a file that cannot be read is one error.
- * cfg is only meaningful when 0 is returned.
+ * defaults.  Keeps going after an error to report all of them, every
+ * syntax error included.  Returns 0 when there is no error, else -EINVAL;
+ * a file that cannot be read is one error.  cfg is only meaningful when 0
+ * is returned.  Reads no file but path and the RADIUS secret files.
  */
 int config_parse(const char *path, const char *buf, struct acd_config *cfg,
+		 struct acd_config_errors *errs);
+
+/*
+ * `acd -n`: config_parse, then what acd would fail on at start that a
+ * parse does not read: the telnet password file (read as telnet_open reads
+ * it: regular, root's alone, ACD_TELNET_PASSWORD_MIN characters or more)
+ * and the RADIUS dictionary (loaded by radattr_dict_open, as
+ * sessrad_init loads it).  Their errors come at the line of their key.
+ * Returns as config_parse.
+ */
+int config_check(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs);
 
 /* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
@@ -109,6 +125,9 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 int config_listen_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);
 /* The same as a socket address to bind: 0, or -1 when s does not parse. */
 int config_listen_sockaddr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
+/* Is s ("ADDR:PORT" / "[ADDR6]:PORT") on a loopback address (127.0.0.0/8,
+ * ::1, ::ffff:127.0.0.0/104)?  false when s does not parse. */
+bool config_listen_is_loopback(const char *s);
 
 /* Does addr (af, 4 or 16 bytes) fall in a client's network? */
 bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr);

@@ -2,7 +2,8 @@
  * acd - the access concentrator daemon.
  *
  *   acd [-d] [-c FILE]     run (-d: stay in the foreground, log to stderr)
- *   acd -n [-v] [-c FILE]  check the config; -v prints it as parsed
+ *   acd -n [-v] [-c FILE]  check the config, and the files acd reads at
+ *                          start; -v prints it as parsed
  *
  * SIGHUP reloads the config (a bad file keeps the running one).  SIGTERM
  * and SIGINT exit cleanly and leave every subscriber shaped: sessions
@@ -28,8 +29,47 @@ static void usage(FILE *f)
 		   "       acd -n [-v] [-c FILE]\n"
 		   "  -c FILE  config file (default: the built-in config)\n"
 		   "  -d       foreground, log to stderr\n"
-		   "  -n       check the config and exit (every error as file:line: message)\n"
+		   "  -n       check the config and the files it names, and exit\n"
+		   "           (every error as file:line: message)\n"
 		   "  -v       with -n: print the config as parsed\n");
+}
+
+/*
+ * Parse the config (-n: check it as config_check does) and print every
+ * error on stderr, however many.  Returns 0 when there is none.
+ */
+static int load_config(struct acd *a, bool check)
+{
+	const char *text = a->cfg_path ? NULL : acd_config_embedded;
+	struct acd_config_errors *e = calloc(1, sizeof(*e));
+	unsigned i;
+	int rc;
+
+	if (!e) {
+		fprintf(stderr, "acd: out of memory\n");
+		return -ENOMEM;
+	}
+	if (check)
+		rc = config_check(a->cfg_path, text, &a->cfg, e);
+	else
+		rc = config_parse(a->cfg_path, text, &a->cfg, e);
+	for (i = 0; i < e->n; i++)
+		fprintf(stderr, "%s\n", e->msg[i]);
+	if (e->more)
+		fprintf(stderr, "%s: %u more errors not shown: fix those above and run acd -n again\n",
+			a->cfg_path ? a->cfg_path : "(built-in)", e->more);
+	free(e);
+	return rc;
+}
+
+/* telnet is meant for the box itself: say so when it listens wider */
+static void telnet_notice(const struct acd *a)
+{
+	if (a->telnet && !config_listen_is_loopback(a->cfg.telnet))
+		log_notice("telnet: %s is not a loopback address: anyone who reaches it may try "
+			   "the password, which crosses the network in clear text; "
+			   "use telnet = PORT (127.0.0.1) unless a firewall or VPN guards it",
+			   a->cfg.telnet);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -54,7 +94,7 @@ int main(int argc, char **argv)
 	ev_signal sig[3];
 	static const int signums[] = { SIGHUP, SIGTERM, SIGINT };
 	bool check = false, verbose = false, fg = false;
-	char err[4096];
+	char err[2048];
 	int c, i;
 
 	while ((c = getopt(argc, argv, "c:dnvh")) != -1) {
@@ -83,10 +123,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (acd_config_load(a->cfg_path, &a->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+	if (load_config(a, check) < 0)
 		return 1;
-	}
 	if (check) {
 		if (verbose)
 			config_print(stdout, &a->cfg);
@@ -95,6 +133,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_init(fg || strcmp(a->cfg.log, "stderr") == 0, a->cfg.log_level);
+	if (fg)
+		log_pin_stderr(); /* -d: a reload to log = syslog keeps stderr */
 	signal(SIGPIPE, SIG_IGN);
 	if (mkdir(a->cfg.state_dir, 0700) < 0 && errno != EEXIST)
 		fatal("state-dir %s", a->cfg.state_dir);
@@ -116,6 +156,7 @@ int main(int argc, char **argv)
 	a->telnet = telnet_open(a, err, sizeof(err));
 	if (!a->telnet && err[0])
 		fatalx("%s", err);
+	telnet_notice(a);
 	err[0] = '\0';
 	a->coa = coa_open(a, err, sizeof(err));
 	if (!a->coa && err[0])

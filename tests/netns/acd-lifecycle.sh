@@ -25,6 +25,36 @@ default-up = 1M
 CONF
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
+log "acd -n: every error at its line, past 4 KB, and the files acd reads at start"
+printf 'short\n' >"$TMPD/telnet.pw"
+chmod 644 "$TMPD/telnet.pw"
+{
+	acd_conf_head | sed "s|^dictionary = .*|dictionary = $TMPD/no-dictionary|"
+	cat <<CONF
+[control]
+telnet = 2324
+telnet-password-file = $TMPD/telnet.pw
+no equals sign
+[coa]
+listen = 127.0.0.1
+[acd]
+still none
+CONF
+	for i in $(seq 50); do echo "log-level = far-too-loud-$i-$(printf '%0100d' 0)"; done
+} >"$TMPD/bad.conf"
+rc=0; "$ACD_BIN" -n -c "$TMPD/bad.conf" >/dev/null 2>"$TMPD/err" || rc=$?
+assert_eq "acd -n exit with errors" 1 "$rc"
+line_of() { grep -n -m1 -F -- "$1" "$TMPD/bad.conf" | cut -d: -f1; }
+for want in "$(line_of 'no equals sign'): syntax error" "$(line_of 'still none'): syntax error" \
+	"$(line_of 'listen = '): [coa] listen needs at least one client" \
+	"$(line_of 'telnet-password-file'): telnet-password-file $TMPD/telnet.pw: mode 644" \
+	"$(line_of 'dictionary = '): $TMPD/no-dictionary: cannot open RADIUS dictionary"; do
+	grep -qF -- "$TMPD/bad.conf:$want" "$TMPD/err" ||
+		fail "acd -n did not report '$want'; it said: $(cat "$TMPD/err")"
+done
+assert_eq "acd -n error lines (5 and 50 bad log-levels)" 55 "$(wc -l <"$TMPD/err")"
+(( $(wc -c <"$TMPD/err") > 4096 )) || fail "acd -n's errors should have passed 4 KB here"
+
 ctl() { "$ACDCTL" "$@"; }
 tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
 
@@ -192,13 +222,83 @@ assert_eq "ifbs at the end" "" "$(ifb_devices "$AC_NS" | xargs)"
 assert_eq "ingress qdisc at the end" null "$(qdisc_by_handle ppp0 ffff: "$AC_NS")"
 assert_ne "root qdisc at the end" tbf "$(root_qdisc ppp0 "$AC_NS" | jq -r .kind)"
 
-log "with acd down the hook fails fast and says so"
+log "acd not answering (SIGSTOP): the hook says so after 1 s, and what follows"
+kill -STOP "$ACD_PID"
+rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 1 nobody 2>"$TMPD/err" || rc=$?
+kill -CONT "$ACD_PID"
+assert_eq "hook exit when acd does not answer" 3 "$rc"
+assert_contains "hook message (no answer)" "did not answer within 1000 ms" "$(cat "$TMPD/err")"
+assert_contains "hook message (what follows)" "ends the session when its interface goes" \
+	"$(cat "$TMPD/err")"
+
+if command -v python3 >/dev/null; then
+	# hold MODE: connections to acd's socket, held until killed: "fill"
+	# connects without waiting until the socket's queue is full, a number
+	# connects that many, waiting for each
+	hold() {
+		python3 -c '
+import socket, sys, time
+held = []
+while sys.argv[2] == "fill" or len(held) < int(sys.argv[2]):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.setblocking(sys.argv[2] != "fill")
+    try:
+        c.connect(sys.argv[1])
+    except BlockingIOError:
+        break
+    held.append(c)
+print(len(held), flush=True)
+time.sleep(60)' "$ACD_SOCKET" "$1" >"$TMPD/held" &
+		HOLD=$!
+		BG_PIDS+=("$HOLD")
+		for _ in $(seq 100); do [[ -s "$TMPD/held" ]] && return 0; sleep 0.1; done
+		fail "could not connect to acd's socket from python3"
+	}
+	log "acd's socket queue full (EAGAIN): the hook connects again within its second"
+	kill -STOP "$ACD_PID"
+	hold fill
+	(sleep 0.3; kill -CONT "$ACD_PID") &
+	rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 1 nobody 2>"$TMPD/err" || rc=$?
+	wait "$!" 2>/dev/null || true
+	kill -CONT "$ACD_PID"
+	log "$(cat "$TMPD/held") connections filled the queue"
+	assert_eq "hook exit after a full queue, acd back within 1 s: $(cat "$TMPD/err")" 0 "$rc"
+	kill "$HOLD"
+	wait "$HOLD" 2>/dev/null || true
+
+	log "acd refuses a monitor (256 clients already): acdctl monitor exits 1 with acd's error"
+	hold 300
+	for _ in $(seq 50); do
+		rc=0; ctl show stat >/dev/null 2>&1 || rc=$?
+		((rc == 1)) && break
+		sleep 0.1
+	done
+	rc=0; timeout 10 "$ACDCTL" monitor >/dev/null 2>"$TMPD/err" || rc=$?
+	kill "$HOLD"
+	wait "$HOLD" 2>/dev/null || true
+	assert_eq "monitor exit when acd refuses" 1 "$rc"
+	assert_contains "monitor message" "clients already" "$(cat "$TMPD/err")"
+	for _ in $(seq 50); do ctl show stat >/dev/null 2>&1 && break; sleep 0.1; done
+else
+	log "SKIP (part): no python3 to fill acd's socket queue"
+fi
+
+log "with acd down the hook fails fast and says so; a monitor exits 3"
+"$ACDCTL" monitor >/dev/null 2>"$TMPD/monitor-err" &
+MON=$!
+BG_PIDS+=("$MON")
+for _ in $(seq 50); do ls -l "/proc/$MON/fd" 2>/dev/null | grep -q socket && break; sleep 0.1; done
+sleep 0.2
 stop_acd
+rc=0; wait "$MON" || rc=$?
+assert_eq "monitor exit when acd stops" 3 "$rc"
+assert_contains "monitor message" "closed the stream" "$(cat "$TMPD/monitor-err")"
 t0=$(date +%s%N)
 rc=0; hook ip-up ppp0 10.77.0.1 10.77.0.2 1 alice 2>"$TMPD/err" || rc=$?
 t1=$(date +%s%N)
 assert_eq "hook exit with acd down" 3 "$rc"
 assert_contains "hook message" "unshaped until acd starts" "$(cat "$TMPD/err")"
+assert_contains "hook message (the cause)" "acd is not running" "$(cat "$TMPD/err")"
 (( (t1 - t0) / 1000000 < 1500 )) || fail "the hook took $(( (t1 - t0) / 1000000 )) ms with acd down"
 
 log "a session that came up while acd was down: at start its IPs come from the link and its routes, its pppd from the pid file"
@@ -225,6 +325,26 @@ wait "$PPPD5" || rc=$?
 assert_eq "ppp5's stand-in pppd exit (SIGTERM)" 143 "$rc"
 stop_acd
 grep -q "event=vanished" "$TMPD/acd.log" || fail "acd did not log the vanished session"
+
+log "telnet = PORT listens on 127.0.0.1 only; beyond loopback acd logs a notice"
+printf 'correct horse battery\n' >"$TMPD/telnet.pw"
+chmod 600 "$TMPD/telnet.pw"
+cp "$TMPD/acd.conf" "$TMPD/acd.conf.orig"
+for listen in 2324 0.0.0.0:2324; do
+	{
+		cat "$TMPD/acd.conf.orig"
+		printf '[control]\ntelnet = %s\ntelnet-password-file = %s\n' "$listen" "$TMPD/telnet.pw"
+	} >"$TMPD/acd.conf"
+	"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "telnet = $listen does not check"
+	n0=$(grep -c "is not a loopback address" "$TMPD/acd.log" || true)
+	start_acd
+	assert_eq "telnet = $listen: where it listens" "${listen/#2324/127.0.0.1:2324}" \
+		"$(ip netns exec "$AC_NS" ss -Hltn 'sport = :2324' | awk '{ print $4 }')"
+	stop_acd
+	n=$(grep -c "is not a loopback address" "$TMPD/acd.log" || true)
+	assert_eq "notices of a non-loopback telnet (telnet = $listen)" \
+		"$([[ $listen == 2324 ]] && echo 0 || echo 1)" "$((n - n0))"
+done
 # an ASan/UBSan build of acd reports into its log (and at exit: leaks)
 if grep -q "Sanitizer" "$TMPD/acd.log"; then
 	grep -A20 "Sanitizer" "$TMPD/acd.log" >&2

@@ -104,6 +104,176 @@ static void test_syntax_and_cross_checks(void **state)
 	assert_non_null(strstr(errs.msg[0], "/nonexistent/acd.conf: cannot read"));
 }
 
+static void roundtrip(const char *path, const char *text);
+
+/* checks of one key against another: at the line of the key at fault,
+ * and the group checked even when the file has other errors */
+static void test_cross_check_lines(void **state)
+{
+	struct acd_config c;
+	const char *text = "[coa]\n"                    /* 1 */
+			   "listen = 0.0.0.0:3799\n"    /* 2 */
+			   "[shaper]\n"                 /* 3 */
+			   "leaf = cake\n"              /* 4 */
+			   "[accounting]\n"             /* 5 */
+			   "server = 192.0.2.5\n"       /* 6 */
+			   "[control]\n"                /* 7 */
+			   "telnet = 127.0.0.1:2000\n"  /* 8 */
+			   "group = no-such-group-here\n" /* 9 */
+			   "log = loud\n";              /* 10: unknown in [control] */
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 6);
+	assert_string_equal(errs.msg[0], "(built-in):10: unknown key \"log\" in [control]");
+	assert_non_null(strstr(errs.msg[1], "(built-in):9: group \"no-such-group-here\" does not exist"));
+	assert_non_null(strstr(errs.msg[2], "(built-in):8: [control] telnet needs telnet-password-file"));
+	assert_non_null(strstr(errs.msg[3], "(built-in):2: [coa] listen needs at least one client"));
+	assert_non_null(strstr(errs.msg[4], "(built-in):6: [accounting] server needs secret-file"));
+	assert_non_null(strstr(errs.msg[5], "(built-in):4: [shaper] leaf cake needs down-qdisc = htb"));
+}
+
+/* inih returns only the first syntax error: every one is reported, in line
+ * order among the others, and an over-long line does not shift the count */
+static void test_every_syntax_error(void **state)
+{
+	char text[1024], longv[400];
+	struct acd_config c;
+
+	(void)state;
+	memset(longv, 'x', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "[acd]\n"                     /* 1 */
+		 "this line has no equals sign\n" /* 2 */
+		 "log = loud\n"                /* 3 */
+		 "another one\n"               /* 4 */
+		 "[broken\n"                   /* 5 */
+		 "state-dir = /%s\n"           /* 6: longer than inih reads */
+		 "log-level = noisy\n"         /* 7 */
+		 "a third one",                 /* 8, without a line end */
+		 longv);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 7);
+	assert_string_equal(errs.msg[0], "(built-in):2: syntax error (expected [section] or key = value)");
+	assert_non_null(strstr(errs.msg[1], "(built-in):3: log \"loud\""));
+	assert_non_null(strstr(errs.msg[2], "(built-in):4: syntax error"));
+	assert_non_null(strstr(errs.msg[3], "(built-in):5: syntax error"));
+	assert_non_null(strstr(errs.msg[4], "(built-in):6: line longer than"));
+	assert_non_null(strstr(errs.msg[5], "(built-in):7: log-level \"noisy\""));
+	assert_non_null(strstr(errs.msg[6], "(built-in):8: syntax error"));
+}
+
+/* past ACD_CONF_MAX_ERRORS errors are counted, not lost silently */
+static void test_error_overflow(void **state)
+{
+	struct acd_config c;
+	char text[4096];
+	size_t off = 0;
+	int i;
+
+	(void)state;
+	off += (size_t)snprintf(text, sizeof(text), "[acd]\n");
+	for (i = 0; i < ACD_CONF_MAX_ERRORS + 6; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "%s\n",
+					i % 2 ? "log = loud" : "junk");
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, ACD_CONF_MAX_ERRORS);
+	assert_int_equal(errs.more, 6);
+	assert_non_null(strstr(errs.msg[ACD_CONF_MAX_ERRORS - 1], ":65: log"));
+}
+
+/* telnet = PORT listens on 127.0.0.1; which addresses are loopback */
+static void test_telnet_listen(void **state)
+{
+	struct acd_config c;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "[control]\ntelnet = 2000\n"
+				      "telnet-password-file = /etc/acd/pw\n", &c, &errs), 0);
+	assert_string_equal(c.telnet, "127.0.0.1:2000");
+	roundtrip(NULL, "[control]\ntelnet = 2000\ntelnet-password-file = /etc/acd/pw\n");
+	assert_int_equal(config_parse(NULL, "[control]\ntelnet = [::1]:23\n"
+				      "telnet-password-file = /etc/acd/pw\n", &c, &errs), 0);
+	assert_string_equal(c.telnet, "[::1]:23");
+	assert_int_equal(config_parse(NULL, "[control]\ntelnet = 0\ntelnet = 65536\n"
+				      "telnet = 2000x\n", &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 3);
+	assert_non_null(strstr(errs.msg[0], ":2: telnet \"0\": use off, PORT (on 127.0.0.1)"));
+	assert_non_null(strstr(errs.msg[1], ":3: telnet \"65536\""));
+	assert_non_null(strstr(errs.msg[2], ":4: telnet \"2000x\""));
+	assert_true(config_listen_is_loopback("127.0.0.1:2000"));
+	assert_true(config_listen_is_loopback("127.3.2.1:2000"));
+	assert_true(config_listen_is_loopback("[::1]:2000"));
+	assert_true(config_listen_is_loopback("[::ffff:127.0.0.1]:2000"));
+	assert_false(config_listen_is_loopback("0.0.0.0:2000"));
+	assert_false(config_listen_is_loopback("192.0.2.1:2000"));
+	assert_false(config_listen_is_loopback("[::]:2000"));
+	assert_false(config_listen_is_loopback("2000"));
+}
+
+/* acd -n: the files acd reads only at start, each at its key's line */
+static void test_check_start_files(void **state)
+{
+	char dir[] = "/tmp/acd-test-check.XXXXXX", pw[64], dict[64], bad[64], text[1024];
+	struct acd_config c;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(pw, sizeof(pw), "%s/telnet.pw", dir);
+	snprintf(dict, sizeof(dict), "%s/dictionary", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.dictionary", dir);
+	f = fopen(pw, "w");
+	assert_non_null(f);
+	fputs("correct horse\n", f);
+	fclose(f);
+	assert_int_equal(chmod(pw, 0600), 0);
+	f = fopen(dict, "w");
+	assert_non_null(f);
+	fputs("ATTRIBUTE User-Name 1 string\n", f);
+	fclose(f);
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("ATTRIBUTE User-Name 1 no-such-type\n", f);
+	fclose(f);
+
+	snprintf(text, sizeof(text), "[control]\ntelnet = 2000\ntelnet-password-file = %s\n"
+		 "[radius]\ndictionary = %s\n", pw, dict);
+	assert_int_equal(config_check(NULL, text, &c, &errs), 0);
+	/* a password file others may read, a dictionary radcli refuses */
+	assert_int_equal(chmod(pw, 0644), 0);
+	snprintf(text, sizeof(text), "[control]\ntelnet = 2000\ntelnet-password-file = %s\n"
+		 "[radius]\ndictionary = %s\n", pw, bad);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0); /* not read by a parse */
+	assert_int_equal(config_check(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 2);
+	assert_non_null(strstr(errs.msg[0], "(built-in):3: telnet-password-file"));
+	assert_non_null(strstr(errs.msg[0], "chmod 600"));
+	assert_null(strstr(errs.msg[0], "horse"));
+	assert_non_null(strstr(errs.msg[1], "(built-in):5: "));
+	assert_non_null(strstr(errs.msg[1], "radcli cannot read this RADIUS dictionary"));
+	/* missing files, and errors of the parse beside them */
+	snprintf(text, sizeof(text), "[control]\ntelnet = 2000\ntelnet-password-file = %s/none\n"
+		 "[radius]\ndictionary = %s/none\n[acd]\nlog = loud\n", dir, dir);
+	assert_int_equal(config_check(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 3);
+	assert_non_null(strstr(errs.msg[0], ":7: log"));
+	assert_non_null(strstr(errs.msg[1], ":3: telnet-password-file"));
+	assert_non_null(strstr(errs.msg[1], "No such file"));
+	assert_non_null(strstr(errs.msg[2], ":5: "));
+	assert_non_null(strstr(errs.msg[2], "cannot open RADIUS dictionary"));
+	/* telnet off: its file is not read at start, so not checked */
+	snprintf(text, sizeof(text), "[control]\ntelnet-password-file = %s/none\n"
+		 "[radius]\ndictionary = %s\n", dir, dict);
+	assert_int_equal(config_check(NULL, text, &c, &errs), 0);
+
+	unlink(pw);
+	unlink(dict);
+	unlink(bad);
+	rmdir(dir);
+}
+
 static void roundtrip(const char *path, const char *text)
 {
 	struct acd_config a, b;
@@ -299,6 +469,11 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_every_error_with_line),
 		cmocka_unit_test(test_syntax_and_cross_checks),
+		cmocka_unit_test(test_cross_check_lines),
+		cmocka_unit_test(test_every_syntax_error),
+		cmocka_unit_test(test_error_overflow),
+		cmocka_unit_test(test_telnet_listen),
+		cmocka_unit_test(test_check_start_files),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_coa),
 		cmocka_unit_test(test_accounting),
