@@ -35,8 +35,6 @@
 /* A client that is not a monitor and neither sends nor reads for this
  * long is closed (acdctl and the hooks take milliseconds). */
 #define CTL_IDLE_S 60.0
-/* Also in proto.h's list (a repeat of the same definition is allowed). */
-#define ACD_E_BUSY "EBUSY"
 
 struct client {
 	struct client *next;

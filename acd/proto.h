@@ -41,5 +41,6 @@
 #define ACD_E_PERM   "EPERM"    /* peer may not do this */
 #define ACD_E_SHAPER "ESHAPER"  /* the kernel refused the policy */
 #define ACD_E_CONFIG "ECONFIG"  /* reload: the new config has errors */
+#define ACD_E_BUSY   "EBUSY"    /* acd serves ACD_CLIENTS_MAX clients already */
 
 #endif
