@@ -64,7 +64,7 @@ struct telnet {
 	ev_io w;
 	struct tclient *clients;
 	unsigned nclients;
-	char password[256];
+	char password[ACD_TELNET_PASSWORD_BUF];
 };
 
 static void tclient_free(struct tclient *c)
@@ -372,8 +372,9 @@ struct telnet *telnet_open(struct acd *a, char *err, size_t errlen)
 		return NULL;
 	}
 	t->a = a;
-	if (secret_read("telnet-password-file", a->cfg.telnet_password_file, 8, t->password,
-			sizeof(t->password), &pwlen, err, errlen) < 0 ||
+	if (secret_read("telnet-password-file", a->cfg.telnet_password_file,
+			ACD_TELNET_PASSWORD_MIN, t->password, sizeof(t->password), &pwlen, err,
+			errlen) < 0 ||
 	    config_listen_sockaddr(a->cfg.telnet, &ss, &sl) < 0) {
 		free(t);
 		return NULL;
