@@ -37,7 +37,11 @@ struct linkwatch {
 	ev_timer sweep;
 	struct waiting *wait; /* links with an address and no session yet */
 	size_t nwait, capwait;
+	bool rescan;          /* notifications were lost: list the addresses */
+	ev_tstamp rescanned;  /* when they were last listed */
 };
+
+static void rescan_addrs(struct linkwatch *lw);
 
 /* an address on a link of ours without a session: its hook has
  * SESSION_ADOPT_GRACE seconds to arrive */
@@ -90,6 +94,13 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 	size_t i = 0, ndue = 0;
 
 	(void)revents;
+	/* at most once per grace time: a storm can overflow the socket
+	 * again and again, and each listing walks every address */
+	if (lw->rescan && now - lw->rescanned >= SESSION_ADOPT_GRACE) {
+		lw->rescan = false;
+		lw->rescanned = now;
+		rescan_addrs(lw);
+	}
 	if (lw->nwait)
 		due = malloc(lw->nwait * sizeof(*due));
 	while (i < lw->nwait) {
@@ -108,7 +119,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 	if (ndue)
 		(void)session_adopt(lw->a, due, ndue);
 	free(due);
-	if (!lw->nwait)
+	if (!lw->nwait && !lw->rescan)
 		ev_timer_stop(loop, t);
 }
 
@@ -134,6 +145,37 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int on_dump_addr(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (nlh->nlmsg_type == RTM_NEWADDR && nlmsg_valid_hdr(nlh, sizeof(struct ifaddrmsg)))
+		on_new_addr(arg, (int)((struct ifaddrmsg *)nlmsg_data(nlh))->ifa_index);
+	return NL_OK;
+}
+
+/*
+ * Every address the kernel has, each message handled as it comes: with
+ * 10 000 sessions and their IFBs, a dump kept whole (libnl's caches,
+ * getifaddrs) would add tens of MB to acd's peak for a moment.
+ */
+static void rescan_addrs(struct linkwatch *lw)
+{
+	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    nl_send_simple(sk, RTM_GETADDR, NLM_F_DUMP, &g, sizeof(g)) < 0) {
+		log_warnx("linkwatch: cannot list addresses: a hook lost meanwhile waits for "
+			  "acd's next start");
+	} else {
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_dump_addr, lw);
+		(void)nl_recvmsgs_default(sk);
+	}
+	if (sk)
+		nl_socket_free(sk);
+}
+
 static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct linkwatch *lw = w->data;
@@ -147,19 +189,16 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 		log_warnx("linkwatch: notifications lost: checking every session");
 		struct session *s, *next;
 
-		struct if_nameindex *ifs = if_nameindex(), *i;
-
 		for (s = lw->a->sessions; s; s = next) {
 			next = s->next;
 			if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
 				session_gone(lw->a, s);
 		}
-		/* and every link of ours without a session may have lost its
-		 * address notice: each gets the grace time (one without an
-		 * address is left alone then) */
-		for (i = ifs; i && i->if_index; i++)
-			on_new_addr(lw, (int)i->if_index);
-		if_freenameindex(ifs);
+		/* and a link of ours with an address but no session may have
+		 * lost its address notice: the sweep lists the addresses */
+		lw->rescan = true;
+		if (!ev_is_active(&lw->sweep))
+			ev_timer_again(lw->a->loop, &lw->sweep);
 	}
 }
 

@@ -621,8 +621,27 @@ static int adopt_links(struct acd *a, json_t *saved, const int *only, size_t non
 	size_t plen = strlen(a->cfg.ifprefix);
 	int found = 0;
 
-	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache) < 0) {
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0) {
+		log_warnx("reconcile: no netlink socket: sessions are learnt from hooks only");
+		goto out;
+	}
+	if (only) {
+		/* a few links, each asked for: a dump of every link (with
+		 * 10 000 sessions, tens of MB in libnl's objects) for a handful
+		 * of lost hooks would cost acd more than the hooks did */
+		size_t i;
+
+		if (nl_cache_alloc_name("route/link", &cache) < 0)
+			goto out;
+		for (i = 0; i < nonly; i++) {
+			struct rtnl_link *l;
+
+			if (rtnl_link_get_kernel(sk, only[i], NULL, &l) < 0)
+				continue; /* gone meanwhile */
+			(void)nl_cache_add(cache, (struct nl_object *)l);
+			rtnl_link_put(l);
+		}
+	} else if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache) < 0) {
 		log_warnx("reconcile: cannot list network devices: sessions are learnt from hooks only");
 		goto out;
 	}
