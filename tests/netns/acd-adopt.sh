@@ -18,13 +18,8 @@ export ACD_SOCKET=$TMPD/acd.sock
 acd_conf_head >"$TMPD/acd.conf"
 printf '[shaper]\nup-mode = ifb\n' >>"$TMPD/acd.conf"
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
-ctl() { "$ACDCTL" "$@"; }
-tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
 
-cp "$(command -v sleep)" "$TMPD/pppd"
-"$TMPD/pppd" 600 &
-PPPD=$!
-BG_PIDS+=("$PPPD")
+stand_in_pppd PPPD
 start_acd
 "$ACDCTL" monitor >"$TMPD/monitor" 2>&1 &
 BG_PIDS+=($!)

@@ -48,8 +48,6 @@ CONF
 write_conf no
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
-ctl() { "$ACDCTL" "$@"; }
-tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
 stat() { ctl -j show stat | jq -r ".coa.$1"; }
 
 # radclient TYPE SECRETFILE ATTRS...: one request, no retries; prints
@@ -61,13 +59,9 @@ radc() {
 		radclient -x -r 1 -t 1 -S "$sf" "127.0.0.1:$PORT" "$type" 2>&1
 }
 
-# stand-in pppd processes: terminate may only signal a process named pppd
-cp "$(command -v sleep)" "$TMPD/pppd"
 declare -A PPPD
 for i in 0 1 2; do
-	"$TMPD/pppd" 600 &
-	PPPD[$i]=$!
-	BG_PIDS+=("$!")
+	stand_in_pppd "PPPD[$i]"
 done
 printf 'User-Name alice\nRP-Downstream-Speed-Limit 10240\nRP-Upstream-Speed-Limit 5120\n' >"$TMPD/radattr.ppp0"
 printf 'User-Name bob\nMikrotik-Rate-Limit 2M/4M\n' >"$TMPD/radattr.ppp1"

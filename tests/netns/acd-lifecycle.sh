@@ -55,14 +55,7 @@ done
 assert_eq "acd -n error lines (5 and 50 bad log-levels)" 55 "$(wc -l <"$TMPD/err")"
 (( $(wc -c <"$TMPD/err") > 4096 )) || fail "acd -n's errors should have passed 4 KB here"
 
-ctl() { "$ACDCTL" "$@"; }
-tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
-
-# a stand-in pppd process: terminate may only signal a process named pppd
-cp "$(command -v sleep)" "$TMPD/pppd"
-"$TMPD/pppd" 600 &
-PPPD=$!
-BG_PIDS+=("$PPPD")
+stand_in_pppd PPPD
 
 printf 'User-Name alice\nFramed-IP-Address 10.77.0.2\nRP-Downstream-Speed-Limit 10240\nRP-Upstream-Speed-Limit 5120\n' \
 	>"$TMPD/radattr.ppp0"

@@ -477,6 +477,18 @@ start_acd() {
 	fail "acd did not answer on $ACD_SOCKET"
 }
 stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
+# ctl ARGS...: acdctl on $ACD_SOCKET (exported by the test)
+ctl() { "$ACDCTL" "$@"; }
+# tbf_bits IFACE: the rate of IFACE's root tbf in the AC namespace, bit/s
+tbf_bits() { root_qdisc "$1" "$AC_NS" | jq -r '.options.rate * 8'; }
+# stand_in_pppd VAR: a process named pppd (acd terminates only a process of
+# that name), killed at exit; its pid into VAR (an array element too)
+stand_in_pppd() {
+	[ -x "$TMPD/pppd" ] || cp "$(command -v sleep)" "$TMPD/pppd"
+	"$TMPD/pppd" 600 &
+	BG_PIDS+=("$!")
+	printf -v "$1" '%s' "$!"
+}
 
 # need_acd: the binaries and dictionary ctest passes the tests of acd
 need_acd() {

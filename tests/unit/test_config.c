@@ -19,6 +19,17 @@
 
 static struct acd_config_errors errs;
 
+/* a file with text and mode, as a test's fixture */
+static void put_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
 static void test_embedded(void **state)
 {
 	struct acd_config c;
@@ -217,26 +228,15 @@ static void test_check_start_files(void **state)
 {
 	char dir[] = "/tmp/acd-test-check.XXXXXX", pw[64], dict[64], bad[64], text[1024];
 	struct acd_config c;
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(pw, sizeof(pw), "%s/telnet.pw", dir);
 	snprintf(dict, sizeof(dict), "%s/dictionary", dir);
 	snprintf(bad, sizeof(bad), "%s/bad.dictionary", dir);
-	f = fopen(pw, "w");
-	assert_non_null(f);
-	fputs("correct horse\n", f);
-	fclose(f);
-	assert_int_equal(chmod(pw, 0600), 0);
-	f = fopen(dict, "w");
-	assert_non_null(f);
-	fputs("ATTRIBUTE User-Name 1 string\n", f);
-	fclose(f);
-	f = fopen(bad, "w");
-	assert_non_null(f);
-	fputs("ATTRIBUTE User-Name 1 no-such-type\n", f);
-	fclose(f);
+	put_file(pw, "correct horse\n", 0600);
+	put_file(dict, "ATTRIBUTE User-Name 1 string\n", 0644);
+	put_file(bad, "ATTRIBUTE User-Name 1 no-such-type\n", 0644);
 
 	snprintf(text, sizeof(text), "[control]\ntelnet = 2000\ntelnet-password-file = %s\n"
 		 "[radius]\ndictionary = %s\n", pw, dict);
@@ -306,22 +306,13 @@ static void test_coa(void **state)
 	char dir[] = "/tmp/acd-test-coa.XXXXXX", sec[64], open_sec[64], text[1024];
 	struct acd_config c;
 	uint8_t a4[4] = { 192, 0, 2, 77 }, b4[4] = { 192, 0, 3, 1 }, a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(sec, sizeof(sec), "%s/coa.secret", dir);
 	snprintf(open_sec, sizeof(open_sec), "%s/open.secret", dir);
-	f = fopen(sec, "w");
-	assert_non_null(f);
-	fputs("s3cret with spaces\n", f);
-	fclose(f);
-	assert_int_equal(chmod(sec, 0600), 0);
-	f = fopen(open_sec, "w");
-	assert_non_null(f);
-	fputs("x\n", f);
-	fclose(f);
-	assert_int_equal(chmod(open_sec, 0644), 0);
+	put_file(sec, "s3cret with spaces\n", 0600);
+	put_file(open_sec, "x\n", 0644);
 
 	snprintf(text, sizeof(text),
 		 "[radius]\nnas-identifier = bras-1\nnas-ip-address = 192.0.2.1\n"
@@ -379,22 +370,13 @@ static void test_accounting(void **state)
 {
 	char dir[] = "/tmp/acd-test-acct.XXXXXX", sec[64], bad[64], text[1024];
 	struct acd_config c;
-	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(sec, sizeof(sec), "%s/acct.secret", dir);
 	snprintf(bad, sizeof(bad), "%s/spaces.secret", dir);
-	f = fopen(sec, "w");
-	assert_non_null(f);
-	fputs("acct-s3cret\n", f);
-	fclose(f);
-	assert_int_equal(chmod(sec, 0600), 0);
-	f = fopen(bad, "w");
-	assert_non_null(f);
-	fputs("has a space\n", f);
-	fclose(f);
-	assert_int_equal(chmod(bad, 0600), 0);
+	put_file(sec, "acct-s3cret\n", 0600);
+	put_file(bad, "has a space\n", 0600);
 
 	/* off by default, with its defaults */
 	assert_int_equal(config_parse(NULL, acd_config_embedded, &c, &errs), 0);

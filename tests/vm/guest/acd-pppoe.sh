@@ -487,7 +487,7 @@ step "acd stuck (SIGSTOP): carol dials in; then kill -9 acd"
 kill -STOP "$ACD_PID"
 dial carol
 # the hook gave up after its one second, said so, and pppd carried on
-hook_fail="acdctl hook ip-up ${IFC[carol]}: acd at $SOCK did not answer within 1000 ms; the session runs unshaped until acd starts"
+hook_fail="acdctl hook ip-up ${IFC[carol]}: acd at $SOCK did not answer within 1000 ms; acd is busy: the session runs unshaped until acd adopts it"
 wait_until 10 grep -qF "$hook_fail" "$VM_WORK/ppp-ipupdown.log" ||
 	fail "no clear hook failure for ${IFC[carol]}: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
 t_run=$(awk -v i="${IFC[carol]}" '$2 == "/etc/ppp/ip-up" && $3 == i {print $1; exit}' "$VM_WORK/ppp-ipupdown.log")
