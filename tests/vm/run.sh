@@ -93,12 +93,51 @@ if [ "$SHELLMODE" = 0 ]; then
 	} > "$OUT/guest-cmd.sh"
 fi
 
+# kvm_cpu: the first CPU model with which this host's KVM boots the guest
+# kernel as far as its first console line, or nothing.  /dev/kvm is not
+# enough: under nested or paravirtual KVM QEMU may abort at the first vCPU
+# reset (`-cpu host` passes an MSR, IA32_ARCH_CAPABILITIES, the host then
+# refuses), or the vCPU may spin without ever reaching the kernel.  The
+# kernel boots without an initramfs, panics at the missing root and QEMU
+# exits (-no-reboot): a second or two.  The answer is kept for this boot of
+# the host in $CACHE.
+kvm_cpu() {
+	local c log memo=$CACHE/kvm-cpu.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)
+	[ -w /dev/kvm ] || return 0
+	if [ -f "$memo" ]; then
+		cat "$memo"
+		return 0
+	fi
+	log=$(mktemp)
+	for c in host host,-arch-capabilities ''; do
+		[ -n "$c" ] || break
+		timeout 15 qemu-system-x86_64 -machine q35 -accel kvm -cpu "$c" -m 256 \
+			-kernel "$KERNEL" -append "console=ttyS0 loglevel=7 panic=-1" \
+			-display none -monitor none -serial stdio -no-reboot -nic none \
+			</dev/null >"$log" 2>&1
+		grep -q 'Linux version' "$log" && break
+	done
+	rm -f "$log"
+	rm -f "$CACHE"/kvm-cpu.*
+	echo "$c" >"$memo" 2>/dev/null
+	echo "$c"
+}
 ACCEL=${ACD_VM_ACCEL:-auto}
-if [ "$ACCEL" = auto ]; then
-	if [ -w /dev/kvm ]; then ACCEL=kvm; else ACCEL=tcg; fi
+KVM_CPU=
+if [ "$ACCEL" = auto ] || [ "$ACCEL" = kvm ]; then
+	KVM_CPU=$(kvm_cpu)
+	if [ -n "$KVM_CPU" ]; then
+		ACCEL=kvm
+	elif [ "$ACCEL" = kvm ]; then
+		say "FAIL: ACD_VM_ACCEL=kvm but KVM cannot boot the guest kernel here (/dev/kvm missing or not writable, or its vCPU fails; see kvm_cpu in run.sh): use tcg or auto"
+		exit 1
+	else
+		[ -e /dev/kvm ] && say "/dev/kvm is here but KVM cannot boot the guest kernel with it: using TCG"
+		ACCEL=tcg
+	fi
 fi
 case $ACCEL in
-kvm) ACCEL_ARGS=(-accel kvm -cpu host) ;;
+kvm) ACCEL_ARGS=(-accel kvm -cpu "$KVM_CPU") ;;
 tcg) ACCEL_ARGS=(-accel tcg,thread=multi -cpu max) ;;
 *)   say "FAIL: ACD_VM_ACCEL=$ACCEL (use auto, tcg or kvm)"; exit 1 ;;
 esac
@@ -124,7 +163,7 @@ if [ "$SHELLMODE" = 1 ]; then
 fi
 
 
-say "booting $KVER ($ACCEL, ${ACD_VM_SMP:-2} CPU, ${ACD_VM_MEM:-1024} MiB, timeout ${TIMEOUT}s): $SCRIPT $*"
+say "booting $KVER ($ACCEL${KVM_CPU:+ -cpu $KVM_CPU}, ${ACD_VM_SMP:-2} CPU, ${ACD_VM_MEM:-1024} MiB, timeout ${TIMEOUT}s): $SCRIPT $*"
 say "console: $OUT/console.log"
 T0=$(date +%s.%N)
 QPID=
