@@ -142,19 +142,29 @@ assert_jq "show stat as a member of the new group" "$(as "$GID2" "$ACDCTL" -j sh
 [[ -e "$TMPD/state2" ]] && fail "state-dir changed without a restart"
 
 log "256 clients at once: the next one gets EBUSY and a message, then is served once they go"
+# acd's open descriptors: the listening socket's clients and nothing else
+# changes while the monitors connect
+nfds() { find "/proc/$ACD_PID/fd" -mindepth 1 | wc -l; }
+fds0=$(nfds)
 mons=()
 for _ in $(seq 256); do
 	"$ACDCTL" monitor >/dev/null 2>&1 &
 	mons+=("$!")
 done
 BG_PIDS+=("${mons[@]}")
-# read only: acdctl may die of SIGPIPE writing its request to the closed socket
-busy() { timeout 2 socat -u "UNIX-CONNECT:$ACD_SOCKET" - 2>/dev/null || true; }
-for _ in $(seq 100); do
-	out=$(busy)
-	[[ -n "$out" ]] && break
+# every monitor in before the 257th knocks: a probe that came in among them
+# would take a monitor's place, and that monitor would get the EBUSY
+for _ in $(seq 200); do
+	(($(nfds) >= fds0 + 256)) && break
 	sleep 0.1
 done
+(($(nfds) >= fds0 + 256)) ||
+	fail "only $(($(nfds) - fds0)) of 256 monitors connected in 20 s"
+for m in "${mons[@]}"; do
+	kill -0 "$m" 2>/dev/null || fail "a monitor exited before the 257th client came"
+done
+# read only: acdctl may die of SIGPIPE writing its request to the closed socket
+out=$(timeout 5 socat -u "UNIX-CONNECT:$ACD_SOCKET" - 2>/dev/null || true)
 assert_jq "the 257th client" "$out" .code EBUSY .error "acd serves 256 clients already: try again later"
 rc=0; "$ACDCTL" show stat >/dev/null 2>&1 || rc=$?
 assert_ne "exit of acdctl as the 257th client" 0 "$rc"
