@@ -742,11 +742,16 @@ static void on_boundary(struct ev_loop *loop, ev_periodic *w, int revents)
 {
 	struct acct *t = w->data;
 	struct session *s;
-	time_t now = time(NULL);
+	/* libev fires once its precise clock is past the boundary; time()
+	 * reads the kernel's coarse clock, which can still be in the second
+	 * before it. A new period starting there would end again at the
+	 * same boundary, with the session's next hook. */
+	time_t now = time(NULL), fired = (time_t)ev_now(loop);
 	unsigned n = 0;
 
-	(void)loop;
 	(void)revents;
+	if (fired > now)
+		now = fired;
 	for (s = t->a->sessions; s; s = s->next) {
 		if (!s->acct.st.started || s->gone)
 			continue;

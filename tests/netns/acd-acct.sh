@@ -196,6 +196,9 @@ log "the period boundary: Stop (Session-Timeout) + Start with a new id, linked"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Stop\"" $((MIDNIGHT_IN + 5)))
 assert_jq "ppp1 period Stop" "$r" '."Acct-Terminate-Cause"' Session-Timeout \
 	'."Acct-Multi-Session-Id"' "$SID1"
+# the new period starts at the boundary, not in the second before it (time()
+# reads a coarse clock that can lag the timer's): else it ends again there
+(($(date -d "$(jq -r '."Event-Timestamp"' <<<"$r")" +%s) >= at)) || fail "ppp1's period Stop is stamped before the boundary $at: $r"
 STOP_A=$r
 SID1B=$(sid ppp1)
 [[ "$SID1B" =~ ^[0-9A-F]{16}$ && "$SID1B" != "$SID1" ]] || fail "ppp1 kept its id over the boundary: '$SID1B'"
