@@ -645,6 +645,13 @@ static int set_retries(struct parse_ctx *c, const char *key, const char *v, void
 	return set_uint(c, key, v, dst, 0, 10, "");
 }
 
+/* pppd runs ip-up right after it sets the addresses, and the hook gives up
+ * after 1 s: below 2 s a busy box could adopt what its hook is bringing */
+static int set_adopt_after(struct parse_ctx *c, const char *key, const char *v, void *dst)
+{
+	return set_uint(c, key, v, dst, 2, 60, "s");
+}
+
 /* ---- printers ---- */
 
 static void pr_str(FILE *f, const void *s) { fputs(s, f); }
@@ -739,6 +746,7 @@ static const struct key {
 	{ "pppd", "radattr-dir", F(radattr_dir), set_path, pr_str, true },
 	{ "pppd", "interface-prefix", F(ifprefix), set_ifprefix, pr_str, true },
 	{ "pppd", "pid-dir", F(pid_dir), set_path, pr_str, true },
+	{ "pppd", "adopt-after", F(adopt_after_s), set_adopt_after, pr_seconds, true },
 	{ "radius", "dictionary", F(dictionary), set_path, pr_str, true },
 	{ "radius", "nas-identifier", F(nas_identifier), set_nas_id, pr_str, false },
 	{ "radius", "nas-ip-address", F(nas_ip), set_nas_ip, pr_str, false },
@@ -777,6 +785,7 @@ void config_defaults(struct acd_config *cfg)
 	snprintf(cfg->radattr_dir, sizeof(cfg->radattr_dir), "/var/run");
 	snprintf(cfg->ifprefix, sizeof(cfg->ifprefix), "ppp");
 	snprintf(cfg->pid_dir, sizeof(cfg->pid_dir), "/var/run");
+	cfg->adopt_after_s = 5;
 	snprintf(cfg->dictionary, sizeof(cfg->dictionary), "%s/dictionary", ACD_DICT_DIR);
 	cfg->down_qdisc = SHAPER_QDISC_TBF;
 	cfg->up_qdisc = SHAPER_QDISC_TBF;

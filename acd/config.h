@@ -53,6 +53,7 @@ struct acd_config {
 	char radattr_dir[PATH_MAX];
 	char ifprefix[16];              /* interfaces acd owns, e.g. "ppp" */
 	char pid_dir[PATH_MAX];         /* where pppd writes IFNAME.pid */
+	uint32_t adopt_after_s;         /* a link with an address and no hook: a session */
 	/* [radius] */
 	char dictionary[PATH_MAX];
 	char nas_identifier[254];       /* "" = the host name */

@@ -6,7 +6,7 @@
  *     The kernel already dropped the interface's qdiscs with it.
  *   - An interface with our prefix that gets an address (pppd sets it just
  *     before it runs ip-up or ipv6-up) and still has no session
- *     SESSION_ADOPT_GRACE seconds later lost its hook (acd was busy or its
+ *     [pppd] adopt-after seconds later lost its hook (acd was busy or its
  *     socket full, and pppd does not retry): it is adopted as at start-up,
  *     shaped from its radattr file.  A sweep timer runs while such
  *     interfaces wait.
@@ -44,7 +44,7 @@ struct linkwatch {
 static void rescan_addrs(struct linkwatch *lw);
 
 /* an address on a link of ours without a session: its hook has
- * SESSION_ADOPT_GRACE seconds to arrive */
+ * adopt-after seconds to arrive */
 static void on_new_addr(struct linkwatch *lw, int ifindex)
 {
 	char name[IF_NAMESIZE];
@@ -89,14 +89,14 @@ static void forget(struct linkwatch *lw, int ifindex)
 static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct linkwatch *lw = t->data;
-	ev_tstamp now = ev_now(loop);
+	ev_tstamp now = ev_now(loop), grace = (ev_tstamp)lw->a->cfg.adopt_after_s;
 	int *due = NULL;
 	size_t i = 0, ndue = 0;
 
 	(void)revents;
 	/* at most once per grace time: a storm can overflow the socket
 	 * again and again, and each listing walks every address */
-	if (lw->rescan && now - lw->rescanned >= SESSION_ADOPT_GRACE) {
+	if (lw->rescan && now - lw->rescanned >= grace) {
 		lw->rescan = false;
 		lw->rescanned = now;
 		rescan_addrs(lw);
@@ -108,7 +108,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 
 		if (session_by_ifindex(lw->a, w->ifindex)) {
 			*w = lw->wait[--lw->nwait];
-		} else if (now - w->since >= SESSION_ADOPT_GRACE) {
+		} else if (now - w->since >= grace) {
 			if (due)
 				due[ndue++] = w->ifindex;
 			*w = lw->wait[--lw->nwait];

@@ -714,9 +714,9 @@ static int adopt_links(struct acd *a, json_t *saved, const int *only, size_t non
 		found++;
 		if (only) {
 			a->stats.sessions_up++;
-			log_notice("sess=%s user=%s event=adopted ip=%s: no hook %.0fs after the link "
-				   "got its address (pppd's hook failed or never ran)",
-				   s->ifname, s->user, s->ip, SESSION_ADOPT_GRACE);
+			log_notice("sess=%s user=%s event=adopted ip=%s: no hook %" PRIu32 "s after the "
+				   "link got its address (pppd's hook failed or never ran)",
+				   s->ifname, s->user, s->ip, a->cfg.adopt_after_s);
 		} else {
 			log_info("sess=%s user=%s event=reconciled saved=%s", s->ifname, s->user,
 				 rec ? "yes" : "no");

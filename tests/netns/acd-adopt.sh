@@ -2,7 +2,7 @@
 # acd-adopt.sh - a session whose hook never reached acd (acd busy, its
 # socket full: pppd does not retry) is not lost while acd runs.  pppd sets
 # the link's addresses just before it runs ip-up; a link with acd's prefix
-# that has an address and no session 5 s (SESSION_ADOPT_GRACE) later is
+# that has an address and no session adopt-after (3 s here) later is
 # adopted as at start-up: shaped from its radattr file, its addresses and
 # pppd's pid from the kernel and pppd's pid file, announced to monitors.
 # A link whose hook comes in time is not adopted; a hook after the
@@ -16,7 +16,8 @@ need_acd
 netns_init
 export ACD_SOCKET=$TMPD/acd.sock
 acd_conf_head >"$TMPD/acd.conf"
-printf '[shaper]\nup-mode = ifb\n' >>"$TMPD/acd.conf"
+GRACE=3
+printf '[shaper]\nup-mode = ifb\n[pppd]\nadopt-after = %ss\n' "$GRACE" >>"$TMPD/acd.conf"
 "$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
 stand_in_pppd PPPD
@@ -48,11 +49,11 @@ done
 ms=$((($(date +%s%N) - t0) / 1000000))
 s=$(ctl -j show session ppp1) || fail "ppp1 was not adopted within 10 s"
 log "ppp1 adopted after $ms ms"
-((ms >= 4500)) || fail "ppp1 adopted after $ms ms: before its hook's grace time (5 s)"
+((ms >= GRACE * 1000 - 500)) || fail "ppp1 adopted after $ms ms: before adopt-after ($GRACE s)"
 assert_jq "adopted session" "$s" '[.user,.ip,.local_ip,.pppd_pid,.down,.up,.shaped] | map(tostring) | join(" ")' \
 	"bob 10.77.1.2 10.77.1.1 $PPPD 4096000 1024000 true"
 assert_eq "ppp1 tbf rate (bit/s)" 4096000 "$(tbf_bits ppp1)"
-grep -q 'sess=ppp1 user=bob event=adopted ip=10.77.1.2: no hook 5s' "$TMPD/acd.log" ||
+grep -q "sess=ppp1 user=bob event=adopted ip=10.77.1.2: no hook ${GRACE}s" "$TMPD/acd.log" ||
 	fail "acd did not log the adoption of ppp1"
 grep -q 'sess=ppp2 .*event=adopted' "$TMPD/acd.log" && fail "ppp2, whose hook came, was adopted too"
 assert_eq "sessions" 2 "$(ctl -j show stat | jq .sessions)"
@@ -71,7 +72,7 @@ log "and one that is not ours (no ppp prefix) with an address too"
 ip -n "$AC_NS" link add eth9 type veth peer name sub9 netns "$SUB_NS"
 ip -n "$AC_NS" link set eth9 up
 ip -n "$AC_NS" addr add 10.77.9.1/24 dev eth9
-sleep 6.5
+sleep $((GRACE + 2)).5
 ctl show session ppp3 >/dev/null 2>&1 && fail "ppp3, without an address, became a session"
 ctl show session eth9 >/dev/null 2>&1 && fail "eth9 became a session"
 assert_eq "sessions after the links that are not sessions" 2 "$(ctl -j show stat | jq .sessions)"

@@ -43,6 +43,7 @@ static void test_embedded(void **state)
 	assert_int_equal(c.latency_us, 50000);
 	assert_int_equal(c.policy.norder, 4);
 	assert_int_equal(c.policy.order[0], POLICY_SRC_RP);
+	assert_int_equal(c.adopt_after_s, 5);
 }
 
 static void test_values(void **state)
@@ -57,7 +58,8 @@ static void test_values(void **state)
 			   "default-up = 512k\n"
 			   "precedence = wispr, rp\n"
 			   "[pppd]\n"
-			   "interface-prefix = ppp\n";
+			   "interface-prefix = ppp\n"
+			   "adopt-after = 12s\n";
 
 	(void)state;
 	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
@@ -69,6 +71,13 @@ static void test_values(void **state)
 	assert_int_equal(c.policy.default_up, 512000);
 	assert_int_equal(c.policy.norder, 2);
 	assert_int_equal(c.policy.order[0], POLICY_SRC_WISPR);
+	assert_int_equal(c.adopt_after_s, 12);
+	/* so soon that a hook on its way (up to 1 s) would lose the race */
+	assert_int_equal(config_parse(NULL, "[pppd]\nadopt-after = 1s\n", &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0],
+			    "(built-in):2: adopt-after \"1s\": give a number from 2 to 60s");
+	assert_int_equal(config_parse(NULL, "[pppd]\nadopt-after = 2m\n", &c, &errs), -EINVAL);
 }
 
 static void test_every_error_with_line(void **state)
