@@ -717,10 +717,10 @@ void acct_session_newinfo(struct acd *a, struct session *s)
 
 	if (!t || !s->acct.st.started || s->gone)
 		return;
-	session_counters(t, s);
-	send_record(t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
 	log_info("acct: sess=%s user=%s event=newinfo ip=%s ipv6=%s", s->ifname, s->user, s->ip,
 		 s->ipv6_ll);
+	session_counters(t, s);
+	send_record(t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
 }
 
 void acct_session_end(struct acd *a, struct session *s)
