@@ -46,7 +46,7 @@ start_radius() {
 		freeradius -f -d "$RADDB" -l stdout >>"$TMPD/radius.log" 2>&1 &
 	RAD_PID=$!
 	BG_PIDS+=("$RAD_PID")
-	for _ in $(seq 50); do
+	for _ in $(seq 200); do
 		ip netns exec "$AC_NS" ss -Hlun 'sport = :1813' | grep -q . && return 0
 		sleep 0.1
 	done
@@ -233,7 +233,10 @@ out_b=$(total "$r" Output)
 ((out_b >= 50 * 1000)) || fail "the new period counted $out_b bytes out, less than its 50 pings"
 near "the two periods' output together" $((out_a + out_b)) "$ktx" 500
 near "the two periods' input together" $(($(total "$STOP_A" Input) + $(total "$r" Input))) "$krx" 500
-(($(jq -r '."Acct-Session-Time"' <<<"$r") <= 3)) || fail "the new period's session time counts from the boundary"
+# counted from the boundary, not from bob's start (8 s and more before it)
+stime=$(jq -r '."Acct-Session-Time"' <<<"$r")
+((stime <= $(date +%s) - at)) || fail "the new period's session time $stime s does not count from the boundary"
+
 
 log "ppp2 vanishes (pppd killed): Stop with NAS-Error and the link's last counters"
 ahook ip-up ppp2 "${PPPD[2]}" carol || fail "ip-up ppp2 failed"
@@ -241,7 +244,7 @@ SID2=$(sid ppp2)
 ip netns exec "$AC_NS" ping -q -c 30 -i 0.01 -s 1400 10.77.2.2 >/dev/null || fail "ping over ppp2 failed"
 read -r krx ktx < <(link_bytes "$AC_NS" ppp2)
 ip -n "$AC_NS" link del ppp2
-r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID2\" and .\"Acct-Status-Type\" == \"Stop\"" 6)
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID2\" and .\"Acct-Status-Type\" == \"Stop\"" 10)
 assert_jq "ppp2 Stop" "$r" '."Acct-Terminate-Cause"' NAS-Error
 near "vanished session's output" "$(total "$r" Output)" "$ktx" 500
 grep -q "event=counters-lost" "$TMPD/acd.log" && fail "acd lost the vanished link's counters"
@@ -283,8 +286,10 @@ assert_jq "accounting counters" "$st" '.accounting.queue_size' 16 \
 	'.accounting.queue_depth <= 16' true '.accounting.dropped >= 300' true \
 	'.accounting.failed >= 1' true '.accounting.last_error | test("no answer")' true
 assert_eq "records sent while the server was dead" "$sent_before" "$(acct sent)"
-(($(jq -r '.hook_latency.max_us' <<<"$st") < 100000)) ||
-	fail "a hook took acd $(jq -r .hook_latency.max_us <<<"$st") us: the loop waited for RADIUS?"
+# a loop that waited for RADIUS would take its 1 s timeout; one slow hook
+# may have waited on the kernel's rtnl lock for other tests' namespaces
+(($(jq -r '.hook_latency.p99_us' <<<"$st") < 100000 && $(jq -r '.hook_latency.max_us' <<<"$st") < 900000)) ||
+	fail "hooks took acd $(jq -c .hook_latency <<<"$st"): the loop waited for RADIUS?"
 ((rss1 - rss0 < 1024)) || fail "acd's RSS grew by $((rss1 - rss0)) kB over 160 cycles with a dead server"
 drops=$(grep -c "event=dropped" "$TMPD/acd.log" || true)
 ((drops >= 1 && drops <= t1 - t0 + 2)) ||

@@ -150,7 +150,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 [[ -s "$TMPD/monitor" ]] || fail "acdctl monitor shows no event"
-mon0=$(wc -l <"$TMPD/monitor")
+# the events of the restores still on their way are skipped below
 
 log "IPv6CP beside IPCP: ipv6-up adds the peer's link-local to the same session, ipv6-down only removes it"
 # pppd spells link-locals fe80::%04x:%04x:%04x:%04x; acd keeps the canonical text
@@ -197,11 +197,16 @@ grep -q "sess=ppp3 user=frank event=down cause=ipv6-down" "$TMPD/acd.log" ||
 assert_eq "sessions after ppp3's ipv6-down" 1 "$(ctl -j show sessions | jq length)"
 assert_eq "ifbs after ppp3's ipv6-down" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
 assert_ne "ppp3 root qdisc after ipv6-down" tbf "$(root_qdisc ppp3 "$AC_NS" | jq -r .kind)"
+for _ in $(seq 50); do
+	grep -q '"session-down".*"ppp3"' "$TMPD/monitor" && break
+	sleep 0.1
+done
 kill "$MON"
 wait "$MON" 2>/dev/null || true
 assert_eq "monitor events of the IPv6 hooks" \
 	"session-changed ppp0 10.77.0.2 fe80::a11c:e;session-changed ppp0 10.77.0.2 ;session-up ppp3  fe80::f4a2:1;session-changed ppp3 10.77.3.2 fe80::f4a2:1;session-changed ppp3  fe80::f4a2:1;session-down ppp3  fe80::f4a2:1;" \
-	"$(tail -n +$((mon0 + 1)) "$TMPD/monitor" | jq -j '"\(.event) \(.session.ifname) \(.session.ip) \(.session.ipv6);"')"
+	"$(jq -j '"\(.event) \(.session.ifname) \(.session.ip) \(.session.ipv6);"' "$TMPD/monitor" |
+		sed 's/^\(session-changed ppp0 10.77.0.2 ;\)*//')"
 
 log "terminate sends SIGTERM to pppd"
 ctl terminate alice >/dev/null || fail "terminate failed"

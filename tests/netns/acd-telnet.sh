@@ -41,6 +41,15 @@ session() {
 # held HOW: connect, then "trickle" (a byte every 0.5 s, never a whole line)
 # or "login" (the password, then silence); prints after how many seconds
 # acd closed the connection (15 if it did not)
+# telnet_conns N: wait until acd's side has N established telnet connections
+telnet_conns() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[[ $(ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l) == "$1" ]] && return 0
+		sleep 0.1
+	done
+	fail "acd has $(ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l) telnet connections, not $1"
+}
 held() {
 	ip netns exec "$AC_NS" bash -c '
 		trap "" PIPE
@@ -72,7 +81,7 @@ chmod 600 "$TMPD/pw"
 
 log "telnet needs the password; then the shared commands work"
 start_acd
-out=$(GAP=1.3 session "not it" "also wrong" "still wrong" "show sessions")
+out=$(GAP=2 session "not it" "also wrong" "still wrong" "show sessions")
 assert_contains "prompt" "Password:" "$out"
 assert_contains "three wrong passwords" "too many tries" "$out"
 [[ "$out" == *"carol"* ]] && fail "commands ran without the password: $out"
@@ -81,7 +90,7 @@ log "after a wrong password the next prompt waits 1 s, and what comes meanwhile 
 out=$(session "not it" "correct horse battery" "show sessions")
 [[ "$out" == *"carol"* ]] && fail "a password sent during the pause was taken: $out"
 assert_eq "prompts (the first, and one after the pause)" 2 "$(grep -o "Password:" <<<"$out" | wc -l)"
-out=$(GAP=1.3 session "not it" "correct horse battery" "show sessions" "quit")
+out=$(GAP=2 session "not it" "correct horse battery" "show sessions" "quit")
 assert_contains "the password after the pause" "carol" "$out"
 out=$(session "correct horse battery" "show sessions" "shaper set carol 3M 512k" \
 	"show session ppp0" "shaper set carol 3Q 1M" "sh sess" "quit")
@@ -104,10 +113,11 @@ assert_contains "still serving" "sessions_up" "$out"
 log "at most telnet-max-clients (2) at once"
 ip netns exec "$AC_NS" bash -c 'exec 3<>/dev/tcp/127.0.0.1/2323; exec 4<>/dev/tcp/127.0.0.1/2323; sleep 3' &
 BG_PIDS+=("$!")
-sleep 0.5
+telnet_conns 2
 out=$(session "correct horse battery")
 assert_contains "third client" "too many telnet clients" "$out"
 wait "${BG_PIDS[-1]}" 2>/dev/null || true
+telnet_conns 0
 
 log "telnet-idle-timeout (10s): before login typing does not move the deadline; after it, silence closes"
 held trickle >"$TMPD/t-trickle" &

@@ -384,7 +384,7 @@ measure_mbit() {
 	[[ "$dir" == down || "$dir" == up ]] || fail "measure_mbit: direction must be down or up, not '$dir'"
 	ip netns exec "$AC_NS" iperf3 -s -1 -B "10.77.$pair.1" -p "$port" >"$TMPD/iperf3-server.log" 2>&1 &
 	spid=$!
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 200; i++)); do
 		if ip netns exec "$AC_NS" ss -Hltn "sport = :$port" | grep -q .; then break; fi
 		sleep 0.1
 	done
@@ -469,7 +469,7 @@ start_acd() {
 	env "$@" ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
 	ACD_PID=$!
 	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 50); do
+	for _ in $(seq 200); do
 		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
