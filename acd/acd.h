@@ -133,12 +133,11 @@ json_t *session_json(const struct session *s, bool detail);
 int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen);
 void session_reconcile(struct acd *a);
-/* A link with our prefix that got an address but no hook within
- * [pppd] adopt-after seconds (pppd's hook failed: acd was busy, its socket
- * full) is adopted as at start-up, from the kernel and its radattr file
- * (linkwatch.c). */
-/* Adopt those of the links ifindexes[0..n) that still have no session;
- * returns how many became sessions. */
+/* Adopt those of the links ifindexes[0..n) that still have no session, as
+ * at start-up, from the kernel and their radattr files; returns how many
+ * became sessions.  linkwatch.c calls it for a link with our prefix that got
+ * an address but no hook within [pppd] adopt-after seconds (pppd's hook
+ * failed: acd was busy, its socket full). */
 int session_adopt(struct acd *a, const int *ifindexes, size_t n);
 int session_state_save(struct acd *a);
 /* Save soon (after SESSION_STATE_DELAY, longer when a save costs much,
