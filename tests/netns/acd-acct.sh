@@ -46,10 +46,7 @@ start_radius() {
 		freeradius -f -d "$RADDB" -l stdout >>"$TMPD/radius.log" 2>&1 &
 	RAD_PID=$!
 	BG_PIDS+=("$RAD_PID")
-	for _ in $(seq 200); do
-		ip netns exec "$AC_NS" ss -Hlun 'sport = :1813' | grep -q . && return 0
-		sleep 0.1
-	done
+	wait_until 20 listening udp 1813 && return 0
 	cat "$TMPD/radius.log" >&2
 	fail "FreeRADIUS did not start"
 }

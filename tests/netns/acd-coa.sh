@@ -99,10 +99,7 @@ assert_band "$down" 1.7 2.15 "download after CoA (Mbit/s)"
 log "the same packet twice (captured from radclient, resent with socat): acts once"
 ip netns exec "$AC_NS" timeout 4 socat -u UDP-RECV:3800,bind=127.0.0.1 CREATE:"$TMPD/pkt" &
 cap=$!
-for _ in $(seq 50); do
-	ip netns exec "$AC_NS" ss -Hlun 'sport = :3800' | grep -q . && break
-	sleep 0.1
-done
+wait_until 5 listening udp 3800 || true
 printf '%s\n' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 3072' "Event-Timestamp = $(date +%s)" |
 	ip netns exec "$AC_NS" radclient -r 1 -t 1 -S "$TMPD/coa.secret" 127.0.0.1:3800 coa >/dev/null 2>&1 || true
 wait "$cap" || true

@@ -197,10 +197,7 @@ grep -q "sess=ppp3 user=frank event=down cause=ipv6-down" "$TMPD/acd.log" ||
 assert_eq "sessions after ppp3's ipv6-down" 1 "$(ctl -j show sessions | jq length)"
 assert_eq "ifbs after ppp3's ipv6-down" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
 assert_ne "ppp3 root qdisc after ipv6-down" tbf "$(root_qdisc ppp3 "$AC_NS" | jq -r .kind)"
-for _ in $(seq 50); do
-	grep -q '"session-down".*"ppp3"' "$TMPD/monitor" && break
-	sleep 0.1
-done
+wait_until 5 grep -q '"session-down".*"ppp3"' "$TMPD/monitor" || true
 kill "$MON"
 wait "$MON" 2>/dev/null || true
 assert_eq "monitor events of the IPv6 hooks" \

@@ -38,18 +38,13 @@ session() {
 		for l in "$@"; do printf "%s\r\n" "$l" >&3 2>/dev/null; sleep "$gap"; done
 		timeout 2 cat <&3; true' _ "${GAP:-0.1}" "$@" | tr -d '\r\373\374\377\001'
 }
+# telnet_conns N: wait until acd's side has N established telnet connections
+conns() { ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l; }
+conns_are() { [[ $(conns) == "$1" ]]; }
+telnet_conns() { wait_until 5 conns_are "$1" || fail "acd has $(conns) telnet connections, not $1"; }
 # held HOW: connect, then "trickle" (a byte every 0.5 s, never a whole line)
 # or "login" (the password, then silence); prints after how many seconds
 # acd closed the connection (15 if it did not)
-# telnet_conns N: wait until acd's side has N established telnet connections
-telnet_conns() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[[ $(ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l) == "$1" ]] && return 0
-		sleep 0.1
-	done
-	fail "acd has $(ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l) telnet connections, not $1"
-}
 held() {
 	ip netns exec "$AC_NS" bash -c '
 		trap "" PIPE

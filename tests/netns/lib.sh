@@ -35,6 +35,11 @@ SH_ERR=""
 log() { printf '[%s] %s\n' "$TEST_NAME" "$*" >&2; }
 skip() { printf 'SKIP: %s: %s\n' "$TEST_NAME" "$*"; exit 77; }
 fail() { printf 'FAIL: %s: %s\n' "$TEST_NAME" "$*" >&2; exit 1; }
+# wait_until SECONDS CMD... (tests/common/wait.sh), polling every 0.1 s here
+# shellcheck source=../common/wait.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/wait.sh"
+# shellcheck disable=SC2034 # read by wait_until
+WAIT_STEP=0.1
 # check_later: a failure that should not stop the remaining checks; pass
 # turns it into exit 1.  Use as: cmd || check_later "what went wrong".
 LATER=()
@@ -379,15 +384,12 @@ ping_sub() {
 # saturated and the shaper alone decides the rate (and an unshaped veth
 # still gives several Gbit/s).
 measure_mbit() {
-	local dir=$1 pair=${2:-0} secs=${3:-4} port=${MEASURE_PORT:-5201} spid i json err rev=()
+	local dir=$1 pair=${2:-0} secs=${3:-4} port=${MEASURE_PORT:-5201} spid json err rev=()
 	[[ "$dir" == down ]] && rev=(-R)
 	[[ "$dir" == down || "$dir" == up ]] || fail "measure_mbit: direction must be down or up, not '$dir'"
 	ip netns exec "$AC_NS" iperf3 -s -1 -B "10.77.$pair.1" -p "$port" >"$TMPD/iperf3-server.log" 2>&1 &
 	spid=$!
-	for ((i = 0; i < 200; i++)); do
-		if ip netns exec "$AC_NS" ss -Hltn "sport = :$port" | grep -q .; then break; fi
-		sleep 0.1
-	done
+	wait_until 20 listening tcp "$port" || true
 	# timeout: iperf3 3.12 can spin forever when the path stalls.
 	json=$(timeout "$((secs + 10))" ip netns exec "$SUB_NS" iperf3 -c "10.77.$pair.1" -p "$port" \
 		"${rev[@]}" -t "$secs" -w 32K -J --connect-timeout 3000 2>&1) || true
@@ -460,6 +462,9 @@ assert_err_names() {
 	[[ "$msg" == "$1"* ]] || fail "stderr should start with the interface name '$1', got: $SH_ERR"
 }
 
+# listening tcp|udp PORT: a socket in the AC namespace listens on PORT
+listening() { ip netns exec "$AC_NS" ss -Hl"${1:0:1}"n "sport = :$2" | grep -q .; }
+
 # ---- the acd daemon (tests/netns/acd-*.sh) ----------------------------------
 # They set ACD_BIN, ACDCTL and ACD_SOCKET and write $TMPD/acd.conf.
 
@@ -469,10 +474,7 @@ start_acd() {
 	env "$@" ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
 	ACD_PID=$!
 	BG_PIDS+=("$ACD_PID")
-	for _ in $(seq 200); do
-		"$ACDCTL" show stat >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
+	wait_until 20 ctl show stat >/dev/null && return 0
 	cat "$TMPD/acd.log" >&2
 	fail "acd did not answer on $ACD_SOCKET"
 }

@@ -86,16 +86,8 @@ collect_logs() {
 }
 
 # ---- waiting -----------------------------------------------------------------
-# wait_until SECONDS CMD...: poll CMD every $WAIT_STEP (0.2) s until it
-# succeeds (0) or SECONDS of wall time have passed (1)
-wait_until() {
-	local end=$((SECONDS + $1)); shift
-	while :; do
-		"$@" 2>/dev/null && return 0
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep "${WAIT_STEP:-0.2}"
-	done
-}
+# shellcheck source=../../common/wait.sh
+. "$VM_LIB_DIR/../../common/wait.sh"
 
 # ---- kernel ------------------------------------------------------------------
 need_modules() {
