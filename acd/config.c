@@ -98,6 +98,17 @@ static void add_err(struct parse_ctx *c, const char *fmt, ...)
 typedef int (*set_fn)(struct parse_ctx *c, const char *key, const char *v, void *dst);
 typedef void (*print_fn)(FILE *f, const void *src);
 
+/* A setter's string field holds the value and zeros after it: a key set
+ * twice leaves nothing of its first value behind, so two configs that say
+ * the same compare equal byte for byte (fuzz_config's round trip). */
+static void put_str(void *dst, size_t size, const char *v)
+{
+	size_t n = strnlen(v, size - 1);
+
+	memcpy(dst, v, n);
+	memset((char *)dst + n, 0, size - n);
+}
+
 static int set_path(struct parse_ctx *c, const char *key, const char *v, void *dst)
 {
 	if (v[0] != '/') {
@@ -108,7 +119,7 @@ static int set_path(struct parse_ctx *c, const char *key, const char *v, void *d
 		add_err(c, "%s: path too long", key);
 		return -1;
 	}
-	snprintf(dst, PATH_MAX, "%s", v);
+	put_str(dst, PATH_MAX, v);
 	return 0;
 }
 
@@ -118,7 +129,7 @@ static int set_socket(struct parse_ctx *c, const char *key, const char *v, void 
 		add_err(c, "%s \"%s\": needs an absolute path under 108 characters", key, v);
 		return -1;
 	}
-	snprintf(dst, 108, "%s", v);
+	put_str(dst, 108, v);
 	return 0;
 }
 
@@ -128,7 +139,7 @@ static int set_log(struct parse_ctx *c, const char *key, const char *v, void *ds
 		add_err(c, "%s \"%s\": unknown (use syslog or stderr)", key, v);
 		return -1;
 	}
-	snprintf(dst, 16, "%s", v);
+	put_str(dst, 16, v);
 	return 0;
 }
 
@@ -155,7 +166,7 @@ static int set_group(struct parse_ctx *c, const char *key, const char *v, void *
 		add_err(c, "%s \"%s\": not a group name", key, v);
 		return -1;
 	}
-	snprintf(dst, 64, "%s", v);
+	put_str(dst, 64, v);
 	return 0;
 }
 
@@ -242,7 +253,7 @@ static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void 
 	int af;
 
 	if (strcmp(v, "off") == 0) {
-		*(char *)dst = '\0';
+		put_str(dst, 64, "");
 		return 0;
 	}
 	if (strlen(v) <= 5 && v[strspn(v, "0123456789")] == '\0') {
@@ -255,7 +266,7 @@ static int set_telnet(struct parse_ctx *c, const char *key, const char *v, void 
 			v == buf ? buf + strlen("127.0.0.1:") : v);
 		return -1;
 	}
-	snprintf(dst, 64, "%s", v);
+	put_str(dst, 64, v);
 	return 0;
 }
 
@@ -300,7 +311,7 @@ static int set_ifprefix(struct parse_ctx *c, const char *key, const char *v, voi
 			add_err(c, "%s \"%s\": letters, digits, - and _ only", key, v);
 			return -1;
 		}
-	snprintf(dst, 16, "%s", v);
+	put_str(dst, 16, v);
 	return 0;
 }
 
@@ -413,18 +424,18 @@ static int set_coa_listen(struct parse_ctx *c, const char *key, const char *v, v
 	int af;
 
 	if (strcmp(v, "off") == 0) {
-		*(char *)dst = '\0';
+		put_str(dst, 64, "");
 		return 0;
 	}
 	/* a bare address listens on the RFC 5176 port */
 	if (config_listen_addr(v, &af, addr, sizeof(addr), &port) == 0) {
-		snprintf(dst, 64, "%s", v);
+		put_str(dst, 64, v);
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), strchr(v, ':') ? "[%s]:3799" : "%s:3799", v);
 	if (strlen(v) < 48 && v[0] != '[' &&
 	    config_listen_addr(buf, &af, addr, sizeof(addr), &port) == 0) {
-		memcpy(dst, buf, strlen(buf) + 1); /* under 48 + 7 bytes */
+		put_str(dst, 64, buf); /* under 48 + 7 bytes */
 		return 0;
 	}
 	add_err(c, "%s \"%s\": use off, ADDRESS, ADDRESS:PORT or [IPv6]:PORT (e.g. 0.0.0.0:3799)",
@@ -440,7 +451,7 @@ static int set_nas_ip(struct parse_ctx *c, const char *key, const char *v, void 
 		add_err(c, "%s \"%s\": not an IPv4 or IPv6 address", key, v);
 		return -1;
 	}
-	snprintf(dst, 46, "%s", v);
+	put_str(dst, 46, v);
 	return 0;
 }
 
@@ -457,7 +468,7 @@ static int set_nas_id(struct parse_ctx *c, const char *key, const char *v, void 
 			add_err(c, "%s \"%s\": printable characters without spaces only", key, v);
 			return -1;
 		}
-	snprintf(dst, 254, "%s", v);
+	put_str(dst, 254, v);
 	return 0;
 }
 
