@@ -11,7 +11,8 @@
  * cannot hold every slot for the idle timeout; each wrong password costs
  * TELNET_RETRY_S before the next prompt.  Telnet option negotiation is not
  * spoken; IAC sequences are skipped, and echo is turned off for the
- * password the way telnet servers do.
+ * password the way telnet servers do.  A line ends at CR LF, CR NUL, CR or
+ * LF (telnet.h: the decoder, apart from the I/O).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,8 +32,8 @@
 #include "outbuf.h"
 #include "proto.h"
 #include "render.h"
+#include "telnet.h"
 
-#define TELNET_LINE_MAX 1024
 #define TELNET_TRIES 3
 #define TELNET_LOGIN_S 30.0             /* from connect to logged in */
 #define TELNET_RETRY_S 1.0              /* after a wrong password; input meanwhile is dropped */
@@ -48,13 +49,10 @@ struct tclient {
 	ev_io rw, ww;
 	ev_timer idle;                  /* the login deadline until authed, then idle */
 	ev_timer retry;                 /* the pause after a wrong password */
-	bool authed, overlong, closing, waiting;
+	bool authed, closing, waiting;
 	int tries;
-	int iac;                        /* bytes of an IAC sequence still to skip */
-	bool sb;                        /* inside IAC SB ... IAC SE */
 	char peer[64];
-	size_t inlen;
-	char in[TELNET_LINE_MAX + 1];
+	struct telnet_rx rx;
 	struct outbuf out;
 };
 
@@ -66,6 +64,83 @@ struct telnet {
 	unsigned nclients;
 	char password[ACD_TELNET_PASSWORD_BUF];
 };
+
+/* ---- the decoder (telnet.h) ---- */
+
+enum {
+	RX_DATA,
+	RX_IAC,                         /* after IAC */
+	RX_OPT,                         /* after IAC WILL/WONT/DO/DONT: the option */
+	RX_SB,                          /* inside IAC SB ... */
+	RX_SB_IAC,                      /* an IAC inside it: IAC SE ends it */
+};
+
+#define IAC 255
+#define SB 250
+#define SE 240
+#define WILL 251
+#define DONT 254
+
+size_t telnet_rx(struct telnet_rx *rx, const unsigned char *p, size_t n, int *ev)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char b = p[i];
+
+		switch (rx->state) {
+		case RX_IAC:
+			rx->state = b == SB ? RX_SB : b >= WILL && b <= DONT ? RX_OPT : RX_DATA;
+			if (b != IAC)
+				continue;
+			break; /* IAC IAC: the data byte 255 */
+		case RX_OPT:
+			rx->state = RX_DATA;
+			continue;
+		case RX_SB:
+			if (b == IAC)
+				rx->state = RX_SB_IAC;
+			continue;
+		case RX_SB_IAC:
+			rx->state = b == SE ? RX_DATA : RX_SB;
+			continue;
+		default:
+			if (b == IAC) {
+				rx->state = RX_IAC;
+				continue;
+			}
+		}
+		/* a data byte */
+		if (rx->cr) {
+			rx->cr = false;
+			if (b == '\0' || b == '\n')
+				continue; /* the rest of CR NUL, CR LF */
+		}
+		if (b == '\r' || b == '\n') {
+			rx->cr = b == '\r';
+			rx->line[rx->len] = '\0';
+			*ev = rx->overlong ? TELNET_RX_LONG : TELNET_RX_LINE;
+			return i + 1;
+		}
+		if (b == '\0')
+			continue;
+		if (rx->len < TELNET_LINE_MAX)
+			rx->line[rx->len++] = (char)b;
+		else
+			rx->overlong = true;
+	}
+	*ev = TELNET_RX_MORE;
+	return n;
+}
+
+void telnet_rx_clear(struct telnet_rx *rx)
+{
+	explicit_bzero(rx->line, rx->len + 1);
+	rx->len = 0;
+	rx->overlong = false;
+}
+
+/* ---- the server ---- */
 
 static void tclient_free(struct tclient *c)
 {
@@ -83,7 +158,7 @@ static void tclient_free(struct tclient *c)
 			break;
 		}
 	t->nclients--;
-	explicit_bzero(c->in, sizeof(c->in));
+	explicit_bzero(&c->rx, sizeof(c->rx));
 	outbuf_free(&c->out);
 	free(c);
 }
@@ -233,9 +308,7 @@ static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	c->waiting = false;
-	explicit_bzero(c->in, c->inlen);
-	c->inlen = 0;
-	c->overlong = false;
+	telnet_rx_clear(&c->rx); /* what came meanwhile */
 	if (outs(c, "\r\nPassword: ") < 0)
 		tclient_free(c);
 }
@@ -244,7 +317,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct tclient *c = w->data;
 	unsigned char buf[512];
-	ssize_t n, i;
+	size_t off;
+	ssize_t n;
 
 	(void)revents;
 	n = read(c->fd, buf, sizeof(buf));
@@ -256,52 +330,35 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (c->authed)
 		ev_timer_again(loop, &c->idle); /* the login deadline does not move */
-	for (i = 0; i < n; i++) {
-		unsigned char b = buf[i];
+	for (off = 0; off < (size_t)n;) {
+		int ev;
 
-		/* telnet commands: IAC x, IAC WILL/WONT/DO/DONT x, IAC SB ... IAC SE */
-		if (c->iac) {
-			c->iac--;
-			if (c->iac == 0 && b == 250)
-				c->sb = true;
-			else if (c->iac == 0 && b >= 251 && b <= 254)
-				c->iac = 1;
-			if (b == 240)
-				c->sb = false;
-			continue;
-		}
-		if (b == 255) {
-			c->iac = 1;
-			continue;
-		}
-		/* waiting: what comes after a wrong password, in the same
-		 * read or later, is dropped until the next prompt */
-		if (c->sb || c->waiting || b == '\r' || b == '\0')
-			continue;
-		if (b != '\n') {
-			if (c->inlen < TELNET_LINE_MAX)
-				c->in[c->inlen++] = (char)b;
-			else
-				c->overlong = true;
-			continue;
-		}
-		c->in[c->inlen] = '\0';
-		if (c->overlong) {
-			if (outs(c, "error: line longer than 1024 bytes: ignored\r\nacd> ") < 0)
+		off += telnet_rx(&c->rx, buf + off, (size_t)n - off, &ev);
+		if (ev == TELNET_RX_MORE)
+			break;
+		if (c->waiting) {
+			/* after a wrong password, what comes in the same
+			 * read or later is dropped until the next prompt */
+		} else if (ev == TELNET_RX_LONG) {
+			char msg[80];
+
+			snprintf(msg, sizeof(msg), "error: line longer than %d bytes: ignored\r\nacd> ",
+				 TELNET_LINE_MAX);
+			if (outs(c, msg) < 0)
 				goto drop;
-		} else if (run_line(c, c->in) < 0) {
+		} else if (run_line(c, c->rx.line) < 0) {
 			goto drop;
 		}
-		explicit_bzero(c->in, c->inlen);
-		c->inlen = 0;
-		c->overlong = false;
+		telnet_rx_clear(&c->rx);
 		if (c->closing) {
 			ev_io_stop(loop, &c->rw);
-			return;
+			break;
 		}
 	}
+	explicit_bzero(buf, (size_t)n); /* a password, perhaps */
 	return;
 drop:
+	explicit_bzero(buf, (size_t)n);
 	log_warnx("telnet: %s does not read its output: dropped", c->peer);
 	tclient_free(c);
 }

@@ -8,7 +8,7 @@ TEST_NAME=acd-telnet
 . "$(dirname "$0")/lib.sh"
 
 need_acd
-netns_init
+netns_init python3 telnet
 add_pair 0
 printf 'User-Name carol\nRP-Downstream-Speed-Limit 4096\nRP-Upstream-Speed-Limit 1024\n' >"$TMPD/radattr.ppp0"
 export ACD_SOCKET=$TMPD/acd.sock
@@ -37,6 +37,31 @@ session() {
 		gap=$1; shift
 		for l in "$@"; do printf "%s\r\n" "$l" >&3 2>/dev/null; sleep "$gap"; done
 		timeout 2 cat <&3; true' _ "${GAP:-0.1}" "$@" | tr -d '\r\373\374\377\001'
+}
+# bytes_session CHUNK...: one telnet session; each CHUNK (a Python bytes
+# literal, b"...") is sent in a send of its own, $GAP seconds (default 0.3)
+# after the one before, with Nagle off so each goes out at once; prints what
+# the server sent (CRs and telnet option bytes removed)
+bytes_session() {
+	ip netns exec "$AC_NS" python3 -c '
+import ast, os, socket, sys, time
+s = socket.create_connection(("127.0.0.1", 2323))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+gap = float(os.environ.get("GAP") or 0.3)
+for chunk in sys.argv[1:]:
+    time.sleep(gap)
+    s.sendall(ast.literal_eval(chunk))
+s.settimeout(2)
+out = b""
+while True:
+    try:
+        d = s.recv(65536)
+    except (socket.timeout, ConnectionResetError):
+        break
+    if not d:
+        break
+    out += d
+sys.stdout.buffer.write(out)' "$@" | tr -d '\r\373\374\375\377\001\003'
 }
 # telnet_conns N: wait until acd's side has N established telnet connections
 conns() { ip netns exec "$AC_NS" ss -Htn state established '( sport = :2323 )' | wc -l; }
@@ -98,6 +123,68 @@ assert_contains "no abbreviations" 'error: unknown command "sh"' "$out"
 assert_contains "quit" "bye" "$out"
 assert_eq "ppp0 rate set over telnet" 3000000 "$(root_qdisc ppp0 "$AC_NS" | jq -r '.options.rate * 8')"
 assert_jq "the same session over the socket" "$("$ACDCTL" -j show session carol)" '.override' true
+
+log "CR NUL ends a line as CR LF does (RFC 854, RFC 1123 3.3.1), within a read and across reads"
+out=$(bytes_session 'b"correct horse battery\r\0show session ppp0\r\0quit\r\0"')
+assert_contains "CR NUL in one read: logged in, the command ran" "carol" "$out"
+assert_contains "CR NUL in one read: quit" "bye" "$out"
+# the CR at the end of one read, its NUL or LF at the start of the next:
+# the NUL is not the next line's first byte, nor the LF an empty line
+out=$(bytes_session 'b"correct horse battery\r"' 'b"\0show session ppp0\r"' 'b"\nshow stat\r"' 'b"\0quit\r"' 'b"\0"')
+assert_contains "CR | NUL across reads: logged in, the command ran" "carol" "$out"
+assert_contains "CR | LF across reads: the next command ran" "sessions_up" "$out"
+assert_contains "across reads: quit" "bye" "$out"
+assert_eq "prompts across reads (login, show session, show stat; none for an empty line)" 3 \
+	"$(grep -o "acd> " <<<"$out" | wc -l)"
+# every byte in a send of its own
+# shellcheck disable=SC2046 # one argument per byte
+out=$(GAP=0.01 bytes_session $(printf 'correct horse battery\r\0show session ppp0\r\0quit\r\0' |
+	od -An -v -tx1 | xargs printf 'b"\\x%s" '))
+assert_contains "byte by byte: logged in, the command ran" "carol" "$out"
+assert_contains "byte by byte: quit" "bye" "$out"
+# a wrong password ended by CR NUL counts once: its NUL, coming after the
+# next prompt, is not a second (empty) try, which would bring a third prompt
+out=$(GAP=1.5 bytes_session 'b"not it\r"' 'b"\0"' | grep -c "Password:" || true)
+assert_eq "prompts: the first, and one after the pause" 2 "$out"
+
+log "the telnet client in character mode (Enter sends CR NUL) logs in and runs commands"
+# a real terminal: telnet runs on a pty; ^] then "mode character", as a user would
+out=$(ip netns exec "$AC_NS" python3 -c '
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("telnet", ["telnet", "127.0.0.1", "2323"])
+seen = b""
+def expect(what, secs=5):
+    global seen
+    end = time.time() + secs
+    while what not in seen and time.time() < end:
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                d = os.read(fd, 4096)
+            except OSError:
+                break
+            if not d:
+                break
+            seen += d
+    if what not in seen:
+        sys.stdout.buffer.write(seen)
+        sys.exit("telnet: no %r within %d s" % (what, secs))
+    seen = seen[seen.index(what) + len(what):]
+expect(b"Password: ")
+os.write(fd, b"\x1d")
+expect(b"telnet> ")
+os.write(fd, b"mode character\r")
+time.sleep(0.5)
+os.write(fd, b"correct horse battery\r")
+expect(b"acd> ")
+os.write(fd, b"show session ppp0\r")
+expect(b"carol")
+expect(b"acd> ")
+os.write(fd, b"quit\r")
+expect(b"bye")
+print("logged in, ran a command, quit")' 2>&1) || fail "telnet in character mode: $out"
+assert_contains "telnet in character mode" "logged in, ran a command, quit" "$out"
 
 log "an over-long line is refused, the connection stays"
 long=$(head -c 3000 /dev/zero | tr '\0' x)

@@ -1,6 +1,7 @@
 /*
- * Control requests: the JSON socket's and telnet's parsers (no I/O), and
- * the log that names what peers send (a user name must not forge a line).
+ * Control requests: the JSON socket's and telnet's parsers and telnet's
+ * input decoder (no I/O), and the log that names what peers send (a user
+ * name must not forge a line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "telnet.h"
 
 static int req(const char *line, const char **cmd, json_t **args, char *err)
 {
@@ -100,6 +102,113 @@ static void test_text(void **state)
 	assert_null(args);
 }
 
+/*
+ * Telnet input decoded `chunk` bytes a read; returns the lines as text,
+ * each in brackets, "LONG" for one over TELNET_LINE_MAX, and what a line
+ * must not hold (NUL, CR, LF) escaped.
+ */
+static char *tn(const char *data, size_t n, size_t chunk)
+{
+	static char lines[8192];
+	struct telnet_rx rx = { 0 };
+	size_t off = 0, used = 0, i;
+
+	lines[0] = '\0';
+	while (off < n) {
+		size_t k = n - off < chunk ? n - off : chunk, got = 0;
+
+		while (got < k) {
+			int ev;
+
+			got += telnet_rx(&rx, (const unsigned char *)data + off + got, k - got, &ev);
+			if (ev == TELNET_RX_MORE)
+				break;
+			assert_true(rx.len <= TELNET_LINE_MAX && rx.line[rx.len] == '\0');
+			assert_true(used + 2 * TELNET_LINE_MAX + 16 < sizeof(lines));
+			if (ev == TELNET_RX_LONG) {
+				used += (size_t)snprintf(lines + used, sizeof(lines) - used, "LONG ");
+			} else {
+				lines[used++] = '[';
+				for (i = 0; i < rx.len; i++)
+					if (strchr("\r\n", rx.line[i]) || !rx.line[i])
+						used += (size_t)snprintf(lines + used, sizeof(lines) - used,
+									 "\\x%02x", (unsigned char)rx.line[i]);
+					else
+						lines[used++] = rx.line[i];
+				used += (size_t)snprintf(lines + used, sizeof(lines) - used, "] ");
+			}
+			telnet_rx_clear(&rx);
+			assert_int_equal(rx.len, 0);
+		}
+		off += k;
+	}
+	if (used)
+		lines[used - 1] = '\0';
+	return lines;
+}
+
+static void test_telnet_lines(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *lines;
+	} v[] = {
+#define T(s, lines) { s, sizeof(s) - 1, lines }
+		/* RFC 854 / RFC 1123 3.3.1: CR NUL and CR LF end a line;
+		 * the NUL or LF is not the next line's */
+		T("secret\r\0show sessions\r\0quit\r\0", "[secret] [show sessions] [quit]"),
+		T("secret\r\nshow sessions\r\n", "[secret] [show sessions]"),
+		/* a bare LF (nc, scripts), a bare CR */
+		T("a\nb\rc\r\n", "[a] [b] [c]"),
+		/* empty lines are lines; CR CR is two */
+		T("\r\0\r\n\n\r\r\0", "[] [] [] [] []"),
+		/* a NUL elsewhere is dropped */
+		T("\0a\0b\0\n", "[ab]"),
+		/* no line end: no line */
+		T("partial", ""),
+		/* telnet commands are taken out, also between CR and NUL */
+		T("\xff\xfd\x01pw\xff\xf1\r\xff\xf1\0x\n", "[pw] [x]"),
+		/* IAC SB ... IAC SE, with IAC IAC and CR inside */
+		T("\xff\xfa\x18\x00xt\xff\xff\r\n\xff\xf0ok\r\n", "[ok]"),
+		/* IAC IAC is the data byte 255 */
+		T("a\xff\xff" "b\r\n", "[a\xff" "b]"),
+		/* WILL/WONT/DO/DONT take their option byte, even a CR or IAC */
+		T("\xff\xfb\ra\xff\xfc\xff" "b\r\n", "[ab]"),
+	};
+	static const size_t chunks[] = { 1, 2, 3, 512 };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++)
+			if (strcmp(tn(v[i].in, v[i].len, chunks[j]), v[i].lines) != 0)
+				fail_msg("case %zu, %zu bytes a read: got \"%s\", want \"%s\"", i,
+					 chunks[j], tn(v[i].in, v[i].len, chunks[j]), v[i].lines);
+}
+
+static void test_telnet_limit(void **state)
+{
+	static char buf[2 * TELNET_LINE_MAX + 16];
+	char want[TELNET_LINE_MAX + 16];
+	size_t j;
+
+	(void)state;
+	for (j = 1; j <= 512; j *= 8) {
+		/* TELNET_LINE_MAX bytes, its CR NUL not counted: a line */
+		memset(buf, 'x', TELNET_LINE_MAX);
+		memcpy(buf + TELNET_LINE_MAX, "\r\0ok\r\0", 6);
+		want[0] = '[';
+		memset(want + 1, 'x', TELNET_LINE_MAX);
+		snprintf(want + 1 + TELNET_LINE_MAX, sizeof(want) - 1 - TELNET_LINE_MAX, "] [ok]");
+		assert_string_equal(tn(buf, TELNET_LINE_MAX + 6, j), want);
+		/* one more: refused, and the next line is whole */
+		memset(buf, 'x', TELNET_LINE_MAX + 1);
+		memcpy(buf + TELNET_LINE_MAX + 1, "\r\0ok\r\0", 6);
+		assert_string_equal(tn(buf, TELNET_LINE_MAX + 7, j), "LONG [ok]");
+	}
+}
+
 /* What one log call writes to stderr (the log's stderr target). */
 static size_t logged(char *buf, size_t len, const char *user)
 {
@@ -145,6 +254,8 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_telnet_lines),
+		cmocka_unit_test(test_telnet_limit),
 		cmocka_unit_test(test_log_escapes),
 	};
 
