@@ -4,7 +4,9 @@
  * telnet will share).  Input is bounded per line, output per client; a
  * client that does not read its replies is dropped, never waited for, and
  * one that stays silent is closed, so idle connections cannot hold every
- * slot.  Each command that changes something logs who asked (by=).
+ * slot, and the clients of users other than root cannot hold more than
+ * ACD_CLIENTS_USER_MAX of them, so pppd's hooks (root's) always find room.
+ * Each command that changes something logs who asked (by=).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +37,13 @@
 /* A client that is not a monitor and neither sends nor reads for this
  * long is closed (acdctl and the hooks take milliseconds). */
 #define CTL_IDLE_S 60.0
+/* Out of descriptors, acd stops accepting for this long: the connection
+ * waits in the listen queue (acdctl tries again) instead of acd spinning
+ * on a socket that stays readable. */
+#define CTL_ACCEPT_PAUSE_S 0.1
+/* At most one log line this often about refused connections, however many
+ * a client makes. */
+#define CTL_REFUSED_LOG_S 1.0
 
 struct client {
 	struct client *next;
@@ -47,10 +56,8 @@ struct client {
 	char by[64];                    /* who asks, for the log: "uid:N" or "telnet:ADDR" */
 	bool monitor;
 	bool closing;                   /* close once the output is flushed */
-	bool discarding;                /* dropping an oversized line up to its end */
 	bool paused;                    /* not reading: too many unread replies */
-	size_t inlen;
-	char in[ACD_REQUEST_MAX + 1];
+	struct ctl_input in;
 	struct outbuf out;
 };
 
@@ -58,8 +65,13 @@ struct ctl {
 	struct acd *a;
 	int fd;
 	ev_io w;
+	ev_timer accept_pause;          /* out of descriptors: accept again later */
+	bool accept_failing;            /* since the last client accepted */
 	struct client *clients;
 	unsigned nclients;
+	unsigned nusers;                /* those of them whose uid is not 0 */
+	ev_tstamp refused_logged;       /* when a refusal was last logged */
+	unsigned refused_quiet;         /* refusals since, not logged */
 	char path[108];
 };
 
@@ -501,6 +513,7 @@ static void client_free(struct client *c)
 			break;
 		}
 	ctl->nclients--;
+	ctl->nusers -= c->uid != 0;
 	outbuf_free(&c->out);
 	free(c);
 }
@@ -791,19 +804,33 @@ static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-/* Handle the complete lines in the input, unless the client is paused.
+/* An over-long request: refused, the connection kept.  Returns -1 if the
+ * client was dropped. */
+static int refuse_long(struct client *c)
+{
+	json_t *e = json_pack("{s:i,s:b,s:o,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
+			      json_sprintf("request longer than %d bytes (its newline not counted): "
+					   "refused", ACD_REQUEST_MAX),
+			      "code", ACD_E_PROTO);
+	int rc;
+
+	c->ctl->a->stats.bad_requests++;
+	rc = send_json(c, e);
+	json_decref(e);
+	return rc;
+}
+
+/* Handle the complete requests in the input, unless the client is paused.
  * Returns -1 if the client was dropped (freed). */
 static int process_lines(struct client *c)
 {
-	char *nl;
+	const char *line;
+	size_t len;
+	int ev;
 
-	while (!c->paused && (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
-		size_t len = (size_t)(nl - c->in);
-
-		if (handle_line(c, c->in, len) < 0)
+	while (!c->paused && (ev = ctl_input_next(&c->in, &line, &len)) != CTL_INPUT_MORE) {
+		if ((ev == CTL_INPUT_LONG ? refuse_long(c) : handle_line(c, line, len)) < 0)
 			return -1;
-		memmove(c->in, nl + 1, c->inlen - len - 1);
-		c->inlen -= len + 1;
 		if (outbuf_pending(&c->out) > ACD_OUTPUT_HIGH && !c->paused) {
 			c->paused = true;
 			ev_io_stop(c->ctl->a->loop, &c->rw);
@@ -814,14 +841,67 @@ static int process_lines(struct client *c)
 	return 0;
 }
 
+char *ctl_input_space(struct ctl_input *in, size_t *room)
+{
+	if (in->start) {
+		memmove(in->buf, in->buf + in->start, in->len - in->start);
+		in->len -= in->start;
+		in->scanned = in->scanned > in->start ? in->scanned - in->start : 0;
+		in->start = 0;
+	}
+	*room = sizeof(in->buf) - in->len;
+	return in->buf + in->len;
+}
+
+void ctl_input_added(struct ctl_input *in, size_t n)
+{
+	in->len += n;
+}
+
+int ctl_input_next(struct ctl_input *in, const char **line, size_t *len)
+{
+	/* a client sending a byte at a time costs each byte once, not the
+	 * whole request again */
+	size_t from = in->scanned > in->start ? in->scanned : in->start;
+	char *p = in->buf + in->start, *nl = memchr(in->buf + from, '\n', in->len - from);
+
+	if (in->discarding) {
+		if (!nl) {
+			in->start = in->len = in->scanned = 0;
+			return CTL_INPUT_MORE;
+		}
+		in->discarding = false;
+		in->start = (size_t)(nl + 1 - in->buf);
+		p = nl + 1;
+		nl = memchr(p, '\n', in->len - in->start);
+	}
+	if (nl) {
+		*line = p;
+		*len = (size_t)(nl - p);
+		in->start = (size_t)(nl + 1 - in->buf);
+		return CTL_INPUT_LINE;
+	}
+	if (in->len - in->start > ACD_REQUEST_MAX) {
+		/* no newline within ACD_REQUEST_MAX + 1 bytes */
+		in->discarding = true;
+		in->start = in->len = in->scanned = 0;
+		return CTL_INPUT_LONG;
+	}
+	in->scanned = in->len;
+	return CTL_INPUT_MORE;
+}
+
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct client *c = w->data;
+	size_t room;
+	char *p = ctl_input_space(&c->in, &room);
 	ssize_t n;
-	char *nl;
 
 	(void)revents;
-	n = read(c->fd, c->in + c->inlen, ACD_REQUEST_MAX - c->inlen);
+	if (room == 0) /* cannot be: every read is followed by process_lines() */
+		return;
+	n = read(c->fd, p, room);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -835,30 +915,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (!c->monitor)
 		ev_timer_again(loop, &c->idle);
-	c->inlen += (size_t)n;
-	if (c->discarding) {
-		nl = memchr(c->in, '\n', c->inlen);
-		if (!nl) {
-			c->inlen = 0;
-			return;
-		}
-		c->discarding = false;
-		c->inlen -= (size_t)(nl + 1 - c->in);
-		memmove(c->in, nl + 1, c->inlen);
-	}
-	if (process_lines(c) < 0 || c->paused)
-		return; /* dropped, or the rest waits in the buffer */
-	if (c->inlen == ACD_REQUEST_MAX) {
-		/* refuse the line, skip the rest of it, keep the connection */
-		json_t *e = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
-				      "request longer than 8192 bytes: refused", "code", ACD_E_PROTO);
-
-		c->ctl->a->stats.bad_requests++;
-		c->inlen = 0;
-		c->discarding = true;
-		(void)send_json(c, e);
-		json_decref(e);
-	}
+	ctl_input_added(&c->in, (size_t)n);
+	(void)process_lines(c); /* may drop c, or pause it: the rest waits in the buffer */
 }
 
 static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
@@ -872,6 +930,57 @@ static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 	client_free(c);
 }
 
+/*
+ * A connection acd will not serve: one EBUSY line (a fresh socket's buffer
+ * takes it), then closed.  Logged at most once a CTL_REFUSED_LOG_S, with
+ * the count of those not logged, so a client that keeps knocking cannot
+ * flood the log.
+ */
+static void refuse_busy(struct ctl *ctl, int fd, const struct ucred *cred, bool users)
+{
+	ev_tstamp now = ev_now(ctl->a->loop);
+	json_t *e;
+	char *text;
+	char why[96];
+
+	if (users)
+		snprintf(why, sizeof(why), "%d clients of users other than root already",
+			 ACD_CLIENTS_USER_MAX);
+	else
+		snprintf(why, sizeof(why), "%d clients already", ACD_CLIENTS_MAX);
+	e = json_pack("{s:i,s:b,s:o,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
+		      json_sprintf("acd serves %s: try again later", why), "code", ACD_E_BUSY);
+	text = json_dumps(e, JSON_COMPACT);
+	if (text) {
+		(void)!write(fd, text, strlen(text));
+		(void)!write(fd, "\n", 1);
+	}
+	free(text);
+	json_decref(e);
+	close(fd);
+	if (ctl->refused_logged > 0 && now - ctl->refused_logged < CTL_REFUSED_LOG_S) {
+		ctl->refused_quiet++;
+		return;
+	}
+	if (ctl->refused_quiet)
+		log_warnx("ctl: uid=%u pid=%d: %s: connection refused (and %u more since the "
+			  "last message)", (unsigned)cred->uid, (int)cred->pid, why,
+			  ctl->refused_quiet);
+	else
+		log_warnx("ctl: uid=%u pid=%d: %s: connection refused", (unsigned)cred->uid,
+			  (int)cred->pid, why);
+	ctl->refused_logged = now;
+	ctl->refused_quiet = 0;
+}
+
+static void on_accept_pause(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl *ctl = w->data;
+
+	(void)revents;
+	ev_io_start(loop, &ctl->w);
+}
+
 static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl *ctl = w->data;
@@ -882,28 +991,36 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)revents;
 	fd = accept4(ctl->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (ctl->nclients >= ACD_CLIENTS_MAX) {
-		json_t *e = json_pack("{s:i,s:b,s:o,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
-				      json_sprintf("acd serves %d clients already: try again later",
-						   ACD_CLIENTS_MAX),
-				      "code", ACD_E_BUSY);
-		char *text = json_dumps(e, JSON_COMPACT);
-
-		log_warnx("ctl: %d clients already: connection refused", ACD_CLIENTS_MAX);
-		/* a fresh socket's buffer takes one line: say why, then close */
-		if (text) {
-			(void)!write(fd, text, strlen(text));
-			(void)!write(fd, "\n", 1);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			/* the connection stays queued, the socket readable */
+			if (!ctl->accept_failing)
+				log_warnx("ctl: cannot accept clients: %s: trying again every %.1fs",
+					  strerror(errno), CTL_ACCEPT_PAUSE_S);
+			ctl->accept_failing = true;
+			ev_io_stop(loop, &ctl->w);
+			ev_timer_set(&ctl->accept_pause, CTL_ACCEPT_PAUSE_S, 0);
+			ev_timer_start(loop, &ctl->accept_pause);
 		}
-		free(text);
-		json_decref(e);
+		return;
+	}
+	if (ctl->accept_failing) {
+		log_notice("ctl: accepting clients again");
+		ctl->accept_failing = false;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0) {
 		close(fd);
 		return;
 	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-	    !(c = calloc(1, sizeof(*c)))) {
+	/* root's (pppd's hooks) may take any slot; the others, all of them
+	 * together, at most ACD_CLIENTS_USER_MAX */
+	if (ctl->nclients >= ACD_CLIENTS_MAX ||
+	    (cred.uid != 0 && ctl->nusers >= ACD_CLIENTS_USER_MAX)) {
+		refuse_busy(ctl, fd, &cred, ctl->nclients < ACD_CLIENTS_MAX);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
 		close(fd);
 		return;
 	}
@@ -922,6 +1039,7 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->nclients++;
+	ctl->nusers += c->uid != 0;
 }
 
 struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
@@ -978,6 +1096,8 @@ struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 	}
 	ev_io_init(&ctl->w, on_accept, ctl->fd, EV_READ);
 	ctl->w.data = ctl;
+	ev_init(&ctl->accept_pause, on_accept_pause);
+	ctl->accept_pause.data = ctl;
 	ev_io_start(a->loop, &ctl->w);
 	return ctl;
 }
@@ -995,6 +1115,7 @@ void ctl_close(struct ctl *ctl)
 	while (ctl->clients)
 		client_free(ctl->clients);
 	ev_io_stop(ctl->a->loop, &ctl->w);
+	ev_timer_stop(ctl->a->loop, &ctl->accept_pause);
 	close(ctl->fd);
 	unlink(ctl->path);
 	free(ctl);

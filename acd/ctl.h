@@ -5,10 +5,13 @@
 #ifndef ACD_CTL_H
 #define ACD_CTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
 #include <jansson.h>
+
+#include "proto.h"
 
 struct acd;
 struct ctl;
@@ -34,6 +37,38 @@ int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err,
  * data (new reference) or NULL with err and *code (an ACD_E_* string). */
 json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
 		    char *err, size_t errlen, const char **code);
+
+/*
+ * A client's input cut into requests, without I/O (so it can be tested and
+ * fuzzed).  A request is at most ACD_REQUEST_MAX bytes, its newline not
+ * counted; a longer one is reported once and dropped up to its newline.
+ * Zero-initialise; then read into ctl_input_space(), tell ctl_input_added()
+ * how much came, and take requests with ctl_input_next() until it says
+ * CTL_INPUT_MORE.
+ */
+struct ctl_input {
+	size_t start, len;              /* the bytes not taken yet: buf[start..len) */
+	size_t scanned;                 /* buf[start..scanned) has no newline */
+	bool discarding;                /* dropping the rest of an over-long request */
+	char buf[ACD_REQUEST_MAX + 1];  /* a whole request and its newline */
+};
+
+enum {
+	CTL_INPUT_MORE,                 /* no complete request in the input */
+	CTL_INPUT_LINE,                 /* a request: *line, *len (no newline) */
+	CTL_INPUT_LONG,                 /* a request over ACD_REQUEST_MAX: refuse it */
+};
+
+/* Where the next read goes, and *room, how much fits there: at least 1
+ * once ctl_input_next() has said CTL_INPUT_MORE. */
+char *ctl_input_space(struct ctl_input *in, size_t *room);
+
+/* n bytes (at most the room given) were read into the space. */
+void ctl_input_added(struct ctl_input *in, size_t n);
+
+/* The next event of the input.  A CTL_INPUT_LINE's *line is not
+ * NUL-terminated and stays valid until the next call. */
+int ctl_input_next(struct ctl_input *in, const char **line, size_t *len);
 
 /* Give the socket file to group gid (a reload of [control] group); clients
  * already connected stay.  0 or -errno. */

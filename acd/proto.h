@@ -16,7 +16,8 @@
 
 #define ACD_PROTO_VERSION 1
 #define ACD_SOCKET_DEFAULT "/run/acd/acd.sock"
-/* a request line longer than this is refused (skipped to its newline) */
+/* a request of more than this many bytes, its newline not counted, is
+ * refused (skipped to its newline) */
 #define ACD_REQUEST_MAX 8192
 /* a client whose unsent output exceeds this is disconnected */
 #define ACD_OUTPUT_MAX (4u << 20)
@@ -28,7 +29,12 @@
  * does not read, and no starving of the others */
 #define ACD_OUTPUT_HIGH (128u << 10)
 #define ACD_OUTPUT_LOW (32u << 10)
+/* clients at once; those of users other than root, all of them together,
+ * at most ACD_CLIENTS_USER_MAX: a member of the socket's group cannot take
+ * the room of root's pppd hooks (at least 128 connections at once, and the
+ * listen queue behind them) */
 #define ACD_CLIENTS_MAX 256
+#define ACD_CLIENTS_USER_MAX 128
 /* the pppd hook waits at most this long for acd */
 #define ACD_HOOK_TIMEOUT_MS 1000
 
@@ -41,6 +47,7 @@
 #define ACD_E_PERM   "EPERM"    /* peer may not do this */
 #define ACD_E_SHAPER "ESHAPER"  /* the kernel refused the policy */
 #define ACD_E_CONFIG "ECONFIG"  /* reload: the new config has errors */
-#define ACD_E_BUSY   "EBUSY"    /* acd serves ACD_CLIENTS_MAX clients already */
+#define ACD_E_BUSY   "EBUSY"    /* acd serves ACD_CLIENTS_MAX clients (or
+				   ACD_CLIENTS_USER_MAX of non-root users) already */
 
 #endif

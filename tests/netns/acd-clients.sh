@@ -9,7 +9,7 @@ TEST_NAME=acd-clients
 . "$(dirname "$0")/lib.sh"
 
 need_acd
-netns_init socat setpriv
+netns_init socat setpriv prlimit
 # two groups for the socket (neither root's nor nobody's), present on any Linux
 GROUPS_OK=()
 for g in daemon bin sys adm users; do
@@ -51,6 +51,17 @@ out=$( { head -c 20000 /dev/zero | tr '\0' a; printf '\n{"cmd":"show stat"}\n'; 
 assert_eq "replies to an oversized request and the next" 2 "$(wc -l <<<"$out")"
 assert_contains "oversized" "longer than 8192 bytes" "$(head -1 <<<"$out")"
 assert_jq "the request after it" "$(tail -1 <<<"$out")" .ok true
+
+log "the limit is 8192 bytes of request, its newline not counted: 8192 served, 8193 refused"
+# req_of N: {"cmd":"show stat"} (19 bytes) padded with spaces to N bytes, and a newline
+req_of() { printf '{"cmd":"show stat"%*s}\n' $(($1 - 19)) ''; }
+assert_eq "length of req_of 8192 with its newline" 8193 "$(req_of 8192 | wc -c)"
+out=$( { req_of 8192; req_of 8193; req_of 8192; } | raw)
+assert_eq "codes at the boundary" "ok EPROTO ok" "$(jq -r 'if .ok then "ok" else .code end' <<<"$out" | xargs)"
+assert_contains "8193 bytes" "longer than 8192 bytes" "$(sed -n 2p <<<"$out")"
+# one byte at a time, the newline in a read of its own, is the same
+out=$(req_of 8192 | socat -t 2 -b 1 - "UNIX-CONNECT:$ACD_SOCKET" 2>/dev/null || true)
+assert_jq "8192 bytes sent a byte at a time" "$out" .ok true
 
 log "a client that floods requests and never reads is paused; everyone else is served"
 twenty() { # ms for 20 requests in a row
@@ -141,18 +152,66 @@ assert_jq "show stat as a member of the new group" "$(as "$GID2" "$ACDCTL" -j sh
 "$ACDCTL" shaper set ppp0 4M 1M >/dev/null
 [[ -e "$TMPD/state2" ]] && fail "state-dir changed without a restart"
 
-log "256 clients at once: the next one gets EBUSY and a message, then is served once they go"
 # acd's open descriptors: the listening socket's clients and nothing else
 # changes while the monitors connect
 nfds() { find "/proc/$ACD_PID/fd" -mindepth 1 | wc -l; }
-# settled: the last acdctl's connection may not be closed on acd's side yet
-fds0=$(nfds)
-for _ in $(seq 50); do
-	sleep 0.2
-	n=$(nfds)
-	((n == fds0)) && break
-	fds0=$n
+# settle_fds: fds0 = acd's descriptors once the connections of the last
+# acdctl runs are closed on acd's side too
+settle_fds() {
+	local n
+	fds0=$(nfds)
+	for _ in $(seq 50); do
+		sleep 0.2
+		n=$(nfds)
+		((n == fds0)) && break
+		fds0=$n
+	done
+}
+# alive PID...: how many of them still run
+alive() { local n=0 p; for p in "$@"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done; echo "$n"; }
+
+log "a member of the group holds every connection it may: root's hooks still get through"
+settle_fds
+stand_in_pppd PPPD1
+umons=()
+for _ in $(seq 256); do
+	# not through as(): $! must be the monitor itself, for kill
+	setpriv --reuid=65534 --regid="$GID2" --clear-groups "$ACDCTL" monitor >/dev/null 2>&1 &
+	umons+=("$!")
 done
+BG_PIDS+=("${umons[@]}")
+# settled: each monitor either connected and stays, or was refused and exited
+held=-1
+for _ in $(seq 600); do
+	n=$(($(nfds) - fds0))
+	((n == $(alive "${umons[@]}") && n == held)) && break
+	held=$n
+	sleep 0.2
+done
+log "the member holds $held connections"
+ok=0; hook ip-up ppp1 10.77.1.1 10.77.1.2 "$PPPD1" erin >"$TMPD/hook.out" 2>&1 || ok=$?
+assert_eq "exit of root's hook beside the member's $held connections ($(cat "$TMPD/hook.out"))" 0 "$ok"
+assert_jq "the session of that hook" "$("$ACDCTL" -j show session ppp1)" .user erin .pppd_pid "$PPPD1"
+assert_eq "connections the member may hold (ACD_CLIENTS_USER_MAX)" 128 "$held"
+# root keeps the other 128: a burst of 100 of root's clients at once is served
+pids=()
+for i in $(seq 100); do
+	"$ACDCTL" -j show stat >"$TMPD/r$i" 2>&1 &
+	pids+=("$!")
+done
+for p in "${pids[@]}"; do wait "$p" || fail "one of 100 clients of root failed: $(cat "$TMPD"/r* | grep -v '^{' | head -1)"; done
+rc=0; err=$(as "$GID2" "$ACDCTL" show stat 2>&1) || rc=$?
+assert_eq "exit of one more client of the member" 1 "$rc"
+assert_contains "its message" "acd serves 128 clients of users other than root already" "$err"
+grep -q "uid=65534 pid=[0-9]*: 128 clients of users other than root already: connection refused" "$TMPD/acd.log" ||
+	fail "the member's refusal was not logged"
+kill "${umons[@]}" 2>/dev/null || true
+wait "${umons[@]}" 2>/dev/null || true
+member_served() { as "$GID2" "$ACDCTL" show stat >/dev/null 2>&1; }
+wait_until 5 member_served || fail "the member is not served after its monitors went"
+
+log "256 clients at once: the next one gets EBUSY and a message, then is served once they go"
+settle_fds
 mons=()
 for _ in $(seq 256); do
 	"$ACDCTL" monitor >/dev/null 2>&1 &
@@ -180,6 +239,52 @@ kill "${mons[@]}" 2>/dev/null || true
 wait "${mons[@]}" 2>/dev/null || true
 for _ in $(seq 50); do "$ACDCTL" show stat >/dev/null 2>&1 && break; sleep 0.1; done
 "$ACDCTL" show stat >/dev/null || fail "not served after the monitors went"
+
+log "out of descriptors, acd waits for one (not spinning on its socket), then serves the queued client"
+settle_fds
+limit=$(prlimit --pid "$ACD_PID" --nofile --noheadings --raw -o SOFT,HARD | awk '{ print $1 ":" $2 }')
+# room_for N: the descriptor limit that leaves acd room for N more (the
+# limit is on their numbers, and a new one takes the lowest free number)
+room_for() {
+	local -A open=()
+	local f i=0 free=0
+	for f in "/proc/$ACD_PID/fd/"*; do open[${f##*/}]=1; done
+	while :; do
+		if [[ -z ${open[$i]:-} ]]; then
+			free=$((free + 1))
+			((free == $1)) && break
+		fi
+		i=$((i + 1))
+	done
+	echo $((i + 1))
+}
+prlimit --pid "$ACD_PID" --nofile="$(room_for 4):${limit#*:}"
+mons=()
+for _ in $(seq 4); do
+	"$ACDCTL" monitor >/dev/null 2>&1 &
+	mons+=("$!")
+done
+BG_PIDS+=("${mons[@]}")
+fds_are() { (($(nfds) == $1)); }
+wait_until 10 fds_are $((fds0 + 4)) || fail "$(($(nfds) - fds0)) of 4 monitors connected"
+"$ACDCTL" -j show stat >"$TMPD/queued" 2>&1 &
+queued=$!
+BG_PIDS+=("$queued")
+out_of_fds() { grep -q "ctl: cannot accept clients: Too many open files" "$TMPD/acd.log"; }
+wait_until 5 out_of_fds || fail "acd did not say it is out of descriptors"
+ticks() { awk '{ print $14 + $15 }' "/proc/$ACD_PID/stat"; } # user + system, 1/100 s
+t0=$(ticks)
+sleep 1
+t1=$(ticks)
+log "acd's CPU out of descriptors: $((t1 - t0)) ticks in 1 s"
+((t1 - t0 < 15)) || fail "acd used $((t1 - t0))/100 of a CPU in 1 s out of descriptors: spinning"
+kill "${mons[0]}"
+wait "$queued" || fail "the queued client was not served once a descriptor was free: $(cat "$TMPD/queued")"
+assert_jq "the queued client's reply" "$(cat "$TMPD/queued")" .protocol 1
+grep -q "ctl: accepting clients again" "$TMPD/acd.log" || fail "acd did not say it accepts again"
+prlimit --pid "$ACD_PID" --nofile="$limit"
+kill "${mons[@]}" 2>/dev/null || true
+wait "${mons[@]}" 2>/dev/null || true
 kill "$ACD_PID"
 wait "$ACD_PID" 2>/dev/null || true
 if grep -q "Sanitizer" "$TMPD/acd.log"; then

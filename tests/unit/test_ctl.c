@@ -1,13 +1,14 @@
 /*
- * Control requests: the JSON socket's and telnet's parsers and telnet's
- * input decoder (no I/O), and the log that names what peers send (a user
- * name must not forge a line).
+ * Control requests: the JSON socket's and telnet's parsers, the socket's
+ * framing and telnet's input decoder (no I/O), and the log that names what
+ * peers send (a user name must not forge a line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -100,6 +101,93 @@ static void test_text(void **state)
 	assert_non_null(strstr(err, "too many arguments"));
 	assert_int_equal(ctl_parse_text("   ", &cmd, &args, err, sizeof(err)), -1);
 	assert_null(args);
+}
+
+/*
+ * The socket's framing: data fed into a ctl_input `chunk` bytes a read (or
+ * less, as the room allows), every event taken after each read; returns
+ * the events as text: "L<len>" for a request (its first byte after a colon
+ * when it is short), "X" for one refused as too long.
+ */
+static char *frame(const char *data, size_t n, size_t chunk)
+{
+	static char events[4096];
+	struct ctl_input *in = calloc(1, sizeof(*in));
+	size_t off = 0, used = 0;
+
+	assert_non_null(in);
+	events[0] = '\0';
+	while (off < n) {
+		const char *line;
+		size_t room, k, len;
+		char *space = ctl_input_space(in, &room);
+		int ev;
+
+		assert_true(room >= 1); /* every read finds room */
+		k = n - off < chunk ? n - off : chunk;
+		k = k < room ? k : room;
+		memcpy(space, data + off, k);
+		ctl_input_added(in, k);
+		off += k;
+		while ((ev = ctl_input_next(in, &line, &len)) != CTL_INPUT_MORE) {
+			assert_true(used + 32 < sizeof(events));
+			if (ev == CTL_INPUT_LONG) {
+				used += (size_t)snprintf(events + used, sizeof(events) - used, "X ");
+				continue;
+			}
+			assert_null(memchr(line, '\n', len));
+			assert_true(len <= ACD_REQUEST_MAX);
+			used += (size_t)snprintf(events + used, sizeof(events) - used, "L%zu%s%.*s ",
+						 len, len && len < 8 ? ":" : "", len < 8 ? (int)len : 0,
+						 line);
+		}
+	}
+	free(in);
+	if (used)
+		events[used - 1] = '\0';
+	return events;
+}
+
+/* a request of n bytes: n-1 'a's and a 'z' */
+static size_t request_of(char *buf, size_t n)
+{
+	memset(buf, 'a', n);
+	buf[n - 1] = 'z';
+	buf[n] = '\n';
+	return n + 1;
+}
+
+static void test_framing(void **state)
+{
+	static const size_t chunks[] = { 1, 2, 7, 100, 4096, 8192, 8193, 1 << 20 };
+	static char buf[3 * (ACD_REQUEST_MAX + 2) + 64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		size_t c = chunks[i];
+
+		/* the limit is ACD_REQUEST_MAX bytes, its newline not counted */
+		n = request_of(buf, ACD_REQUEST_MAX);
+		assert_string_equal(frame(buf, n, c), "L8192");
+		n = request_of(buf, ACD_REQUEST_MAX + 1);
+		memcpy(buf + n, "{}\n", 3);
+		assert_string_equal(frame(buf, n + 3, c), "X L2:{}");
+		/* one refusal however long the request; the next at once */
+		n = request_of(buf, 3 * ACD_REQUEST_MAX);
+		memcpy(buf + n, "ab\n\n", 4);
+		assert_string_equal(frame(buf, n + 4, c), "X L2:ab L0");
+		/* requests at the limit back to back, then a short one */
+		n = request_of(buf, ACD_REQUEST_MAX);
+		n += request_of(buf + n, ACD_REQUEST_MAX);
+		memcpy(buf + n, "x\ny", 3);
+		assert_string_equal(frame(buf, n + 3, c), "L8192 L8192 L1:x");
+		/* no newline yet: nothing at the limit, refused once past it */
+		n = request_of(buf, ACD_REQUEST_MAX) - 1;
+		assert_string_equal(frame(buf, n, c), "");
+		n = request_of(buf, ACD_REQUEST_MAX + 1) - 1;
+		assert_string_equal(frame(buf, n, c), "X");
+	}
 }
 
 /*
@@ -254,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_framing),
 		cmocka_unit_test(test_telnet_lines),
 		cmocka_unit_test(test_telnet_limit),
 		cmocka_unit_test(test_log_escapes),
