@@ -7,6 +7,8 @@
  *
  *   replay [-n MUTATIONS] [-s] DIR...   (-s: also seed from the unit
  *                                         builders, for fuzz_tc_reply)
+ *   replay -o DIR                         write those seeds to DIR, one
+ *                                         file each, as libFuzzer's start
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -64,16 +66,43 @@ static void one(const uint8_t *seed, size_t len, int mutations)
 	}
 }
 
+/* The built-in seeds as files: libFuzzer starts from a directory. */
+static int write_seeds(const char *dir)
+{
+	uint8_t *b[64];
+	size_t l[64], n = fuzz_builtin_seeds(b, l, 64), k;
+	int rc = 0;
+
+	for (k = 0; k < n; k++) {
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/seed-%02zu", dir, k);
+		f = fopen(path, "wbx");
+		if (!f || fwrite(b[k], 1, l[k], f) != l[k]) {
+			fprintf(stderr, "replay: cannot write %s\n", path);
+			rc = 1;
+		}
+		if (f && fclose(f) != 0)
+			rc = 1;
+		free(b[k]);
+	}
+	printf("replay: %zu seeds written to %s\n", n, dir);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int mutations = 200, opt, i;
 	int seeds = 0;
 
-	while ((opt = getopt(argc, argv, "n:s")) != -1) {
+	while ((opt = getopt(argc, argv, "n:so:")) != -1) {
 		if (opt == 'n')
 			mutations = atoi(optarg);
 		else if (opt == 's')
 			seeds = 1;
+		else if (opt == 'o')
+			return write_seeds(optarg);
 		else
 			return 2;
 	}
