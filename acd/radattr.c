@@ -17,8 +17,6 @@
 
 #include "radattr.h"
 
-#define QUOTE_MAX 72 /* characters of a bad line quoted in a message */
-
 __attribute__((format(printf, 3, 4)))
 static void fmt(char *err, size_t errlen, const char *f, ...)
 {
@@ -86,9 +84,57 @@ size_t radattr_escape(const char *value, size_t len, char *out, size_t outlen)
 	return used;
 }
 
-static void quote(const char *s, size_t n, char out[QUOTE_MAX + 1])
+/* Must a byte be written as \ooo in a message?  Everything that is not
+ * printable ASCII, and the backslash and double quote themselves, so a
+ * quoted value can neither end its quotes nor fake an escape. */
+static bool quote_escaped(unsigned char c)
 {
-	radattr_escape(s, n, out, QUOTE_MAX + 1);
+	return c < 0x20 || c > 0x7e || c == '\\' || c == '"';
+}
+
+size_t radattr_quote(const char *s, size_t len, char *out, size_t outlen)
+{
+	size_t i, used = 0, take, need = 0;
+	bool cut;
+
+	if (!out || !outlen)
+		return 0;
+	if (!s)
+		len = 0;
+	take = len > RADATTR_QUOTE_MAX ? RADATTR_QUOTE_MAX : len;
+	cut = take < len;
+	for (i = 0; i < take; i++)
+		need += quote_escaped((unsigned char)s[i]) ? 4 : 1;
+	if (need + (cut ? 3 : 0) + 1 > outlen)
+		cut = true; /* out is too small: cut it shorter, with room for "..." */
+	for (i = 0; i < take; i++) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = quote_escaped(c) ? 4 : 1;
+
+		if (used + n + (cut ? 3 : 0) + 1 > outlen)
+			break;
+		if (n == 4) {
+			out[used++] = '\\';
+			out[used++] = (char)('0' + (c >> 6));
+			out[used++] = (char)('0' + ((c >> 3) & 7));
+			out[used++] = (char)('0' + (c & 7));
+		} else {
+			out[used++] = (char)c;
+		}
+	}
+	if (cut) {
+		size_t k;
+
+		for (k = 0; k < 3 && used + 1 < outlen; k++)
+			out[used++] = '.';
+	}
+	out[used] = '\0';
+	return used;
+}
+
+static void quote(const char *s, size_t n, char out[RADATTR_QUOTE_SIZE])
+{
+	radattr_quote(s, n, out, RADATTR_QUOTE_SIZE);
 }
 
 static void resolve(struct radattr *a, const rc_handle *rh)
@@ -219,7 +265,7 @@ static bool blank(const char *s, size_t n)
 static int parse_line(struct radattr_list *l, const rc_handle *rh, const char *origin,
 		      unsigned lineno, const char *s, size_t n, char *err, size_t errlen)
 {
-	char q[QUOTE_MAX + 1], qname[QUOTE_MAX + 1];
+	char q[RADATTR_QUOTE_SIZE], qname[RADATTR_QUOTE_SIZE];
 	const char *sp, *raw;
 	size_t namelen, rawlen, i, len = 0;
 	char *v;
@@ -351,28 +397,43 @@ static const char *file_kind(mode_t m)
 		return "a character device";
 	if (S_ISBLK(m))
 		return "a block device";
+	if (S_ISLNK(m))
+		return "a symbolic link";
 	return "not a regular file";
 }
 
-int radattr_load(const char *path, const rc_handle *rh,
-		 struct radattr_list *out, char *err, size_t errlen)
+/*
+ * The rule of docs/untrusted-files.md: the last component is never
+ * followed (O_NOFOLLOW; the directory is acd.conf's, /var/run itself is a
+ * link to /run), a FIFO cannot hang us (O_NONBLOCK) nor a terminal become
+ * ours (O_NOCTTY), and everything is checked on the open descriptor, so
+ * nothing can be swapped in between the check and the read.
+ */
+int radattr_read_untrusted(const char *path, const char *what, size_t max, char **buf,
+			   size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t total = 0;
-	char *buf;
-	int fd, rc, e;
+	uid_t me = geteuid();
+	char *b;
+	int fd, e;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!path || !out) {
-		fmt(err, errlen, "radattr: internal error: no path or no result");
+	if (!path || !what || !buf || !len) {
+		fmt(err, errlen, "%s: internal error: no path or no result", path ? path : "?");
 		return -EINVAL;
 	}
-	memset(out, 0, sizeof(*out));
-	/* O_NONBLOCK: a FIFO planted in the file's place must not hang us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
+		if (e == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			fmt(err, errlen, "%s: a symbolic link, not followed: a %s is the regular "
+			    "file pppd writes (remove the link)", path, what);
+			return -ELOOP;
+		}
 		fmt(err, errlen, "%s: cannot open: %s", path, strerror(e));
 		return -e;
 	}
@@ -384,31 +445,44 @@ int radattr_load(const char *path, const rc_handle *rh,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		fmt(err, errlen, "%s: %s, not a radattr file", path, file_kind(st.st_mode));
+		fmt(err, errlen, "%s: %s, not a %s (not read)", path, file_kind(st.st_mode), what);
 		return -EINVAL;
 	}
-	if (st.st_size < 0 || (unsigned long long)st.st_size > RADATTR_MAX_BYTES) {
+	if (st.st_uid != 0 && st.st_uid != me) {
 		close(fd);
-		fmt(err, errlen, "%s: %lld bytes, more than the %u a radattr file may have",
-		    path, (long long)st.st_size, RADATTR_MAX_BYTES);
+		fmt(err, errlen, "%s: owned by uid %lu, not by root: not pppd's %s (pppd runs as "
+		    "root), not read", path, (unsigned long)st.st_uid, what);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		fmt(err, errlen, "%s: mode %03o lets %s write it: not pppd's %s, not read "
+		    "(pppd writes it 0644 or 0600)", path, (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & S_IWOTH) ? "anyone" : "its group", what);
+		return -EPERM;
+	}
+	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
+		close(fd);
+		fmt(err, errlen, "%s: %lld bytes, more than the %zu a %s may have", path,
+		    (long long)st.st_size, max, what);
 		return -EFBIG;
 	}
-	buf = malloc(RADATTR_MAX_BYTES + 1);
-	if (!buf) {
+	b = malloc(max + 1);
+	if (!b) {
 		close(fd);
 		fmt(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	/* Read one byte past the limit: the file may have grown since fstat. */
-	while (total < RADATTR_MAX_BYTES + 1) {
-		ssize_t n = read(fd, buf + total, RADATTR_MAX_BYTES + 1 - total);
+	while (total < max + 1) {
+		ssize_t n = read(fd, b + total, max + 1 - total);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			e = errno;
 			close(fd);
-			free(buf);
+			free(b);
 			fmt(err, errlen, "%s: cannot read: %s", path, strerror(e));
 			return -e;
 		}
@@ -417,15 +491,57 @@ int radattr_load(const char *path, const rc_handle *rh,
 		total += (size_t)n;
 	}
 	close(fd);
-	if (total > RADATTR_MAX_BYTES) {
-		free(buf);
-		fmt(err, errlen, "%s: more than the %u bytes a radattr file may have",
-		    path, RADATTR_MAX_BYTES);
+	if (total > max) {
+		free(b);
+		fmt(err, errlen, "%s: more than the %zu bytes a %s may have", path, max, what);
 		return -EFBIG;
 	}
+	b[total] = '\0';
+	*buf = b;
+	*len = total;
+	return 0;
+}
+
+int radattr_load(const char *path, const rc_handle *rh,
+		 struct radattr_list *out, char *err, size_t errlen)
+{
+	size_t total;
+	char *buf;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!path || !out) {
+		fmt(err, errlen, "radattr: internal error: no path or no result");
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	rc = radattr_read_untrusted(path, "radattr file", RADATTR_MAX_BYTES, &buf, &total, err,
+				    errlen);
+	if (rc < 0)
+		return rc;
 	rc = radattr_parse(buf, total, rh, path, out, err, errlen);
 	free(buf);
 	return rc;
+}
+
+int radattr_parse_pid(const char *s, size_t len, pid_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!s || !out || len == 0)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		if (v <= RADATTR_PID_MAX) /* saturate: leading zeros are fine, overflow is not */
+			v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v < RADATTR_PID_MIN || v > RADATTR_PID_MAX)
+		return -ERANGE;
+	*out = (pid_t)v;
+	return 0;
 }
 
 const char *radattr_strerror(int err)
@@ -443,6 +559,12 @@ const char *radattr_strerror(int err)
 		return "radattr file too large";
 	case EINVAL:
 		return "invalid argument, or not a regular file";
+	case ELOOP:
+		return "a symbolic link (not followed)";
+	case EPERM:
+		return "file not owned by root, or writable by group or others";
+	case ERANGE:
+		return "process id out of range";
 	case ENOMEM:
 		return "out of memory";
 	default:

@@ -54,6 +54,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <radcli/radcli.h>
 
@@ -111,11 +112,14 @@ int radattr_parse(const char *buf, size_t len, const rc_handle *rh,
 		  char *err, size_t errlen);
 
 /*
- * Read and parse a file (normally RADATTR_DIR "/radattr.pppN").  Refuses
- * what is not a regular file (-EINVAL; FIFOs are not waited on) and files
- * over RADATTR_MAX_BYTES (-EFBIG); open/read failures return -errno
- * (-ENOENT when pppd has not written it, or removed it).  Every message
- * starts with the path.  Otherwise as radattr_parse().
+ * Read and parse a file (normally RADATTR_DIR "/radattr.pppN") with
+ * radattr_read_untrusted(): a symbolic link is refused unread (-ELOOP),
+ * as is what is not a regular file (-EINVAL; FIFOs are not waited on), a
+ * file owned by neither root nor acd's effective uid or writable by group
+ * or others (-EPERM), and a file over RADATTR_MAX_BYTES (-EFBIG); other
+ * open/read failures return -errno (-ENOENT when pppd has not written it,
+ * or removed it).  Every message starts with the path.  Otherwise as
+ * radattr_parse().
  */
 int radattr_load(const char *path, const rc_handle *rh,
 		 struct radattr_list *out, char *err, size_t errlen);
@@ -142,13 +146,71 @@ const struct radattr *radattr_find(const struct radattr_list *l, const char *nam
 				   const struct radattr *after);
 
 /*
- * Write value (len bytes) as radattr.so would, for messages and for
- * re-writing files: non-printables as "\ooo", and a backslash as "\134"
- * when three octal digits follow it (so the text parses back to exactly
- * value).  Always NUL-terminates out (if outlen > 0); when out is too
+ * Write value (len bytes) as radattr.so would, for re-writing files
+ * (messages quote with radattr_quote()): non-printables as "\ooo", and a
+ * backslash as "\134" when three octal digits follow it (so the text
+ * parses back to exactly value).  Always NUL-terminates out (if outlen > 0); when out is too
  * small the text ends in "...".  Returns the length written.
  */
 size_t radattr_escape(const char *value, size_t len, char *out, size_t outlen);
+
+/*
+ * ---- Files a session makes acd read, and what is quoted from them ----
+ *
+ * The rule (docs/untrusted-files.md): pppd (root) writes radattr and pid
+ * files in directories acd.conf names; the name of a session's file comes
+ * from the session (its interface), so what is found there is read only if
+ * it is what pppd writes.  These helpers are the rule; use them for any new
+ * such file (DHCPv6 leases, PPPoE state).
+ */
+
+/*
+ * Read a whole file a session names: open(2) with O_NOFOLLOW, O_NONBLOCK,
+ * O_NOCTTY and O_CLOEXEC (the last component is never followed; the
+ * directories before it are the operator's and may be links, like
+ * /var/run -> /run), then on the open descriptor: a regular file, owned
+ * by root (pppd) or by acd's own effective uid, not writable by group or
+ * others, at most max bytes.  what names the file in messages ("radattr
+ * file", "pid file").  Returns 0 and sets *buf (malloc'd, NUL-terminated
+ * after *len bytes; free it) or a negative errno with a message starting
+ * with the path in err; the file's content is never quoted:
+ *   -ELOOP   a symbolic link (not followed, its target not opened)
+ *   -EINVAL  not a regular file (directory, FIFO, device, socket)
+ *   -EPERM   owned by another user, or group/world-writable
+ *   -EFBIG   over max bytes
+ *   -ENOENT, -EACCES, ... from open/read; -ENOMEM
+ */
+int radattr_read_untrusted(const char *path, const char *what, size_t max, char **buf,
+			   size_t *len, char *err, size_t errlen);
+
+#define RADATTR_QUOTE_MAX  64u  /* bytes of outside input quoted in a message */
+/* room for RADATTR_QUOTE_MAX bytes escaped ("\ooo" each), "..." and NUL */
+#define RADATTR_QUOTE_SIZE (4u * RADATTR_QUOTE_MAX + 4u)
+
+/*
+ * Quote outside input (len bytes of s, any bytes) for a message, a log
+ * line or a reply: at most its first RADATTR_QUOTE_MAX bytes, each byte
+ * that is not printable ASCII and each backslash and double quote written
+ * as "\ooo" (three octal digits, as radattr.so writes bytes, so a value
+ * reads as it does in the file), "..." appended when the input was cut.
+ * The result has no control character and no raw '"' or '\\': put it in
+ * quotes and it cannot end them, start a log line or fake a key=value.
+ * Always NUL-terminates out (outlen > 0); with outlen RADATTR_QUOTE_SIZE
+ * nothing more is cut.  Returns the length written.
+ */
+size_t radattr_quote(const char *s, size_t len, char *out, size_t outlen);
+
+#define RADATTR_PID_MIN 2u          /* 1 is init, 0 is "unknown" */
+#define RADATTR_PID_MAX 2147483647u /* INT32_MAX: pid_t; the kernel's pid_max is lower */
+
+/*
+ * A process id as pppd writes it (PPPD_PID in a hook's environment, the
+ * first line of a pid file, "%d" of getpid()): len bytes of decimal digits
+ * only (no sign, no space, no newline, nothing after), RADATTR_PID_MIN to
+ * RADATTR_PID_MAX.  Returns 0 and sets *out, -EINVAL (not digits, empty)
+ * or -ERANGE (0, 1, or too large); *out is untouched on error.
+ */
+int radattr_parse_pid(const char *s, size_t len, pid_t *out);
 
 /* A short text for a radattr error code (negative or positive errno). */
 const char *radattr_strerror(int err);

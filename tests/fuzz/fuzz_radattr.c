@@ -1,13 +1,20 @@
 /* Fuzz target: radattr_parse + policy_from_attrs (radattr.pppN files come
- * from pppd, which copies them from the RADIUS server's reply).
+ * from pppd, which copies them from the RADIUS server's reply), and the
+ * helpers of docs/untrusted-files.md on the same bytes: radattr_quote and
+ * radattr_parse_pid.
  * Invariants: never crash; a success respects every documented limit;
  * every value re-escaped with radattr_escape() parses back to itself; an
- * error always has a message naming the input; the policy always gives
- * rates the shaper accepts, and a malformed one is exactly the default
- * with a one-line warning.
+ * error always has a message naming the input, printable and with at most
+ * RADATTR_QUOTE_MAX bytes of any line; the policy always gives rates the
+ * shaper accepts, and a malformed one is exactly the default with a
+ * one-line printable warning; a quote is printable, has no raw '"', is at
+ * most RADATTR_QUOTE_SIZE - 1 long, decodes to the input's first
+ * RADATTR_QUOTE_MAX bytes and ends in "..." exactly when it is cut; a pid
+ * parses exactly when it is all digits and within range.
  * Half the inputs are resolved against a small in-memory dictionary
  * (rc_read_dictionary_from_buffer: no file I/O), half without one. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +53,101 @@ static rc_handle *dict(void)
 	return rh;
 }
 
+/* Printable ASCII only: nothing that starts a log line or moves a cursor. */
+static void check_printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			abort();
+}
+
+/* radattr_quote(): see the invariants above. */
+static void check_quote(const uint8_t *data, size_t size)
+{
+	char out[RADATTR_QUOTE_SIZE], small[11];
+	size_t n = radattr_quote((const char *)data, size, out, sizeof(out)), i = 0, k = 0;
+	size_t want = size > RADATTR_QUOTE_MAX ? RADATTR_QUOTE_MAX : size;
+
+	if (n != strlen(out) || n >= sizeof(out))
+		abort();
+	check_printable(out);
+	if (strchr(out, '"'))
+		abort();
+	if (size > RADATTR_QUOTE_MAX) {
+		if (n < 3 || memcmp(out + n - 3, "...", 3) != 0)
+			abort();
+		n -= 3;
+	}
+	/* decode: every backslash starts \ooo, and it all gives the input back */
+	while (i < n) {
+		unsigned c;
+
+		if (out[i] == '\\') {
+			if (i + 3 >= n)
+				abort();
+			if (out[i + 1] < '0' || out[i + 1] > '3' || out[i + 2] < '0' ||
+			    out[i + 2] > '7' || out[i + 3] < '0' || out[i + 3] > '7')
+				abort();
+			c = (unsigned)((out[i + 1] - '0') << 6 | (out[i + 2] - '0') << 3 |
+				       (out[i + 3] - '0'));
+			i += 4;
+		} else {
+			c = (unsigned char)out[i++];
+		}
+		if (k >= want || data[k++] != c)
+			abort();
+	}
+	if (k != want)
+		abort();
+	/* a small buffer: cut, always terminated, never inside an escape */
+	n = radattr_quote((const char *)data, size, small, sizeof(small));
+	if (n != strlen(small) || n >= sizeof(small))
+		abort();
+	check_printable(small);
+}
+
+/* What a message quotes, between its own '"' (a quoted '"' is \042), is
+ * at most RADATTR_QUOTE_MAX bytes escaped and "...". */
+static void check_quoted_short(const char *msg)
+{
+	const char *open, *close;
+
+	while ((open = strchr(msg, '"')) != NULL) {
+		close = strchr(open + 1, '"');
+		if (!close)
+			abort(); /* quotes come in pairs */
+		if ((size_t)(close - open - 1) > RADATTR_QUOTE_SIZE - 1)
+			abort();
+		msg = close + 1;
+	}
+}
+
+/* radattr_parse_pid(): all digits and 2..INT32_MAX, nothing else. */
+static void check_pid(const uint8_t *data, size_t size)
+{
+	uint64_t v = 0;
+	bool digits = size > 0;
+	pid_t pid = -7;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < size; i++) {
+		if (data[i] < '0' || data[i] > '9') {
+			digits = false;
+			break;
+		}
+		if (v <= 0xffffffffull)
+			v = v * 10 + (uint64_t)(data[i] - '0');
+	}
+	rc = radattr_parse_pid((const char *)data, size, &pid);
+	if (digits && v >= 2 && v <= 2147483647u) {
+		if (rc != 0 || (uint64_t)pid != v)
+			abort();
+	} else if (rc == 0 || pid != -7) {
+		abort();
+	}
+}
+
 static void check_rate(uint64_t v)
 {
 	if (v != 0 && (v < SHAPER_RATE_MIN || v > SHAPER_RATE_MAX))
@@ -66,8 +168,7 @@ static void check_policy(const struct radattr_list *l, uint64_t dd, uint64_t du)
 	check_rate(r.up);
 	if (!r.down_attr || !r.up_attr || strlen(r.warning) >= sizeof(r.warning))
 		abort();
-	if (strchr(r.warning, '\n') || strchr(r.warning, '\r'))
-		abort();
+	check_printable(r.warning);
 	if (r.malformed) {
 		if (r.down != dd || r.up != du || r.down_src != POLICY_SRC_DEFAULT ||
 		    r.up_src != POLICY_SRC_DEFAULT || !r.warning[0])
@@ -91,6 +192,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int rc;
 
+	check_quote(data, size);
+	check_pid(data, size);
 	err[0] = '\0';
 	rc = radattr_parse((const char *)data, size, rh, "fuzz", &l, err, sizeof(err));
 	if (rc != 0) {
@@ -98,6 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (strncmp(err, "fuzz", 4) != 0 || l.count || l.attrs)
 			abort();
+		check_printable(err);
+		check_quoted_short(err);
 		return 0;
 	}
 	if (l.count > RADATTR_MAX_LINES)

@@ -397,12 +397,15 @@ static void test_dict_open_errors(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+/* As pppd writes it: 0644 whatever our umask (a group-writable file is
+ * refused, and a umask of 002 is common for users). */
 static void write_file(const char *path, const char *text, size_t len)
 {
 	FILE *f = fopen(path, "w");
 
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fchmod(fileno(f), 0644), 0);
 	assert_int_equal(fclose(f), 0);
 }
 
@@ -480,6 +483,248 @@ static void test_load_refuses(void **state)
 		assert_non_null(strstr(err, "Permission denied"));
 	}
 	assert_int_equal(radattr_load(NULL, NULL, &l, err, sizeof(err)), -EINVAL);
+}
+
+/* What an /etc/shadow line looks like; it must never reach a message. */
+#define SECRET_LINE "root:$y$j9T$SECRETsaltSECRET$SECREThashSECRET:19700:0:99999:7:::\n"
+
+/* A symbolic link is not followed: neither to a secret (whose content must
+ * appear nowhere), nor to a well-formed rates file elsewhere. */
+static void test_load_symlink(void **state)
+{
+	struct radattr_list l = { 0 };
+	char link_path[300], target[300], err[512];
+
+	(void)state;
+	snprintf(target, sizeof(target), "%s/shadow", tmpdir);
+	write_file(target, S(SECRET_LINE));
+	assert_int_equal(chmod(target, 0600), 0);
+	snprintf(link_path, sizeof(link_path), "%s/radattr.ppp0", tmpdir);
+	unlink(link_path);
+	assert_int_equal(symlink(target, link_path), 0);
+	memset(err, 0, sizeof(err));
+	assert_int_equal(radattr_load(link_path, NULL, &l, err, sizeof(err)), -ELOOP);
+	assert_int_equal(l.count, 0);
+	assert_null(l.attrs);
+	if (!strstr(err, link_path) || !strstr(err, "symbolic link") || !strstr(err, "not followed"))
+		fail_msg("the message should name the path and say it is a link: \"%s\"", err);
+	/* nothing of the target: not its text, not even a cut of it */
+	assert_null(strstr(err, "SECRET"));
+	assert_null(strstr(err, "root:"));
+	assert_null(strstr(err, "19700"));
+	/* the whole buffer, not only up to the NUL */
+	assert_null(memmem(err, sizeof(err), "SECRET", 6));
+
+	/* a link to a good rates file is not applied either */
+	snprintf(target, sizeof(target), "%s/rates", tmpdir);
+	write_file(target, S("RP-Downstream-Speed-Limit 10240\n"));
+	unlink(link_path);
+	assert_int_equal(symlink(target, link_path), 0);
+	assert_int_equal(radattr_load(link_path, NULL, &l, err, sizeof(err)), -ELOOP);
+	assert_int_equal(l.count, 0);
+	/* a dangling link: still a link, not "no such file" */
+	unlink(link_path);
+	assert_int_equal(symlink("/nonexistent/acd-test", link_path), 0);
+	assert_int_equal(radattr_load(link_path, NULL, &l, err, sizeof(err)), -ELOOP);
+	unlink(link_path);
+	assert_string_equal(radattr_strerror(-ELOOP), "a symbolic link (not followed)");
+}
+
+/* A FIFO is refused at once, not waited on (a writer would feed us). */
+static void test_load_fifo(void **state)
+{
+	struct radattr_list l = { 0 };
+	char path[300], err[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/radattr.fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "a FIFO, not a radattr file"));
+	unlink(path);
+}
+
+/* A file anyone but its owner may rewrite is not pppd's. */
+static void test_load_writable(void **state)
+{
+	static const mode_t bad[] = { 0664, 0646, 0666, 0620, 0602, 0777 };
+	struct radattr_list l = { 0 };
+	char path[300], err[512];
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/radattr.ppp4", tmpdir);
+	write_file(path, S("User-Name mallory\nRP-Downstream-Speed-Limit 10240\n"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(path, bad[i]), 0);
+		assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), -EPERM);
+		assert_int_equal(l.count, 0);
+		assert_non_null(strstr(err, path));
+		assert_non_null(strstr(err, "write it"));
+		assert_null(strstr(err, "mallory"));
+	}
+	assert_non_null(strstr(err, "mode 777 lets anyone write it"));
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "mode 664 lets its group write it"));
+	/* what pppd writes: 0644 (its umask is at least 022) or 0600 */
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 2);
+	radattr_free(&l);
+	assert_int_equal(chmod(path, 0444), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), 0);
+	radattr_free(&l);
+	unlink(path);
+}
+
+/* A file of another user is not pppd's (root's), nor acd's own. */
+static void test_load_owner(void **state)
+{
+	struct radattr_list l = { 0 };
+	char path[300], err[512];
+
+	(void)state;
+	if (geteuid() != 0) {
+		/* visible in the output, counted as skipped */
+		print_message("test_load_owner: skipped: chown to nobody needs root (uid %u)\n",
+			      (unsigned)geteuid());
+		skip();
+	}
+	snprintf(path, sizeof(path), "%s/radattr.ppp5", tmpdir);
+	write_file(path, S("User-Name mallory\nRP-Downstream-Speed-Limit 10240\n"));
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), -EPERM);
+	assert_int_equal(l.count, 0);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "owned by uid 65534, not by root"));
+	assert_null(strstr(err, "mallory"));
+	/* root's own: read */
+	assert_int_equal(chown(path, 0, 0), 0);
+	assert_int_equal(radattr_load(path, NULL, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.count, 2);
+	radattr_free(&l);
+	unlink(path);
+}
+
+/* radattr_read_untrusted: the bound is the caller's, the text is whole. */
+static void test_read_untrusted(void **state)
+{
+	char path[300], err[512], *buf = NULL;
+	size_t len = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ppp0.pid", tmpdir);
+	write_file(path, S("4242\n"));
+	assert_int_equal(radattr_read_untrusted(path, "pid file", 64, &buf, &len, err, sizeof(err)), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(buf, "4242\n");
+	free(buf);
+	write_file(path, S("42424242424242424242\n"));
+	assert_int_equal(radattr_read_untrusted(path, "pid file", 16, &buf, &len, err, sizeof(err)),
+			 -EFBIG);
+	assert_null(buf);
+	assert_non_null(strstr(err, "21 bytes, more than the 16 a pid file may have"));
+	unlink(path);
+}
+
+/* Quoting outside input into messages: short, and nothing raw that could
+ * end the quotes, fake an escape or start a log line. */
+static void test_quote(void **state)
+{
+	char out[RADATTR_QUOTE_SIZE], in[200];
+	size_t n, i;
+
+	(void)state;
+	n = radattr_quote("a \"b\" \\c\n\r\001\177\377", 13, out, sizeof(out));
+	assert_string_equal(out, "a \\042b\\042 \\134c\\012\\015\\001\\177\\377");
+	assert_int_equal(n, strlen(out));
+	/* a log line "key=value" cannot be faked inside quotes */
+	radattr_quote("x\" user=root \"", 14, out, sizeof(out));
+	assert_null(strchr(out, '"'));
+	/* at most RADATTR_QUOTE_MAX bytes of input, then "..." */
+	memset(in, 'x', sizeof(in));
+	radattr_quote(in, RADATTR_QUOTE_MAX, out, sizeof(out));
+	assert_int_equal(strlen(out), RADATTR_QUOTE_MAX);
+	radattr_quote(in, RADATTR_QUOTE_MAX + 1, out, sizeof(out));
+	assert_int_equal(strlen(out), RADATTR_QUOTE_MAX + 3);
+	assert_string_equal(out + RADATTR_QUOTE_MAX, "...");
+	/* every byte escaped: the largest quote fits RADATTR_QUOTE_SIZE */
+	memset(in, '\n', sizeof(in));
+	n = radattr_quote(in, sizeof(in), out, sizeof(out));
+	assert_int_equal(n, 4 * RADATTR_QUOTE_MAX + 3);
+	assert_int_equal(n + 1, RADATTR_QUOTE_SIZE);
+	/* a small buffer cuts between escapes, never inside one */
+	radattr_quote("\001\002\003", 3, out, 8);
+	assert_string_equal(out, "\\001...");
+	radattr_quote("abc", 3, out, 4);
+	assert_string_equal(out, "abc");
+	radattr_quote("abcd", 4, out, 4);
+	assert_string_equal(out, "...");
+	assert_int_equal(radattr_quote("abc", 3, out, 0), 0);
+	radattr_quote(NULL, 5, out, sizeof(out));
+	assert_string_equal(out, "");
+	/* printable ASCII stays as it is, but for '"' and '\\' */
+	for (i = 0; i < 95; i++)
+		in[i] = (char)(0x20 + i);
+	n = radattr_quote(in, 95, out, sizeof(out));
+	assert_int_equal(n, RADATTR_QUOTE_MAX + 2 * 3 + 3); /* 0x20..0x5f: both in it */
+	assert_memory_equal(out, " !\\042#$", 8);
+	assert_non_null(strstr(out, "[\\134]^_..."));
+}
+
+/* Parse errors quote at most RADATTR_QUOTE_MAX bytes of the line, escaped. */
+static void test_error_quotes_short(void **state)
+{
+	char line[300], err[512];
+	struct radattr_list l = { 0 };
+	size_t n;
+
+	(void)state;
+	/* a shadow-like line: no space, a quote and a backslash in it */
+	n = (size_t)snprintf(line, sizeof(line), "root:\"\\%s\n", "0123456789abcdefghij"
+			     "0123456789abcdefghij0123456789abcdefghij0123456789TAILTAILTAIL");
+	assert_int_equal(radattr_parse(line, n, NULL, "r", &l, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "\"root:\\042\\134012345"));
+	assert_non_null(strstr(err, "...\": no space"));
+	assert_null(strstr(err, "TAIL"));
+	/* one raw '"' in all: the message's own opening and closing ones */
+	assert_ptr_equal(strchr(err, '"'), strstr(err, "\"root"));
+	assert_ptr_equal(strrchr(err, '"'), strstr(err, "\": no space"));
+}
+
+/* PPPD_PID and pid files: decimal digits only, 2..INT32_MAX. */
+static void test_parse_pid(void **state)
+{
+	static const char *const bad[] = { "-1", "1 2", "4294967297", "99999999999", "",
+					   "12abc", "0", "1", "+5", " 5", "5 ", "5\n", "0x10",
+					   "2147483648", "1e3", "\331\243" };
+	pid_t pid = 77;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(radattr_parse_pid(S("2"), &pid), 0);
+	assert_int_equal(pid, 2);
+	assert_int_equal(radattr_parse_pid(S("4242"), &pid), 0);
+	assert_int_equal(pid, 4242);
+	assert_int_equal(radattr_parse_pid(S("2147483647"), &pid), 0);
+	assert_int_equal(pid, 2147483647);
+	assert_int_equal(radattr_parse_pid(S("0004242"), &pid), 0);
+	assert_int_equal(pid, 4242);
+	/* only len bytes are read */
+	assert_int_equal(radattr_parse_pid("4242\nppp0\n", 4, &pid), 0);
+	assert_int_equal(pid, 4242);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pid = 77;
+		if (radattr_parse_pid(bad[i], strlen(bad[i]), &pid) == 0)
+			fail_msg("\"%s\" was taken as pid %d", bad[i], (int)pid);
+		assert_int_equal(pid, 77);
+	}
+	assert_int_equal(radattr_parse_pid(S("-1"), &pid), -EINVAL);
+	assert_int_equal(radattr_parse_pid(S("1"), &pid), -ERANGE);
+	assert_int_equal(radattr_parse_pid(S("4294967297"), &pid), -ERANGE);
+	assert_int_equal(radattr_parse_pid(NULL, 0, &pid), -EINVAL);
 }
 
 static void test_escape(void **state)
@@ -580,6 +825,14 @@ int main(void)
 		cmocka_unit_test(test_dict_open_errors),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_refuses),
+		cmocka_unit_test(test_load_symlink),
+		cmocka_unit_test(test_load_fifo),
+		cmocka_unit_test(test_load_writable),
+		cmocka_unit_test(test_load_owner),
+		cmocka_unit_test(test_read_untrusted),
+		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_error_quotes_short),
+		cmocka_unit_test(test_parse_pid),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_add_errors),
 		cmocka_unit_test(test_many_attrs_grow),
