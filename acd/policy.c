@@ -238,12 +238,41 @@ enum { DOWN = 0, UP = 1 };
  * goes to logs as one line. */
 static void bad(struct policy_result *r, const struct radattr *a, const char *why)
 {
-	char q[96], w[256];
+	char q[RADATTR_QUOTE_SIZE], w[256];
 
-	radattr_escape(a->value, a->len, q, sizeof(q));
+	radattr_quote(a->value, a->len, q, sizeof(q));
 	radattr_escape(why, strlen(why), w, sizeof(w));
 	add_warning(r, "%s \"%s\" (line %u): %s", a->name, q, a->line, w);
 	r->malformed = true;
+}
+
+/* Text that shaper_rate_parse() may quote raw in its message: printable
+ * ASCII without '"' and '\\' (what radattr_quote() would escape).  A
+ * part with anything else is no rate anyway, and bad() already quotes the
+ * whole value escaped. */
+static bool plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~' || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* shaper_rate_parse() on a part of a value, its message only if plain. */
+static int rate_part(struct policy_result *r, const struct radattr *a, const char *part,
+		     uint64_t mult, uint64_t *bps)
+{
+	char perr[160];
+
+	if (!plain(part)) {
+		bad(r, a, "not a rate (write e.g. 2M, 512k or 1000000)");
+		return -1;
+	}
+	if (shaper_rate_parse(part, mult, bps, perr, sizeof(perr)) != 0) {
+		bad(r, a, perr);
+		return -1;
+	}
+	return 0;
 }
 
 /* A parsed rate must be 0 or something the shaper can enforce. */
@@ -271,7 +300,7 @@ static int int_rate(struct policy_result *r, const struct radattr *a, uint64_t m
 	const char *p = a->value;
 	bool neg = false;
 	uint64_t v = 0;
-	char buf[24], why[160], perr[160];
+	char buf[24], why[RADATTR_QUOTE_SIZE + 192], perr[160], q[RADATTR_QUOTE_SIZE];
 	int nd = 0;
 
 	if (*p == '-') {
@@ -294,8 +323,17 @@ static int int_rate(struct policy_result *r, const struct radattr *a, uint64_t m
 		v = 0x100000000ull - v; /* radattr.so printed a uint32 with %d */
 	snprintf(buf, sizeof(buf), "%" PRIu64, v);
 	if (shaper_rate_parse(buf, mult, bps, perr, sizeof(perr)) != 0) {
-		snprintf(why, sizeof(why), "%s %s is more than the shaper's maximum of %llu bit/s",
-			 buf, unit, (unsigned long long)SHAPER_RATE_MAX);
+		/* the value as written: "-5" is what the operator will find in
+		 * the RADIUS server's reply, not the 4294967291 it stands for */
+		radattr_quote(a->value, a->len, q, sizeof(q));
+		if (neg)
+			snprintf(why, sizeof(why), "%s %s is out of range (radattr.so writes a 32-bit "
+				 "integer above 2147483647 as a negative one; as a rate that is more "
+				 "than the shaper's maximum of %llu bit/s)",
+				 q, unit, (unsigned long long)SHAPER_RATE_MAX);
+		else
+			snprintf(why, sizeof(why), "%s %s is more than the shaper's maximum of %llu bit/s",
+				 q, unit, (unsigned long long)SHAPER_RATE_MAX);
 		bad(r, a, why);
 		return -1;
 	}
@@ -329,7 +367,7 @@ static void src_int_pair(struct policy_result *r, const struct radattr_list *l,
 static int mt_one(struct policy_result *r, const struct radattr *a, const char *s, size_t n,
 		  const char *which, uint64_t *bps)
 {
-	char part[64], perr[160], why[256];
+	char part[64], why[256];
 
 	if (n == 0) {
 		snprintf(why, sizeof(why), "no %s rate (write rx/tx, e.g. 2M/10M)", which);
@@ -343,10 +381,8 @@ static int mt_one(struct policy_result *r, const struct radattr *a, const char *
 	}
 	memcpy(part, s, n);
 	part[n] = '\0';
-	if (shaper_rate_parse(part, 1, bps, perr, sizeof(perr)) != 0) {
-		bad(r, a, perr);
+	if (rate_part(r, a, part, 1, bps) < 0)
 		return -1;
-	}
 	return in_range(r, a, *bps);
 }
 
@@ -399,7 +435,7 @@ static bool filter_id_is_rate(const char *v)
 static void src_filter_id(struct policy_result *r, const struct radattr_list *l, struct found *f)
 {
 	const struct radattr *a = NULL;
-	char part[64], perr[160];
+	char part[64];
 	uint64_t bps[2];
 	size_t i, n;
 	const char *s;
@@ -422,10 +458,8 @@ static void src_filter_id(struct policy_result *r, const struct radattr_list *l,
 		}
 		memcpy(part, s, n);
 		part[n] = '\0';
-		if (shaper_rate_parse(part, 1000, &bps[dir], perr, sizeof(perr)) != 0) {
-			bad(r, a, perr);
+		if (rate_part(r, a, part, 1000, &bps[dir]) < 0)
 			return;
-		}
 		if (in_range(r, a, bps[dir]) < 0)
 			return;
 		s += n + 1;

@@ -365,7 +365,7 @@ static void test_malformed(void **state)
 	BAD("WISPr-Bandwidth-Max-Up 12 34\n", "\"12 34\"");
 	BAD("RP-Upstream-Speed-Limit 99999999999\n", "\"99999999999\"", "not a 32-bit");
 	BAD("RP-Upstream-Speed-Limit -2147483649\n", "not a 32-bit");
-	BAD("RP-Upstream-Speed-Limit -1\n", "\"-1\"", "4294967295 kbit/s is more than the shaper's maximum");
+	BAD("RP-Upstream-Speed-Limit -1\n", "\"-1\" (line 1): -1 kbit/s is out of range");
 	BAD("RP-Upstream-Speed-Limit \n", "\"\"", "whole number");
 	BAD("RP-Upstream-Speed-Limit -\n", "\"-\"");
 	BAD("RP-Upstream-Speed-Limit 10240\\012\n", "\"10240\\012\"");
@@ -379,6 +379,81 @@ static void test_malformed(void **state)
 	    "\"abc\"", "; Mikrotik-Rate-Limit \"10Q/5M\"");
 	/* values are quoted escaped: no raw control characters in logs */
 	BAD("Mikrotik-Rate-Limit 1M\\033[2J\n", "\\033[2J");
+}
+
+/* An out-of-range integer is reported as written ("-5"), never as the
+ * unsigned 32-bit value radattr.so's "%d" stands for (4294967291). */
+static void test_out_of_range_as_written(void **state)
+{
+	static const struct {
+		const char *text, *must;
+	} cases[] = {
+		{ "RP-Upstream-Speed-Limit -5\n", "RP-Upstream-Speed-Limit \"-5\" (line 1): -5 kbit/s is out of range" },
+		{ "User-Name a\nRP-Downstream-Speed-Limit -5\n", "RP-Downstream-Speed-Limit \"-5\" (line 2): -5 kbit/s" },
+		{ "RP-Downstream-Speed-Limit -2147483648\n", ": -2147483648 kbit/s is out of range" },
+		{ "RP-Downstream-Speed-Limit -0000000005\n", ": -0000000005 kbit/s is out of range" },
+		{ "RP-Downstream-Speed-Limit 2000000000\n", ": 2000000000 kbit/s is more than the shaper's maximum" },
+		{ "RP-Downstream-Speed-Limit 4294967291\n", ": 4294967291 kbit/s is more than" },
+		/* Mikrotik: a sign is no rate; the value is quoted as written */
+		{ "Mikrotik-Rate-Limit -5M/1M\n", "Mikrotik-Rate-Limit \"-5M/1M\" (line 1): rate \"-5M\": not a number" },
+		{ "Mikrotik-Rate-Limit 1M/-5\n", "\"1M/-5\" (line 1): rate \"-5\": not a number" },
+	};
+	const char *const forbidden[] = { "4294967291", "4294967295" };
+	struct policy_config c;
+	struct policy_result r;
+	size_t i, k;
+
+	(void)state;
+	policy_config_init(&c);
+	c.default_down = 1000000;
+	c.default_up = 512000;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run(&c, cases[i].text, &r);
+		/* the default still applies */
+		assert_true(r.malformed);
+		assert_int_equal(r.down, 1000000ull);
+		assert_int_equal(r.up, 512000ull);
+		if (!strstr(r.warning, cases[i].must))
+			fail_msg("\"%s\": warning \"%s\" lacks \"%s\"", cases[i].text, r.warning,
+				 cases[i].must);
+		for (k = 0; k < sizeof(forbidden) / sizeof(forbidden[0]); k++)
+			if (strstr(r.warning, forbidden[k]) && !strstr(cases[i].text, forbidden[k]))
+				fail_msg("\"%s\": warning \"%s\" says %s, a value that is not in the input",
+					 cases[i].text, r.warning, forbidden[k]);
+	}
+	/* WISPr is bit/s: a negative one is the documented 32-bit value, which
+	 * the shaper can enforce (below its maximum), so it applies */
+	expect("WISPr-Bandwidth-Max-Down -5\n", 4294967291ull, 0);
+}
+
+/* A quote or a backslash in a value cannot end the warning's quotes (the
+ * log writes it as warning="..."), and a long value is cut at 64 bytes. */
+static void test_warning_quotes_escaped(void **state)
+{
+	struct policy_result r;
+	char text[400], v[201];
+	const char *q;
+
+	(void)state;
+	run(NULL, "Mikrotik-Rate-Limit 1M\" user=root x=\"\n", &r);
+	assert_true(r.malformed);
+	assert_non_null(strstr(r.warning, "\"1M\\042 user=root x=\\042\""));
+	/* the only raw quotes: the two around the value */
+	q = strchr(r.warning, '"');
+	assert_non_null(q);
+	q = strchr(q + 1, '"');
+	assert_non_null(q);
+	assert_null(strchr(q + 1, '"'));
+	run(NULL, "RP-Downstream-Speed-Limit 10\\x\n", &r);
+	assert_non_null(strstr(r.warning, "\"10\\134x\""));
+	/* long: 64 bytes of it, then "..." */
+	memset(v, 'y', 200);
+	memcpy(v + 64, "TAIL", 4);
+	v[200] = '\0';
+	snprintf(text, sizeof(text), "RP-Downstream-Speed-Limit %s\n", v);
+	run(NULL, text, &r);
+	assert_null(strstr(r.warning, "TAIL"));
+	assert_non_null(strstr(r.warning, "yyy...\" (line 1)"));
 }
 
 /* Many long bad values: the warning is cut, but still says what was done. */
@@ -592,6 +667,8 @@ int main(void)
 		cmocka_unit_test(test_default_policy),
 		cmocka_unit_test(test_policy_default_with_reason),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_out_of_range_as_written),
+		cmocka_unit_test(test_warning_quotes_escaped),
 		cmocka_unit_test(test_malformed_long_warning),
 		cmocka_unit_test(test_malformed_unshaped_default),
 		cmocka_unit_test(test_repeated_first_wins),
