@@ -20,6 +20,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "radattr.h"
 #include "sessrad.h"
 
 static bool valid_ifname(const char *s)
@@ -349,6 +350,30 @@ static const char *env_str(json_t *env, const char *name)
 	return v ? v : "";
 }
 
+/*
+ * PPPD_PID from a hook's environment: absent is fine (*pid stays 0: an
+ * older hook, or a test), present it must be what pppd writes, "%d" of its
+ * pid (radattr_parse_pid).  -EINVAL with the value quoted into q otherwise.
+ */
+static int hook_pid(json_t *env, pid_t *pid, char *q, size_t qlen)
+{
+	json_t *j = json_object_get(env, "PPPD_PID");
+	const char *v = json_string_value(j);
+
+	*pid = 0;
+	if (!j)
+		return 0;
+	if (!v) {
+		snprintf(q, qlen, "(not a string)");
+		return -EINVAL;
+	}
+	if (radattr_parse_pid(v, strlen(v), pid) < 0) {
+		radattr_quote(v, strlen(v), q, qlen);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen)
 {
@@ -357,18 +382,30 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 	bool down4 = strcmp(event, "ip-down") == 0, down6 = strcmp(event, "ipv6-down") == 0;
 	struct session *s;
 	char before[48]; /* the address this hook sets, as it was */
+	char q[RADATTR_QUOTE_SIZE];
 	const char *addr;
 	bool fresh = false;
+	pid_t pid = 0;
 	int ifindex;
 
 	if (!up4 && !up6 && !down4 && !down6) {
+		radattr_quote(event, strlen(event), q, sizeof(q));
 		snprintf(err, errlen, "hook event \"%s\": unknown (use ip-up, ip-down, ipv6-up, ipv6-down)",
-			 event);
+			 q);
 		return -EINVAL;
 	}
 	if (!ifname || !valid_ifname(ifname)) {
-		snprintf(err, errlen, "hook %s: argument 1 \"%s\" is not an interface name", event,
-			 ifname ? ifname : "");
+		radattr_quote(ifname, ifname ? strlen(ifname) : 0, q, sizeof(q));
+		snprintf(err, errlen, "hook %s: argument 1 \"%s\" is not an interface name", event, q);
+		return -EINVAL;
+	}
+	/* before anything changes: a bad request changes no session */
+	if (hook_pid(env, &pid, q, sizeof(q)) < 0) {
+		snprintf(err, errlen, "hook %s %s: PPPD_PID \"%s\" is not a process id (pppd sets it "
+			 "to its own, a decimal number from %u to %u); no session changed",
+			 event, ifname, q, RADATTR_PID_MIN, RADATTR_PID_MAX);
+		log_warnx("sess=%s event=%s refused: PPPD_PID \"%s\" is not a process id", ifname,
+			  event, q);
 		return -EINVAL;
 	}
 	s = session_by_ifname(a, ifname);
@@ -425,8 +462,8 @@ int session_hook(struct acd *a, const char *event, json_t *argv, json_t *env,
 		snprintf(s->mac, sizeof(s->mac), "%s", env_str(env, "MACREMOTE"));
 	if (!s->user[0])
 		sessrad_user(a, s);
-	if (*env_str(env, "PPPD_PID"))
-		s->pppd_pid = (pid_t)strtol(env_str(env, "PPPD_PID"), NULL, 10);
+	if (pid)
+		s->pppd_pid = pid;
 	addr = up4 ? s->ip : s->ipv6_ll;
 	snprintf(before, sizeof(before), "%s", addr);
 	if (up4) {
@@ -490,22 +527,44 @@ static void str_from(json_t *o, const char *key, char *dst, size_t len)
 		snprintf(dst, len, "%s", v);
 }
 
-/* pppd writes its pid to PID-DIR/IFNAME.pid; believe it only if that
- * process is still a pppd */
+/* pppd writes its pid to PID-DIR/IFNAME.pid ("%d\n"); the file is read
+ * as every file a session names is (docs/untrusted-files.md), its first
+ * line parsed strictly, and believed only if that process is a pppd */
+#define PIDFILE_MAX 64 /* "%d\n", and an interface name after it in pppd's link pid files */
+
 static pid_t pid_from_file(struct acd *a, const char *ifname)
 {
-	char path[PATH_MAX + 32];
-	long pid = 0;
-	FILE *f;
+	char path[PATH_MAX + 32], err[PATH_MAX + 256], q[RADATTR_QUOTE_SIZE], *buf = NULL;
+	size_t len, n;
+	pid_t pid = 0;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s.pid", a->cfg.pid_dir, ifname);
-	f = fopen(path, "re");
-	if (!f)
+	rc = radattr_read_untrusted(path, "pid file", PIDFILE_MAX, &buf, &len, err, sizeof(err));
+	if (rc == -ENOENT)
 		return 0;
-	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1 || pid > INT32_MAX)
+	if (rc < 0) {
+		log_warnx("sess=%s event=pid-file-refused %s: pppd's pid stays unknown", ifname, err);
+		return 0;
+	}
+	n = strcspn(buf, "\n"); /* the first line; buf is NUL-terminated */
+	if (radattr_parse_pid(buf, n, &pid) < 0) {
+		radattr_quote(buf, n, q, sizeof(q));
+		log_warnx("sess=%s event=pid-file-refused %s: \"%s\" is not a process id: pppd's "
+			  "pid stays unknown", ifname, path, q);
 		pid = 0;
-	fclose(f);
-	return pid && is_pppd((pid_t)pid) ? (pid_t)pid : 0;
+	}
+	free(buf);
+	return pid && is_pppd(pid) ? pid : 0;
+}
+
+/* pppd's pid in a saved record; out of range is unknown (0), as
+ * radattr_parse_pid() would have it */
+static pid_t saved_pid(json_t *rec)
+{
+	json_int_t p = json_integer_value(json_object_get(rec, "pppd_pid"));
+
+	return p >= RADATTR_PID_MIN && p <= RADATTR_PID_MAX ? (pid_t)p : 0;
 }
 
 /* m[ifindex] = the IPv6 address a, in canonical text */
@@ -672,7 +731,7 @@ static int adopt_links(struct acd *a, json_t *saved, const int *only, size_t non
 			copy_ip(s->ipv6_ll, sizeof(s->ipv6_ll),
 				json_string_value(json_object_get(rec, "ipv6")) ?: "", AF_INET6);
 			str_from(rec, "mac", s->mac, sizeof(s->mac));
-			s->pppd_pid = (pid_t)json_integer_value(json_object_get(rec, "pppd_pid"));
+			s->pppd_pid = saved_pid(rec);
 			if (json_integer_value(json_object_get(rec, "started")))
 				s->started = (time_t)json_integer_value(json_object_get(rec, "started"));
 			str_from(rec, "acct_session_id", s->acct_session_id,

@@ -219,7 +219,7 @@ assert_ne "root qdisc at the end" tbf "$(root_qdisc ppp0 "$AC_NS" | jq -r .kind)
 
 log "acd not answering (SIGSTOP): the hook says so after 1 s, and what follows"
 kill -STOP "$ACD_PID"
-rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 1 nobody 2>"$TMPD/err" || rc=$?
+rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 "$PPPD" nobody 2>"$TMPD/err" || rc=$?
 kill -CONT "$ACD_PID"
 assert_eq "hook exit when acd does not answer" 3 "$rc"
 assert_contains "hook message (no answer)" "did not answer within 1000 ms" "$(cat "$TMPD/err")"
@@ -253,7 +253,7 @@ time.sleep(60)' "$ACD_SOCKET" "$1" >"$TMPD/held" &
 	kill -STOP "$ACD_PID"
 	hold fill
 	(sleep 0.3; kill -CONT "$ACD_PID") &
-	rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 1 nobody 2>"$TMPD/err" || rc=$?
+	rc=0; hook ip-down ppp9 10.77.9.1 10.77.9.2 "$PPPD" nobody 2>"$TMPD/err" || rc=$?
 	wait "$!" 2>/dev/null || true
 	kill -CONT "$ACD_PID"
 	log "$(cat "$TMPD/held") connections filled the queue"
@@ -289,7 +289,7 @@ rc=0; wait "$MON" || rc=$?
 assert_eq "monitor exit when acd stops" 3 "$rc"
 assert_contains "monitor message" "closed the stream" "$(cat "$TMPD/monitor-err")"
 t0=$(date +%s%N)
-rc=0; hook ip-up ppp0 10.77.0.1 10.77.0.2 1 alice 2>"$TMPD/err" || rc=$?
+rc=0; hook ip-up ppp0 10.77.0.1 10.77.0.2 "$PPPD" alice 2>"$TMPD/err" || rc=$?
 t1=$(date +%s%N)
 assert_eq "hook exit with acd down" 3 "$rc"
 assert_contains "hook message" "unshaped until acd starts" "$(cat "$TMPD/err")"
