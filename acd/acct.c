@@ -276,9 +276,9 @@ struct acct {
 	struct nl_sock *sk;             /* counter reads */
 	struct nl_sock *nsk;            /* RTM_DELLINK: last counters */
 	ev_io nw;
-	ev_tstamp drop_logged, fail_logged;
+	struct acct_ratelimit drop_rl, fail_rl;
 	uint64_t drops_unlogged, fails_unlogged;
-	ev_timer logflush;
+	ev_timer dropflush, failflush;  /* the summary line, when the limit lets */
 };
 
 /* Take a record out of the ring at slot i (an Interim, to make room). */
@@ -291,7 +291,7 @@ static void ring_remove(struct acct *t, unsigned pos)
 	t->count--;
 }
 
-static void log_drops(struct acct *t, bool force);
+static void log_drops(struct acct *t, bool at_exit);
 
 /*
  * Queue a record (the loop).  A full queue drops: an incoming Interim
@@ -413,20 +413,40 @@ static const char *status_name(enum acct_status s)
 	       s == ACCT_INTERIM ? "interim" : "?";
 }
 
-/* At most one line a second about drops and one about failures; what
- * comes in between is summed up in the next line (the flush timer). */
-static void log_drops(struct acct *t, bool force)
+uint64_t acct_ratelimit_take(struct acct_ratelimit *rl, uint64_t now_us)
 {
-	ev_tstamp now = ev_now(t->a->loop);
-	uint64_t total;
+	if (rl->logged && now_us - rl->last_us < ACCT_LOG_GAP_US)
+		return rl->last_us + ACCT_LOG_GAP_US - now_us;
+	rl->logged = true;
+	rl->last_us = now_us;
+	return 0;
+}
+
+/*
+ * A line the limit holds back: its flush timer comes back for it when
+ * the limit lets.  libev times the timer from the loop's cached clock,
+ * which may be behind lat_now(): it can fire early, and the limit, asked
+ * again, sets it for the rest.
+ */
+static void flush_later(struct acct *t, ev_timer *w, uint64_t wait_us)
+{
+	if (ev_is_active(w))
+		return;
+	ev_timer_set(w, (double)wait_us / 1e6, 0);
+	ev_timer_start(t->a->loop, w);
+}
+
+/* What was dropped since the last line, at most one line a second (at
+ * exit: now, the last word). */
+static void log_drops(struct acct *t, bool at_exit)
+{
+	uint64_t total, wait;
 
 	if (!t->drops_unlogged)
 		return;
-	if (!force && now - t->drop_logged < 1.0) {
-		if (!ev_is_active(&t->logflush)) {
-			ev_timer_set(&t->logflush, 1.0, 0);
-			ev_timer_start(t->a->loop, &t->logflush);
-		}
+	wait = acct_ratelimit_take(&t->drop_rl, lat_now());
+	if (wait && !at_exit) {
+		flush_later(t, &t->dropflush, wait);
 		return;
 	}
 	pthread_mutex_lock(&t->mu);
@@ -436,18 +456,19 @@ static void log_drops(struct acct *t, bool force)
 		  " (the queue of %u is full: is the accounting server down?)",
 		  t->drops_unlogged, total, t->qsize);
 	t->drops_unlogged = 0;
-	t->drop_logged = now;
 }
 
-static void log_fails(struct acct *t, const struct acct_result *r, bool force)
+/* A failed record (r), or the failures since the last line (r NULL): at
+ * most one line a second; those held back are summed up in the next. */
+static void log_fails(struct acct *t, const struct acct_result *r)
 {
-	ev_tstamp now = ev_now(t->a->loop);
+	uint64_t wait;
 
-	if (!force && now - t->fail_logged < 1.0) {
-		if (!ev_is_active(&t->logflush)) {
-			ev_timer_set(&t->logflush, 1.0, 0);
-			ev_timer_start(t->a->loop, &t->logflush);
-		}
+	if (!t->fails_unlogged)
+		return;
+	wait = acct_ratelimit_take(&t->fail_rl, lat_now());
+	if (wait) {
+		flush_later(t, &t->failflush, wait);
 		return;
 	}
 	if (r)
@@ -456,18 +477,20 @@ static void log_fails(struct acct *t, const struct acct_result *r, bool force)
 	else
 		log_warnx("acct: event=failed records=%" PRIu64, t->fails_unlogged);
 	t->fails_unlogged = 0;
-	t->fail_logged = now;
 }
 
-static void on_logflush(struct ev_loop *loop, ev_timer *w, int revents)
+static void on_dropflush(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct acct *t = w->data;
-
 	(void)loop;
 	(void)revents;
-	log_drops(t, true);
-	if (t->fails_unlogged)
-		log_fails(t, NULL, true);
+	log_drops(w->data, false);
+}
+
+static void on_failflush(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	log_fails(w->data, NULL);
 }
 
 static void on_async(struct ev_loop *loop, ev_async *w, int revents)
@@ -496,7 +519,7 @@ static void on_async(struct ev_loop *loop, ev_async *w, int revents)
 						 r[i].session_id, status_name(r[i].status), r[i].ms);
 			} else {
 				t->fails_unlogged++;
-				log_fails(t, &r[i], false);
+				log_fails(t, &r[i]);
 			}
 		}
 	} while (n == 32);
@@ -974,8 +997,10 @@ struct acct *acct_open(struct acd *a, char *err, size_t errlen)
 	ev_io_init(&t->nw, on_nl, nl_socket_get_fd(t->nsk), EV_READ);
 	t->nw.data = t;
 	ev_io_start(a->loop, &t->nw);
-	ev_timer_init(&t->logflush, on_logflush, 1.0, 0);
-	t->logflush.data = t;
+	ev_timer_init(&t->dropflush, on_dropflush, 1.0, 0);
+	t->dropflush.data = t;
+	ev_timer_init(&t->failflush, on_failflush, 1.0, 0);
+	t->failflush.data = t;
 	tzset();
 	if (t->period != ACCT_PERIOD_NONE) {
 		ev_periodic_init(&t->boundary, on_boundary, 0, 0, boundary_reschedule);
@@ -1001,7 +1026,8 @@ void acct_close(struct acct *t)
 		return;
 	ev_async_stop(t->a->loop, &t->async);
 	ev_io_stop(t->a->loop, &t->nw);
-	ev_timer_stop(t->a->loop, &t->logflush);
+	ev_timer_stop(t->a->loop, &t->dropflush);
+	ev_timer_stop(t->a->loop, &t->failflush);
 	if (t->period != ACCT_PERIOD_NONE)
 		ev_periodic_stop(t->a->loop, &t->boundary);
 	log_drops(t, true);

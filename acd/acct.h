@@ -159,6 +159,25 @@ int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 		      const struct acct_nas *nas, uint32_t delay, struct rc_value_pair **out,
 		      char *err, size_t errlen);
 
+/*
+ * The rate limit of the drop and failure log lines: a line may go out
+ * when none has, or when ACCT_LOG_GAP_US have passed since the last one,
+ * on CLOCK_MONOTONIC read when the line is due (lat_now(); not the event
+ * loop's cached clock, which can be an iteration behind).  So two lines
+ * are at least 1 s apart, and any window of N seconds (N whole) holds at
+ * most N + 1 of them.  Held-back events are summed up in the next line,
+ * which a timer brings when the limit lets; at exit, one last line says
+ * what is left, limit or not.
+ */
+#define ACCT_LOG_GAP_US 1000000u
+struct acct_ratelimit {
+	bool logged;            /* a line went out */
+	uint64_t last_us;       /* then (lat_now()) */
+};
+/* now_us: lat_now().  0: a line may go out now, and it counts as out;
+ * else the microseconds until one may (rl is left as it was). */
+uint64_t acct_ratelimit_take(struct acct_ratelimit *rl, uint64_t now_us);
+
 /* ---- the daemon's side ---- */
 
 struct acct;

@@ -337,6 +337,130 @@ static void test_record_max(void **state)
 	rc_avpair_free(l);
 }
 
+/* ---- the drop and failure logs' rate limit ---- */
+
+/* the first line goes out at once, at any clock reading; the next when
+ * 1 s has passed, not a microsecond earlier; asking changes nothing */
+static void test_ratelimit_gap(void **state)
+{
+	static const uint64_t starts[] = { 0, 1, 999999, 1000000, 86400000000ull,
+					   UINT64_MAX - 5000000 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
+		struct acct_ratelimit rl = { 0 };
+		uint64_t t = starts[i];
+
+		assert_int_equal(acct_ratelimit_take(&rl, t), 0);
+		assert_int_equal(acct_ratelimit_take(&rl, t), ACCT_LOG_GAP_US);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 1), ACCT_LOG_GAP_US - 1);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 400000), 600000);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 999999), 1);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 999999), 1);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 1000000), 0);
+		/* timed from the line that went out, not from the last ask */
+		assert_int_equal(acct_ratelimit_take(&rl, t + 1500000), 500000);
+		assert_int_equal(acct_ratelimit_take(&rl, t + 2000000), 0);
+		/* a long quiet spell: the next line at once */
+		assert_int_equal(acct_ratelimit_take(&rl, t + 5000000), 0);
+	}
+}
+
+/*
+ * acct.c's use of it, simulated on a made-up clock: events (drops) come
+ * in bursts at random times; each asks the limit, and one held back sets
+ * the flush timer for the wait returned, which fires up to 40 ms early
+ * (libev times it from the loop's cached clock) and asks again.  The
+ * lines that go out: two at least 1 s apart, any window of N s (a line at
+ * its start) holds at most N + 1, no event is left unlogged, and a busy
+ * spell of S seconds gets at least S - 1 lines (the limit holds back no
+ * more than it must).
+ */
+#define SIM_LINES 256
+/* when the flush timer set at `at` for w us fires: up to 40 ms early */
+static uint64_t sim_timer(uint64_t at, uint64_t w)
+{
+	return at + w - (w > 80000 ? 40000 : w / 2);
+}
+
+static void test_ratelimit_bursts(void **state)
+{
+	uint64_t lines[SIM_LINES], now = 7000000, timer = 0, seed = 42, end = 0;
+	struct acct_ratelimit rl = { 0 };
+	unsigned n = 0, pending = 0, events = 0, i, j;
+	uint64_t busy_from = now;
+
+	(void)state;
+	while (now < 7000000 + 60000000ull) {
+		unsigned burst, k;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		now += (seed >> 33) % 120000;   /* up to 120 ms to the next burst */
+		burst = 1 + (unsigned)((seed >> 20) % 3);
+		/* the timer first, if it is due before this burst */
+		while (timer && timer <= now) {
+			uint64_t at = timer, w;
+
+			timer = 0;
+			if (!pending)
+				continue;
+			w = acct_ratelimit_take(&rl, at);
+			if (w) {
+				timer = sim_timer(at, w);
+				continue;
+			}
+			assert_true(n < SIM_LINES);
+			lines[n++] = at;
+			pending = 0;
+		}
+		for (k = 0; k < burst; k++, now += 300) {
+			uint64_t w;
+
+			events++;
+			pending++;
+			w = acct_ratelimit_take(&rl, now);
+			if (!w) {
+				assert_true(n < SIM_LINES);
+				lines[n++] = now;
+				pending = 0;
+			} else if (!timer) {
+				timer = sim_timer(now, w);
+			}
+		}
+		end = now;
+	}
+	/* after the last burst, the timer brings the rest */
+	while (pending) {
+		uint64_t w;
+
+		assert_true(timer != 0);
+		w = acct_ratelimit_take(&rl, timer);
+		if (w) {
+			timer += w;
+			continue;
+		}
+		lines[n++] = timer;
+		pending = 0;
+	}
+	assert_true(events > 1000);
+	for (i = 1; i < n; i++)
+		assert_true(lines[i] - lines[i - 1] >= ACCT_LOG_GAP_US);
+	for (i = 0; i < n; i++) {
+		unsigned win;
+
+		for (win = 1; win <= 20; win++) {
+			unsigned in = 0;
+
+			for (j = i; j < n && lines[j] <= lines[i] + win * 1000000ull; j++)
+				in++;
+			assert_true(in <= win + 1);
+		}
+	}
+	/* the limit holds back no more than it must */
+	assert_true(n >= (end - busy_from) / 1000000 - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -347,6 +471,8 @@ int main(void)
 		cmocka_unit_test(test_causes),
 		cmocka_unit_test(test_counters_sub),
 		cmocka_unit_test(test_server_parse),
+		cmocka_unit_test(test_ratelimit_gap),
+		cmocka_unit_test(test_ratelimit_bursts),
 	};
 	const struct CMUnitTest records[] = {
 		cmocka_unit_test(test_record_interim),
