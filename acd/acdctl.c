@@ -3,6 +3,11 @@
  *
  *   acdctl [-j] [-s SOCKET] COMMAND ...
  *   acdctl hook ip-up|ip-down|ipv6-up|ipv6-down ARGS...   (from /etc/ppp/ip-up.d)
+ *   acdctl -h|--help, acdctl --version
+ *
+ * Options end at the first word that is not one ("+"): everything after
+ * the command is its, and pppd's arguments after `hook EVENT` are never
+ * taken for options, whatever they look like.
  *
  * Exit status: 0 success, 1 acd refused the request (no such session, bad
  * rate, ...), 2 usage error, 3 acd could not be reached in time (monitor:
@@ -25,6 +30,7 @@
 
 #include <jansson.h>
 
+#include "acd_version.h"
 #include "proto.h"
 #include "render.h"
 #include "shaper.h"
@@ -383,6 +389,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: acdctl [-j] [-s SOCKET] COMMAND\n"
+		"       acdctl -h | --help | --version\n"
 		"  show sessions                  the session table\n"
 		"  show session ID                one session (ID: interface, user or IP)\n"
 		"  show stat                      daemon counters\n"
@@ -393,18 +400,26 @@ static void usage(FILE *f)
 		"  reload                         re-read acd's config\n"
 		"  monitor                        print session events as they happen\n"
 		"  hook EVENT ARGS...             pppd hook (ip-up, ip-down, ipv6-up, ipv6-down)\n"
-		"-j: JSON output.  Exit: 0 ok, 1 refused by acd, 2 usage, 3 acd unreachable.\n"
+		"-j: JSON output.  -h, --help: this help.  --version: print \"acdctl VERSION\".\n"
+		"Exit: 0 ok, 1 refused by acd, 2 usage, 3 acd unreachable.\n"
 		"Socket: -s, else $ACD_SOCKET, else " ACD_SOCKET_DEFAULT ".\n");
 }
 
+enum { OPT_VERSION = 256 };
+
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *env = getenv("ACD_SOCKET");
 	int c;
 
 	if (env && *env)
 		sock_path = env;
-	while ((c = getopt(argc, argv, "+js:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "+js:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_out = 1;
@@ -414,6 +429,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("acdctl %s\n", ACD_VERSION);
 			return 0;
 		default:
 			usage(stderr);

@@ -4,6 +4,7 @@
  *   acd [-d] [-c FILE]     run (-d: stay in the foreground, log to stderr)
  *   acd -n [-v] [-c FILE]  check the config, and the files acd reads at
  *                          start; -v prints it as parsed
+ *   acd -h|--help, acd --version
  *
  * SIGHUP reloads the config (a bad file keeps the running one).  SIGTERM
  * and SIGINT exit cleanly and leave every subscriber shaped: sessions
@@ -19,19 +20,25 @@
 #include <unistd.h>
 
 #include "acd.h"
+#include "acd_version.h"
 #include "log.h"
 #include "natmon.h"
 #include "sessrad.h"
+
+enum { OPT_VERSION = 256 };     /* --version: no short option (-v is verbose) */
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: acd [-d] [-c FILE]\n"
 		   "       acd -n [-v] [-c FILE]\n"
-		   "  -c FILE  config file (default: the built-in config)\n"
-		   "  -d       foreground, log to stderr\n"
-		   "  -n       check the config and the files it names, and exit\n"
-		   "           (every error as file:line: message)\n"
-		   "  -v       with -n: print the config as parsed\n");
+		   "       acd -h | --help | --version\n"
+		   "  -c FILE     config file (default: the built-in config)\n"
+		   "  -d          foreground, log to stderr\n"
+		   "  -n          check the config and the files it names, and exit\n"
+		   "              (every error as file:line: message)\n"
+		   "  -v          with -n: print the config as parsed\n"
+		   "  -h, --help  this help\n"
+		   "  --version   print \"acd VERSION\" and exit\n");
 }
 
 /*
@@ -93,11 +100,16 @@ int main(int argc, char **argv)
 	struct acd *a = &acd;
 	ev_signal sig[3];
 	static const int signums[] = { SIGHUP, SIGTERM, SIGINT };
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
 	bool check = false, verbose = false, fg = false;
 	char err[2048];
 	int c, i;
 
-	while ((c = getopt(argc, argv, "c:dnvh")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:dnvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			a->cfg_path = optarg;
@@ -113,6 +125,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("acd %s\n", ACD_VERSION);
 			return 0;
 		default:
 			usage(stderr);

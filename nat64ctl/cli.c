@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "acd_version.h"
 #include "nat64.h"
 
 #define DEFAULT_CONF "/etc/nat64ctl/nat64.conf"
@@ -682,21 +683,29 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: nat64ctl [-j] [-c FILE | -a ACD_CONF] COMMAND ...\n\n");
+	fprintf(f, "usage: nat64ctl [-j] [-c FILE | -a ACD_CONF] COMMAND ...\n"
+		   "       nat64ctl -h | --help | --version\n\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %s %s\n        %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 	fprintf(f, "\n-c FILE: nat64ctl's config ([nat64], [dns64]; default %s)\n"
 		   "-a FILE: read the [nat64] and [dns64] sections of acd.conf\n"
-		   "-j: JSON output.  Exit: 0 ok, 1 failed, 2 usage or config error, 3 plan has "
-		   "changes.\n", DEFAULT_CONF);
+		   "-j: JSON output.  -h, --help: this help.  --version: print \"nat64ctl VERSION\".\n"
+		   "Exit: 0 ok, 1 failed, 2 usage or config error, 3 plan has changes.\n", DEFAULT_CONF);
 }
+
+enum { OPT_VERSION = 256 };
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
 	size_t i;
 	int c;
 
-	while ((c = getopt(argc, argv, "+jhc:a:")) != -1) {
+	while ((c = getopt_long(argc, argv, "+jhc:a:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_out = 1;
@@ -711,6 +720,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("nat64ctl %s\n", ACD_VERSION);
 			return 0;
 		default:
 			usage(stderr);

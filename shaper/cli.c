@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "acd_version.h"
 #include "shaper.h"
 
 static int json_out;
@@ -305,26 +306,38 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: acd-shape [-j] COMMAND ...\n\n");
+	fprintf(f, "usage: acd-shape [-j] COMMAND ...\n"
+		   "       acd-shape -h | --help | --version\n\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %s %s\n        %s\n", cmds[i].name, cmds[i].args, cmds[i].help);
 	fprintf(f, "\nRATE: 10M, 5120k, 1.5G, 10mbit; a bare number is bit/s; 0 = unshaped.\n"
-		   "-j: JSON output.  Exit: 0 ok, 1 failed, 2 usage error.\n");
+		   "-j: JSON output.  -h, --help: this help.  --version: print \"acd-shape VERSION\".\n"
+		   "Exit: 0 ok, 1 failed, 2 usage error.\n");
 }
+
+enum { OPT_VERSION = 256 };
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct shaper *sh;
 	size_t i;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "+jh")) != -1) {
+	while ((c = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_out = 1;
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("acd-shape %s\n", ACD_VERSION);
 			return 0;
 		default:
 			usage(stderr);
