@@ -649,6 +649,75 @@ int radpkt_decode_radattr(const struct radpkt *p, const rc_handle *rh,
 	return rc;
 }
 
+/* ---- how often an attribute may come (RFC 5176 §3.5) ---- */
+
+/* Every type that the Request column of either table (Disconnect, CoA)
+ * marks 0-1, or 0; with its RFC 2865/2869/3162/4372/4675/4849/5176 name. */
+static const struct {
+	uint8_t type;
+	const char *name;
+} once[] = {
+	{ 1, "User-Name" }, { 4, "NAS-IP-Address" }, { 5, "NAS-Port" },
+	{ 6, "Service-Type" }, { 7, "Framed-Protocol" }, { 8, "Framed-IP-Address" },
+	{ 9, "Framed-IP-Netmask" }, { 10, "Framed-Routing" }, { 12, "Framed-MTU" },
+	{ 15, "Login-Service" }, { 16, "Login-TCP-Port" }, { 19, "Callback-Number" },
+	{ 20, "Callback-Id" }, { 23, "Framed-IPX-Network" }, { 24, "State" },
+	{ 27, "Session-Timeout" }, { 28, "Idle-Timeout" }, { 29, "Termination-Action" },
+	{ 30, "Called-Station-Id" }, { 31, "Calling-Station-Id" }, { 32, "NAS-Identifier" },
+	{ 34, "Login-LAT-Service" }, { 35, "Login-LAT-Node" }, { 36, "Login-LAT-Group" },
+	{ 37, "Framed-AppleTalk-Link" }, { 39, "Framed-AppleTalk-Zone" },
+	{ 44, "Acct-Session-Id" }, { 49, "Acct-Terminate-Cause" },
+	{ 50, "Acct-Multi-Session-Id" }, { 55, "Event-Timestamp" }, { 57, "Ingress-Filters" },
+	{ 59, "User-Priority-Table" }, { 61, "NAS-Port-Type" }, { 62, "Port-Limit" },
+	{ 63, "Login-LAT-Port" }, { 71, "ARAP-Features" }, { 72, "ARAP-Zone-Access" },
+	{ 80, "Message-Authenticator" }, { 85, "Acct-Interim-Interval" }, { 87, "NAS-Port-Id" },
+	{ 88, "Framed-Pool" }, { 89, "Chargeable-User-Identity" }, { 92, "NAS-Filter-Rule" },
+	{ 94, "Originating-Line-Info" }, { 95, "NAS-IPv6-Address" },
+	{ 96, "Framed-Interface-Id" }, { 100, "Framed-IPv6-Pool" }, { 101, "Error-Cause" },
+};
+
+static const char *once_name(uint8_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (once[i].type == type)
+			return once[i].name;
+	return NULL;
+}
+
+unsigned radpkt_request_max(uint8_t type)
+{
+	return once_name(type) ? 1 : RADPKT_ANY;
+}
+
+int radpkt_check_repeats(const struct radpkt *p, struct radpkt_problem *prob)
+{
+	uint16_t n[256] = { 0 };
+	struct radpkt_attr a, first = { 0 };
+	size_t off = 0;
+	unsigned worst = 0;
+
+	if (prob)
+		memset(prob, 0, sizeof(*prob));
+	if (!p || !p->data)
+		return -EINVAL;
+	/* count them all first, so the report says how many */
+	while (radpkt_attr_next(p, &off, &a) > 0)
+		n[a.type]++;
+	off = 0;
+	while (radpkt_attr_next(p, &off, &a) > 0)
+		if (n[a.type] > 1 && radpkt_request_max(a.type) < n[a.type]) {
+			first = a;
+			worst = n[a.type];
+			break;
+		}
+	if (!worst)
+		return 0;
+	return problem(prob, -EBADMSG, &first, "%s (attribute %u) %u times; RFC 5176 allows at most one",
+		       once_name(first.type), first.type, worst);
+}
+
 const char *radpkt_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {

@@ -340,6 +340,30 @@ int radpkt_decode_pairs(const struct radpkt *p, const rc_handle *rh, VALUE_PAIR 
 int radpkt_decode_radattr(const struct radpkt *p, const rc_handle *rh,
 			  struct radattr_list *out, struct radpkt_problem *prob);
 
+/*
+ * RFC 5176 §3.5 ("Table of Attributes"): how many times attribute type may
+ * appear in a Disconnect- or CoA-Request.  1 for every attribute either
+ * table marks 0-1 (User-Name, NAS-IP-Address, NAS-Port, Service-Type,
+ * Framed-IP-Address, State, Calling-Station-Id, NAS-Identifier,
+ * Acct-Session-Id, Acct-Terminate-Cause, Event-Timestamp,
+ * Message-Authenticator, NAS-Port-Id, NAS-IPv6-Address, ...) or 0
+ * (Originating-Line-Info, Error-Cause: at most one is then the least of
+ * the faults); RADPKT_ANY for those marked 0+ (Filter-Id, Reply-Message,
+ * Class, Vendor-Specific, Proxy-State, ...) and for types the tables do
+ * not list (whether those are supported at all is the caller's decision).
+ */
+#define RADPKT_ANY 0xffffu
+unsigned radpkt_request_max(uint8_t type);
+
+/*
+ * The first top-level attribute of a request that appears more often than
+ * radpkt_request_max() allows: -EBADMSG with *prob naming it ("User-Name
+ * (attribute 1) 250 times; RFC 5176 allows at most one"), else 0.  RFC 5176
+ * §3.6 names the Error-Cause for it: 404 Invalid-Request.  Needs no
+ * dictionary: the names come from the RFC's table.
+ */
+int radpkt_check_repeats(const struct radpkt *p, struct radpkt_problem *prob);
+
 /* A short text for a radpkt error code (negative or positive errno). */
 const char *radpkt_strerror(int err);
 

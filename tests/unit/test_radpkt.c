@@ -627,6 +627,83 @@ static void test_codes_and_strerror(void **state)
 	assert_string_equal(radpkt_strerror(-12345), "unknown error");
 }
 
+/* Build, finish and parse a request the caller filled (b after init + adds). */
+static void finish_parse(struct radpkt_builder *b, struct radpkt *p)
+{
+	int len = radpkt_finish(b, SECRET, SLEN);
+
+	assert_true(len > 0);
+	assert_int_equal(radpkt_parse(b->buf, (size_t)len, p), 0);
+}
+
+/* RFC 5176 §3.5: a request may carry at most one of User-Name, the NAS and
+ * session identification, Event-Timestamp, State...; any number of the
+ * 0+ attributes.  What is repeated, how often, and where it first is. */
+static void test_repeats(void **state)
+{
+	static const uint8_t once_types[] = { 1, 4, 5, 6, 8, 24, 31, 32, 44, 49, 55, 87, 95 };
+	struct radpkt_builder b;
+	struct radpkt_problem prob;
+	struct radpkt p;
+	size_t i;
+
+	(void)state;
+	/* the packet: 250 User-Names */
+	radpkt_request_init(&b, RADPKT_COA_REQUEST, 7);
+	radpkt_add_vsa_u32(&b, 10055, 2, 1000);
+	for (i = 0; i < 250; i++)
+		radpkt_add_str(&b, 1, "alice");
+	finish_parse(&b, &p);
+	assert_int_equal(radpkt_check_repeats(&p, &prob), -EBADMSG);
+	assert_int_equal(prob.err, -EBADMSG);
+	assert_int_equal(prob.type, 1);
+	assert_int_equal(prob.vendor, 0);
+	assert_int_equal(prob.offset, 20 + 12); /* the first User-Name, after the VSA */
+	assert_string_equal(prob.what, "User-Name (attribute 1) 250 times; RFC 5176 allows at most one");
+
+	/* each 0-1 attribute twice: refused, and named */
+	for (i = 0; i < sizeof(once_types); i++) {
+		uint8_t v[4] = { 10, 0, 0, 1 };
+
+		assert_int_equal(radpkt_request_max(once_types[i]), 1);
+		radpkt_request_init(&b, i % 2 ? RADPKT_DISCONNECT_REQUEST : RADPKT_COA_REQUEST, 1);
+		radpkt_add(&b, once_types[i], v, sizeof(v));
+		radpkt_add_str(&b, 18, "between");
+		radpkt_add(&b, once_types[i], v, sizeof(v));
+		finish_parse(&b, &p);
+		assert_int_equal(radpkt_check_repeats(&p, &prob), -EBADMSG);
+		assert_int_equal(prob.type, once_types[i]);
+		assert_non_null(strstr(prob.what, " 2 times; RFC 5176 allows at most one"));
+	}
+
+	/* once each, and the 0+ ones (Filter-Id, Reply-Message, Class,
+	 * Vendor-Specific, Proxy-State) many times: fine */
+	radpkt_request_init(&b, RADPKT_COA_REQUEST, 2);
+	for (i = 0; i < sizeof(once_types); i++)
+		radpkt_add_u32(&b, once_types[i], 1);
+	for (i = 0; i < 3; i++) {
+		radpkt_add_str(&b, 11, "10000/2000");
+		radpkt_add_str(&b, 18, "hello");
+		radpkt_add_str(&b, 25, "class");
+		radpkt_add_str(&b, RADPKT_ATTR_PROXY_STATE, "ps");
+		radpkt_add_vsa_u32(&b, 10055, 1, 1000);
+	}
+	finish_parse(&b, &p);
+	assert_int_equal(radpkt_check_repeats(&p, &prob), 0);
+	assert_int_equal(prob.err, 0);
+	assert_int_equal(radpkt_request_max(11), RADPKT_ANY);
+	assert_int_equal(radpkt_request_max(26), RADPKT_ANY);
+	assert_int_equal(radpkt_request_max(33), RADPKT_ANY);
+	assert_int_equal(radpkt_request_max(200), RADPKT_ANY);
+
+	/* radclient's packets pass */
+	assert_int_equal(radpkt_parse(golden_coa_vsa, sizeof(golden_coa_vsa), &p), 0);
+	assert_int_equal(radpkt_check_repeats(&p, NULL), 0);
+	assert_int_equal(radpkt_parse(golden_disc, sizeof(golden_disc), &p), 0);
+	assert_int_equal(radpkt_check_repeats(&p, NULL), 0);
+	assert_int_equal(radpkt_check_repeats(NULL, &prob), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_builder_limits),
 		cmocka_unit_test(test_codes_and_strerror),
+		cmocka_unit_test(test_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dict, teardown_dict);
