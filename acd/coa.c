@@ -11,7 +11,9 @@
  *   5. a duplicate (same source address, id, authenticator) gets the reply
  *      it got before, and nothing is done again (RFC 5080 §2.2.2)
  *   6. Event-Timestamp inside the window (or absent and allowed) else drop
- *   7. NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier are ours
+ *   7. no attribute that RFC 5176 §3.5 allows once comes more often (250
+ *      User-Names: which one identifies?)  else NAK 404, naming it
+ *   7b. NAS-IP-Address / NAS-IPv6-Address / NAS-Identifier are ours
  *      else NAK 403
  *   8. every attribute known, well-formed and supported for this request
  *      else NAK 401 / 404 / 405
@@ -28,6 +30,22 @@
  * a replay can never act twice however fast requests come; requests
  * without Event-Timestamp are protected only while their entry lives,
  * which is why require-event-timestamp exists.
+ *
+ * Over a restart: each answered request is written into its slot of
+ * state-dir/coa-cache (coa.h; one pwrite of 64 bytes) BEFORE its reply is
+ * sent, and the file is read back at start, so a request acd answered is
+ * a duplicate after acd stops, however it stops (kill -9 included): the
+ * page cache holds the write.  Against a power loss, the state file's
+ * writer syncs coa-cache to disk before it renames a new sessions.json, so
+ * a session change that reached the disk has its request there too.  A
+ * request acd acted on but died before answering is not recorded: its
+ * sender heard nothing, and its retransmission is acted on again.
+ *
+ * A duplicate's reply is rebuilt, not stored: the reply is a function of
+ * the request's bytes (id, authenticator, Proxy-State), the verdict (ACK
+ * or NAK, Error-Cause) and the secret, and a request can only be taken for
+ * a duplicate after its authenticator verified under the same secret, so
+ * it is the same packet and gets the same bytes again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,16 +56,21 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <nettle/md5.h>
+
 #include "acd.h"
+#include "coa.h"
 #include "log.h"
 #include "policy.h"
 #include "radattr.h"
 #include "radpkt.h"
+#include "state.h"
 
-#define COA_CACHE    16384u          /* remembered requests (about 2.5 MB at most) */
+#define COA_CACHE    COA_CACHE_SLOTS /* remembered requests (about 1 MB, and 1 MB on disk) */
 #define COA_BUCKETS  16384u
 #define COA_BATCH    64              /* datagrams read per wake-up */
 
@@ -61,16 +84,24 @@ enum {
 };
 #define SERVICE_AUTHORIZE_ONLY 17
 
+/* A sender, for duplicate detection: the address, not the port (RFC 5080
+ * keys retransmissions on the port too, but a replay may come from any
+ * port and must still not act twice).  An IPv4-mapped IPv6 source counts
+ * as IPv4, so a listen address changed between restarts keeps the cache. */
+struct peer {
+	uint8_t family;                  /* 4 or 6 */
+	uint8_t addr[16];                /* IPv4 in the first 4, the rest zero */
+};
+
 struct coa_entry {
-	struct sockaddr_storage from;
-	socklen_t fromlen;
+	uint64_t seq;                    /* 0: unused */
+	time_t when;                     /* wall clock, for the stale cut */
+	int32_t next;                    /* hash chain, -1 ends */
+	uint32_t cause;                  /* the reply's Error-Cause (0: none) */
+	struct peer from;
 	uint8_t id;
 	uint8_t auth[RADPKT_AUTH_LEN];
-	time_t when;                     /* wall clock, for the stale cut */
-	uint8_t *reply;                  /* NULL: dropped, nothing to resend */
-	uint16_t reply_len;
-	int32_t next;                    /* hash chain, -1 ends */
-	bool used;
+	uint8_t reply_code;              /* the reply sent */
 };
 
 struct coa {
@@ -80,53 +111,195 @@ struct coa {
 	struct coa_entry *cache;         /* COA_CACHE, a ring */
 	int32_t *bucket;                 /* COA_BUCKETS chain heads */
 	uint32_t next;                   /* ring position */
+	uint64_t seq;                    /* of the newest entry */
 	time_t stale_before;             /* Event-Timestamp <= this: dropped */
 	time_t last_log;                 /* rate limit of drop warnings */
+	int cache_fd;                    /* state-dir/coa-cache, -1: memory only */
+	time_t last_save_warn;
+	char cache_path[PATH_MAX + 16];
 };
+
+/* ---- the record on disk (coa.h) ---- */
+
+static const char file_magic[16] = "acd coa-cache v1";
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* the first 8 bytes of MD5 over the 56 before them */
+static void check8(const uint8_t *in, uint8_t out[8])
+{
+	struct md5_ctx m;
+
+	md5_init(&m);
+	md5_update(&m, COA_REC_LEN - 8, in);
+	md5_digest(&m, 8, out);
+}
+
+static bool check_ok(const uint8_t *in)
+{
+	uint8_t want[8];
+
+	check8(in, want);
+	return memcmp(want, in + COA_REC_LEN - 8, 8) == 0;
+}
+
+void coa_header_encode(uint32_t slots, uint8_t out[COA_REC_LEN])
+{
+	memset(out, 0, COA_REC_LEN);
+	memcpy(out, file_magic, sizeof(file_magic));
+	put32(out + 16, slots);
+	put32(out + 20, COA_REC_LEN);
+	check8(out, out + COA_REC_LEN - 8);
+}
+
+int coa_header_check(const uint8_t in[COA_REC_LEN], uint32_t slots, char *why, size_t whylen)
+{
+	static const uint8_t zero[32];
+	char got[sizeof(file_magic) * 4 + 1];
+
+	if (memcmp(in, file_magic, sizeof(file_magic)) != 0) {
+		radattr_escape((const char *)in, sizeof(file_magic), got, sizeof(got));
+		snprintf(why, whylen, "not a replay cache (it starts \"%s\")", got);
+		return -EBADMSG;
+	}
+	if (!check_ok(in) || memcmp(in + 24, zero, 32) != 0) {
+		snprintf(why, whylen, "its header is damaged");
+		return -EBADMSG;
+	}
+	if (get32(in + 16) != slots || get32(in + 20) != COA_REC_LEN) {
+		snprintf(why, whylen, "written for %u records of %u bytes, this acd keeps %u of %u",
+			 get32(in + 16), get32(in + 20), slots, COA_REC_LEN);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+void coa_rec_encode(const struct coa_rec *r, uint8_t out[COA_REC_LEN])
+{
+	memset(out, 0, COA_REC_LEN);
+	put32(out, (uint32_t)(r->seq >> 32));
+	put32(out + 4, (uint32_t)r->seq);
+	put32(out + 8, r->when);
+	put32(out + 12, r->stale_before);
+	out[16] = r->family;
+	out[17] = r->id;
+	out[18] = r->reply_code;
+	put32(out + 20, r->cause);
+	memcpy(out + 24, r->addr, 16);
+	memcpy(out + 40, r->auth, RADPKT_AUTH_LEN);
+	check8(out, out + COA_REC_LEN - 8);
+}
+
+int coa_rec_decode(const uint8_t in[COA_REC_LEN], struct coa_rec *r)
+{
+	static const uint8_t zero[COA_REC_LEN];
+	bool ack;
+
+	memset(r, 0, sizeof(*r));
+	if (memcmp(in, zero, COA_REC_LEN) == 0)
+		return 0;
+	if (!check_ok(in))
+		return -EBADMSG;
+	r->seq = (uint64_t)get32(in) << 32 | get32(in + 4);
+	r->when = get32(in + 8);
+	r->stale_before = get32(in + 12);
+	r->family = in[16];
+	r->id = in[17];
+	r->reply_code = in[18];
+	r->cause = get32(in + 20);
+	memcpy(r->addr, in + 24, 16);
+	memcpy(r->auth, in + 40, RADPKT_AUTH_LEN);
+	ack = r->reply_code == RADPKT_DISCONNECT_ACK || r->reply_code == RADPKT_COA_ACK;
+	if (r->seq == 0 || in[19] != 0 || (r->family != 4 && r->family != 6) ||
+	    (r->family == 4 && memcmp(r->addr + 4, zero, 12) != 0) ||
+	    (!ack && r->reply_code != RADPKT_DISCONNECT_NAK && r->reply_code != RADPKT_COA_NAK) ||
+	    (ack && r->cause != 0) || (!ack && r->cause && (r->cause < 400 || r->cause > 599))) {
+		memset(r, 0, sizeof(*r));
+		return -EBADMSG;
+	}
+	return 1;
+}
+
+int coa_file_parse(const uint8_t *buf, size_t len, struct coa_rec recs[COA_CACHE_SLOTS],
+		   struct coa_file_report *rep)
+{
+	uint32_t i;
+
+	memset(rep, 0, sizeof(*rep));
+	memset(recs, 0, COA_CACHE_SLOTS * sizeof(recs[0]));
+	if (len < COA_REC_LEN) {
+		snprintf(rep->why, sizeof(rep->why), "%zu bytes, shorter than its header", len);
+		return -EBADMSG;
+	}
+	if (coa_header_check(buf, COA_CACHE_SLOTS, rep->why, sizeof(rep->why)) < 0)
+		return -EBADMSG;
+	if (len != COA_FILE_LEN) {
+		snprintf(rep->why, sizeof(rep->why), "%zu bytes, not %u", len, COA_FILE_LEN);
+		return -EBADMSG;
+	}
+	for (i = 0; i < COA_CACHE_SLOTS; i++) {
+		int rc = coa_rec_decode(buf + (size_t)COA_REC_LEN * (1 + i), &recs[i]);
+
+		if (rc > 0)
+			rep->used++;
+		else if (rc < 0)
+			rep->damaged++;
+	}
+	return 0;
+}
 
 /* ---- the reply cache ---- */
 
-static uint32_t key_hash(const struct sockaddr_storage *from, uint8_t id, const uint8_t *auth)
+static void peer_key(const struct sockaddr_storage *ss, struct peer *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (ss->ss_family == AF_INET) {
+		k->family = 4;
+		memcpy(k->addr, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+	} else {
+		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			k->family = 4;
+			memcpy(k->addr, a6->s6_addr + 12, 4);
+		} else {
+			k->family = 6;
+			memcpy(k->addr, a6->s6_addr, 16);
+		}
+	}
+}
+
+static uint32_t key_hash(const struct peer *from, uint8_t id, const uint8_t *auth)
 {
 	uint32_t h = 2166136261u;
-	const uint8_t *p;
-	size_t n, i;
+	size_t i;
 
-	if (from->ss_family == AF_INET6) {
-		p = ((const struct sockaddr_in6 *)(const void *)from)->sin6_addr.s6_addr;
-		n = 16;
-	} else {
-		p = (const uint8_t *)&((const struct sockaddr_in *)(const void *)from)->sin_addr;
-		n = 4;
-	}
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
+	h = (h ^ from->family) * 16777619u;
+	for (i = 0; i < sizeof(from->addr); i++)
+		h = (h ^ from->addr[i]) * 16777619u;
 	h = (h ^ id) * 16777619u;
 	for (i = 0; i < RADPKT_AUTH_LEN; i++)
 		h = (h ^ auth[i]) * 16777619u;
 	return h % COA_BUCKETS;
 }
 
-/* The same sender for duplicate detection: the address, not the port.
- * RFC 5080 keys retransmissions on the port too, but a replay may come
- * from any port and must still not act twice. */
-static bool same_peer(const struct sockaddr_storage *x, const struct sockaddr_storage *y)
+static bool same_peer(const struct peer *x, const struct peer *y)
 {
-	if (x->ss_family != y->ss_family)
-		return false;
-	if (x->ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const void *)x, *b = (const void *)y;
-
-		return a->sin_addr.s_addr == b->sin_addr.s_addr;
-	} else {
-		const struct sockaddr_in6 *a = (const void *)x, *b = (const void *)y;
-
-		return memcmp(&a->sin6_addr, &b->sin6_addr, sizeof(a->sin6_addr)) == 0;
-	}
+	return x->family == y->family && memcmp(x->addr, y->addr, sizeof(x->addr)) == 0;
 }
 
-static struct coa_entry *cache_find(struct coa *c, const struct sockaddr_storage *from,
-				    const struct radpkt *p)
+static struct coa_entry *cache_find(struct coa *c, const struct peer *from, const struct radpkt *p)
 {
 	int32_t i = c->bucket[key_hash(from, p->id, p->auth)];
 
@@ -151,40 +324,227 @@ static void cache_unlink(struct coa *c, int32_t idx)
 		*pp = e->next;
 }
 
-static void cache_add(struct coa *c, const struct sockaddr_storage *from, socklen_t fromlen,
-		      const struct radpkt *p, const uint8_t *reply, size_t len)
+static void cache_link(struct coa *c, int32_t idx)
+{
+	struct coa_entry *e = &c->cache[idx];
+	uint32_t h = key_hash(&e->from, e->id, e->auth);
+
+	e->next = c->bucket[h];
+	c->bucket[h] = idx;
+}
+
+/* Remember an answered request in the ring; its slot. */
+static int32_t cache_add(struct coa *c, const struct peer *from, const struct radpkt *p,
+			 uint8_t reply_code, uint32_t cause)
 {
 	int32_t idx = (int32_t)c->next;
 	struct coa_entry *e = &c->cache[idx];
 	time_t now = time(NULL);
-	uint32_t h;
 
-	if (e->used) {
+	if (e->seq) {
 		/* evicting a request still inside the window: its replay must
 		 * not act again, so nothing as old as it is accepted any more */
 		if (now - e->when < (time_t)c->a->cfg.coa_window_s && e->when > c->stale_before)
 			c->stale_before = e->when;
 		cache_unlink(c, idx);
-		free(e->reply);
 	}
 	memset(e, 0, sizeof(*e));
+	e->seq = ++c->seq;
 	e->from = *from;
-	e->fromlen = fromlen;
 	e->id = p->id;
 	memcpy(e->auth, p->auth, RADPKT_AUTH_LEN);
 	e->when = now;
-	if (reply && len) {
-		e->reply = malloc(len);
-		if (e->reply) {
-			memcpy(e->reply, reply, len);
-			e->reply_len = (uint16_t)len;
+	e->reply_code = reply_code;
+	e->cause = cause;
+	cache_link(c, idx);
+	c->next = (c->next + 1) % COA_CACHE;
+	return idx;
+}
+
+/* Write slot idx to the file (before its reply goes out). */
+static void cache_save(struct coa *c, int32_t idx)
+{
+	const struct coa_entry *e = &c->cache[idx];
+	struct coa_rec r = { 0 };
+	uint8_t buf[COA_REC_LEN];
+	time_t now;
+
+	if (c->cache_fd < 0)
+		return;
+	r.seq = e->seq;
+	r.when = (uint32_t)e->when;
+	r.stale_before = (uint32_t)(c->stale_before > 0 ? c->stale_before : 0);
+	r.family = e->from.family;
+	memcpy(r.addr, e->from.addr, sizeof(r.addr));
+	r.id = e->id;
+	memcpy(r.auth, e->auth, RADPKT_AUTH_LEN);
+	r.reply_code = e->reply_code;
+	r.cause = e->cause;
+	coa_rec_encode(&r, buf);
+	if (pwrite(c->cache_fd, buf, sizeof(buf), (off_t)COA_REC_LEN * (1 + idx)) ==
+	    (ssize_t)sizeof(buf))
+		return;
+	now = time(NULL);
+	if (now != c->last_save_warn) {
+		c->last_save_warn = now;
+		log_warn("coa: cannot record a request in %s (a replay of it after a restart "
+			 "would be acted on again; is the disk full?)", c->cache_path);
+	}
+}
+
+/* Read up to len bytes at offset 0; the count or -errno. */
+static ssize_t read_all(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* An empty file of COA_CACHE slots (sparse: the records are zeros). */
+static int cache_file_init(int fd)
+{
+	uint8_t hdr[COA_REC_LEN];
+
+	coa_header_encode(COA_CACHE, hdr);
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    ftruncate(fd, COA_FILE_LEN) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Put the records of a parsed file into the ring, slot for slot. */
+static void cache_restore(struct coa *c, const struct coa_rec *recs)
+{
+	time_t now = time(NULL);
+	unsigned restored = 0, in_window = 0;
+	uint32_t i, newest = 0;
+
+	for (i = 0; i < COA_CACHE; i++) {
+		const struct coa_rec *r = &recs[i];
+		struct coa_entry *e = &c->cache[i];
+
+		if (!r->seq)
+			continue;
+		e->seq = r->seq;
+		e->when = (time_t)r->when;
+		e->from.family = r->family;
+		memcpy(e->from.addr, r->addr, sizeof(e->from.addr));
+		e->id = r->id;
+		memcpy(e->auth, r->auth, RADPKT_AUTH_LEN);
+		e->reply_code = r->reply_code;
+		e->cause = r->cause;
+		cache_link(c, (int32_t)i);
+		restored++;
+		if ((time_t)r->stale_before > c->stale_before)
+			c->stale_before = (time_t)r->stale_before;
+		if (r->seq > c->seq) {
+			c->seq = r->seq;
+			newest = i;
+		}
+		if (now - e->when < (time_t)c->a->cfg.coa_window_s)
+			in_window++;
+	}
+	if (c->seq)
+		c->next = (newest + 1) % COA_CACHE;
+	log_info("coa: replay cache %s: %u request(s) restored, %u of them answered in the last %us",
+		 c->cache_path, restored, in_window, c->a->cfg.coa_window_s);
+}
+
+/*
+ * Open state-dir/coa-cache and restore what it holds.  Every failure
+ * leaves the cache in memory only (acd still runs), with a log line that
+ * says what a restart will then forget.
+ */
+static void cache_open(struct coa *c)
+{
+	struct acd *a = c->a;
+	struct coa_file_report rep;
+	struct coa_rec *recs = NULL;
+	uint8_t *buf = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	snprintf(c->cache_path, sizeof(c->cache_path), "%s/%s", a->cfg.state_dir, COA_CACHE_FILE);
+	fd = open(c->cache_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		log_warn("coa: cannot open the replay cache %s: requests answered before a "
+			 "restart will be acted on again if replayed after it", c->cache_path);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		log_warnx("coa: %s is not a regular file of acd's user: the replay cache is "
+			  "kept in memory only (remove that file and restart)", c->cache_path);
+		close(fd);
+		return;
+	}
+	(void)fchmod(fd, 0600);
+	if (st.st_size == 0)
+		goto init;
+	if (st.st_size != (off_t)COA_FILE_LEN) {
+		snprintf(rep.why, sizeof(rep.why), "%lld bytes, not %u", (long long)st.st_size,
+			 COA_FILE_LEN);
+		goto bad;
+	}
+	buf = malloc(COA_FILE_LEN);
+	recs = malloc(COA_CACHE * sizeof(*recs));
+	if (!buf || !recs) {
+		snprintf(rep.why, sizeof(rep.why), "out of memory");
+		goto bad;
+	}
+	n = read_all(fd, buf, COA_FILE_LEN);
+	if (n < 0) {
+		snprintf(rep.why, sizeof(rep.why), "cannot read it: %s", strerror((int)-n));
+		goto bad;
+	}
+	if (coa_file_parse(buf, (size_t)n, recs, &rep) < 0)
+		goto bad;
+	if (rep.damaged) {
+		static const uint8_t zero[COA_REC_LEN];
+		uint32_t i;
+
+		log_warnx("coa: replay cache %s: %u damaged record(s) dropped (acd stopped while "
+			  "writing them, or the file was changed); the other %u are kept",
+			  c->cache_path, rep.damaged, rep.used);
+		/* empty their slots, so the next start does not report them again */
+		for (i = 0; i < COA_CACHE; i++) {
+			const uint8_t *slot = buf + (size_t)COA_REC_LEN * (1 + i);
+
+			if (!recs[i].seq && memcmp(slot, zero, COA_REC_LEN) != 0)
+				(void)!pwrite(fd, zero, COA_REC_LEN, (off_t)COA_REC_LEN * (1 + i));
 		}
 	}
-	h = key_hash(from, p->id, p->auth);
-	e->next = c->bucket[h];
-	c->bucket[h] = idx;
-	e->used = true;
-	c->next = (c->next + 1) % COA_CACHE;
+	cache_restore(c, recs);
+	goto done;
+bad:
+	log_warnx("coa: replay cache %s: %s: starting with an empty one (requests answered "
+		  "before this start will be acted on again if replayed)", c->cache_path, rep.why);
+init:
+	rc = cache_file_init(fd);
+	if (rc < 0) {
+		errno = -rc;
+		log_warn("coa: cannot write the replay cache %s: it is kept in memory only",
+			 c->cache_path);
+		close(fd);
+		fd = -1;
+	}
+done:
+	free(buf);
+	free(recs);
+	c->cache_fd = fd;
+	if (fd >= 0)
+		state_sync_fd(fd);
 }
 
 /* ---- helpers ---- */
@@ -546,6 +906,12 @@ static void decide(struct coa *c, const struct radpkt *p, struct verdict *v)
 	size_t i;
 	int rc;
 
+	/* before anything reads the first of them: with two User-Names (or
+	 * NAS-Identifiers), which one identifies? */
+	if (radpkt_check_repeats(p, &prob) < 0) {
+		nak(v, RADPKT_EC_INVALID_REQUEST, "%s", prob.what);
+		return;
+	}
 	if (!nas_is_us(a, p, v->why, sizeof(v->why))) {
 		v->ack = false;
 		v->cause = RADPKT_EC_NAS_IDENTIFICATION_MISMATCH;
@@ -605,6 +971,18 @@ out:
 	radattr_free(&l);
 }
 
+/* The ACK or NAK to p, signed with the client's secret: the length, or a
+ * radpkt error.  A function of its arguments alone, so a duplicate gets
+ * the bytes of the first reply again. */
+static int build_reply(struct radpkt_builder *b, const struct radpkt *p, bool ack, uint32_t cause,
+		       const struct coa_client_cfg *cl)
+{
+	radpkt_reply_init(b, p, ack);
+	if (!ack && cause)
+		radpkt_add_error_cause(b, cause);
+	return radpkt_finish(b, cl->secret, cl->secret_len);
+}
+
 static void handle(struct coa *c, const uint8_t *buf, size_t n,
 		   const struct sockaddr_storage *from, socklen_t fromlen)
 {
@@ -615,9 +993,11 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	struct radpkt_attr ts;
 	struct coa_entry *dup;
 	struct verdict v = { 0 };
+	struct peer key;
 	enum radpkt_ma ma;
 	char peer[64];
 	uint64_t t0 = lat_now();
+	int32_t slot;
 	int rc, len;
 
 	peer_str(from, peer, sizeof(peer));
@@ -645,12 +1025,17 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 		     radpkt_ma_name(ma), ma == RADPKT_MA_ABSENT ? " (required by the config)" : "");
 		return;
 	}
-	dup = cache_find(c, from, &p);
+	peer_key(from, &key);
+	dup = cache_find(c, &key, &p);
 	if (dup) {
+		bool ack = dup->reply_code == RADPKT_DISCONNECT_ACK || dup->reply_code == RADPKT_COA_ACK;
+
 		a->stats.coa_duplicates++;
-		if (dup->reply)
-			(void)sendto(c->fd, dup->reply, dup->reply_len, 0,
-				     (const struct sockaddr *)from, fromlen);
+		/* the authenticator covers the code: the same one, or a
+		 * damaged record that passed its check; never act on it */
+		if (radpkt_reply_code(p.code, ack) == dup->reply_code &&
+		    (len = build_reply(&b, &p, ack, dup->cause, cl)) > 0)
+			(void)sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen);
 		return;
 	}
 	if (radpkt_attr_find(&p, A_EVENT_TIMESTAMP, &ts)) {
@@ -680,18 +1065,18 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 
 	a->stats.coa_requests++;
 	decide(c, &p, &v);
-	radpkt_reply_init(&b, &p, v.ack);
-	if (!v.ack && v.cause)
-		radpkt_add_error_cause(&b, v.cause);
-	len = radpkt_finish(&b, cl->secret, cl->secret_len);
+	len = build_reply(&b, &p, v.ack, v.cause, cl);
 	if (len < 0) {
 		log_warnx("coa: from=%s id=%u cannot build the reply: %s", peer, p.id,
 			  radpkt_strerror(len));
 		return;
 	}
+	/* on record before the reply leaves: whoever heard the reply can
+	 * replay it, and after a restart too it must not act again */
+	slot = cache_add(c, &key, &p, b.buf[0], v.ack ? 0 : v.cause);
+	cache_save(c, slot);
 	if (sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen) < 0)
 		log_warn("coa: from=%s id=%u cannot send the reply", peer, p.id);
-	cache_add(c, from, fromlen, &p, b.buf, (size_t)len);
 	lat_add(&a->stats.coa, t0);
 	if (v.ack) {
 		a->stats.coa_acks++;
@@ -769,6 +1154,7 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 	for (i = 0; i < COA_BUCKETS; i++)
 		c->bucket[i] = -1;
 	c->a = a;
+	c->cache_fd = -1;
 	c->fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0 ||
 	    (af == AF_INET6 && setsockopt(c->fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 0 }, sizeof(int)) < 0) ||
@@ -783,6 +1169,7 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
+	cache_open(c);
 	ev_io_init(&c->rw, on_read, c->fd, EV_READ);
 	c->rw.data = c;
 	ev_io_start(a->loop, &c->rw);
@@ -792,14 +1179,15 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 
 void coa_close(struct coa *c)
 {
-	unsigned i;
-
 	if (!c)
 		return;
 	ev_io_stop(c->a->loop, &c->rw);
 	close(c->fd);
-	for (i = 0; i < COA_CACHE; i++)
-		free(c->cache[i].reply);
+	if (c->cache_fd >= 0) {
+		state_sync_fd(-1);
+		(void)fdatasync(c->cache_fd);
+		close(c->cache_fd);
+	}
 	free(c->cache);
 	free(c->bucket);
 	free(c);

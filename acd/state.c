@@ -6,6 +6,9 @@
  * at start-up.  Bursts of session changes are saved once, off the event
  * loop (see write_later); overrides and the save at exit are written at
  * once, and a failure to save an override reaches the operator's reply.
+ * Before each rename, a file registered with state_sync_fd() (the CoA
+ * replay cache) is synced first, so what sessions.json says never reaches
+ * the disk ahead of it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 
 #include "acd.h"
 #include "log.h"
+#include "state.h"
 
 #define STATE_FILE "sessions.json"
 
@@ -189,6 +193,14 @@ static struct state_snap *q_snap;       /* newest snapshot not yet written */
 static uint64_t q_gen, gen_next, gen_written;
 static bool writer_up, writer_quit;
 static pthread_t writer;
+static int sync_fd = -1;                /* state_sync_fd(); under file_mu */
+
+void state_sync_fd(int fd)
+{
+	pthread_mutex_lock(&file_mu);
+	sync_fd = fd;
+	pthread_mutex_unlock(&file_mu);
+}
 
 /* The rename is durable only once the directory is on disk too. */
 static int sync_dir(const char *dir)
@@ -213,6 +225,10 @@ static int write_file(const struct state_snap *sn)
 
 	snprintf(path, sizeof(path), "%s/%s", sn->dir, STATE_FILE);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* what the new text may depend on goes to the disk first; a failure
+	 * is logged but does not hold the sessions back */
+	if (sync_fd >= 0 && fdatasync(sync_fd) < 0)
+		log_warn("state: cannot sync the CoA replay cache");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		rc = -errno;

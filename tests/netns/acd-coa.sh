@@ -7,6 +7,10 @@
 #   - wrong secret: no reply (radclient fails), nothing changed;
 #   - the same packet sent twice acts once (the second gets the cached
 #     reply); a stale Event-Timestamp is dropped;
+#   - a request answered before a restart of acd (SIGTERM, and kill -9 right
+#     after the reply) is a duplicate after it: the same reply, byte for
+#     byte, and not acted on again (the rate set in between stays);
+#   - 250 User-Name attributes (RFC 5176 3.5 allows one) -> NAK 404;
 #   - unknown session -> NAK 503, two matching -> NAK 508, another NAS's
 #     NAS-Identifier -> NAK 403, an unsupported attribute -> NAK 401, a
 #     malformed rate -> NAK 407: each changes nothing;
@@ -96,14 +100,40 @@ down=$(measure_mbit down 0 3)
 log "download after CoA: $down Mbit/s (CoA: 2.048)"
 assert_band "$down" 1.7 2.15 "download after CoA (Mbit/s)"
 
+# capture FILE ATTRS...: the CoA-Request radclient builds from ATTRS, caught
+# on a port nobody answers (radclient picks id and authenticator itself)
+capture() {
+	local f=$1 cap
+	shift
+	rm -f "$f"
+	ip netns exec "$AC_NS" timeout 4 socat -u UDP-RECV:3800,bind=127.0.0.1 CREATE:"$f" &
+	cap=$!
+	wait_until 5 listening udp 3800 || true
+	printf '%s\n' "$@" |
+		ip netns exec "$AC_NS" radclient -r 1 -t 1 -S "$TMPD/coa.secret" 127.0.0.1:3800 coa >/dev/null 2>&1 || true
+	wait "$cap" || true
+	[[ -s "$f" ]] || fail "could not capture radclient's packet"
+}
+# udp_xchg PKT REPLY: send the bytes of PKT to acd as they are; its reply
+# (empty when none comes within 2 s) into REPLY
+udp_xchg() {
+	ip netns exec "$AC_NS" python3 - "$1" "$2" "$PORT" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(open(sys.argv[1], "rb").read(), ("127.0.0.1", int(sys.argv[3])))
+try:
+    data = s.recv(4096)
+except socket.timeout:
+    data = b""
+open(sys.argv[2], "wb").write(data)
+PY
+}
+# reply_code FILE: the RADIUS code of a reply (44 CoA-ACK), empty if none
+reply_code() { [[ -s "$1" ]] && od -An -tu1 -N1 "$1" | tr -d ' '; }
+
 log "the same packet twice (captured from radclient, resent with socat): acts once"
-ip netns exec "$AC_NS" timeout 4 socat -u UDP-RECV:3800,bind=127.0.0.1 CREATE:"$TMPD/pkt" &
-cap=$!
-wait_until 5 listening udp 3800 || true
-printf '%s\n' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 3072' "Event-Timestamp = $(date +%s)" |
-	ip netns exec "$AC_NS" radclient -r 1 -t 1 -S "$TMPD/coa.secret" 127.0.0.1:3800 coa >/dev/null 2>&1 || true
-wait "$cap" || true
-[[ -s "$TMPD/pkt" ]] || fail "could not capture radclient's packet"
+capture "$TMPD/pkt" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 3072' "Event-Timestamp = $(date +%s)"
 acks=$(stat acks)
 for _ in 1 2; do
 	ip netns exec "$AC_NS" socat -u FILE:"$TMPD/pkt" UDP-SENDTO:127.0.0.1:$PORT
@@ -149,8 +179,17 @@ log "malformed rate -> NAK 407"
 nak Invalid-Attribute-Value 'User-Name = "alice"' 'Mikrotik-Rate-Limit = "fast/faster"'
 log "no identification -> NAK 402"
 nak Missing-Attribute 'RP-Downstream-Speed-Limit = 1000'
-assert_snapshot_same "after six NAKed requests" "$snap" "$(ns_snapshot "$AC_NS")"
-assert_eq "NAKs counted" 6 "$(stat naks)"
+log "250 User-Name attributes (RFC 5176 3.5: at most one) -> NAK 404, the log names it"
+users=()
+for _ in $(seq 250); do users+=('User-Name = "alice"'); done
+nak Invalid-Request "${users[@]}" 'RP-Downstream-Speed-Limit = 1000'
+grep -q 'nak cause=404: User-Name (attribute 1) 250 times' "$TMPD/acd.log" ||
+	fail "the NAK's log line does not name the repeated User-Name: $(grep 'cause=404' "$TMPD/acd.log" | tail -1)"
+log "two Event-Timestamps -> NAK 404"
+nak Invalid-Request 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000' \
+	"Event-Timestamp = $(date +%s)" "Event-Timestamp = $(date +%s)"
+assert_snapshot_same "after eight NAKed requests" "$snap" "$(ns_snapshot "$AC_NS")"
+assert_eq "NAKs counted" 8 "$(stat naks)"
 
 log "by Framed-IP-Address and Acct-Session-Id: Mikrotik 1M/3M (up 1M, down 3M) on ppp1"
 out=$(radc coa "$TMPD/coa.secret" 'Framed-IP-Address = 10.77.1.2' 'Mikrotik-Rate-Limit = "1M/3M"') ||
@@ -168,6 +207,41 @@ start_acd
 assert_jq "ppp0 after restart" "$(ctl -j show session ppp0)" '[.down, .up, .coa] | map(tostring) | join(" ")' \
 	"3072000 1500000 true"
 assert_eq "ppp0 tbf after restart" 3072000 "$(tbf_bits ppp0)"
+
+log "a CoA answered before a restart is a duplicate after it: same reply, not acted on again"
+acted() { grep -c "coa ack ppp0" "$TMPD/acd.log" || true; }
+capture "$TMPD/pkt-r" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 5120' "Event-Timestamp = $(date +%s)"
+udp_xchg "$TMPD/pkt-r" "$TMPD/reply-r1"
+assert_eq "reply to the captured CoA (44 CoA-ACK)" 44 "$(reply_code "$TMPD/reply-r1")"
+assert_eq "ppp0 tbf after the captured CoA" 5120000 "$(tbf_bits ppp0)"
+out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 6144') ||
+	fail "CoA to 6144 was not ACKed: $out"
+assert_eq "ppp0 tbf after another CoA" 6144000 "$(tbf_bits ppp0)"
+n=$(acted)
+stop_acd
+start_acd
+udp_xchg "$TMPD/pkt-r" "$TMPD/reply-r2"
+cmp -s "$TMPD/reply-r1" "$TMPD/reply-r2" ||
+	fail "the replay after a restart got another reply: $(od -An -tx1 -N4 "$TMPD/reply-r2") (before: $(od -An -tx1 -N4 "$TMPD/reply-r1"))"
+assert_eq "duplicates after the restart" 1 "$(stat duplicates)"
+assert_eq "CoAs acted on (log lines) after the replay" "$n" "$(acted)"
+assert_eq "ppp0 tbf after the replay (the later CoA's rate stays)" 6144000 "$(tbf_bits ppp0)"
+assert_eq "ppp0 in acd after the replay" 6144000 "$(ctl -j show session ppp0 | jq .down)"
+
+log "the same after kill -9 right after the reply (before any state save)"
+capture "$TMPD/pkt-k" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 7168' "Event-Timestamp = $(date +%s)"
+udp_xchg "$TMPD/pkt-k" "$TMPD/reply-k1"
+kill -9 "$ACD_PID"
+wait "$ACD_PID" 2>/dev/null || true
+assert_eq "reply to the CoA before kill -9 (44 CoA-ACK)" 44 "$(reply_code "$TMPD/reply-k1")"
+n=$(acted)
+start_acd
+before=$(tbf_bits ppp0)
+udp_xchg "$TMPD/pkt-k" "$TMPD/reply-k2"
+cmp -s "$TMPD/reply-k1" "$TMPD/reply-k2" || fail "the replay after kill -9 got another reply"
+assert_eq "duplicates after kill -9 and a start" 1 "$(stat duplicates)"
+assert_eq "CoAs acted on (log lines) after the replay" "$n" "$(acted)"
+assert_eq "ppp0 tbf after the replay (as before it)" "$before" "$(tbf_bits ppp0)"
 
 log "require-message-authenticator = yes (reload): without one dropped, with one acted on"
 write_conf yes
@@ -199,4 +273,28 @@ ctl show stat | sed -n '/^coa/,$p' >&2
 assert_eq "requests answered since the restart" 3 "$(stat requests)"
 assert_eq "ACKs since the restart" 2 "$(stat acks)"
 grep -q "coa-s3cret" "$TMPD/acd.log" && fail "the secret appeared in the log"
+
+log "a damaged replay cache: a damaged record loses itself, a damaged file the cache; acd runs"
+CACHE=$TMPD/state/coa-cache
+assert_eq "replay cache size (64-byte header, 16384 records of 64)" 1048640 "$(command stat -c %s "$CACHE")"
+assert_eq "replay cache mode" 600 "$(command stat -c %a "$CACHE")"
+stop_acd
+printf 'X' | dd of="$CACHE" bs=1 seek=$((64 + 20)) conv=notrunc status=none # slot 0
+start_acd
+grep -q "coa: replay cache $CACHE: 1 damaged record(s) dropped" "$TMPD/acd.log" ||
+	fail "no log line for the damaged record"
+stop_acd
+printf 'not a cache file' | dd of="$CACHE" bs=1 conv=notrunc status=none
+start_acd
+grep -q "coa: replay cache $CACHE: not a replay cache (it starts \"not a cache file\"): starting with an empty one" \
+	"$TMPD/acd.log" || fail "no log line for the damaged header"
+stop_acd
+head -c 100 /dev/urandom >"$CACHE"
+start_acd
+grep -q "coa: replay cache $CACHE: 100 bytes, not 1048640: starting with an empty one" "$TMPD/acd.log" ||
+	fail "no log line for the cut file"
+assert_eq "replay cache size after it was rewritten" 1048640 "$(command stat -c %s "$CACHE")"
+out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 2048' 'Message-Authenticator = 0x00') ||
+	fail "a CoA after the cache was rewritten was not ACKed: $out"
+assert_eq "ppp0 tbf" 2048000 "$(tbf_bits ppp0)"
 pass
