@@ -5,7 +5,11 @@
  * exactly; verification answers one of its documented values; checking
  * and both decoders agree (same error, same problem); the radattr list
  * respects radattr's limits; a reply to any parsed request signs, parses
- * back and verifies with the same secret and fails with another.
+ * back and verifies with the same secret and fails with another; the
+ * repeat check (RFC 5176 §3.5) agrees with a count of its own and names
+ * the first attribute over its limit.  The first 64 bytes also go through
+ * the CoA replay cache's record and header decoders (coa.h): a record
+ * that decodes encodes back to the same bytes.
  * The dictionary is in memory (rc_read_dictionary_from_buffer: no file
  * I/O). */
 #include <errno.h>
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coa.h"
 #include "radattr.h"
 #include "radpkt.h"
 
@@ -140,12 +145,54 @@ static void check_reply(const struct radpkt *req)
 		abort();
 }
 
+static void check_repeats(const struct radpkt *p)
+{
+	struct radpkt_problem prob;
+	struct radpkt_attr a;
+	unsigned n[256] = { 0 };
+	size_t off = 0;
+	int rc, over = -1;
+
+	while (radpkt_attr_next(p, &off, &a) > 0)
+		n[a.type]++;
+	off = 0;
+	while (over < 0 && radpkt_attr_next(p, &off, &a) > 0)
+		if (n[a.type] > radpkt_request_max(a.type))
+			over = a.type;
+	rc = radpkt_check_repeats(p, &prob);
+	if (over < 0 ? (rc != 0 || prob.err != 0)
+		     : (rc != -EBADMSG || prob.type != over || prob.vendor != 0 || !prob.what[0]))
+		abort();
+}
+
+static void check_cache_record(const uint8_t *data, size_t size)
+{
+	uint8_t in[COA_REC_LEN] = { 0 }, out[COA_REC_LEN];
+	struct coa_rec r;
+	char why[160];
+	int rc;
+
+	memcpy(in, data, size < sizeof(in) ? size : sizeof(in));
+	rc = coa_rec_decode(in, &r);
+	if (rc < -EBADMSG || rc > 1 || (rc != 1 && r.seq != 0))
+		abort();
+	if (rc == 1) {
+		coa_rec_encode(&r, out);
+		if (memcmp(in, out, sizeof(in)) != 0 || (r.family != 4 && r.family != 6))
+			abort();
+	}
+	rc = coa_header_check(in, COA_CACHE_SLOTS, why, sizeof(why));
+	if (rc != 0 && (rc != -EBADMSG || !why[0]))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct radpkt p;
 	enum radpkt_ma ma;
 	int rc;
 
+	check_cache_record(data, size);
 	rc = radpkt_parse(data, size, &p);
 	if (rc == -EBADMSG)
 		return 0;
@@ -161,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ma > RADPKT_MA_MALFORMED)
 		abort();
 	check_decode(&p);
+	check_repeats(&p);
 	if (radpkt_is_request(p.code))
 		check_reply(&p);
 	return 0;
