@@ -166,10 +166,10 @@ void coa_header_encode(uint32_t slots, uint8_t out[COA_REC_LEN])
 int coa_header_check(const uint8_t in[COA_REC_LEN], uint32_t slots, char *why, size_t whylen)
 {
 	static const uint8_t zero[32];
-	char got[sizeof(file_magic) * 4 + 1];
+	char got[RADATTR_QUOTE_SIZE];
 
 	if (memcmp(in, file_magic, sizeof(file_magic)) != 0) {
-		radattr_escape((const char *)in, sizeof(file_magic), got, sizeof(got));
+		radattr_quote((const char *)in, sizeof(file_magic), got, sizeof(got));
 		snprintf(why, whylen, "not a replay cache (it starts \"%s\")", got);
 		return -EBADMSG;
 	}
@@ -647,7 +647,7 @@ static bool local_addr(int af, const void *addr)
 static bool nas_is_us(const struct acd *a, const struct radpkt *p, char *why, size_t len)
 {
 	struct radpkt_attr at;
-	char host[256] = "", got[256];
+	char host[256] = "", got[RADATTR_QUOTE_SIZE];
 	const char *want;
 
 	if (radpkt_attr_find(p, A_NAS_IP, &at)) {
@@ -687,7 +687,7 @@ static bool nas_is_us(const struct acd *a, const struct radpkt *p, char *why, si
 			want = host;
 		}
 		if (strlen(want) != at.len || memcmp(want, at.value, at.len) != 0) {
-			radattr_escape((const char *)at.value, at.len, got, sizeof(got));
+			radattr_quote((const char *)at.value, at.len, got, sizeof(got));
 			snprintf(why, len, "NAS-Identifier \"%s\" is not this NAS (\"%s\")", got, want);
 			return false;
 		}

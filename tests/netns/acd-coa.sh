@@ -173,6 +173,10 @@ log "two sessions of bob -> NAK 508; by Framed-IP-Address it is one"
 nak Multiple-Session-Selection-Unsupported 'User-Name = "bob"' 'RP-Downstream-Speed-Limit = 1000'
 log "another NAS -> NAK 403"
 nak NAS-Identification-Mismatch 'NAS-Identifier = "bras-other"' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000'
+log "a NAS-Identifier with a quote is quoted escaped into the log, not raw"
+nak NAS-Identification-Mismatch 'NAS-Identifier = "bras\"x=1"' 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000'
+grep -qF 'NAS-Identifier "bras\042x=1" is not this NAS' "$TMPD/acd.log" ||
+	fail "the NAS-Identifier was not quoted escaped: $(grep 'NAS-Identifier' "$TMPD/acd.log" | tail -1)"
 log "unsupported attribute (Session-Timeout) -> NAK 401"
 nak Unsupported-Attribute 'User-Name = "alice"' 'Session-Timeout = 60'
 log "malformed rate -> NAK 407"
@@ -188,8 +192,8 @@ grep -q 'nak cause=404: User-Name (attribute 1) 250 times' "$TMPD/acd.log" ||
 log "two Event-Timestamps -> NAK 404"
 nak Invalid-Request 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 1000' \
 	"Event-Timestamp = $(date +%s)" "Event-Timestamp = $(date +%s)"
-assert_snapshot_same "after eight NAKed requests" "$snap" "$(ns_snapshot "$AC_NS")"
-assert_eq "NAKs counted" 8 "$(stat naks)"
+assert_snapshot_same "after nine NAKed requests" "$snap" "$(ns_snapshot "$AC_NS")"
+assert_eq "NAKs counted" 9 "$(stat naks)"
 
 log "by Framed-IP-Address and Acct-Session-Id: Mikrotik 1M/3M (up 1M, down 3M) on ppp1"
 out=$(radc coa "$TMPD/coa.secret" 'Framed-IP-Address = 10.77.1.2' 'Mikrotik-Rate-Limit = "1M/3M"') ||
