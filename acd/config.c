@@ -750,6 +750,7 @@ static const struct key {
 	{ "acd", "nat64-check-interval", F(nat64_check_s), set_seconds, pr_seconds, true },
 	{ "control", "socket", F(socket), set_socket, pr_str, true },
 	{ "control", "group", F(socket_group), set_group, pr_str, false },
+	{ "control", "admin-group", F(admin_group), set_group, pr_str, false },
 	{ "control", "telnet", F(telnet), set_telnet, pr_telnet, true },
 	{ "control", "telnet-password-file", F(telnet_password_file), set_path, pr_str, false },
 	{ "control", "telnet-idle-timeout", F(telnet_idle_s), set_seconds, pr_seconds, true },
@@ -791,6 +792,7 @@ void config_defaults(struct acd_config *cfg)
 	snprintf(cfg->log, sizeof(cfg->log), "syslog");
 	cfg->log_level = LOG_INFO;
 	snprintf(cfg->socket, sizeof(cfg->socket), "/run/acd/acd.sock");
+	cfg->admin_gid = (gid_t)-1;
 	cfg->telnet_idle_s = 300;
 	cfg->telnet_max_clients = 4;
 	snprintf(cfg->radattr_dir, sizeof(cfg->radattr_dir), "/var/run");
@@ -1037,6 +1039,17 @@ static void cross_checks(struct parse_ctx *c)
 				cfg->socket_group);
 		} else {
 			cfg->socket_gid = g->gr_gid;
+		}
+	}
+	if (cfg->admin_group[0]) {
+		struct group *g = getgrnam(cfg->admin_group);
+
+		if (!g) {
+			c->line = key_line(c, "control", "admin-group");
+			add_err(c, "group \"%s\" does not exist (create it, or name another)",
+				cfg->admin_group);
+		} else {
+			cfg->admin_gid = g->gr_gid;
 		}
 	}
 	if (cfg->telnet[0] && !cfg->telnet_password_file[0] &&

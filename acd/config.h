@@ -44,6 +44,8 @@ struct acd_config {
 	char socket[108];               /* sun_path */
 	char socket_group[64];          /* "" = root's group */
 	gid_t socket_gid;
+	char admin_group[64];           /* "" = none: only uid 0 may change things */
+	gid_t admin_gid;                /* admin_group's gid; (gid_t)-1 when "" */
 	char telnet[64];                /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT"
 					 * (a bare PORT is kept as "127.0.0.1:PORT") */
 	char telnet_password_file[PATH_MAX];

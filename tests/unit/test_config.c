@@ -124,6 +124,27 @@ static void test_syntax_and_cross_checks(void **state)
 	assert_non_null(strstr(errs.msg[0], "/nonexistent/acd.conf: cannot read"));
 }
 
+/* [control] admin-group: resolved as group is, none by default */
+static void test_admin_group(void **state)
+{
+	struct acd_config c;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "[control]\n", &c, &errs), 0);
+	assert_string_equal(c.admin_group, "");
+	assert_true(c.admin_gid == (gid_t)-1);
+	assert_int_equal(config_parse(NULL, "[control]\nadmin-group = root\n", &c, &errs), 0);
+	assert_string_equal(c.admin_group, "root");
+	assert_true(c.admin_gid == 0);
+	assert_int_equal(config_parse(NULL, "[control]\n\nadmin-group = no-such-group-here\n", &c,
+				      &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0], "(built-in):3: group \"no-such-group-here\" does not exist "
+			    "(create it, or name another)");
+	assert_int_equal(config_parse(NULL, "[control]\nadmin-group =\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "admin-group \"\": not a group name"));
+}
+
 static void roundtrip(const char *path, const char *text);
 
 /* checks of one key against another: at the line of the key at fault,
@@ -461,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_every_error_with_line),
 		cmocka_unit_test(test_syntax_and_cross_checks),
 		cmocka_unit_test(test_cross_check_lines),
+		cmocka_unit_test(test_admin_group),
 		cmocka_unit_test(test_every_syntax_error),
 		cmocka_unit_test(test_error_overflow),
 		cmocka_unit_test(test_telnet_listen),
