@@ -1,7 +1,7 @@
 /*
  * checks.c - what Jool does not check for us: pool4 against the kernel's
- * ephemeral port range (Jool issue #437), and jool-tools against the
- * module's version.
+ * ephemeral port range (Jool issue #437) and the fix of that range, and
+ * jool-tools against the module's version.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -96,6 +96,60 @@ int nat64_ephemeral_check(const struct nat64_config *cfg, unsigned eph_min, unsi
 			 eph_min < NAT64_DEFAULT_PORT_MIN - 1024 ? eph_min : 32768,
 			 NAT64_DEFAULT_PORT_MIN - 1, cfg->ephemeral_dropin);
 		return -NAT64_EEPHEMERAL;
+	}
+	return 0;
+}
+
+int nat64_ephemeral_range(struct nat64_ctx *ctx, unsigned *min, unsigned *max)
+{
+	char path[PATH_MAX + 40];
+	char *s;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", ctx->proc_sys);
+	s = nat64_read_file(path, 64);
+	if (!s)
+		return nat64_fail(ctx, NAT64_EIO, "cannot read %s: %s", path, strerror(errno));
+	n = sscanf(s, "%u %u", min, max);
+	free(s);
+	if (n != 2)
+		return nat64_fail(ctx, NAT64_EIO, "cannot understand %s", path);
+	return 0;
+}
+
+int nat64_ephemeral_fix(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned *new_min,
+			unsigned *new_max)
+{
+	char path[PATH_MAX + 40], text[512], err[300];
+	unsigned lo, hi;
+	FILE *f;
+	int rc;
+
+	rc = nat64_ephemeral_range(ctx, &lo, &hi);
+	if (rc < 0)
+		return rc;
+	if (nat64_ephemeral_check(cfg, lo, hi, err, sizeof(err)) == 0) {
+		*new_min = lo;
+		*new_max = hi;
+		return 0;
+	}
+	rc = nat64_ephemeral_fixed(cfg, lo, hi, new_min, new_max, err, sizeof(err));
+	if (rc < 0)
+		return nat64_fail(ctx, NAT64_EEPHEMERAL, "%s", err);
+	snprintf(text, sizeof(text),
+		 "# Written by nat64ctl --fix-ephemeral: keep the kernel's ephemeral ports\n"
+		 "# out of NAT64 pool4 (Jool issue #437).\n"
+		 "net.ipv4.ip_local_port_range = %u %u\n", *new_min, *new_max);
+	rc = nat64_write_atomic(cfg->ephemeral_dropin, text, 0644, err, sizeof(err));
+	if (rc < 0)
+		return nat64_fail(ctx, NAT64_EIO, "%s", err);
+	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", ctx->proc_sys);
+	f = fopen(path, "we");
+	if (!f || fprintf(f, "%u %u\n", *new_min, *new_max) < 0 || fclose(f) != 0) {
+		if (f)
+			fclose(f);
+		return nat64_fail(ctx, NAT64_EIO, "wrote %s but cannot set %s: %s (run sysctl --system)",
+				  cfg->ephemeral_dropin, path, strerror(errno));
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * jool.c - the running state of a Jool instance, the plan against a
- * config, and the atomic apply through `jool file handle`.
+ * jool.c - backend = jool: the running state of a Jool instance, the plan
+ * against a config, and the atomic apply through `jool file handle`.
  *
  * Jool has no library for its userspace configuration: we drive its CLI
  * (argv, never a shell) and read its --csv output (parse.c).  Every
@@ -18,82 +18,6 @@
 #include <unistd.h>
 
 #include "nat64_int.h"
-
-int nat64_tayga_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st);
-int nat64_tayga_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg,
-		      const struct nat64_plan *plan);
-int nat64_tayga_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg);
-
-static const char *const err_names[NAT64_ERR_MAX] = {
-	[NAT64_OK] = "success",
-	[NAT64_EINVAL] = "invalid configuration",
-	[NAT64_ENOMEM] = "out of memory",
-	[NAT64_EIO] = "file error",
-	[NAT64_EEXEC] = "cannot run a program",
-	[NAT64_ENOMODULE] = "Jool's kernel module is not loaded",
-	[NAT64_EVERSION] = "jool-tools and module versions differ",
-	[NAT64_EREJECTED] = "configuration rejected by jool",
-	[NAT64_EEPHEMERAL] = "pool4 overlaps the ephemeral port range",
-	[NAT64_ERECREATE] = "change needs the instance re-created",
-	[NAT64_ECHECK] = "rendered configuration failed its check",
-	[NAT64_EVERIFY] = "running state differs after apply",
-	[NAT64_EPROBE] = "probe failed",
-	[NAT64_EPARSE] = "cannot understand a tool's output",
-};
-
-const char *nat64_strerror(int err)
-{
-	if (err < 0)
-		err = -err;
-	if (err >= NAT64_ERR_MAX || !err_names[err])
-		return "unknown error";
-	return err_names[err];
-}
-
-int nat64_fail(struct nat64_ctx *ctx, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ctx->err, sizeof(ctx->err), fmt, ap);
-	va_end(ap);
-	return -code;
-}
-
-const char *nat64_errmsg(const struct nat64_ctx *ctx)
-{
-	return ctx->err;
-}
-
-int nat64_ctx_open(struct nat64_ctx **out, const struct nat64_ctx_opts *o)
-{
-	struct nat64_ctx *c = calloc(1, sizeof(*c));
-	const char *tmp = getenv("TMPDIR");
-
-	if (!c)
-		return -NAT64_ENOMEM;
-#define OPT(field, def) snprintf(c->field, sizeof(c->field), "%s", o && o->field ? o->field : (def))
-	OPT(jool, "jool");
-	OPT(tayga, "tayga");
-	OPT(ip, "ip");
-	OPT(modprobe, "modprobe");
-	OPT(sysfs_module, "/sys/module");
-	OPT(proc_sys, "/proc/sys");
-#undef OPT
-	if (o && o->tmpdir)
-		snprintf(c->tmpdir, sizeof(c->tmpdir), "%s", o->tmpdir);
-	else if (geteuid() == 0)
-		snprintf(c->tmpdir, sizeof(c->tmpdir), "/run/nat64ctl");
-	else
-		snprintf(c->tmpdir, sizeof(c->tmpdir), "%s", tmp && *tmp ? tmp : "/tmp");
-	*out = c;
-	return 0;
-}
-
-void nat64_ctx_close(struct nat64_ctx *ctx)
-{
-	free(ctx);
-}
 
 /* ---- running jool ---- */
 
@@ -175,6 +99,7 @@ static int tools_version(struct nat64_ctx *ctx, char *ver, size_t len)
 
 static const char *const proto_flag[] = { "--tcp", "--udp", "--icmp" };
 
+/* what runs: the module and the tools, and cfg's instance in this network namespace */
 static int jool_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
 {
 	const char *const *flag = proto_flag;
@@ -234,12 +159,11 @@ static int jool_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, str
 	return 0;
 }
 
-int nat64_state_read(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
+/* the state afresh, as nat64_state_read reads it */
+static int jool_read(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	ctx->err[0] = '\0';
-	if (cfg->backend == NAT64_BACKEND_TAYGA)
-		return nat64_tayga_state(ctx, cfg, st);
 	return jool_state(ctx, cfg, st);
 }
 
@@ -267,24 +191,8 @@ static void entry_str(const struct nat64_pool4_entry *e, char *buf, size_t len)
 		snprintf(buf + o, len - o, " max-iterations %u", e->max_iterations);
 }
 
-static void add_change(struct nat64_plan *p, enum nat64_change_kind k, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add_change(struct nat64_plan *p, enum nat64_change_kind k, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->n >= NAT64_PLAN_MAX)
-		return;
-	p->ch[p->n].kind = k;
-	va_start(ap, fmt);
-	vsnprintf(p->ch[p->n].text, sizeof(p->ch[0].text), fmt, ap);
-	va_end(ap);
-	p->n++;
-}
-
-void nat64_plan_diff(const struct nat64_config *cfg, const struct nat64_state *st,
-		     struct nat64_plan *plan)
+static void jool_diff(const struct nat64_config *cfg, const struct nat64_state *st,
+		      struct nat64_plan *plan)
 {
 	struct nat64_pool4_entry want[NAT64_STATE_POOL4_MAX];
 	unsigned nwant, i, j;
@@ -293,34 +201,24 @@ void nat64_plan_diff(const struct nat64_config *cfg, const struct nat64_state *s
 	bool fresh;
 
 	memset(plan, 0, sizeof(*plan));
-	if (cfg->backend == NAT64_BACKEND_TAYGA) {
-		if (!st->tayga_config_same)
-			add_change(plan, NAT64_CH_TAYGA_CONFIG, "%s (differs from the render)",
-				   cfg->tayga_config);
-		if (!st->instance_exists)
-			add_change(plan, NAT64_CH_TAYGA_START, "tayga on %s (not running)",
-				   cfg->tayga_device);
-		plan->create = !st->instance_exists;
-		return;
-	}
 	nwant = nat64_pool4_entries(cfg, want, NAT64_STATE_POOL4_MAX);
 	fresh = !st->instance_exists;
 	if (fresh) {
 		plan->create = true;
-		add_change(plan, NAT64_CH_CREATE, "instance %s (%s)", cfg->instance, fw);
-		add_change(plan, NAT64_CH_POOL6, "pool6 %s", nat64_prefix6_str(&cfg->pool6, a, sizeof(a)));
+		nat64_plan_add(plan, NAT64_CH_CREATE, "instance %s (%s)", cfg->instance, fw);
+		nat64_plan_add(plan, NAT64_CH_POOL6, "pool6 %s", nat64_prefix6_str(&cfg->pool6, a, sizeof(a)));
 	} else {
 		if (!st->pool6_set || st->pool6.len != cfg->pool6.len ||
 		    memcmp(&st->pool6.addr, &cfg->pool6.addr, sizeof(cfg->pool6.addr))) {
 			plan->recreate = true;
-			add_change(plan, NAT64_CH_RECREATE, "pool6 %s -> %s (Jool cannot change pool6 in "
+			nat64_plan_add(plan, NAT64_CH_RECREATE, "pool6 %s -> %s (Jool cannot change pool6 in "
 				   "place: the instance is re-created, its sessions dropped)",
 				   st->pool6_set ? nat64_prefix6_str(&st->pool6, b, sizeof(b)) : "(unset)",
 				   nat64_prefix6_str(&cfg->pool6, a, sizeof(a)));
 		}
 		if (st->framework_known && st->framework != cfg->framework) {
 			plan->recreate = true;
-			add_change(plan, NAT64_CH_RECREATE, "framework %s -> %s (needs the instance "
+			nat64_plan_add(plan, NAT64_CH_RECREATE, "framework %s -> %s (needs the instance "
 				   "re-created)", st->framework == NAT64_FW_IPTABLES ? "iptables"
 				   : "netfilter", fw);
 		}
@@ -335,7 +233,7 @@ void nat64_plan_diff(const struct nat64_config *cfg, const struct nat64_state *s
 			if (have)
 				continue; /* re-created identical: not a change of pool4 */
 			entry_str(&want[i], t, sizeof(t));
-			add_change(plan, NAT64_CH_POOL4_ADD, "%s", t);
+			nat64_plan_add(plan, NAT64_CH_POOL4_ADD, "%s", t);
 		}
 	}
 	for (j = 0; !fresh && j < st->npool4; j++) {
@@ -346,113 +244,23 @@ void nat64_plan_diff(const struct nat64_config *cfg, const struct nat64_state *s
 				want_it = true;
 		if (!want_it) {
 			entry_str(&st->pool4[j], t, sizeof(t));
-			add_change(plan, NAT64_CH_POOL4_DEL, "%s", t);
+			nat64_plan_add(plan, NAT64_CH_POOL4_DEL, "%s", t);
 		}
 	}
 }
 
-int nat64_plan(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_plan *plan)
+/* a plan needs the module: without it there is no instance to diff against */
+static int jool_plannable(struct nat64_ctx *ctx, const struct nat64_state *st)
 {
-	struct nat64_state st;
-	int rc;
+	struct utsname u;
 
-	memset(plan, 0, sizeof(*plan));
-	rc = nat64_state_read(ctx, cfg, &st);
-	if (rc < 0)
-		return rc;
-	if (cfg->backend == NAT64_BACKEND_JOOL && !st.module_loaded) {
-		struct utsname u;
-
-		if (uname(&u) < 0)
-			snprintf(u.release, sizeof(u.release), "?");
-		return nat64_fail(ctx, NAT64_ENOMODULE, "Jool's kernel module is not loaded (no %s/jool): "
-				  "modprobe jool (package jool-dkms, built for kernel %s), or set "
-				  "backend = tayga", ctx->sysfs_module, u.release);
-	}
-	nat64_plan_diff(cfg, &st, plan);
-	return 0;
-}
-
-void nat64_plan_print(FILE *f, const struct nat64_plan *plan)
-{
-	unsigned i;
-
-	if (!plan->n) {
-		fprintf(f, "no changes\n");
-		return;
-	}
-	for (i = 0; i < plan->n; i++) {
-		char sign = '+';
-
-		switch (plan->ch[i].kind) {
-		case NAT64_CH_POOL4_DEL:
-			sign = '-';
-			break;
-		case NAT64_CH_RECREATE:
-		case NAT64_CH_TAYGA_CONFIG:
-			sign = '~';
-			break;
-		default:
-			break;
-		}
-		fprintf(f, "%c %s\n", sign, plan->ch[i].text);
-	}
-}
-
-/* ---- ephemeral range ---- */
-
-static int read_range(struct nat64_ctx *ctx, unsigned *min, unsigned *max)
-{
-	char path[PATH_MAX + 40];
-	char *s;
-	int n;
-
-	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", ctx->proc_sys);
-	s = nat64_read_file(path, 64);
-	if (!s)
-		return nat64_fail(ctx, NAT64_EIO, "cannot read %s: %s", path, strerror(errno));
-	n = sscanf(s, "%u %u", min, max);
-	free(s);
-	if (n != 2)
-		return nat64_fail(ctx, NAT64_EIO, "cannot understand %s", path);
-	return 0;
-}
-
-int nat64_ephemeral_fix(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned *new_min,
-			unsigned *new_max)
-{
-	char path[PATH_MAX + 40], text[512], err[300];
-	unsigned lo, hi;
-	FILE *f;
-	int rc;
-
-	rc = read_range(ctx, &lo, &hi);
-	if (rc < 0)
-		return rc;
-	if (nat64_ephemeral_check(cfg, lo, hi, err, sizeof(err)) == 0) {
-		*new_min = lo;
-		*new_max = hi;
+	if (st->module_loaded)
 		return 0;
-	}
-	rc = nat64_ephemeral_fixed(cfg, lo, hi, new_min, new_max, err, sizeof(err));
-	if (rc < 0)
-		return nat64_fail(ctx, NAT64_EEPHEMERAL, "%s", err);
-	snprintf(text, sizeof(text),
-		 "# Written by nat64ctl --fix-ephemeral: keep the kernel's ephemeral ports\n"
-		 "# out of NAT64 pool4 (Jool issue #437).\n"
-		 "net.ipv4.ip_local_port_range = %u %u\n", *new_min, *new_max);
-	rc = nat64_write_atomic(cfg->ephemeral_dropin, text, 0644, err, sizeof(err));
-	if (rc < 0)
-		return nat64_fail(ctx, NAT64_EIO, "%s", err);
-	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", ctx->proc_sys);
-	f = fopen(path, "we");
-	if (!f || fprintf(f, "%u %u\n", *new_min, *new_max) < 0 || fclose(f) != 0) {
-		if (f)
-			fclose(f);
-		return nat64_fail(ctx, NAT64_EIO, "wrote %s but cannot set %s: %s (run sysctl --system)",
-				  cfg->ephemeral_dropin, path, strerror(errno));
-	}
-	return 0;
+	if (uname(&u) < 0)
+		snprintf(u.release, sizeof(u.release), "?");
+	return nat64_fail(ctx, NAT64_ENOMODULE, "Jool's kernel module is not loaded (no %s/jool): "
+			  "modprobe jool (package jool-dkms, built for kernel %s), or set "
+			  "backend = tayga", ctx->sysfs_module, u.release);
 }
 
 /* ---- apply ---- */
@@ -488,41 +296,27 @@ static int ensure_module(struct nat64_ctx *ctx, unsigned flags, struct nat64_sta
 			  u.release);
 }
 
-int nat64_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned flags,
-		struct nat64_plan *plan_out)
+/* nat64_apply for Jool: plan is zeroed, the config has pool6 */
+static int jool_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned flags,
+		      struct nat64_plan *plan)
 {
-	struct nat64_plan plan_local, *plan = plan_out ? plan_out : &plan_local;
 	struct nat64_state st;
 	char tmp[PATH_MAX], err[1000], msg[700];
 	unsigned lo, hi;
 	char *json;
 	int rc;
 
-	memset(plan, 0, sizeof(*plan));
-	ctx->err[0] = '\0';
-	if (!cfg->nat64_present || !cfg->pool6_set)
-		return nat64_fail(ctx, NAT64_EINVAL, "%s: no [nat64] section with pool6: nothing to apply",
-				  cfg->file);
-	if (cfg->backend == NAT64_BACKEND_TAYGA) {
-		rc = nat64_state_read(ctx, cfg, &st);
-		if (rc < 0)
-			return rc;
-		nat64_plan_diff(cfg, &st, plan);
-		if (!plan->n || (flags & NAT64_APPLY_DRY_RUN))
-			return 0;
-		return nat64_tayga_apply(ctx, cfg, plan);
-	}
 	memset(&st, 0, sizeof(st));
 	rc = ensure_module(ctx, flags, &st);
 	if (rc < 0)
 		return rc;
-	rc = nat64_state_read(ctx, cfg, &st);
+	rc = jool_read(ctx, cfg, &st);
 	if (rc < 0)
 		return rc;
 	if (st.module_version[0] &&
 	    nat64_version_check(st.tools_version, st.module_version, err, sizeof(err)) < 0)
 		return nat64_fail(ctx, NAT64_EVERSION, "%s", err);
-	rc = read_range(ctx, &lo, &hi);
+	rc = nat64_ephemeral_range(ctx, &lo, &hi);
 	if (rc < 0)
 		return rc;
 	if (nat64_ephemeral_check(cfg, lo, hi, err, sizeof(err)) < 0) {
@@ -534,7 +328,7 @@ int nat64_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned 
 		if (rc < 0)
 			return rc;
 	}
-	nat64_plan_diff(cfg, &st, plan);
+	jool_diff(cfg, &st, plan);
 	if (!plan->n)
 		return 0;
 	if (plan->recreate && !(flags & NAT64_APPLY_RECREATE)) {
@@ -595,13 +389,13 @@ int nat64_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned 
 	}
 	unlink(tmp);
 	/* read back: what runs must now be what the config says */
-	rc = nat64_state_read(ctx, cfg, &st);
+	rc = jool_read(ctx, cfg, &st);
 	if (rc < 0)
 		return rc;
 	{
 		struct nat64_plan after;
 
-		nat64_plan_diff(cfg, &st, &after);
+		jool_diff(cfg, &st, &after);
 		if (after.n)
 			return nat64_fail(ctx, NAT64_EVERIFY, "jool accepted the configuration but the "
 					  "running state still differs: %s", after.ch[0].text);
@@ -609,15 +403,13 @@ int nat64_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned 
 	return 0;
 }
 
-int nat64_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
+static int jool_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
 {
 	struct nat64_state st;
 	struct nat64_run r;
 	int rc;
 
-	if (cfg->backend == NAT64_BACKEND_TAYGA)
-		return nat64_tayga_remove(ctx, cfg);
-	rc = nat64_state_read(ctx, cfg, &st);
+	rc = jool_read(ctx, cfg, &st);
 	if (rc < 0)
 		return rc;
 	if (!st.module_loaded || !st.instance_exists)
@@ -629,16 +421,13 @@ int nat64_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
 
 /* ---- status ---- */
 
-int nat64_status(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_status *s)
+/* nat64_status past the state: BIB and sessions per protocol, pool4 usage */
+static int jool_status(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_status *s)
 {
 	const char *const *flag = proto_flag;
 	unsigned i, a, b;
 	int rc, p;
 
-	memset(s, 0, sizeof(*s));
-	rc = nat64_state_read(ctx, cfg, &s->state);
-	if (rc < 0 || cfg->backend != NAT64_BACKEND_JOOL || !s->state.instance_exists)
-		return rc;
 	s->nusage = s->state.npool4;
 	for (i = 0; i < s->nusage; i++) {
 		const struct nat64_pool4_entry *e = &s->state.pool4[i];
@@ -686,3 +475,12 @@ int nat64_status(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct n
 	}
 	return 0;
 }
+
+const struct nat64_backend_ops nat64_jool_ops = {
+	.state = jool_state,
+	.diff = jool_diff,
+	.plannable = jool_plannable,
+	.apply = jool_apply,
+	.remove = jool_remove,
+	.status = jool_status,
+};

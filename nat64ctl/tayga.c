@@ -18,11 +18,6 @@
 
 #include "nat64_int.h"
 
-int nat64_tayga_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st);
-int nat64_tayga_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg,
-		      const struct nat64_plan *plan);
-int nat64_tayga_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg);
-
 static int tayga_pid(const struct nat64_config *cfg)
 {
 	char *s, path[64], *comm;
@@ -45,7 +40,8 @@ static int tayga_pid(const struct nat64_config *cfg)
 	return (int)pid;
 }
 
-int nat64_tayga_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
+/* what runs: a live tayga named by the pid file, and whether its config is the render */
+static int tayga_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, struct nat64_state *st)
 {
 	char *want = nat64_tayga_conf(cfg), *have;
 
@@ -60,6 +56,19 @@ int nat64_tayga_state(struct nat64_ctx *ctx, const struct nat64_config *cfg, str
 	st->pool6 = cfg->pool6;
 	st->pool6_set = st->instance_exists;
 	return 0;
+}
+
+static void tayga_diff(const struct nat64_config *cfg, const struct nat64_state *st,
+		       struct nat64_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	if (!st->tayga_config_same)
+		nat64_plan_add(plan, NAT64_CH_TAYGA_CONFIG, "%s (differs from the render)",
+			       cfg->tayga_config);
+	if (!st->instance_exists)
+		nat64_plan_add(plan, NAT64_CH_TAYGA_START, "tayga on %s (not running)",
+			       cfg->tayga_device);
+	plan->create = !st->instance_exists;
 }
 
 static int run_ok(struct nat64_ctx *ctx, const char *const argv[])
@@ -94,14 +103,23 @@ static void stop(int pid)
 	}
 }
 
-int nat64_tayga_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg,
-		      const struct nat64_plan *plan)
+/* nat64_apply for TAYGA: plan is zeroed, the config has pool6 */
+static int tayga_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg, unsigned flags,
+		       struct nat64_plan *plan)
 {
 	char err[600], p6[64], p4[64], dir[PATH_MAX];
-	char *conf = nat64_tayga_conf(cfg), *slash;
+	char *conf, *slash;
+	struct nat64_state st;
 	int rc, pid, i;
 
-	(void)plan;
+	memset(&st, 0, sizeof(st));
+	rc = tayga_state(ctx, cfg, &st);
+	if (rc < 0)
+		return rc;
+	tayga_diff(cfg, &st, plan);
+	if (!plan->n || (flags & NAT64_APPLY_DRY_RUN))
+		return 0;
+	conf = nat64_tayga_conf(cfg);
 	if (!conf)
 		return nat64_fail(ctx, NAT64_ENOMEM, "out of memory");
 	if (nat64_mkdir_p(cfg->tayga_data_dir, 0755) < 0) {
@@ -155,7 +173,7 @@ int nat64_tayga_apply(struct nat64_ctx *ctx, const struct nat64_config *cfg,
 	return 0;
 }
 
-int nat64_tayga_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
+static int tayga_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
 {
 	const char *rm[] = { ctx->tayga, "-c", cfg->tayga_config, "--rmtun", NULL };
 
@@ -165,3 +183,10 @@ int nat64_tayga_remove(struct nat64_ctx *ctx, const struct nat64_config *cfg)
 		return 0;
 	return run_ok(ctx, rm);
 }
+
+const struct nat64_backend_ops nat64_tayga_ops = {
+	.state = tayga_state,
+	.diff = tayga_diff,
+	.apply = tayga_apply,
+	.remove = tayga_remove,
+};
