@@ -3,7 +3,7 @@
  * against a config, and the atomic apply through `jool file handle`.
  *
  * Jool has no library for its userspace configuration: we drive its CLI
- * (argv, never a shell) and read its --csv output (parse.c).  Every
+ * (argv, never a shell) and read its --csv output (jool_csv.c).  Every
  * change goes through one `jool file handle` of the whole rendered JSON,
  * which Jool applies atomically: a rejected file leaves the running
  * configuration untouched.

@@ -1,5 +1,5 @@
 /*
- * parse.c - reading what `jool ... display --csv` prints (jool-tools
+ * jool_csv.c - reading what `jool ... display --csv` prints (jool-tools
  * 4.1.x).  Pure functions over text, so tests feed them canned output.
  *
  *   instance display: Namespace,Name,Framework
