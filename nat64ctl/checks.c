@@ -145,13 +145,15 @@ int nat64_ephemeral_fix(struct nat64_ctx *ctx, const struct nat64_config *cfg, u
 		return nat64_fail(ctx, NAT64_EIO, "%s", err);
 	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", ctx->proc_sys);
 	f = fopen(path, "we");
-	if (!f || fprintf(f, "%u %u\n", *new_min, *new_max) < 0 || fclose(f) != 0) {
-		if (f)
-			fclose(f);
-		return nat64_fail(ctx, NAT64_EIO, "wrote %s but cannot set %s: %s (run sysctl --system)",
-				  cfg->ephemeral_dropin, path, strerror(errno));
+	if (f) {
+		int w = fprintf(f, "%u %u\n", *new_min, *new_max);
+
+		/* one fclose whatever happened: it frees f even when it fails */
+		if (fclose(f) == 0 && w >= 0)
+			return 0;
 	}
-	return 0;
+	return nat64_fail(ctx, NAT64_EIO, "wrote %s but cannot set %s: %s (run sysctl --system)",
+			  cfg->ephemeral_dropin, path, strerror(errno));
 }
 
 static int parse_version(const char *s, unsigned v[4])
