@@ -28,6 +28,7 @@
 #include <netlink/route/link.h>
 
 #include "acd.h"
+#include "cmdtab.h"
 #include "log.h"
 #include "natmon.h"
 #include "ctl.h"
@@ -478,23 +479,26 @@ static int cmd_monitor(struct acd *a, struct client *c, json_t *args, struct rep
 	return 0;
 }
 
-static const struct command {
-	const char *name;
-	int (*fn)(struct acd *a, struct client *c, json_t *args, struct reply *r);
-	const char *args;               /* positional names, for text front ends */
-	const char *help;
-} commands[] = {
-	{ "show sessions", cmd_show_sessions, "", "list sessions" },
-	{ "show session", cmd_show_session, "id", "one session in detail (interface, user or IP)" },
-	{ "show stat", cmd_show_stat, "", "daemon counters" },
-	{ "show nat64", cmd_show_nat64, "", "NAT64/DNS64: what runs, pool4 use, last check" },
-	{ "shaper set", cmd_shaper_set, "id down up", "override a session's rates" },
-	{ "shaper restore", cmd_shaper_restore, "id", "back to the RADIUS/default rates" },
-	{ "terminate", cmd_terminate, "id", "end a session (SIGTERM to its pppd)" },
-	{ "reload", cmd_reload, "", "re-read the config file (a bad one changes nothing)" },
-	{ "monitor", cmd_monitor, "", "stream session events" },
-	{ "hook", cmd_hook, "event", "pppd hook (acdctl hook ...)" },
+typedef int handler(struct acd *a, struct client *c, json_t *args, struct reply *r);
+
+/* each command of the table (cmdtab.c), by its index */
+static handler *const handlers[CMD_COUNT] = {
+	[CMD_SHOW_SESSIONS] = cmd_show_sessions,
+	[CMD_SHOW_SESSION] = cmd_show_session,
+	[CMD_SHOW_STAT] = cmd_show_stat,
+	[CMD_SHOW_NAT64] = cmd_show_nat64,
+	[CMD_SHAPER_SET] = cmd_shaper_set,
+	[CMD_SHAPER_RESTORE] = cmd_shaper_restore,
+	[CMD_TERMINATE] = cmd_terminate,
+	[CMD_RELOAD] = cmd_reload,
+	[CMD_MONITOR] = cmd_monitor,
+	[CMD_HOOK] = cmd_hook,
 };
+
+static handler *handler_of(const struct cmd *k)
+{
+	return handlers[k - cmd_table];
+}
 
 /* ---- the connection machinery ---- */
 
@@ -558,17 +562,6 @@ void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 	json_decref(o);
 }
 
-/* The command of a name, or NULL. */
-static const struct command *command_named(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(name, commands[i].name) == 0)
-			return &commands[i];
-	return NULL;
-}
-
 int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **args,
 		      char *err, size_t errlen)
 {
@@ -593,12 +586,12 @@ int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **a
 		snprintf(err, errlen, "request has no \"cmd\" string");
 	} else if ((a = json_object_get(req, "args")) && !json_is_object(a)) {
 		snprintf(err, errlen, "\"args\" must be an object");
-	} else if (!command_named(name)) {
+	} else if (!cmd_named(name)) {
 		snprintf(err, errlen, "unknown command \"%.64s\"", name);
 		json_decref(req);
 		return -2;
 	} else {
-		*cmd = command_named(name)->name; /* static storage */
+		*cmd = cmd_named(name)->name; /* static storage */
 		*args = a ? json_incref(a) : json_object();
 		json_decref(req);
 		return 0;
@@ -609,8 +602,10 @@ int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **a
 
 int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err, size_t errlen)
 {
-	char buf[ACD_REQUEST_MAX], *tok[16], *save = NULL, *t;
-	size_t ntok = 0, i, best = SIZE_MAX, bestwords = 0;
+	char buf[ACD_REQUEST_MAX], *tok[32], *save = NULL, *t;
+	const struct cmd *k;
+	size_t ntok = 0;
+	int rc;
 
 	*cmd = NULL;
 	*args = NULL;
@@ -619,74 +614,40 @@ int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err,
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (t = strtok_r(buf, " \t\r\n", &save); t && ntok < 16; t = strtok_r(NULL, " \t\r\n", &save))
-		tok[ntok++] = t;
-	if (ntok == 0) {
-		snprintf(err, errlen, "empty command");
-		return -1;
-	}
-	/* the command whose words match most leading tokens, exactly */
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		char words[64], *w, *s2 = NULL;
-		size_t n = 0;
-		bool match = true;
-
-		snprintf(words, sizeof(words), "%s", commands[i].name);
-		for (w = strtok_r(words, " ", &s2); w; w = strtok_r(NULL, " ", &s2), n++)
-			if (n >= ntok || strcmp(w, tok[n]) != 0) {
-				match = false;
-				break;
-			}
-		if (match && n > bestwords) {
-			best = i;
-			bestwords = n;
-		}
-	}
-	if (best == SIZE_MAX) {
-		snprintf(err, errlen, "unknown command \"%.64s\" (try help)", tok[0]);
-		return -2;
-	}
-	{
-		char names[64], *n2, *s3 = NULL;
-		size_t k = bestwords;
-		json_t *a = json_object();
-
-		snprintf(names, sizeof(names), "%s", commands[best].args);
-		for (n2 = strtok_r(names, " ", &s3); n2; n2 = strtok_r(NULL, " ", &s3), k++) {
-			if (k >= ntok) {
-				snprintf(err, errlen, "%s: missing %s (usage: %s %s)", commands[best].name, n2,
-					 commands[best].name, commands[best].args);
-				json_decref(a);
-				return -1;
-			}
-			json_object_set_new(a, n2, json_string(tok[k]));
-		}
-		if (k != ntok) {
-			snprintf(err, errlen, "%s: too many arguments (usage: %s %s)", commands[best].name,
-				 commands[best].name, commands[best].args);
-			json_decref(a);
+	for (t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (ntok == sizeof(tok) / sizeof(tok[0])) {
+			snprintf(err, errlen, "more than %zu words", ntok);
 			return -1;
 		}
-		*cmd = commands[best].name;
-		*args = a;
+		tok[ntok++] = t;
 	}
-	return 0;
+	rc = cmd_parse_words(ntok, tok, &k, args, err, errlen);
+	if (rc == -2) {
+		size_t n = strlen(err);
+
+		snprintf(err + n, errlen > n ? errlen - n : 0, " (try help)");
+	}
+	if (rc == 0)
+		*cmd = k->name;
+	return rc;
 }
 
 void ctl_help(FILE *f)
 {
+	char usage[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, "hook") && strcmp(commands[i].name, "monitor"))
-			fprintf(f, "  %s%s%s\n      %s\n", commands[i].name, commands[i].args[0] ? " " : "",
-				commands[i].args, commands[i].help);
+	for (i = 0; i < CMD_COUNT; i++)
+		if (!(cmd_table[i].flags & CMD_NOTEXT)) {
+			cmd_usage(&cmd_table[i], usage, sizeof(usage));
+			fprintf(f, "  %s\n      %s\n", usage, cmd_table[i].help);
+		}
 }
 
 json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
 		    char *err, size_t errlen, const char **code)
 {
-	const struct command *k = command_named(cmd);
+	const struct cmd *k = cmd_named(cmd);
 	struct client pseudo = { .fd = -1, .uid = uid };
 	struct reply r = { 0 };
 
@@ -698,7 +659,7 @@ json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, j
 		return NULL;
 	}
 	pseudo.ctl = a->ctl;
-	if (k->fn(a, &pseudo, args, &r) < 0 || r.code) {
+	if (handler_of(k)(a, &pseudo, args, &r) < 0 || r.code) {
 		snprintf(err, errlen, "%s", r.error);
 		*code = r.code ? r.code : ACD_E_ARGS;
 		json_decref(r.data);
@@ -763,7 +724,7 @@ static int handle_line(struct client *c, const char *line, size_t len)
 		json_decref(args);
 		return stream_sessions(c);
 	} else {
-		(void)command_named(cmd)->fn(a, c, args, &r);
+		(void)handler_of(cmd_named(cmd))(a, c, args, &r);
 		json_decref(args);
 	}
 	if (r.code) {
