@@ -15,6 +15,7 @@
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
 
+#include "errfmt.h"
 #include "shaper_int.h"
 
 #ifndef SOL_NETLINK
@@ -271,14 +272,13 @@ int shaper_ifindex(struct shaper *sh, const char *ifname)
 
 	sh->err[0] = '\0';
 	if (!ifname || !*ifname || strlen(ifname) > 15) {
-		shaper_fmt(sh->err, sizeof(sh->err),
-			   "\"%s\": not an interface name (1 to 15 characters)",
-			   ifname ? ifname : "");
+		errfmt(sh->err, sizeof(sh->err), "\"%s\": not an interface name (1 to 15 characters)",
+		       ifname ? ifname : "");
 		return -SHAPER_ENODEV;
 	}
 	rc = sh_link_by_name(sh, ifname, &idx, NULL, 0, NULL, 0);
 	if (rc < 0) {
-		shaper_fmt(sh->err, sizeof(sh->err), "%s: no such interface", ifname);
+		errfmt(sh->err, sizeof(sh->err), "%s: no such interface", ifname);
 		return rc;
 	}
 	return idx;

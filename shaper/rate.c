@@ -8,24 +8,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errfmt.h"
 #include "shaper.h"
 #include "shaper_int.h"
-
-void shaper_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 static const struct {
 	char c;
@@ -52,11 +41,11 @@ int shaper_rate_parse(const char *s, uint64_t bare_mult, uint64_t *bps,
 	int ndig = 0, nfrac = 0;
 
 	if (!s || !*s) {
-		shaper_fmt(err, errlen, "rate \"\": empty (use e.g. 10M, 5120k or 1.5G)");
+		errfmt(err, errlen, "rate \"\": empty (use e.g. 10M, 5120k or 1.5G)");
 		return -SHAPER_ESYNTAX;
 	}
 	if (bare_mult == 0) {
-		shaper_fmt(err, errlen, "rate \"%s\": internal error: no unit for bare numbers", s);
+		errfmt(err, errlen, "rate \"%s\": internal error: no unit for bare numbers", s);
 		return -SHAPER_EINVAL;
 	}
 	for (; isdigit((unsigned char)*p); p++, ndig++) {
@@ -67,19 +56,19 @@ int shaper_rate_parse(const char *s, uint64_t bare_mult, uint64_t *bps,
 	if (*p == '.') {
 		for (p++; isdigit((unsigned char)*p); p++, nfrac++) {
 			if (nfrac >= 12) {
-				shaper_fmt(err, errlen, "rate \"%s\": too many decimals (at most 12)", s);
+				errfmt(err, errlen, "rate \"%s\": too many decimals (at most 12)", s);
 				return -SHAPER_ESYNTAX;
 			}
 			frac = frac * 10 + (uint64_t)(*p - '0');
 			frac_div *= 10;
 		}
 		if (nfrac == 0) {
-			shaper_fmt(err, errlen, "rate \"%s\": no digits after the decimal point", s);
+			errfmt(err, errlen, "rate \"%s\": no digits after the decimal point", s);
 			return -SHAPER_ESYNTAX;
 		}
 	}
 	if (ndig == 0) {
-		shaper_fmt(err, errlen, "rate \"%s\": not a number (use e.g. 10M, 5120k or 1.5G)", s);
+		errfmt(err, errlen, "rate \"%s\": not a number (use e.g. 10M, 5120k or 1.5G)", s);
 		return -SHAPER_ESYNTAX;
 	}
 	if (*p) {
@@ -100,11 +89,11 @@ int shaper_rate_parse(const char *s, uint64_t bare_mult, uint64_t *bps,
 			mult = 1;
 			p = "";
 		} else if (strchr(p, 'B') || strcasestr(p, "bps")) {
-			shaper_fmt(err, errlen,
-				   "rate \"%s\": byte units are ambiguous, give bit/s (e.g. 8M for 1 MB/s)", s);
+			errfmt(err, errlen,
+			       "rate \"%s\": byte units are ambiguous, give bit/s (e.g. 8M for 1 MB/s)", s);
 			return -SHAPER_ESYNTAX;
 		} else {
-			shaper_fmt(err, errlen, "rate \"%s\": unknown unit \"%s\" (use k, M, G or T)", s, p);
+			errfmt(err, errlen, "rate \"%s\": unknown unit \"%s\" (use k, M, G or T)", s, p);
 			return -SHAPER_ESYNTAX;
 		}
 	}
@@ -122,7 +111,7 @@ int shaper_rate_parse(const char *s, uint64_t bare_mult, uint64_t *bps,
 			uint64_t d = frac_div / mult;
 
 			if (frac % d) {
-				shaper_fmt(err, errlen, "rate \"%s\": not a whole number of bit/s", s);
+				errfmt(err, errlen, "rate \"%s\": not a whole number of bit/s", s);
 				return -SHAPER_ESYNTAX;
 			}
 			f = frac / d;
@@ -136,8 +125,8 @@ int shaper_rate_parse(const char *s, uint64_t bare_mult, uint64_t *bps,
 	*bps = v;
 	return 0;
 toobig:
-	shaper_fmt(err, errlen, "rate \"%s\": too large (at most %" PRIu64 " bit/s)", s,
-		   (uint64_t)SHAPER_RATE_MAX);
+	errfmt(err, errlen, "rate \"%s\": too large (at most %" PRIu64 " bit/s)", s,
+	       (uint64_t)SHAPER_RATE_MAX);
 	return -SHAPER_ERANGE;
 }
 
@@ -268,27 +257,27 @@ static int dir_check(const char *name, const struct shaper_dir *d, char *err, si
 	if (d->rate == 0)
 		return 0;
 	if (d->rate < SHAPER_RATE_MIN || d->rate > SHAPER_RATE_MAX) {
-		shaper_fmt(err, errlen, "%s rate %s bit/s is out of range (1k to 1T)", name,
-			   shaper_rate_format(d->rate, r, sizeof(r)));
+		errfmt(err, errlen, "%s rate %s bit/s is out of range (1k to 1T)", name,
+		       shaper_rate_format(d->rate, r, sizeof(r)));
 		return -SHAPER_ERANGE;
 	}
 	if (d->burst > SHAPER_BURST_MAX) {
-		shaper_fmt(err, errlen, "%s burst %u bytes is out of range (at most %u)", name,
-			   d->burst, SHAPER_BURST_MAX);
+		errfmt(err, errlen, "%s burst %u bytes is out of range (at most %u)", name,
+		       d->burst, SHAPER_BURST_MAX);
 		return -SHAPER_ERANGE;
 	}
 	if (d->latency_us > SHAPER_LATENCY_MAX_US) {
-		shaper_fmt(err, errlen, "%s latency %u us is out of range (at most 10 s)", name,
-			   d->latency_us);
+		errfmt(err, errlen, "%s latency %u us is out of range (at most 10 s)", name,
+		       d->latency_us);
 		return -SHAPER_ERANGE;
 	}
 	if ((unsigned)d->qdisc > SHAPER_QDISC_HTB || (unsigned)d->leaf > SHAPER_LEAF_CAKE) {
-		shaper_fmt(err, errlen, "%s: unknown qdisc or leaf", name);
+		errfmt(err, errlen, "%s: unknown qdisc or leaf", name);
 		return -SHAPER_EINVAL;
 	}
 	if (d->leaf != SHAPER_LEAF_NONE && d->qdisc != SHAPER_QDISC_HTB) {
-		shaper_fmt(err, errlen, "%s: leaf qdisc %s needs qdisc htb (tbf has no leaf)", name,
-			   shaper_leaf_name(d->leaf));
+		errfmt(err, errlen, "%s: leaf qdisc %s needs qdisc htb (tbf has no leaf)", name,
+		       shaper_leaf_name(d->leaf));
 		return -SHAPER_EINVAL;
 	}
 	return 0;
@@ -299,7 +288,7 @@ int shaper_policy_check(const struct shaper_policy *p, char *err, size_t errlen)
 	int rc;
 
 	if (!p) {
-		shaper_fmt(err, errlen, "no policy");
+		errfmt(err, errlen, "no policy");
 		return -SHAPER_EINVAL;
 	}
 	rc = dir_check("download", &p->down, err, errlen);
@@ -309,13 +298,13 @@ int shaper_policy_check(const struct shaper_policy *p, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	if ((unsigned)p->upmode > SHAPER_UP_IFB) {
-		shaper_fmt(err, errlen, "unknown upload mode %d", (int)p->upmode);
+		errfmt(err, errlen, "unknown upload mode %d", (int)p->upmode);
 		return -SHAPER_EINVAL;
 	}
 	if (p->up.rate && p->upmode == SHAPER_UP_POLICE &&
 	    (p->up.qdisc == SHAPER_QDISC_HTB || p->up.leaf != SHAPER_LEAF_NONE)) {
-		shaper_fmt(err, errlen, "upload qdisc %s needs upload mode ifb (police has no qdisc)",
-			   p->up.leaf != SHAPER_LEAF_NONE ? shaper_leaf_name(p->up.leaf) : "htb");
+		errfmt(err, errlen, "upload qdisc %s needs upload mode ifb (police has no qdisc)",
+		       p->up.leaf != SHAPER_LEAF_NONE ? shaper_leaf_name(p->up.leaf) : "htb");
 		return -SHAPER_EINVAL;
 	}
 	return 0;

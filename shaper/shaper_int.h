@@ -38,9 +38,6 @@
 /* Rate-table cell size for 2047-byte frames, as tc computes it. */
 #define SH_RTAB_MTU 2047u
 
-void shaper_fmt(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* ---- tc_core.c: rate arithmetic ---- */
 uint64_t sh_bps_to_Bps(uint64_t bps);
 /* ticks needed to send size bytes at Bps bytes/s (rounded up), clamped to u32 */
