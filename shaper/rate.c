@@ -14,7 +14,6 @@
 
 #include "errfmt.h"
 #include "shaper.h"
-#include "shaper_int.h"
 
 static const struct {
 	char c;
