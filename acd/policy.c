@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errfmt.h"
 #include "policy.h"
 #include "shaper.h"
 
@@ -39,18 +40,6 @@ static const char *const source_names[POLICY_SRC_MAX] = {
 	[POLICY_SRC_WISPR] = "wispr",
 	[POLICY_SRC_FILTER_ID] = "filter-id",
 };
-
-__attribute__((format(printf, 3, 4)))
-static void fmt(char *err, size_t errlen, const char *f, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, f);
-	vsnprintf(err, errlen, f, ap);
-	va_end(ap);
-}
 
 /* Append to the warning, "; "-separated; silently truncated. */
 __attribute__((format(printf, 2, 3)))
@@ -109,7 +98,7 @@ int policy_order_parse(const char *s, struct policy_config *c, char *err, size_t
 	const char *p = s;
 
 	if (!s || !c) {
-		fmt(err, errlen, "policy order: internal error: nothing to parse");
+		errfmt(err, errlen, "policy order: internal error: nothing to parse");
 		return -EINVAL;
 	}
 	for (;;) {
@@ -128,14 +117,14 @@ int policy_order_parse(const char *s, struct policy_config *c, char *err, size_t
 			word[len] = '\0';
 		}
 		if (policy_source_parse(word, &src) != 0 || src == POLICY_SRC_DEFAULT) {
-			fmt(err, errlen,
-			    "policy order \"%s\": unknown source \"%.*s\" (use rp, mikrotik, wispr, filter-id)",
-			    s, (int)(len > 40 ? 40 : len), p);
+			errfmt(err, errlen,
+			       "policy order \"%s\": unknown source \"%.*s\" (use rp, mikrotik, wispr, filter-id)",
+			       s, (int)(len > 40 ? 40 : len), p);
 			return -EINVAL;
 		}
 		for (i = 0; i < n; i++) {
 			if (order[i] == src) {
-				fmt(err, errlen, "policy order \"%s\": \"%s\" is listed twice", s, word);
+				errfmt(err, errlen, "policy order \"%s\": \"%s\" is listed twice", s, word);
 				return -EINVAL;
 			}
 		}
@@ -143,8 +132,8 @@ int policy_order_parse(const char *s, struct policy_config *c, char *err, size_t
 		p += len;
 	}
 	if (n == 0) {
-		fmt(err, errlen,
-		    "policy order \"%s\": no source given (use e.g. \"rp mikrotik wispr filter-id\")", s);
+		errfmt(err, errlen,
+		       "policy order \"%s\": no source given (use e.g. \"rp mikrotik wispr filter-id\")", s);
 		return -EINVAL;
 	}
 	memcpy(c->order, order, n * sizeof(order[0]));
@@ -155,9 +144,9 @@ int policy_order_parse(const char *s, struct policy_config *c, char *err, size_t
 static int check_default(const char *what, uint64_t v, char *err, size_t errlen)
 {
 	if (v != 0 && (v < SHAPER_RATE_MIN || v > SHAPER_RATE_MAX)) {
-		fmt(err, errlen, "default %s rate %" PRIu64 " bit/s is out of range "
-		    "(0 for unshaped, or %llu..%llu bit/s)", what, v,
-		    (unsigned long long)SHAPER_RATE_MIN, (unsigned long long)SHAPER_RATE_MAX);
+		errfmt(err, errlen, "default %s rate %" PRIu64 " bit/s is out of range "
+		       "(0 for unshaped, or %llu..%llu bit/s)", what, v,
+		       (unsigned long long)SHAPER_RATE_MIN, (unsigned long long)SHAPER_RATE_MAX);
 		return -EINVAL;
 	}
 	return 0;
@@ -168,24 +157,24 @@ int policy_config_check(const struct policy_config *c, char *err, size_t errlen)
 	size_t i, j;
 
 	if (!c) {
-		fmt(err, errlen, "policy: internal error: no configuration");
+		errfmt(err, errlen, "policy: internal error: no configuration");
 		return -EINVAL;
 	}
 	if (c->norder == 0 || c->norder > POLICY_ORDER_MAX) {
-		fmt(err, errlen, "policy order: %zu sources (give 1 to %d)", c->norder,
-		    (int)POLICY_ORDER_MAX);
+		errfmt(err, errlen, "policy order: %zu sources (give 1 to %d)", c->norder,
+		       (int)POLICY_ORDER_MAX);
 		return -EINVAL;
 	}
 	for (i = 0; i < c->norder; i++) {
 		if (c->order[i] <= POLICY_SRC_DEFAULT || c->order[i] >= POLICY_SRC_MAX) {
-			fmt(err, errlen, "policy order: source %d is not a RADIUS source",
-			    (int)c->order[i]);
+			errfmt(err, errlen, "policy order: source %d is not a RADIUS source",
+			       (int)c->order[i]);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {
 			if (c->order[j] == c->order[i]) {
-				fmt(err, errlen, "policy order: \"%s\" is listed twice",
-				    source_names[c->order[i]]);
+				errfmt(err, errlen, "policy order: \"%s\" is listed twice",
+				       source_names[c->order[i]]);
 				return -EINVAL;
 			}
 		}

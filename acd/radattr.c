@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errfmt.h"
 #include "radattr.h"
-
-__attribute__((format(printf, 3, 4)))
-static void fmt(char *err, size_t errlen, const char *f, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, f);
-	vsnprintf(err, errlen, f, ap);
-	va_end(ap);
-}
 
 static bool is_octal(char c)
 {
@@ -271,8 +259,8 @@ static int parse_line(struct radattr_list *l, const rc_handle *rh, const char *o
 	char *v;
 
 	if (memchr(s, '\0', n)) {
-		fmt(err, errlen, "%s:%u: NUL byte in the line (not a radattr text file?)",
-		    origin, lineno);
+		errfmt(err, errlen, "%s:%u: NUL byte in the line (not a radattr text file?)",
+		       origin, lineno);
 		return -EBADMSG;
 	}
 	if (blank(s, n))
@@ -280,38 +268,38 @@ static int parse_line(struct radattr_list *l, const rc_handle *rh, const char *o
 	sp = memchr(s, ' ', n);
 	if (!sp) {
 		quote(s, n, q);
-		fmt(err, errlen, "%s:%u: \"%s\": no space between attribute name and value",
-		    origin, lineno, q);
+		errfmt(err, errlen, "%s:%u: \"%s\": no space between attribute name and value",
+		       origin, lineno, q);
 		return -EBADMSG;
 	}
 	namelen = (size_t)(sp - s);
 	if (namelen == 0) {
 		quote(s, n, q);
-		fmt(err, errlen, "%s:%u: \"%s\": line starts with a space, no attribute name",
-		    origin, lineno, q);
+		errfmt(err, errlen, "%s:%u: \"%s\": line starts with a space, no attribute name",
+		       origin, lineno, q);
 		return -EBADMSG;
 	}
 	quote(s, namelen, qname);
 	if (namelen > RADATTR_NAME_MAX) {
-		fmt(err, errlen, "%s:%u: attribute name \"%s\" is longer than %u characters",
-		    origin, lineno, qname, RADATTR_NAME_MAX);
+		errfmt(err, errlen, "%s:%u: attribute name \"%s\" is longer than %u characters",
+		       origin, lineno, qname, RADATTR_NAME_MAX);
 		return -E2BIG;
 	}
 	if (!name_ok(s, namelen)) {
-		fmt(err, errlen, "%s:%u: attribute name \"%s\" has a character that is not printable ASCII",
-		    origin, lineno, qname);
+		errfmt(err, errlen, "%s:%u: attribute name \"%s\" has a character that is not printable ASCII",
+		       origin, lineno, qname);
 		return -EBADMSG;
 	}
 	raw = sp + 1;
 	rawlen = n - namelen - 1;
 	if (rawlen > RADATTR_VALUE_MAX) {
-		fmt(err, errlen, "%s:%u: %s: value of %zu characters, more than %u",
-		    origin, lineno, qname, rawlen, RADATTR_VALUE_MAX);
+		errfmt(err, errlen, "%s:%u: %s: value of %zu characters, more than %u",
+		       origin, lineno, qname, rawlen, RADATTR_VALUE_MAX);
 		return -E2BIG;
 	}
 	v = malloc(rawlen + 1);
 	if (!v) {
-		fmt(err, errlen, "%s:%u: out of memory", origin, lineno);
+		errfmt(err, errlen, "%s:%u: out of memory", origin, lineno);
 		return -ENOMEM;
 	}
 	for (i = 0; i < rawlen; i++) {
@@ -321,8 +309,8 @@ static int parse_line(struct radattr_list *l, const rc_handle *rh, const char *o
 
 			if (c == '\0') {
 				quote(raw, rawlen, q);
-				fmt(err, errlen, "%s:%u: %s \"%s\": \\000 (a NUL byte) in the value",
-				    origin, lineno, qname, q);
+				errfmt(err, errlen, "%s:%u: %s \"%s\": \\000 (a NUL byte) in the value",
+				       origin, lineno, qname, q);
 				free(v);
 				return -EBADMSG;
 			}
@@ -334,7 +322,7 @@ static int parse_line(struct radattr_list *l, const rc_handle *rh, const char *o
 	}
 	v[len] = '\0';
 	if (append(l, rh, s, namelen, v, len, lineno) < 0) {
-		fmt(err, errlen, "%s:%u: out of memory", origin, lineno);
+		errfmt(err, errlen, "%s:%u: out of memory", origin, lineno);
 		return -ENOMEM;
 	}
 	return 0;
@@ -354,13 +342,13 @@ int radattr_parse(const char *buf, size_t len, const rc_handle *rh,
 	if (!origin)
 		origin = "radattr";
 	if (!out || (!buf && len)) {
-		fmt(err, errlen, "%s: internal error: no buffer or no result", origin);
+		errfmt(err, errlen, "%s: internal error: no buffer or no result", origin);
 		return -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
 	if (len > RADATTR_MAX_BYTES) {
-		fmt(err, errlen, "%s: %zu bytes, more than the %u a radattr file may have",
-		    origin, len, RADATTR_MAX_BYTES);
+		errfmt(err, errlen, "%s: %zu bytes, more than the %u a radattr file may have",
+		       origin, len, RADATTR_MAX_BYTES);
 		return -EFBIG;
 	}
 	while (pos < len) {
@@ -370,8 +358,8 @@ int radattr_parse(const char *buf, size_t len, const rc_handle *rh,
 
 		pos += n + (nl ? 1 : 0);
 		if (++lineno > RADATTR_MAX_LINES) {
-			fmt(err, errlen, "%s:%u: more than %u lines", origin, lineno,
-			    RADATTR_MAX_LINES);
+			errfmt(err, errlen, "%s:%u: more than %u lines", origin, lineno,
+			       RADATTR_MAX_LINES);
 			radattr_free(&l);
 			return -E2BIG;
 		}
@@ -421,7 +409,7 @@ int radattr_read_untrusted(const char *path, const char *what, size_t max, char 
 	if (err && errlen)
 		err[0] = '\0';
 	if (!path || !what || !buf || !len) {
-		fmt(err, errlen, "%s: internal error: no path or no result", path ? path : "?");
+		errfmt(err, errlen, "%s: internal error: no path or no result", path ? path : "?");
 		return -EINVAL;
 	}
 	*buf = NULL;
@@ -430,47 +418,47 @@ int radattr_read_untrusted(const char *path, const char *what, size_t max, char 
 	if (fd < 0) {
 		e = errno;
 		if (e == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-			fmt(err, errlen, "%s: a symbolic link, not followed: a %s is the regular "
-			    "file pppd writes (remove the link)", path, what);
+			errfmt(err, errlen, "%s: a symbolic link, not followed: a %s is the regular "
+			       "file pppd writes (remove the link)", path, what);
 			return -ELOOP;
 		}
-		fmt(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		errfmt(err, errlen, "%s: cannot open: %s", path, strerror(e));
 		return -e;
 	}
 	if (fstat(fd, &st) < 0) {
 		e = errno;
 		close(fd);
-		fmt(err, errlen, "%s: cannot stat: %s", path, strerror(e));
+		errfmt(err, errlen, "%s: cannot stat: %s", path, strerror(e));
 		return -e;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		fmt(err, errlen, "%s: %s, not a %s (not read)", path, file_kind(st.st_mode), what);
+		errfmt(err, errlen, "%s: %s, not a %s (not read)", path, file_kind(st.st_mode), what);
 		return -EINVAL;
 	}
 	if (st.st_uid != 0 && st.st_uid != me) {
 		close(fd);
-		fmt(err, errlen, "%s: owned by uid %lu, not by root: not pppd's %s (pppd runs as "
-		    "root), not read", path, (unsigned long)st.st_uid, what);
+		errfmt(err, errlen, "%s: owned by uid %lu, not by root: not pppd's %s (pppd runs as "
+		       "root), not read", path, (unsigned long)st.st_uid, what);
 		return -EPERM;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
-		fmt(err, errlen, "%s: mode %03o lets %s write it: not pppd's %s, not read "
-		    "(pppd writes it 0644 or 0600)", path, (unsigned)(st.st_mode & 07777),
-		    (st.st_mode & S_IWOTH) ? "anyone" : "its group", what);
+		errfmt(err, errlen, "%s: mode %03o lets %s write it: not pppd's %s, not read "
+		       "(pppd writes it 0644 or 0600)", path, (unsigned)(st.st_mode & 07777),
+		       (st.st_mode & S_IWOTH) ? "anyone" : "its group", what);
 		return -EPERM;
 	}
 	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
 		close(fd);
-		fmt(err, errlen, "%s: %lld bytes, more than the %zu a %s may have", path,
-		    (long long)st.st_size, max, what);
+		errfmt(err, errlen, "%s: %lld bytes, more than the %zu a %s may have", path,
+		       (long long)st.st_size, max, what);
 		return -EFBIG;
 	}
 	b = malloc(max + 1);
 	if (!b) {
 		close(fd);
-		fmt(err, errlen, "%s: out of memory", path);
+		errfmt(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	/* Read one byte past the limit: the file may have grown since fstat. */
@@ -483,7 +471,7 @@ int radattr_read_untrusted(const char *path, const char *what, size_t max, char 
 			e = errno;
 			close(fd);
 			free(b);
-			fmt(err, errlen, "%s: cannot read: %s", path, strerror(e));
+			errfmt(err, errlen, "%s: cannot read: %s", path, strerror(e));
 			return -e;
 		}
 		if (n == 0)
@@ -493,7 +481,7 @@ int radattr_read_untrusted(const char *path, const char *what, size_t max, char 
 	close(fd);
 	if (total > max) {
 		free(b);
-		fmt(err, errlen, "%s: more than the %zu bytes a %s may have", path, max, what);
+		errfmt(err, errlen, "%s: more than the %zu bytes a %s may have", path, max, what);
 		return -EFBIG;
 	}
 	b[total] = '\0';
@@ -512,7 +500,7 @@ int radattr_load(const char *path, const rc_handle *rh,
 	if (err && errlen)
 		err[0] = '\0';
 	if (!path || !out) {
-		fmt(err, errlen, "radattr: internal error: no path or no result");
+		errfmt(err, errlen, "radattr: internal error: no path or no result");
 		return -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
@@ -580,7 +568,7 @@ int radattr_dict_open(const char *path, rc_handle **out, char *err, size_t errle
 	if (err && errlen)
 		err[0] = '\0';
 	if (!path || !out) {
-		fmt(err, errlen, "dictionary: internal error: no path or no result");
+		errfmt(err, errlen, "dictionary: internal error: no path or no result");
 		return -EINVAL;
 	}
 	*out = NULL;
@@ -589,31 +577,31 @@ int radattr_dict_open(const char *path, rc_handle **out, char *err, size_t errle
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
-		fmt(err, errlen, "%s: cannot open RADIUS dictionary: %s", path, strerror(e));
+		errfmt(err, errlen, "%s: cannot open RADIUS dictionary: %s", path, strerror(e));
 		return -e;
 	}
 	close(fd);
 	rh = rc_new();
 	if (!rh) {
-		fmt(err, errlen, "%s: out of memory", path);
+		errfmt(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	rh = rc_config_init(rh); /* frees rh itself on failure */
 	if (!rh) {
-		fmt(err, errlen, "%s: radcli: cannot initialise a configuration", path);
+		errfmt(err, errlen, "%s: radcli: cannot initialise a configuration", path);
 		return -ENOMEM;
 	}
 	if (rc_add_config(rh, "dictionary", path, "acd", 0) != 0 || rc_apply_config(rh) != 0) {
 		rc_destroy(rh);
-		fmt(err, errlen, "%s: radcli rejected the configuration", path);
+		errfmt(err, errlen, "%s: radcli rejected the configuration", path);
 		return -EINVAL;
 	}
 	if (rc_read_dictionary(rh, rc_conf_str(rh, "dictionary")) != 0) {
 		rc_destroy(rh);
-		fmt(err, errlen,
-		    "%s: radcli cannot read this RADIUS dictionary (its log says which line: "
-		    "unknown type or vendor, name over 32 characters, missing $INCLUDE file)",
-		    path);
+		errfmt(err, errlen,
+		       "%s: radcli cannot read this RADIUS dictionary (its log says which line: "
+		       "unknown type or vendor, name over 32 characters, missing $INCLUDE file)",
+		       path);
 		return -EBADMSG;
 	}
 	*out = rh;
