@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lab-check.sh - checks of a tools/lab run from its output, shared by
 # tests/netns/lab.sh (emulated pppd) and tests/vm/guest/lab.sh (real
 # PPPoE).  Sourced; the caller defines fail.
