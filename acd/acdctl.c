@@ -7,7 +7,8 @@
  *
  * Options end at the first word that is not one ("+"): everything after
  * the command is its, and pppd's arguments after `hook EVENT` are never
- * taken for options, whatever they look like.
+ * taken for options, whatever they look like.  The commands, their words
+ * and their usage come from acd's table (cmdtab.c), as telnet's do.
  *
  * Exit status: 0 success, 1 acd refused the request (no such session, bad
  * rate, ...), 2 usage error, 3 acd could not be reached in time (monitor:
@@ -31,6 +32,7 @@
 #include <jansson.h>
 
 #include "acd_version.h"
+#include "cmdtab.h"
 #include "proto.h"
 #include "render.h"
 #include "shaper.h"
@@ -328,23 +330,23 @@ static const char *const hook_env[] = {
 	"CALLING_SID", "RADIUS_FILTER_ID",
 };
 
-static int hook(int argc, char **argv)
+static void hook_usage(void)
 {
-	json_t *args, *av = json_array(), *env = json_object(), *req, *reply;
-	bool up = strcmp(argv[0], "ip-up") == 0 || strcmp(argv[0], "ipv6-up") == 0;
+	fprintf(stderr, "acdctl hook: usage: acdctl hook ip-up|ip-down|ipv6-up|ipv6-down "
+			"IFACE TTY SPEED LOCAL REMOTE [IPPARAM]\n");
+}
+
+/* pppd's hook: args (the table's: event, argv) and pppd's environment.
+ * argv[0] is "hook", argv[1] the event, argv[2] the interface. */
+static int hook(char **argv, json_t *args)
+{
+	json_t *env = json_object(), *req, *reply;
+	bool up = strcmp(argv[1], "ip-up") == 0 || strcmp(argv[1], "ipv6-up") == 0;
 	enum call_fail why;
 	const char *next;
 	char err[512];
 	size_t i;
-	int k;
 
-	if (argc < 2) {
-		fprintf(stderr, "acdctl hook: usage: acdctl hook ip-up|ip-down|ipv6-up|ipv6-down "
-				"IFACE TTY SPEED LOCAL REMOTE [IPPARAM]\n");
-		return EXIT_USAGE;
-	}
-	for (k = 1; k < argc; k++)
-		json_array_append_new(av, json_string(argv[k]));
 	for (i = 0; i < sizeof(hook_env) / sizeof(hook_env[0]); i++) {
 		const char *v = getenv(hook_env[i]);
 		json_t *j = v ? json_string(v) : NULL; /* NULL too for bad UTF-8 */
@@ -352,7 +354,7 @@ static int hook(int argc, char **argv)
 		if (j)
 			json_object_set_new(env, hook_env[i], j);
 	}
-	args = json_pack("{s:s,s:o,s:o}", "event", argv[0], "argv", av, "env", env);
+	json_object_set_new(args, "env", env);
 	req = json_pack("{s:i,s:s,s:o}", "v", ACD_PROTO_VERSION, "cmd", "hook", "args", args);
 	reply = call(req, ACD_HOOK_TIMEOUT_MS, &why, err, sizeof(err));
 	json_decref(req);
@@ -372,11 +374,11 @@ static int hook(int argc, char **argv)
 				    "(a few seconds, if acd runs) or finds it at its start"
 				  : "acd ends the session when its interface goes (if it runs) or "
 				    "forgets it at its start";
-		fprintf(stderr, "acdctl hook %s %s: %s; %s\n", argv[0], argv[1], err, next);
+		fprintf(stderr, "acdctl hook %s %s: %s; %s\n", argv[1], argv[2], err, next);
 		return EXIT_UNREACHABLE;
 	}
 	if (!json_is_true(json_object_get(reply, "ok"))) {
-		fprintf(stderr, "acdctl hook %s %s: %s\n", argv[0], argv[1],
+		fprintf(stderr, "acdctl hook %s %s: %s\n", argv[1], argv[2],
 			json_string_value(json_object_get(reply, "error")) ?: "refused");
 		json_decref(reply);
 		return EXIT_REFUSED;
@@ -385,24 +387,30 @@ static int hook(int argc, char **argv)
 	return 0;
 }
 
+/* The usage, the commands' from the table: how each is typed, who may run
+ * it, what it does. */
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: acdctl [-j] [-s SOCKET] COMMAND\n"
-		"       acdctl -h | --help | --version\n"
-		"  show sessions                  the session table\n"
-		"  show session ID                one session (ID: interface, user or IP)\n"
-		"  show stat                      daemon counters\n"
-		"  show nat64                     NAT64/DNS64 state and pool4 use (acd's [nat64])\n"
-		"  shaper set ID DOWN UP          override the rates (e.g. 10M 2M; 0 = unshaped)\n"
-		"  shaper restore ID              back to the RADIUS/default rates\n"
-		"  terminate ID                   end the session (SIGTERM to its pppd)\n"
-		"  reload                         re-read acd's config\n"
-		"  monitor                        print session events as they happen\n"
-		"  hook EVENT ARGS...             pppd hook (ip-up, ip-down, ipv6-up, ipv6-down)\n"
-		"-j: JSON output.  -h, --help: this help.  --version: print \"acdctl VERSION\".\n"
-		"Exit: 0 ok, 1 refused by acd, 2 usage, 3 acd unreachable.\n"
-		"Socket: -s, else $ACD_SOCKET, else " ACD_SOCKET_DEFAULT ".\n");
+	char u[128];
+	int w = 0;
+	size_t i;
+
+	for (i = 0; i < CMD_COUNT; i++) {
+		cmd_usage(&cmd_table[i], u, sizeof(u));
+		w = (int)strlen(u) > w ? (int)strlen(u) : w;
+	}
+	fprintf(f, "usage: acdctl [-j] [-s SOCKET] COMMAND\n"
+		   "       acdctl -h | --help | --version\n"
+		   "commands, and who may run them (read: a member of the socket's group; admin:\n"
+		   "root or a member of acd.conf's [control] admin-group; root: root alone):\n");
+	for (i = 0; i < CMD_COUNT; i++) {
+		cmd_usage(&cmd_table[i], u, sizeof(u));
+		fprintf(f, "  %-*s  %-5s  %s\n", w, u, cmd_perm_name(cmd_table[i].perm),
+			cmd_table[i].help);
+	}
+	fprintf(f, "-j: JSON output.  -h, --help: this help.  --version: print \"acdctl VERSION\".\n"
+		   "Exit: 0 ok, 1 refused by acd, 2 usage, 3 acd unreachable.\n"
+		   "Socket: -s, else $ACD_SOCKET, else " ACD_SOCKET_DEFAULT ".\n");
 }
 
 enum { OPT_VERSION = 256 };
@@ -415,6 +423,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("ACD_SOCKET");
+	const struct cmd *k;
+	json_t *args;
+	char err[256];
 	int c;
 
 	if (env && *env)
@@ -440,29 +451,26 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc >= 1 && strcmp(argv[0], "hook") == 0)
-		return hook(argc - 1, argv + 1);
-#define IS(n, a, b) (argc == (n) && strcmp(argv[0], a) == 0 && (!(b) || strcmp(argv[1], b ? b : "") == 0))
-	if (IS(2, "show", "sessions"))
-		return run("show sessions", NULL);
-	if (IS(3, "show", "session"))
-		return run("show session", json_pack("{s:s}", "id", argv[2]));
-	if (IS(2, "show", "stat"))
-		return run("show stat", NULL);
-	if (IS(2, "show", "nat64"))
-		return run("show nat64", NULL);
-	if (IS(5, "shaper", "set"))
-		return run("shaper set", json_pack("{s:s,s:s,s:s}", "id", argv[2], "down", argv[3],
-						   "up", argv[4]));
-	if (IS(3, "shaper", "restore"))
-		return run("shaper restore", json_pack("{s:s}", "id", argv[2]));
-	if (argc == 2 && strcmp(argv[0], "terminate") == 0)
-		return run("terminate", json_pack("{s:s}", "id", argv[1]));
-	if (argc == 1 && strcmp(argv[0], "reload") == 0)
-		return run("reload", NULL);
-	if (argc == 1 && strcmp(argv[0], "monitor") == 0)
+	if (argc == 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (cmd_parse_words((size_t)argc, argv, &k, &args, err, sizeof(err)) < 0) {
+		if (strcmp(argv[0], "hook") == 0) {
+			hook_usage();
+		} else {
+			fprintf(stderr, "acdctl: %s\n", err);
+			usage(stderr);
+		}
+		return EXIT_USAGE;
+	}
+	switch (k - cmd_table) {
+	case CMD_HOOK:
+		return hook(argv, args);
+	case CMD_MONITOR:
+		json_decref(args);
 		return monitor();
-#undef IS
-	usage(stderr);
-	return EXIT_USAGE;
+	default:
+		return run(k->name, args);
+	}
 }

@@ -13,7 +13,7 @@
 const struct cmd cmd_table[CMD_COUNT] = {
 	[CMD_SHOW_SESSIONS] = { "show sessions", "", "the session table", CMD_READ, 0 },
 	[CMD_SHOW_SESSION] = { "show session", "id",
-			       "one session in detail (ID: an interface, a user or an IP)",
+			       "one session in detail (ID: interface, user or IP)",
 			       CMD_READ, 0 },
 	[CMD_SHOW_STAT] = { "show stat", "", "daemon counters", CMD_READ, 0 },
 	[CMD_SHOW_NAT64] = { "show nat64", "",
@@ -30,7 +30,7 @@ const struct cmd cmd_table[CMD_COUNT] = {
 	[CMD_MONITOR] = { "monitor", "", "print session events as they happen", CMD_READ,
 			  CMD_NOTEXT },
 	[CMD_HOOK] = { "hook", "event argv...",
-		       "pppd's hook: ip-up, ip-down, ipv6-up or ipv6-down, and pppd's arguments",
+		       "pppd's hook: ip-up, ip-down, ipv6-up, ipv6-down",
 		       CMD_ROOT, CMD_NOTEXT },
 };
 
@@ -88,19 +88,46 @@ void cmd_usage(const struct cmd *k, char *buf, size_t len)
 	}
 }
 
-/* How many of w[0..n) the command's words are, all of them exactly; 0 if
- * they are not. */
-static size_t matches(const struct cmd *k, size_t n, char *const w[])
+/*
+ * How many of w[0..n) the command's words are, all of them exactly; 0 if
+ * they are not.  *lead: how many of w match the command's first words;
+ * *begins: w[0..n) are the command's first words, not all of them.
+ */
+static size_t matches(const struct cmd *k, size_t n, char *const w[], size_t *lead,
+		      bool *begins)
 {
 	size_t pos = 0, m = 0, len;
 	const char *word;
 
+	*begins = false;
 	while ((len = next_word(k->name, &pos, &word)) > 0) {
-		if (m >= n || strlen(w[m]) != len || strncmp(w[m], word, len) != 0)
+		*lead = m;
+		if (m >= n) {
+			*begins = true;
+			return 0;
+		}
+		if (strlen(w[m]) != len || strncmp(w[m], word, len) != 0)
 			return 0;
 		m++;
 	}
+	*lead = m;
 	return m;
+}
+
+/* w[0..n) begin commands but are none: say which they could be. */
+static int incomplete(size_t n, char *const w[], char *err, size_t errlen)
+{
+	size_t i, used, lead;
+	bool begins;
+
+	errfmt(err, errlen, "incomplete command \"%.64s%s\": try", w[0], n > 1 ? " ..." : "");
+	for (i = 0; i < CMD_COUNT; i++) {
+		(void)matches(&cmd_table[i], n, w, &lead, &begins);
+		used = strlen(err);
+		if (begins && used < errlen)
+			errfmt(err + used, errlen - used, " \"%s\"", cmd_table[i].name);
+	}
+	return -2;
 }
 
 static int parse_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -123,6 +150,8 @@ int cmd_parse_words(size_t n, char *const w[], const struct cmd **k, json_t **ar
 	size_t bestwords = 0, at, pos = 0, len, i;
 	char usage[128], name[32];
 	const char *word;
+	bool begins, partial = false;
+	size_t known = 0;
 	json_t *a;
 
 	*k = NULL;
@@ -130,13 +159,19 @@ int cmd_parse_words(size_t n, char *const w[], const struct cmd **k, json_t **ar
 	if (n == 0)
 		return parse_fail(err, errlen, -1, "empty command");
 	for (i = 0; i < CMD_COUNT; i++) {
-		size_t m = matches(&cmd_table[i], n, w);
+		size_t lead, m = matches(&cmd_table[i], n, w, &lead, &begins);
 
 		if (m > bestwords) {
 			best = &cmd_table[i];
 			bestwords = m;
 		}
+		partial |= begins;
+		known = lead > known ? lead : known;
 	}
+	if (!best && partial)
+		return incomplete(n, w, err, errlen);
+	if (!best && known) /* "shaper x": the words up to the one no command has */
+		return parse_fail(err, errlen, -2, "unknown command \"%.32s %.64s\"", w[0], w[1]);
 	if (!best)
 		return parse_fail(err, errlen, -2, "unknown command \"%.64s\"", w[0]);
 	cmd_usage(best, usage, sizeof(usage));
@@ -155,12 +190,18 @@ int cmd_parse_words(size_t n, char *const w[], const struct cmd **k, json_t **ar
 					  name, usage);
 		}
 		if (rest) {
+			/* a word that is not UTF-8 is left out, as acdctl's
+			 * hook always did: pppd's arguments are not ours to
+			 * refuse */
 			v = json_array();
-			for (; at < n && v; at++)
-				if (json_array_append_new(v, json_string(w[at])) < 0) {
+			for (; at < n && v; at++) {
+				json_t *s = json_string(w[at]);
+
+				if (s && json_array_append_new(v, s) < 0) {
 					json_decref(v);
 					v = NULL;
 				}
+			}
 		} else {
 			v = json_string(w[at++]);
 		}

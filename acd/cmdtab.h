@@ -44,7 +44,7 @@ struct cmd {
 	const char *name;               /* its words: "shaper set" */
 	/* the positional arguments' names, the keys of the request's args
 	 * ("id down up"); a last name ending in "..." takes every word left,
-	 * one at least, as an array of strings */
+	 * one at least, as an array of strings (those that are UTF-8) */
 	const char *args;
 	const char *help;               /* one line */
 	enum cmd_perm perm;
