@@ -1,8 +1,10 @@
 /*
- * config.c - the [nat64] and [dns64] sections: one table of keys, each
- * with its parser and printer, so parsing and printing cannot drift
- * apart.  Parsers do no I/O (fuzzable); every error is collected as
- * "file:line: message" naming the bad value and what to write instead.
+ * config.c - the [nat64] and [dns64] sections: one table of keys (lib/
+ * conftab.h), each with its type or its own parser and printer, read by
+ * the INI front end acd.conf is read by, so parsing, printing and the
+ * defaults cannot drift apart.  Parsers do no I/O (fuzzable); every error
+ * is collected as "file:line: message" naming the bad value and what to
+ * write instead.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -14,43 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
-
+#include "conftab.h"
 #include "nat64_int.h"
-
-struct pctx {
-	struct nat64_config *cfg;
-	struct nat64_errors *errs;
-	const char *file;
-	int line;
-};
-
-static void add_err(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add_err(struct pctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nat64_errv(c->errs, c->file, c->line, fmt, ap);
-	va_end(ap);
-}
-
-void nat64_errv(struct nat64_errors *e, const char *file, int line, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (e->n >= NAT64_MAX_ERRORS)
-		return;
-	if (line > 0)
-		n = snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s:%d: ", file, line);
-	else
-		n = snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s: ", file);
-	if (n < 0 || (size_t)n >= sizeof(e->msg[0]))
-		n = 0;
-	vsnprintf(e->msg[e->n] + n, sizeof(e->msg[0]) - (size_t)n, fmt, ap);
-	e->n++;
-}
 
 /* ---- prefixes ---------------------------------------------------------------- */
 
@@ -171,49 +138,6 @@ void nat64_synthesize(const struct nat64_prefix6 *p, struct in_addr v4, struct i
 
 /* ---- value parsers ---------------------------------------------------------- */
 
-typedef int (*set_fn)(struct pctx *c, const char *key, const char *v, void *dst);
-typedef void (*print_fn)(FILE *f, const struct nat64_config *cfg, const void *src);
-
-static int set_path(struct pctx *c, const char *key, const char *v, void *dst)
-{
-	if (v[0] != '/') {
-		add_err(c, "%s \"%s\": not an absolute path (start it with /)", key, v);
-		return -1;
-	}
-	if (strlen(v) >= PATH_MAX) {
-		add_err(c, "%s: path too long", key);
-		return -1;
-	}
-	snprintf(dst, PATH_MAX, "%s", v);
-	return 0;
-}
-
-static int set_backend(struct pctx *c, const char *key, const char *v, void *dst)
-{
-	if (strcmp(v, "jool") == 0)
-		*(enum nat64_backend *)dst = NAT64_BACKEND_JOOL;
-	else if (strcmp(v, "tayga") == 0)
-		*(enum nat64_backend *)dst = NAT64_BACKEND_TAYGA;
-	else {
-		add_err(c, "%s \"%s\": unknown (use jool, or tayga on kernels without Jool)", key, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_framework(struct pctx *c, const char *key, const char *v, void *dst)
-{
-	if (strcmp(v, "netfilter") == 0)
-		*(enum nat64_framework *)dst = NAT64_FW_NETFILTER;
-	else if (strcmp(v, "iptables") == 0)
-		*(enum nat64_framework *)dst = NAT64_FW_IPTABLES;
-	else {
-		add_err(c, "%s \"%s\": unknown (use netfilter: it needs no iptables rules)", key, v);
-		return -1;
-	}
-	return 0;
-}
-
 static int name_ok(const char *v, size_t max)
 {
 	const char *p;
@@ -226,10 +150,13 @@ static int name_ok(const char *v, size_t max)
 	return 1;
 }
 
-static int set_instance(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_instance(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
+
 	if (!name_ok(v, NAT64_INAME_LEN - 1)) {
-		add_err(c, "%s \"%s\": use 1 to %d letters, digits, '-', '_' or '.' (e.g. acd)", key, v,
+		conf_err(c, "%s \"%s\": use 1 to %d letters, digits, '-', '_' or '.' (e.g. acd)", key, v,
 			NAT64_INAME_LEN - 1);
 		return -1;
 	}
@@ -237,10 +164,13 @@ static int set_instance(struct pctx *c, const char *key, const char *v, void *ds
 	return 0;
 }
 
-static int set_ifname(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_ifname(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
+
 	if (!name_ok(v, NAT64_IFNAME_LEN - 1)) {
-		add_err(c, "%s \"%s\": not an interface name (1 to 15 letters, digits, '-', '_', '.')",
+		conf_err(c, "%s \"%s\": not an interface name (1 to 15 letters, digits, '-', '_', '.')",
 			key, v);
 		return -1;
 	}
@@ -254,24 +184,26 @@ static bool rfc6052_len(unsigned len)
 	return len == 32 || len == 40 || len == 48 || len == 56 || len == 64 || len == 96;
 }
 
-static int set_prefix6_6052(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_prefix6_6052(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
 	struct nat64_prefix6 p;
 
 	if (nat64_prefix6_parse(v, &p) < 0 || !strchr(v, '/')) {
-		add_err(c, "%s \"%s\": not an IPv6 prefix with its length, host bits zero "
+		conf_err(c, "%s \"%s\": not an IPv6 prefix with its length, host bits zero "
 			   "(e.g. 64:ff9b::/96)", key, v);
 		return -1;
 	}
 	if (!rfc6052_len(p.len)) {
-		add_err(c, "%s \"%s\": length /%u is not one of RFC 6052's /32, /40, /48, /56, /64, /96",
+		conf_err(c, "%s \"%s\": length /%u is not one of RFC 6052's /32, /40, /48, /56, /64, /96",
 			key, v, p.len);
 		return -1;
 	}
 	if (p.len == 64 || p.len > 64) {
 		/* bits 64-71 must be zero (RFC 6052 2.2) */
 		if (p.addr.s6_addr[8]) {
-			add_err(c, "%s \"%s\": bits 64 to 71 must be zero (RFC 6052 2.2)", key, v);
+			conf_err(c, "%s \"%s\": bits 64 to 71 must be zero (RFC 6052 2.2)", key, v);
 			return -1;
 		}
 	}
@@ -279,62 +211,47 @@ static int set_prefix6_6052(struct pctx *c, const char *key, const char *v, void
 	return 0;
 }
 
-static int set_ipv4(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_ipv4(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
+
 	if (inet_pton(AF_INET, v, dst) != 1) {
-		add_err(c, "%s \"%s\": not an IPv4 address (e.g. 192.168.255.1)", key, v);
+		conf_err(c, "%s \"%s\": not an IPv4 address (e.g. 192.168.255.1)", key, v);
 		return -1;
 	}
 	return 0;
 }
 
-static int set_ipv6(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_ipv6(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
+
 	if (inet_pton(AF_INET6, v, dst) != 1) {
-		add_err(c, "%s \"%s\": not an IPv6 address (e.g. 2001:db8::1)", key, v);
+		conf_err(c, "%s \"%s\": not an IPv6 address (e.g. 2001:db8::1)", key, v);
 		return -1;
 	}
 	return 0;
 }
 
-static int set_prefix4(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_prefix4(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
+
 	if (nat64_prefix4_parse(v, dst) < 0) {
-		add_err(c, "%s \"%s\": not an IPv4 prefix with host bits zero (e.g. 192.168.255.0/24)",
+		conf_err(c, "%s \"%s\": not an IPv4 prefix with host bits zero (e.g. 192.168.255.0/24)",
 			key, v);
 		return -1;
 	}
 	return 0;
 }
 
-static int set_bool(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_lifetime(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
-		*(bool *)dst = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
-		*(bool *)dst = false;
-	else {
-		add_err(c, "%s \"%s\": use yes or no", key, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_server(struct pctx *c, const char *key, const char *v, void *dst)
-{
-	if (strcmp(v, "bind") == 0)
-		*(enum nat64_dns_server *)dst = NAT64_DNS_BIND;
-	else if (strcmp(v, "unbound") == 0)
-		*(enum nat64_dns_server *)dst = NAT64_DNS_UNBOUND;
-	else {
-		add_err(c, "%s \"%s\": unknown (use bind or unbound)", key, v);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_lifetime(struct pctx *c, const char *key, const char *v, void *dst)
-{
+	const char *key = k->name;
+	void *dst = CONF_FIELD(k, cfg);
 	char *end;
 	unsigned long n;
 
@@ -343,7 +260,7 @@ static int set_lifetime(struct pctx *c, const char *key, const char *v, void *ds
 	if (strcmp(end, "s") == 0)
 		end++;
 	if (errno || end == v || *end || v[0] == '-' || n > NAT64_PREF64_LIFETIME_MAX || n % 8) {
-		add_err(c, "%s \"%s\": give seconds from 0 to %u in steps of 8 (RFC 8781), e.g. 1800",
+		conf_err(c, "%s \"%s\": give seconds from 0 to %u in steps of 8 (RFC 8781), e.g. 1800",
 			key, v, NAT64_PREF64_LIFETIME_MAX);
 		return -1;
 	}
@@ -391,29 +308,29 @@ struct acl_dst {
 	const char *example;
 };
 
-static int set_acl(struct pctx *c, const char *key, const char *v, const struct acl_dst *d)
+static int set_acl(struct conf_reader *c, const char *key, const char *v, const struct acl_dst *d)
 {
 	char buf[2048], *w[NAT64_ACL_MAX + 1];
 	unsigned n, i;
 	int bad = 0;
 
 	if (strlen(v) >= sizeof(buf)) {
-		add_err(c, "%s: list too long", key);
+		conf_err(c, "%s: list too long", key);
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", v);
 	n = split_words(buf, " \t,;", w, NAT64_ACL_MAX);
 	if (n == 0) {
-		add_err(c, "%s: empty list (e.g. %s)", key, d->example);
+		conf_err(c, "%s: empty list (e.g. %s)", key, d->example);
 		return -1;
 	}
 	if (n > NAT64_ACL_MAX) {
-		add_err(c, "%s: more than %d elements", key, NAT64_ACL_MAX);
+		conf_err(c, "%s: more than %d elements", key, NAT64_ACL_MAX);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (strlen(w[i]) >= NAT64_ACL_LEN || !acl_elem_ok(w[i], d->v4, d->v6, d->names)) {
-			add_err(c, "%s: element \"%s\" is not %s", key, w[i],
+			conf_err(c, "%s: element \"%s\" is not %s", key, w[i],
 				d->v4 && d->v6 ? "an address, a prefix, any or none (! negates)"
 				: d->v4 ? "an IPv4 address or prefix, any or none (! negates)"
 					: "an IPv6 prefix");
@@ -428,34 +345,37 @@ static int set_acl(struct pctx *c, const char *key, const char *v, const struct 
 	return 0;
 }
 
-static int set_clients(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_clients(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
-	struct acl_dst d = { c->cfg->clients, &c->cfg->nclients, true, true, true,
+	struct nat64_config *n = cfg;
+	const char *key = k->name;
+	struct acl_dst d = { n->clients, &n->nclients, true, true, true,
 			     "2001:db8:100::/40 localhost" };
 
-	(void)dst;
 	return set_acl(c, key, v, &d);
 }
 
-static int set_mapped(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_mapped(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
-	struct acl_dst d = { c->cfg->mapped, &c->cfg->nmapped, true, false, false,
+	struct nat64_config *n = cfg;
+	const char *key = k->name;
+	struct acl_dst d = { n->mapped, &n->nmapped, true, false, false,
 			     "192.0.0.170/31 !10.0.0.0/8 any" };
 
-	(void)dst;
 	return set_acl(c, key, v, &d);
 }
 
-static int set_exclude(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_exclude(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfg)
 {
-	struct acl_dst d = { c->cfg->exclude, &c->cfg->nexclude, false, true, false,
+	struct nat64_config *n = cfg;
+	const char *key = k->name;
+	struct acl_dst d = { n->exclude, &n->nexclude, false, true, false,
 			     "::ffff:0:0/96" };
 	unsigned i;
 
-	(void)dst;
 	for (i = 0; v[i]; i++)
 		if (v[i] == '!') {
-			add_err(c, "%s \"%s\": list IPv6 prefixes only, without '!'", key, v);
+			conf_err(c, "%s \"%s\": list IPv6 prefixes only, without '!'", key, v);
 			return -1;
 		}
 	return set_acl(c, key, v, &d);
@@ -524,36 +444,36 @@ static int parse_ports(const char *s, uint16_t *min, uint16_t *max)
 	return 0;
 }
 
-static int set_pool4(struct pctx *c, const char *key, const char *v, void *dst)
+static int set_pool4(struct conf_reader *c, const struct conf_key *k, const char *v, void *cfgv)
 {
 	static const char usage[] =
 		"write pool4 = PREFIX [tcp,udp,icmp] [MIN-MAX] [mark N] [max-iterations auto|infinity|N], "
 		"e.g. pool4 = 192.0.2.1 tcp,udp 61001-65535";
-	struct nat64_config *cfg = c->cfg;
+	struct nat64_config *cfg = cfgv;
+	const char *key = k->name;
 	struct nat64_pool4 p;
 	char buf[512], *w[9];
 	unsigned n, i;
 	int rc;
 
-	(void)dst;
 	memset(&p, 0, sizeof(p));
 	if (strlen(v) >= sizeof(buf)) {
-		add_err(c, "%s: too long; %s", key, usage);
+		conf_err(c, "%s: too long; %s", key, usage);
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", v);
 	n = split_words(buf, " \t", w, 8);
 	if (n == 0 || n > 8) {
-		add_err(c, "%s \"%s\": %s", key, v, usage);
+		conf_err(c, "%s \"%s\": %s", key, v, usage);
 		return -1;
 	}
 	if (nat64_prefix4_parse(w[0], &p.prefix) < 0) {
-		add_err(c, "%s \"%s\": \"%s\" is not an IPv4 address or prefix with host bits zero; %s",
+		conf_err(c, "%s \"%s\": \"%s\" is not an IPv4 address or prefix with host bits zero; %s",
 			key, v, w[0], usage);
 		return -1;
 	}
 	if (p.prefix.len < 16) {
-		add_err(c, "%s \"%s\": /%u is more than 65536 addresses; use /16 or longer", key, v,
+		conf_err(c, "%s \"%s\": /%u is more than 65536 addresses; use /16 or longer", key, v,
 			p.prefix.len);
 		return -1;
 	}
@@ -562,14 +482,14 @@ static int set_pool4(struct pctx *c, const char *key, const char *v, void *dst)
 		if (isalpha((unsigned char)w[i][0]) && strcmp(w[i], "mark") &&
 		    strcmp(w[i], "max-iterations")) {
 			if (i != 1 || parse_protos(w[i], &p.protos) < 0) {
-				add_err(c, "%s \"%s\": \"%s\" is not a protocol list (tcp, udp, icmp, "
+				conf_err(c, "%s \"%s\": \"%s\" is not a protocol list (tcp, udp, icmp, "
 					   "comma-separated, right after the prefix)", key, v, w[i]);
 				return -1;
 			}
 		} else if (isdigit((unsigned char)w[i][0])) {
 			rc = parse_ports(w[i], &p.port_min, &p.port_max);
 			if (rc < 0 || p.ports_set) {
-				add_err(c, "%s \"%s\": port range \"%s\": %s", key, v, w[i],
+				conf_err(c, "%s \"%s\": port range \"%s\": %s", key, v, w[i],
 					p.ports_set ? "given twice"
 					: rc == -2 ? "ports go up to 65535"
 					: rc == -3 ? "the first port is above the last"
@@ -579,7 +499,7 @@ static int set_pool4(struct pctx *c, const char *key, const char *v, void *dst)
 			p.ports_set = true;
 		} else if (!strcmp(w[i], "mark") && i + 1 < n) {
 			if (parse_u32(w[++i], &p.mark) < 0) {
-				add_err(c, "%s \"%s\": mark \"%s\": give a number from 0 to 4294967295",
+				conf_err(c, "%s \"%s\": mark \"%s\": give a number from 0 to 4294967295",
 					key, v, w[i]);
 				return -1;
 			}
@@ -591,21 +511,21 @@ static int set_pool4(struct pctx *c, const char *key, const char *v, void *dst)
 				p.max_iterations = NAT64_ITER_INFINITY;
 			else if (parse_u32(w[i], &p.max_iterations) < 0 || p.max_iterations == 0 ||
 				 p.max_iterations == NAT64_ITER_INFINITY) {
-				add_err(c, "%s \"%s\": max-iterations \"%s\": use auto, infinity or a "
+				conf_err(c, "%s \"%s\": max-iterations \"%s\": use auto, infinity or a "
 					   "number from 1 to 4294967294", key, v, w[i]);
 				return -1;
 			}
 		} else {
-			add_err(c, "%s \"%s\": cannot read \"%s\"; %s", key, v, w[i], usage);
+			conf_err(c, "%s \"%s\": cannot read \"%s\"; %s", key, v, w[i], usage);
 			return -1;
 		}
 	}
 	if (p.ports_set && p.port_min == 0 && (p.protos & (NAT64_TCP | NAT64_UDP))) {
-		add_err(c, "%s \"%s\": TCP and UDP port 0 cannot be used; start at 1 or above", key, v);
+		conf_err(c, "%s \"%s\": TCP and UDP port 0 cannot be used; start at 1 or above", key, v);
 		return -1;
 	}
 	if (cfg->npool4 >= NAT64_POOL4_MAX) {
-		add_err(c, "%s: more than %d pool4 lines", key, NAT64_POOL4_MAX);
+		conf_err(c, "%s: more than %d pool4 lines", key, NAT64_POOL4_MAX);
 		return -1;
 	}
 	p.line = c->line;
@@ -615,72 +535,48 @@ static int set_pool4(struct pctx *c, const char *key, const char *v, void *dst)
 
 /* ---- printers ---------------------------------------------------------------- */
 
-static void pr_str(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_str(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)cfg;
-	fputs(s, f);
+	(void)i;
+	fputs((const char *)cfg + k->off, f);
 }
 
-static void pr_backend(FILE *f, const struct nat64_config *cfg, const void *s)
-{
-	(void)cfg;
-	fputs(*(const enum nat64_backend *)s == NAT64_BACKEND_TAYGA ? "tayga" : "jool", f);
-}
-
-static void pr_framework(FILE *f, const struct nat64_config *cfg, const void *s)
-{
-	(void)cfg;
-	fputs(*(const enum nat64_framework *)s == NAT64_FW_IPTABLES ? "iptables" : "netfilter", f);
-}
-
-static void pr_prefix6(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_prefix6(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
 	char b[64];
 
-	(void)cfg;
-	fputs(nat64_prefix6_str(s, b, sizeof(b)), f);
+	(void)i;
+	fputs(nat64_prefix6_str((const void *)((const char *)cfg + k->off), b, sizeof(b)), f);
 }
 
-static void pr_prefix4(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_prefix4(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
 	char b[64];
 
-	(void)cfg;
-	fputs(nat64_prefix4_str(s, b, sizeof(b)), f);
+	(void)i;
+	fputs(nat64_prefix4_str((const void *)((const char *)cfg + k->off), b, sizeof(b)), f);
 }
 
-static void pr_ipv4(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_ipv4(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
 	char b[INET_ADDRSTRLEN];
 
-	(void)cfg;
-	fputs(inet_ntop(AF_INET, s, b, sizeof(b)), f);
+	(void)i;
+	fputs(inet_ntop(AF_INET, (const char *)cfg + k->off, b, sizeof(b)), f);
 }
 
-static void pr_ipv6(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_ipv6(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
 	char b[INET6_ADDRSTRLEN];
 
-	(void)cfg;
-	fputs(inet_ntop(AF_INET6, s, b, sizeof(b)), f);
+	(void)i;
+	fputs(inet_ntop(AF_INET6, (const char *)cfg + k->off, b, sizeof(b)), f);
 }
 
-static void pr_bool(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_lifetime(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)cfg;
-	fputs(*(const bool *)s ? "yes" : "no", f);
-}
-
-static void pr_server(FILE *f, const struct nat64_config *cfg, const void *s)
-{
-	(void)cfg;
-	fputs(*(const enum nat64_dns_server *)s == NAT64_DNS_UNBOUND ? "unbound" : "bind", f);
-}
-
-static void pr_lifetime(FILE *f, const struct nat64_config *cfg, const void *s)
-{
-	(void)cfg;
-	fprintf(f, "%" PRIu32, *(const uint32_t *)s);
+	(void)i;
+	fprintf(f, "%" PRIu32, *(const uint32_t *)((const char *)cfg + k->off));
 }
 
 static void pr_list(FILE *f, const nat64_acl_elem *v, unsigned n)
@@ -691,22 +587,31 @@ static void pr_list(FILE *f, const nat64_acl_elem *v, unsigned n)
 		fprintf(f, "%s%s", i ? " " : "", v[i]);
 }
 
-static void pr_clients(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_clients(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)s;
-	pr_list(f, cfg->clients, cfg->nclients);
+	const struct nat64_config *c = cfg;
+
+	(void)k;
+	(void)i;
+	pr_list(f, c->clients, c->nclients);
 }
 
-static void pr_mapped(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_mapped(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)s;
-	pr_list(f, cfg->mapped, cfg->nmapped);
+	const struct nat64_config *c = cfg;
+
+	(void)k;
+	(void)i;
+	pr_list(f, c->mapped, c->nmapped);
 }
 
-static void pr_exclude(FILE *f, const struct nat64_config *cfg, const void *s)
+static void pr_exclude(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)s;
-	pr_list(f, cfg->exclude, cfg->nexclude);
+	const struct nat64_config *c = cfg;
+
+	(void)k;
+	(void)i;
+	pr_list(f, c->exclude, c->nexclude);
 }
 
 const char *nat64_protos_name(unsigned protos, char *buf, size_t len)
@@ -736,120 +641,148 @@ void nat64_pool4_line_str(const struct nat64_pool4 *p, char *buf, size_t len)
 		snprintf(buf + o, len - o, " max-iterations %" PRIu32, p->max_iterations);
 }
 
-static void pr_pool4(FILE *f, const struct nat64_config *cfg, const void *s)
+/* pool4 repeats: the i-th line */
+static void pr_pool4(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
-	(void)f;
-	(void)cfg;
-	(void)s; /* printed by nat64_config_print itself: one line per entry */
+	const struct nat64_config *c = cfg;
+	char line[200];
+
+	(void)k;
+	nat64_pool4_line_str(&c->pool4[i], line, sizeof(line));
+	fputs(line, f);
 }
 
 /* ---- the key table ------------------------------------------------------------ */
 
-enum print_when { ALWAYS, IF_SET, NEVER_HERE };
+static const char *const backend_names[] = { [NAT64_BACKEND_JOOL] = "jool",
+					      [NAT64_BACKEND_TAYGA] = "tayga" };
+static const char *const framework_names[] = { [NAT64_FW_NETFILTER] = "netfilter",
+						[NAT64_FW_IPTABLES] = "iptables" };
+static const char *const server_names[] = { [NAT64_DNS_BIND] = "bind",
+					     [NAT64_DNS_UNBOUND] = "unbound" };
 
-#define F(m) offsetof(struct nat64_config, m)
-static const struct key {
-	const char *section, *name;
-	size_t off;
-	set_fn set;
-	print_fn print;
-	enum print_when when;
-	size_t set_flag;    /* offset of a bool that says "given", or 0 */
-	const char *help;
-} keys[] = {
-	{ "nat64", "backend", F(backend), set_backend, pr_backend, ALWAYS, 0, "jool or tayga" },
-	{ "nat64", "instance", F(instance), set_instance, pr_str, ALWAYS, 0, "Jool instance name" },
-	{ "nat64", "framework", F(framework), set_framework, pr_framework, ALWAYS, 0, "netfilter or iptables" },
-	{ "nat64", "pool6", F(pool6), set_prefix6_6052, pr_prefix6, IF_SET, F(pool6_set), "IPv6 prefix (RFC 6052)" },
-	{ "nat64", "pool4", 0, set_pool4, pr_pool4, NEVER_HERE, 0, "PREFIX [PROTOCOLS] [MIN-MAX] ..." },
-	{ "nat64", "ephemeral-dropin", F(ephemeral_dropin), set_path, pr_str, ALWAYS, 0, "sysctl.d file" },
-	{ "nat64", "pref64-lifetime", F(pref64_lifetime), set_lifetime, pr_lifetime, ALWAYS, 0, "seconds" },
-	{ "nat64", "tayga-device", F(tayga_device), set_ifname, pr_str, ALWAYS, 0, "tun device" },
-	{ "nat64", "tayga-ipv4-address", F(tayga_ipv4), set_ipv4, pr_ipv4, IF_SET, 1, "TAYGA's IPv4 address" },
-	{ "nat64", "tayga-ipv6-address", F(tayga_ipv6), set_ipv6, pr_ipv6, IF_SET, F(tayga_ipv6_set), "TAYGA's IPv6 address" },
-	{ "nat64", "tayga-pool", F(tayga_pool), set_prefix4, pr_prefix4, IF_SET, 2, "dynamic IPv4 pool" },
-	{ "nat64", "tayga-config", F(tayga_config), set_path, pr_str, ALWAYS, 0, "tayga.conf path" },
-	{ "nat64", "tayga-data-dir", F(tayga_data_dir), set_path, pr_str, ALWAYS, 0, "TAYGA's data-dir" },
-	{ "nat64", "tayga-pidfile", F(tayga_pidfile), set_path, pr_str, ALWAYS, 0, "pid file" },
-	{ "dns64", "server", F(dns_server), set_server, pr_server, ALWAYS, 0, "bind or unbound" },
-	{ "dns64", "output", F(dns_output), set_path, pr_str, IF_SET, 3, "path of the render" },
-	{ "dns64", "prefix", F(dns_prefix), set_prefix6_6052, pr_prefix6, IF_SET, F(dns_prefix_set), "IPv6 prefix" },
-	{ "dns64", "clients", 0, set_clients, pr_clients, IF_SET, 4, "address match list" },
-	{ "dns64", "mapped", 0, set_mapped, pr_mapped, IF_SET, 5, "IPv4 address match list" },
-	{ "dns64", "exclude", 0, set_exclude, pr_exclude, IF_SET, 6, "IPv6 prefixes" },
-	{ "dns64", "suffix", F(suffix), set_ipv6, pr_ipv6, IF_SET, F(suffix_set), "IPv6 address" },
-	{ "dns64", "recursive-only", F(recursive_only), set_bool, pr_bool, ALWAYS, 0, "yes or no" },
-	{ "dns64", "break-dnssec", F(break_dnssec), set_bool, pr_bool, ALWAYS, 0, "yes or no" },
-	{ "dns64", "control-config", F(control_config), set_path, pr_str, IF_SET, 3, "rndc.conf / unbound.conf" },
+#define F(m) .off = offsetof(struct nat64_config, m), .size = sizeof(((struct nat64_config *)0)->m)
+#define GIVEN(m) .given = offsetof(struct nat64_config, m)
+#define ENUM(n) .type = CONF_ENUM, .names = n, .nnames = sizeof(n) / sizeof(n[0])
+#define CUSTOM(s, p) .type = CONF_CUSTOM, .set = s, .print = p
+static const struct conf_key keys[] = {
+	{ "nat64", "backend", ENUM(backend_names), F(backend), .dflt = "jool",
+	  .use = "jool, or tayga on kernels without Jool", .help = "the translator" },
+	{ "nat64", "instance", CUSTOM(set_instance, pr_str), F(instance), .dflt = "acd",
+	  .help = "Jool instance name" },
+	{ "nat64", "framework", ENUM(framework_names), F(framework), .dflt = "netfilter",
+	  .use = "netfilter: it needs no iptables rules", .help = "Jool's: netfilter or iptables" },
+	{ "nat64", "pool6", CUSTOM(set_prefix6_6052, pr_prefix6), F(pool6), GIVEN(pool6_set),
+	  .help = "the translation prefix (RFC 6052)" },
+	{ "nat64", "pool4", CUSTOM(set_pool4, pr_pool4), F(pool4), .flags = CONF_REPEAT,
+	  .count = offsetof(struct nat64_config, npool4),
+	  .help = "PREFIX [PROTOCOLS] [MIN-MAX] [mark N] [max-iterations ...], repeatable" },
+	{ "nat64", "ephemeral-dropin", .type = CONF_PATH, F(ephemeral_dropin),
+	  .dflt = "/etc/sysctl.d/70-nat64ctl-ephemeral.conf",
+	  .help = "the sysctl.d file --fix-ephemeral writes" },
+	{ "nat64", "pref64-lifetime", CUSTOM(set_lifetime, pr_lifetime), F(pref64_lifetime),
+	  .dflt = "1800", .help = "PREF64 lifetime, seconds (RFC 8781)" },
+	{ "nat64", "tayga-device", CUSTOM(set_ifname, pr_str), F(tayga_device), .dflt = "nat64",
+	  .help = "TAYGA's tun device" },
+	{ "nat64", "tayga-ipv4-address", CUSTOM(set_ipv4, pr_ipv4), F(tayga_ipv4),
+	  .help = "TAYGA's own IPv4 address" },
+	{ "nat64", "tayga-ipv6-address", CUSTOM(set_ipv6, pr_ipv6), F(tayga_ipv6),
+	  GIVEN(tayga_ipv6_set), .help = "TAYGA's own IPv6 address" },
+	{ "nat64", "tayga-pool", CUSTOM(set_prefix4, pr_prefix4), F(tayga_pool),
+	  .help = "TAYGA's dynamic IPv4 pool" },
+	{ "nat64", "tayga-config", .type = CONF_PATH, F(tayga_config),
+	  .dflt = "/etc/nat64ctl/tayga.conf", .help = "where TAYGA's config is written" },
+	{ "nat64", "tayga-data-dir", .type = CONF_PATH, F(tayga_data_dir),
+	  .dflt = "/var/lib/nat64ctl/tayga", .help = "TAYGA's data-dir" },
+	{ "nat64", "tayga-pidfile", .type = CONF_PATH, F(tayga_pidfile),
+	  .dflt = "/run/nat64ctl/tayga.pid", .help = "TAYGA's pid file" },
+	{ "dns64", "server", ENUM(server_names), F(dns_server), .dflt = "bind",
+	  .help = "the DNS server: bind or unbound" },
+	{ "dns64", "output", .type = CONF_PATH, F(dns_output),
+	  .help = "the installed file (default: the server's)" },
+	{ "dns64", "prefix", CUSTOM(set_prefix6_6052, pr_prefix6), F(dns_prefix),
+	  GIVEN(dns_prefix_set), .help = "the DNS64 prefix (default: pool6)" },
+	/* the lists: "given" when their count is not zero */
+	{ "dns64", "clients", CUSTOM(set_clients, pr_clients), F(nclients),
+	  .help = "address match list of the clients served" },
+	{ "dns64", "mapped", CUSTOM(set_mapped, pr_mapped), F(nmapped),
+	  .help = "IPv4 address match list of what is synthesized" },
+	{ "dns64", "exclude", CUSTOM(set_exclude, pr_exclude), F(nexclude),
+	  .help = "IPv6 prefixes whose AAAA are ignored" },
+	{ "dns64", "suffix", CUSTOM(set_ipv6, pr_ipv6), F(suffix), GIVEN(suffix_set),
+	  .help = "the IPv6 suffix after the IPv4 address" },
+	{ "dns64", "recursive-only", .type = CONF_BOOL, F(recursive_only), .dflt = "no",
+	  .help = "BIND's recursive-only" },
+	{ "dns64", "break-dnssec", .type = CONF_BOOL, F(break_dnssec), .dflt = "no",
+	  .help = "BIND's break-dnssec" },
+	{ "dns64", "control-config", .type = CONF_PATH, F(control_config),
+	  .help = "the file for rndc -c or unbound-control -c" },
 };
 #undef F
+#undef GIVEN
+#undef ENUM
+#undef CUSTOM
 
-/* "given" test for IF_SET keys without a bool of their own (small codes) */
-static bool key_is_set(const struct nat64_config *cfg, const struct key *k)
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX");
+_Static_assert(sizeof(((struct nat64_errors *)0)->msg[0]) == CONF_ERR_LEN,
+	       "nat64_errors holds conftab's messages");
+
+static void seen(void *cfg, const char *section)
 {
-	switch (k->set_flag) {
-	case 1: return cfg->tayga_ipv4.s_addr != 0;
-	case 2: return cfg->tayga_pool.len != 0 || cfg->tayga_pool.addr.s_addr != 0;
-	case 3: return *((const char *)cfg + k->off) != '\0';
-	case 4: return cfg->nclients != 0;
-	case 5: return cfg->nmapped != 0;
-	case 6: return cfg->nexclude != 0;
-	default: return *(const bool *)((const char *)cfg + k->set_flag);
-	}
+	struct nat64_config *c = cfg;
+
+	if (section[0] == 'n')
+		c->nat64_present = true;
+	else
+		c->dns64_present = true;
 }
+
+static bool show(const void *cfg, const struct conf_key *k)
+{
+	const struct nat64_config *c = cfg;
+
+	if (k->section[0] == 'n' ? !c->nat64_present : !c->dns64_present)
+		return false;
+	/* TAYGA's keys mean nothing to Jool: keep `render config` short */
+	return strncmp(k->name, "tayga-", 6) != 0 || c->backend == NAT64_BACKEND_TAYGA;
+}
+
+static void check(struct conf_reader *r, void *cfg);
+
+const struct conf_table nat64_conf_table = {
+	.keys = keys,
+	.nkeys = sizeof(keys) / sizeof(keys[0]),
+	.seen = seen,
+	.show = show,
+	.check = check,
+};
 
 void nat64_config_init(struct nat64_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file = "(config)";
-	snprintf(cfg->instance, sizeof(cfg->instance), "acd");
-	snprintf(cfg->ephemeral_dropin, sizeof(cfg->ephemeral_dropin),
-		 "/etc/sysctl.d/70-nat64ctl-ephemeral.conf");
-	cfg->pref64_lifetime = 1800;
-	snprintf(cfg->tayga_device, sizeof(cfg->tayga_device), "nat64");
-	snprintf(cfg->tayga_config, sizeof(cfg->tayga_config), "/etc/nat64ctl/tayga.conf");
-	snprintf(cfg->tayga_data_dir, sizeof(cfg->tayga_data_dir), "/var/lib/nat64ctl/tayga");
-	snprintf(cfg->tayga_pidfile, sizeof(cfg->tayga_pidfile), "/run/nat64ctl/tayga.pid");
+	conf_defaults(&nat64_conf_table, cfg);
+}
+
+/* a reader of one table, errors into errs */
+static void reader(struct conf_reader *r, struct nat64_config *cfg, const char *file,
+		   struct nat64_errors *errs)
+{
+	conf_reader_init(r, file, CONF_ERRORS(errs));
+	conf_reader_add(r, &nat64_conf_table, cfg);
 }
 
 int nat64_config_key(struct nat64_config *cfg, const char *section, const char *name,
 		     const char *value, const char *file, int line, struct nat64_errors *errs)
 {
-	struct pctx c = { cfg, errs, file ? file : "(config)", line };
-	size_t i;
+	struct conf_reader r;
 
 	if (strcmp(section, "nat64") && strcmp(section, "dns64"))
 		return 0;
-	cfg->file = c.file;
-	if (section[0] == 'n')
-		cfg->nat64_present = true;
-	else
-		cfg->dns64_present = true;
-	/* inih calls with name NULL... never; an empty section header gives no call */
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (strcmp(section, keys[i].section) || strcmp(name, keys[i].name))
-			continue;
-		if (!*value) {
-			add_err(&c, "%s: empty value (give %s, or leave the key out)", name, keys[i].help);
-			return 1;
-		}
-		if (keys[i].set(&c, name, value, (char *)cfg + keys[i].off) == 0 &&
-		    keys[i].when == IF_SET && keys[i].set_flag > 16)
-			*(bool *)((char *)cfg + keys[i].set_flag) = true;
-		return 1;
-	}
-	{
-		char known[512];
-		size_t o = 0;
-
-		known[0] = '\0';
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && o < sizeof(known); i++)
-			if (!strcmp(section, keys[i].section))
-				o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s",
-						      o ? ", " : "", keys[i].name);
-		add_err(&c, "unknown key \"%s\" in [%s] (known: %s)", name, section, known);
-	}
-	return 1;
+	reader(&r, cfg, file ? file : "(config)", errs);
+	cfg->file = r.file;
+	r.line = line;
+	return conf_feed(&r, section, name, value);
 }
 
 /* ---- cross-key checks ------------------------------------------------------------ */
@@ -887,9 +820,8 @@ bool nat64_acl_match4(const nat64_acl_elem *v, unsigned n, uint32_t a)
 	return false;
 }
 
-static void check_pool4(struct pctx *c)
+static void check_pool4(struct conf_reader *c, struct nat64_config *cfg)
 {
-	struct nat64_config *cfg = c->cfg;
 	unsigned i, j, pr;
 	char a[160], b[160];
 
@@ -912,7 +844,7 @@ static void check_pool4(struct pctx *c)
 				nat64_pool4_line_str(x, a, sizeof(a));
 				nat64_pool4_line_str(y, b, sizeof(b));
 				c->line = y->line;
-				add_err(c, "pool4 \"%s\" overlaps line %d (\"%s\") for %s: give them "
+				conf_err(c, "pool4 \"%s\" overlaps line %d (\"%s\") for %s: give them "
 					   "different addresses, port ranges or marks", b, x->line, a,
 					pr == NAT64_TCP ? "tcp" : pr == NAT64_UDP ? "udp" : "icmp");
 				break;
@@ -920,32 +852,34 @@ static void check_pool4(struct pctx *c)
 		}
 }
 
-int nat64_config_check(struct nat64_config *cfg, const char *file, struct nat64_errors *errs)
+static void check(struct conf_reader *c, void *cfgv)
 {
-	struct pctx c = { cfg, errs, file ? file : cfg->file, 0 };
+	struct nat64_config *cfg = cfgv;
 	char b[64];
+
+	c->line = 0;
 
 	if (cfg->nat64_present) {
 		if (!cfg->pool6_set)
-			add_err(&c, "[nat64] needs pool6 (e.g. pool6 = 64:ff9b::/96, the well-known "
+			conf_err(c, "[nat64] needs pool6 (e.g. pool6 = 64:ff9b::/96, the well-known "
 				    "prefix, or a network-specific prefix of yours such as 2001:db8:64::/96)");
-		check_pool4(&c);
-		c.line = 0;
+		check_pool4(c, cfg);
+		c->line = 0;
 		if (cfg->backend == NAT64_BACKEND_TAYGA) {
 			if (cfg->npool4)
-				add_err(&c, "[nat64] pool4 is for backend jool; TAYGA maps each IPv6 host to "
+				conf_err(c, "[nat64] pool4 is for backend jool; TAYGA maps each IPv6 host to "
 					    "an address of tayga-pool (masquerade that pool out of your uplink)");
 			if (!cfg->tayga_pool.addr.s_addr)
-				add_err(&c, "[nat64] backend tayga needs tayga-pool (e.g. 192.168.255.0/24)");
+				conf_err(c, "[nat64] backend tayga needs tayga-pool (e.g. 192.168.255.0/24)");
 			if (!cfg->tayga_ipv4.s_addr)
-				add_err(&c, "[nat64] backend tayga needs tayga-ipv4-address (e.g. "
+				conf_err(c, "[nat64] backend tayga needs tayga-ipv4-address (e.g. "
 					    "192.168.255.1, inside tayga-pool)");
 			else if (cfg->tayga_pool.addr.s_addr &&
 				 !nat64_prefix4_contains(&cfg->tayga_pool, ntohl(cfg->tayga_ipv4.s_addr)))
-				add_err(&c, "[nat64] tayga-ipv4-address is outside tayga-pool %s",
+				conf_err(c, "[nat64] tayga-ipv4-address is outside tayga-pool %s",
 					nat64_prefix4_str(&cfg->tayga_pool, b, sizeof(b)));
 			if (cfg->pool6_set && nat64_is_wkp(&cfg->pool6) && !cfg->tayga_ipv6_set)
-				add_err(&c, "[nat64] TAYGA with the well-known prefix 64:ff9b::/96 needs "
+				conf_err(c, "[nat64] TAYGA with the well-known prefix 64:ff9b::/96 needs "
 					    "tayga-ipv6-address (an address of this host outside pool6)");
 		}
 	}
@@ -954,9 +888,9 @@ int nat64_config_check(struct nat64_config *cfg, const char *file, struct nat64_
 					       : cfg->pool6_set ? &cfg->pool6 : NULL;
 
 		if (!p)
-			add_err(&c, "[dns64] needs prefix, or a [nat64] section with pool6");
+			conf_err(c, "[dns64] needs prefix, or a [nat64] section with pool6");
 		if (cfg->suffix_set && p && p->len == 96)
-			add_err(&c, "[dns64] suffix needs a prefix shorter than /96 (a /96 leaves no "
+			conf_err(c, "[dns64] suffix needs a prefix shorter than /96 (a /96 leaves no "
 				    "room for a suffix)");
 		if (cfg->nmapped) {
 			/* RFC 6052 3.1 and RFC 7050: test the list as BIND evaluates it */
@@ -970,7 +904,7 @@ int nat64_config_check(struct nat64_config *cfg, const char *file, struct nat64_
 				for (i = 0; i < sizeof(nonglobal) / sizeof(nonglobal[0]); i++) {
 					inet_pton(AF_INET, nonglobal[i], &a);
 					if (nat64_acl_match4(cfg->mapped, cfg->nmapped, ntohl(a.s_addr))) {
-						add_err(&c, "[dns64] mapped maps the non-global address %s "
+						conf_err(c, "[dns64] mapped maps the non-global address %s "
 							    "under the well-known prefix 64:ff9b::/96, which "
 							    "RFC 6052 3.1 forbids: leave mapped out (the default "
 							    "excludes non-global IPv4) or use a network-specific "
@@ -981,130 +915,48 @@ int nat64_config_check(struct nat64_config *cfg, const char *file, struct nat64_
 			inet_pton(AF_INET, "192.0.0.170", &a);
 			if (!nat64_acl_match4(cfg->mapped, cfg->nmapped, ntohl(a.s_addr)) ||
 			    !nat64_acl_match4(cfg->mapped, cfg->nmapped, ntohl(a.s_addr) + 1))
-				add_err(&c, "[dns64] mapped does not map 192.0.0.170/31: RFC 7050 prefix "
+				conf_err(c, "[dns64] mapped does not map 192.0.0.170/31: RFC 7050 prefix "
 					    "discovery (ipv4only.arpa) breaks; put 192.0.0.170/31 first");
 		}
 	}
+}
+
+int nat64_config_check(struct nat64_config *cfg, const char *file, struct nat64_errors *errs)
+{
+	struct conf_reader r;
+
+	reader(&r, cfg, file ? file : cfg->file, errs);
+	check(&r, cfg);
 	return errs->n ? -NAT64_EINVAL : 0;
 }
 
 /* ---- whole files --------------------------------------------------------------- */
 
-struct file_ctx {
-	struct nat64_config *cfg;
-	struct nat64_errors *errs;
-	const char *file;
-	int line;
-	bool ignore_other;
-	FILE *fp;
-	const char *s;
-	char last_section[64];
-};
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
-{
-	struct file_ctx *c = user;
-	struct pctx p = { c->cfg, c->errs, c->file, c->line };
-
-	if (nat64_config_key(c->cfg, section, name, value, c->file, c->line, c->errs))
-		return 1;
-	if (!c->ignore_other)
-		add_err(&p, "unknown section [%s] (nat64ctl reads [nat64] and [dns64]; use "
-			    "nat64ctl -a to read acd.conf)", section);
-	return 1;
-}
-
-static char *read_line(char *str, int num, void *stream)
-{
-	struct file_ctx *c = stream;
-	size_t n = 0;
-
-	if (c->fp) {
-		if (!fgets(str, num, c->fp))
-			return NULL;
-	} else {
-		if (!*c->s)
-			return NULL;
-		while (c->s[n] && c->s[n] != '\n' && n + 2 < (size_t)num)
-			n++;
-		if (c->s[n] == '\n')
-			n++;
-		memcpy(str, c->s, n);
-		str[n] = '\0';
-		c->s += n;
-	}
-	c->line++;
-	return str;
-}
-
 int nat64_config_parse(const char *path, const char *buf, bool ignore_other,
 		       struct nat64_config *cfg, struct nat64_errors *errs)
 {
-	struct file_ctx c = { .cfg = cfg, .errs = errs, .file = path ? path : "(built-in)",
-			      .ignore_other = ignore_other };
-	struct pctx p = { cfg, errs, c.file, 0 };
-	int rc;
+	const char *file = path ? path : "(built-in)";
+	struct conf_reader r;
 
 	errs->n = 0;
+	errs->more = 0;
 	nat64_config_init(cfg);
-	cfg->file = c.file;
-	if (path) {
-		c.fp = fopen(path, "re");
-		if (!c.fp) {
-			add_err(&p, "cannot read: %s", strerror(errno));
-			return -NAT64_EINVAL;
-		}
-	} else {
-		c.s = buf ? buf : "";
-	}
-	rc = ini_parse_stream(read_line, &c, on_key, &c);
-	if (c.fp)
-		fclose(c.fp);
-	if (rc > 0) {
-		p.line = rc;
-		add_err(&p, "syntax error (expected [section] or key = value)");
-	} else if (rc < 0) {
-		add_err(&p, "cannot parse (out of memory)");
-	}
+	cfg->file = file;
+	reader(&r, cfg, file, errs);
+	r.ignore_other = ignore_other;
+	r.note = "use nat64ctl -a to read acd.conf";
+	r.what = ignore_other ? "an acd.conf" : "a nat64.conf";
+	if (conf_read(&r, path, buf) < 0)
+		return -NAT64_EINVAL;
 	if (!cfg->nat64_present && !cfg->dns64_present && errs->n == 0)
-		add_err(&p, "no [nat64] or [dns64] section (see conf/nat64.conf for an example)");
-	nat64_config_check(cfg, c.file, errs);
+		conf_err(&r, "no [nat64] or [dns64] section (see conf/nat64.conf for an example)");
+	check(&r, cfg);
 	return errs->n ? -NAT64_EINVAL : 0;
 }
 
 void nat64_config_print(FILE *f, const struct nat64_config *cfg)
 {
-	const char *section = "";
-	size_t i;
-	unsigned j;
-	char line[200];
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const struct key *k = &keys[i];
-
-		if (k->section[0] == 'n' ? !cfg->nat64_present : !cfg->dns64_present)
-			continue;
-		if (strcmp(section, k->section)) {
-			section = k->section;
-			fprintf(f, "%s[%s]\n", strcmp(section, "dns64") || !cfg->nat64_present ? "" : "\n",
-				section);
-		}
-		if (k->set == set_pool4) {
-			for (j = 0; j < cfg->npool4; j++) {
-				nat64_pool4_line_str(&cfg->pool4[j], line, sizeof(line));
-				fprintf(f, "pool4 = %s\n", line);
-			}
-			continue;
-		}
-		if (k->when == IF_SET && !key_is_set(cfg, k))
-			continue;
-		/* TAYGA's keys mean nothing to Jool: keep `render config` short */
-		if (!strncmp(k->name, "tayga-", 6) && cfg->backend != NAT64_BACKEND_TAYGA)
-			continue;
-		fprintf(f, "%s = ", k->name);
-		k->print(f, cfg, (const char *)cfg + k->off);
-		fputc('\n', f);
-	}
+	conf_print(f, &nat64_conf_table, cfg);
 }
 
 void nat64_pool4_ports(const struct nat64_pool4 *p, unsigned proto, unsigned *min, unsigned *max)

@@ -24,9 +24,6 @@ struct nat64_ctx {
 int nat64_fail(struct nat64_ctx *ctx, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-void nat64_errv(struct nat64_errors *e, const char *file, int line, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-
 bool nat64_prefix4_contains(const struct nat64_prefix4 *p, uint32_t host_order_addr);
 bool nat64_prefix4_overlap(const struct nat64_prefix4 *a, const struct nat64_prefix4 *b);
 void nat64_pool4_line_str(const struct nat64_pool4 *p, char *buf, size_t len);

@@ -19,7 +19,8 @@
  *             unbound-checkconf, install atomically, optionally reload
  *   probe     nat64_probe: DNS64 answers and reachability through the prefix
  *
- * Integration in a daemon that parses its own INI file with inih (acd):
+ * Integration in a daemon that parses its own INI file (acd reads
+ * nat64_conf_table with acdutil's conftab; another reader with inih):
  *
  *   nat64_config_init(&cfg);
  *   inih callback: if (nat64_config_key(&cfg, section, name, value,
@@ -170,8 +171,18 @@ struct nat64_config {
 /* Every error of one parse, as "file:line: message". */
 struct nat64_errors {
 	unsigned n;
+	unsigned more;                  /* errors past NAT64_MAX_ERRORS: counted only */
 	char msg[NAT64_MAX_ERRORS][320];
 };
+
+/*
+ * The [nat64] and [dns64] keys, for acd's reader of acd.conf (acdutil's
+ * conftab.h: struct conf_table): acd.conf's sections are read through it
+ * by the same reader as nat64ctl's file.  Its check is
+ * nat64_config_check's.
+ */
+struct conf_table;
+extern const struct conf_table nat64_conf_table;
 
 /* Fill cfg with the defaults (no section present, instance "acd",
  * netfilter, pool6 unset, TAYGA device "nat64", ...). */
