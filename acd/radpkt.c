@@ -158,6 +158,35 @@ bool radpkt_attr_find(const struct radpkt *p, uint8_t type, struct radpkt_attr *
 	return false;
 }
 
+bool radpkt_attr_u32(const struct radpkt_attr *a, uint32_t *out)
+{
+	if (!a || a->len != 4 || !a->value)
+		return false;
+	*out = get32(a->value);
+	return true;
+}
+
+bool radpkt_attr_ipv4(const struct radpkt_attr *a, uint8_t out[4])
+{
+	if (!a || a->len != 4 || !a->value)
+		return false;
+	memcpy(out, a->value, 4);
+	return true;
+}
+
+bool radpkt_attr_ipv6(const struct radpkt_attr *a, uint8_t out[16])
+{
+	if (!a || a->len != 16 || !a->value)
+		return false;
+	memcpy(out, a->value, 16);
+	return true;
+}
+
+bool radpkt_attr_streq(const struct radpkt_attr *a, const char *s)
+{
+	return a && s && strlen(s) == a->len && (a->len == 0 || memcmp(s, a->value, a->len) == 0);
+}
+
 /* ---- authenticators ---- */
 
 /*

@@ -78,14 +78,35 @@ enum radpkt_code {
 	RADPKT_COA_NAK = 45,
 };
 
-/* Attribute numbers this module itself treats specially. */
+/*
+ * Attribute numbers that acd names in code (RFC 2865, 2866, 2869, 3162,
+ * 5176): those this module treats specially and those the CoA server
+ * reads.  Every other attribute is known by the dictionary alone.
+ */
 enum {
-	RADPKT_ATTR_PROXY_STATE = 33,          /* copied into replies (RFC 2865 §5.33) */
+	RADPKT_ATTR_USER_NAME = 1,
+	RADPKT_ATTR_NAS_IP_ADDRESS = 4,
+	RADPKT_ATTR_NAS_PORT = 5,
+	RADPKT_ATTR_SERVICE_TYPE = 6,
+	RADPKT_ATTR_FRAMED_IP_ADDRESS = 8,
+	RADPKT_ATTR_FILTER_ID = 11,
+	RADPKT_ATTR_REPLY_MESSAGE = 18,
+	RADPKT_ATTR_STATE = 24,
 	RADPKT_ATTR_VENDOR_SPECIFIC = 26,
+	RADPKT_ATTR_CALLING_STATION_ID = 31,
+	RADPKT_ATTR_NAS_IDENTIFIER = 32,
+	RADPKT_ATTR_PROXY_STATE = 33,          /* copied into replies (RFC 2865 §5.33) */
+	RADPKT_ATTR_ACCT_SESSION_ID = 44,
+	RADPKT_ATTR_ACCT_TERMINATE_CAUSE = 49,
 	RADPKT_ATTR_EVENT_TIMESTAMP = 55,
 	RADPKT_ATTR_MESSAGE_AUTHENTICATOR = 80,
+	RADPKT_ATTR_NAS_PORT_ID = 87,
+	RADPKT_ATTR_NAS_IPV6_ADDRESS = 95,
 	RADPKT_ATTR_ERROR_CAUSE = 101,
 };
+
+/* Service-Type (RFC 2865 §5.6) Authorize-Only (RFC 5176 §3.2) */
+#define RADPKT_SERVICE_AUTHORIZE_ONLY 17u
 
 /* Error-Cause values (RFC 5176 §3.6) the CoA server is expected to send. */
 enum radpkt_error_cause {
@@ -184,6 +205,21 @@ int radpkt_vsa_next(const struct radpkt *p, const struct radpkt_attr *vsa, size_
  * than their dictionary form.
  */
 bool radpkt_attr_find(const struct radpkt *p, uint8_t type, struct radpkt_attr *a);
+
+/*
+ * Read an attribute's value as its dictionary type says, with the size
+ * that type demands (RFC 2865 §5): false, and *out untouched, for any
+ * other size.  radpkt_attr_u32: integer, date (Event-Timestamp) or an
+ * IPv4 address, network order in, host order out.  radpkt_attr_ipv4 and
+ * radpkt_attr_ipv6 copy the 4 or 16 address bytes as they are (network
+ * order, as struct in_addr and in6_addr hold them).
+ */
+bool radpkt_attr_u32(const struct radpkt_attr *a, uint32_t *out);
+bool radpkt_attr_ipv4(const struct radpkt_attr *a, uint8_t out[4]);
+bool radpkt_attr_ipv6(const struct radpkt_attr *a, uint8_t out[16]);
+
+/* Is a string attribute's value exactly the bytes of s (no NUL)? */
+bool radpkt_attr_streq(const struct radpkt_attr *a, const char *s);
 
 /*
  * Verify the Request Authenticator of a Disconnect- or CoA-Request

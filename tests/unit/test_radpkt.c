@@ -704,6 +704,118 @@ static void test_repeats(void **state)
 	assert_int_equal(radpkt_check_repeats(NULL, &prob), -EINVAL);
 }
 
+/* The attribute numbers radpkt names are the dictionary's (radius-dict/). */
+static void test_attr_names(void **state)
+{
+	static const struct {
+		unsigned num;
+		const char *name;
+	} names[] = {
+		{ RADPKT_ATTR_USER_NAME, "User-Name" },
+		{ RADPKT_ATTR_NAS_IP_ADDRESS, "NAS-IP-Address" },
+		{ RADPKT_ATTR_NAS_PORT, "NAS-Port" },
+		{ RADPKT_ATTR_SERVICE_TYPE, "Service-Type" },
+		{ RADPKT_ATTR_FRAMED_IP_ADDRESS, "Framed-IP-Address" },
+		{ RADPKT_ATTR_FILTER_ID, "Filter-Id" },
+		{ RADPKT_ATTR_REPLY_MESSAGE, "Reply-Message" },
+		{ RADPKT_ATTR_STATE, "State" },
+		{ RADPKT_ATTR_VENDOR_SPECIFIC, "Vendor-Specific" },
+		{ RADPKT_ATTR_CALLING_STATION_ID, "Calling-Station-Id" },
+		{ RADPKT_ATTR_NAS_IDENTIFIER, "NAS-Identifier" },
+		{ RADPKT_ATTR_PROXY_STATE, "Proxy-State" },
+		{ RADPKT_ATTR_ACCT_SESSION_ID, "Acct-Session-Id" },
+		{ RADPKT_ATTR_ACCT_TERMINATE_CAUSE, "Acct-Terminate-Cause" },
+		{ RADPKT_ATTR_EVENT_TIMESTAMP, "Event-Timestamp" },
+		{ RADPKT_ATTR_MESSAGE_AUTHENTICATOR, "Message-Authenticator" },
+		{ RADPKT_ATTR_NAS_PORT_ID, "NAS-Port-Id" },
+		{ RADPKT_ATTR_NAS_IPV6_ADDRESS, "NAS-IPv6-Address" },
+		{ RADPKT_ATTR_ERROR_CAUSE, "Error-Cause" },
+	};
+	DICT_VALUE *dv;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		DICT_ATTR *da = rc_dict_findattr(rh, names[i].name);
+
+		assert_non_null(da);
+		assert_int_equal(da->value, names[i].num);
+	}
+	dv = rc_dict_getval(rh, RADPKT_SERVICE_AUTHORIZE_ONLY, "Service-Type");
+	assert_non_null(dv);
+	assert_string_equal(dv->name, "Authorize-Only");
+}
+
+/* The typed readers: the value as its type says, only at the size the
+ * type demands. */
+static void test_attr_readers(void **state)
+{
+	static const uint8_t ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct radpkt_builder b;
+	struct radpkt_attr a;
+	struct radpkt p;
+	uint8_t four[4] = { 0 }, sixteen[16] = { 0 };
+	uint32_t u = 0;
+
+	(void)state;
+	assert_int_equal(radpkt_parse(golden_coa_vsa, sizeof(golden_coa_vsa), &p), 0);
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_EVENT_TIMESTAMP, &a));
+	assert_true(radpkt_attr_u32(&a, &u));
+	assert_int_equal(u, 1700000000u);
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_SERVICE_TYPE, &a));
+	assert_true(radpkt_attr_u32(&a, &u));
+	assert_int_equal(u, 2); /* Framed-User */
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_FRAMED_IP_ADDRESS, &a));
+	assert_true(radpkt_attr_ipv4(&a, four));
+	assert_memory_equal(four, ((uint8_t[]){ 10, 0, 0, 7 }), 4);
+	assert_false(radpkt_attr_ipv6(&a, sixteen));
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_USER_NAME, &a));
+	assert_true(radpkt_attr_streq(&a, "bob"));
+	assert_false(radpkt_attr_streq(&a, "bo"));
+	assert_false(radpkt_attr_streq(&a, "bobb"));
+	assert_false(radpkt_attr_streq(&a, "Bob"));
+	/* a 3-byte string is no integer or address: *out untouched */
+	u = 77;
+	assert_false(radpkt_attr_u32(&a, &u));
+	assert_int_equal(u, 77);
+	assert_false(radpkt_attr_ipv4(&a, four));
+	assert_memory_equal(four, ((uint8_t[]){ 10, 0, 0, 7 }), 4);
+
+	assert_int_equal(radpkt_parse(golden_disc, sizeof(golden_disc), &p), 0);
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_NAS_IP_ADDRESS, &a));
+	assert_true(radpkt_attr_ipv4(&a, four));
+	assert_memory_equal(four, ((uint8_t[]){ 192, 0, 2, 1 }), 4);
+	assert_true(radpkt_attr_u32(&a, &u));
+	assert_int_equal(u, 0xc0000201u);
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_ACCT_SESSION_ID, &a));
+	assert_true(radpkt_attr_streq(&a, "sess-42"));
+
+	/* IPv6, the wrong sizes, an empty value */
+	radpkt_request_init(&b, RADPKT_DISCONNECT_REQUEST, 9);
+	radpkt_add(&b, RADPKT_ATTR_NAS_IPV6_ADDRESS, ip6, sizeof(ip6));
+	radpkt_add(&b, RADPKT_ATTR_NAS_PORT, "\0\0\0\7\0", 5);
+	radpkt_add(&b, RADPKT_ATTR_NAS_IDENTIFIER, NULL, 0);
+	radpkt_add(&b, RADPKT_ATTR_NAS_IP_ADDRESS, ip6, 15);
+	finish_parse(&b, &p);
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_NAS_IPV6_ADDRESS, &a));
+	assert_true(radpkt_attr_ipv6(&a, sixteen));
+	assert_memory_equal(sixteen, ip6, 16);
+	assert_false(radpkt_attr_ipv4(&a, four));
+	assert_false(radpkt_attr_u32(&a, &u));
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_NAS_PORT, &a));
+	assert_false(radpkt_attr_u32(&a, &u));
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_NAS_IP_ADDRESS, &a));
+	assert_false(radpkt_attr_ipv4(&a, four));
+	assert_false(radpkt_attr_ipv6(&a, sixteen));
+	assert_true(radpkt_attr_find(&p, RADPKT_ATTR_NAS_IDENTIFIER, &a));
+	assert_int_equal(a.len, 0);
+	assert_true(radpkt_attr_streq(&a, ""));
+	assert_false(radpkt_attr_streq(&a, "x"));
+	assert_false(radpkt_attr_streq(&a, NULL));
+	assert_false(radpkt_attr_streq(NULL, ""));
+	assert_false(radpkt_attr_u32(NULL, &u));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -723,6 +835,8 @@ int main(void)
 		cmocka_unit_test(test_builder_limits),
 		cmocka_unit_test(test_codes_and_strerror),
 		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_attr_names),
+		cmocka_unit_test(test_attr_readers),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dict, teardown_dict);
