@@ -1,18 +1,15 @@
 /*
  * ctl.c - the management socket: newline-delimited JSON requests in, one
- * reply each, events for monitors.  Every command is in one table (which
- * telnet will share).  Input is bounded per line, output per client; a
- * client that does not read its replies is dropped, never waited for, and
- * one that stays silent is closed, so idle connections cannot hold every
- * slot, and the clients of users other than root cannot hold more than
- * ACD_CLIENTS_USER_MAX of them, so pppd's hooks (root's) always find room.
- * Each command that changes something logs who asked (by=).
+ * reply each, events for monitors.  The commands are cmd.c's; here are the
+ * clients, their framing, their limits and their credentials.  Input is
+ * bounded per line, output per client; a client that does not read its
+ * replies is dropped, never waited for, and one that stays silent is
+ * closed, so idle connections cannot hold every slot, and the clients of
+ * users other than root cannot hold more than ACD_CLIENTS_USER_MAX of
+ * them, so pppd's hooks (root's) always find room.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +18,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <netlink/msg.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-
 #include "acd.h"
 #include "cmdtab.h"
-#include "log.h"
-#include "natmon.h"
 #include "ctl.h"
+#include "log.h"
 #include "outbuf.h"
 #include "proto.h"
 
@@ -52,10 +42,9 @@ struct client {
 	int fd;
 	ev_io rw, ww;
 	ev_timer idle;
-	uid_t uid;
-	pid_t pid;
-	char by[64];                    /* who asks, for the log: "uid:N" or "telnet:ADDR" */
-	bool monitor;
+	uid_t uid;                      /* SO_PEERCRED's, at connect() */
+	gid_t gid;
+	struct ctl_peer peer;           /* as the commands see it: "uid:N", monitor */
 	bool closing;                   /* close once the output is flushed */
 	bool paused;                    /* not reading: too many unread replies */
 	struct ctl_input in;
@@ -75,430 +64,6 @@ struct ctl {
 	unsigned refused_quiet;         /* refusals since, not logged */
 	char path[108];
 };
-
-struct reply {
-	json_t *data;                   /* success */
-	const char *code;               /* failure */
-	char error[512];
-};
-
-static int fail(struct reply *r, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct reply *r, const char *code, const char *fmt, ...)
-{
-	va_list ap;
-
-	r->code = code;
-	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* ---- commands ---- */
-
-static const char *arg_str(json_t *args, const char *name)
-{
-	return json_string_value(json_object_get(args, name));
-}
-
-static struct session *lookup(struct acd *a, json_t *args, struct reply *r)
-{
-	const char *id = arg_str(args, "id");
-	struct session *s;
-	int n;
-
-	if (!id || !*id) {
-		fail(r, ACD_E_ARGS, "which session? give an interface, a user or an IP");
-		return NULL;
-	}
-	s = session_find(a, id, &n);
-	if (n == 0) {
-		fail(r, ACD_E_NOENT, "%s: no such session", id);
-		return NULL;
-	}
-	if (n > 1) {
-		fail(r, ACD_E_AMBIG, "%s: matches %d sessions: give the interface", id, n);
-		return NULL;
-	}
-	return s;
-}
-
-/*
- * 64-bit link counters of every link, from one RTM_GETLINK dump kept as
- * (ifindex, rx, tx) only: libnl's link cache holds whole link objects,
- * 30 MB and more for the 20 000 links of 10 000 sessions with IFBs.
- */
-struct ctr {
-	int ifindex;
-	uint64_t rx, tx;
-};
-
-struct ctrs {
-	struct ctr *v;
-	size_t n, cap;
-};
-
-static int on_link(struct nl_msg *msg, void *arg)
-{
-	struct ctrs *t = arg;
-	struct nlmsghdr *h = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1];
-	struct rtnl_link_stats64 st = { 0 };
-	const struct ifinfomsg *ifi;
-
-	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_datalen(h) < (int)sizeof(*ifi) ||
-	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_STATS64])
-		return NL_OK;
-	ifi = nlmsg_data(h);
-	memcpy(&st, nla_data(tb[IFLA_STATS64]),
-	       (size_t)nla_len(tb[IFLA_STATS64]) < sizeof(st) ? (size_t)nla_len(tb[IFLA_STATS64])
-							     : sizeof(st));
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct ctr *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return NL_STOP;
-		t->v = v;
-		t->cap = cap;
-	}
-	t->v[t->n++] = (struct ctr){ ifi->ifi_index, st.rx_bytes, st.tx_bytes };
-	return NL_OK;
-}
-
-static int ctr_cmp(const void *x, const void *y)
-{
-	const struct ctr *a = x, *b = y;
-
-	return (a->ifindex > b->ifindex) - (a->ifindex < b->ifindex);
-}
-
-/* Fills t (sorted by ifindex); on any failure t stays empty (counters 0). */
-static void ctrs_read(struct ctrs *t)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-
-	memset(t, 0, sizeof(*t));
-	if (!sk)
-		return;
-	if (nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, t) < 0 ||
-	    nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi)) < 0 ||
-	    nl_recvmsgs_default(sk) < 0) {
-		free(t->v);
-		memset(t, 0, sizeof(*t));
-	}
-	nl_socket_free(sk);
-	if (t->n)
-		qsort(t->v, t->n, sizeof(t->v[0]), ctr_cmp);
-}
-
-static void add_counters(json_t *o, const struct ctrs *t, int ifindex)
-{
-	struct ctr key = { .ifindex = ifindex };
-	const struct ctr *c = t->n ? bsearch(&key, t->v, t->n, sizeof(key), ctr_cmp) : NULL;
-
-	/* rx on the AC side is the subscriber's upload */
-	json_object_set_new(o, "rx_bytes", json_integer(c ? (json_int_t)c->rx : 0));
-	json_object_set_new(o, "tx_bytes", json_integer(c ? (json_int_t)c->tx : 0));
-}
-
-/* One row of show sessions: the record and its link counters. */
-static json_t *session_row(const struct session *s, const struct ctrs *t)
-{
-	json_t *o = session_json(s, false);
-
-	add_counters(o, t, s->ifindex);
-	return o;
-}
-
-static int cmd_show_sessions(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	struct ctrs t;
-	json_t *arr = json_array();
-	struct session *s;
-
-	(void)c;
-	(void)args;
-	ctrs_read(&t);
-	for (s = a->sessions; s; s = s->next)
-		json_array_append_new(arr, session_row(s, &t));
-	free(t.v);
-	r->data = arr;
-	return 0;
-}
-
-static json_t *shaper_state_json(struct acd *a, struct session *s)
-{
-	struct shaper_state st;
-	json_t *o = json_object();
-
-	if (shaper_show(a->sh, s->ifindex, &st) < 0) {
-		json_object_set_new(o, "error", json_string(shaper_errmsg(a->sh)));
-		return o;
-	}
-	json_object_set_new(o, "down_installed", json_boolean(st.down_installed));
-	json_object_set_new(o, "down_rate", json_integer((json_int_t)st.policy.down.rate));
-	json_object_set_new(o, "down_qdisc", json_string(shaper_qdisc_name(st.policy.down.qdisc)));
-	json_object_set_new(o, "down_drops", json_integer((json_int_t)st.down.drops));
-	json_object_set_new(o, "up_installed", json_boolean(st.up_installed));
-	json_object_set_new(o, "up_rate", json_integer((json_int_t)st.policy.up.rate));
-	json_object_set_new(o, "up_mode", json_string(shaper_upmode_name(st.policy.upmode)));
-	json_object_set_new(o, "up_drops", json_integer((json_int_t)st.up.drops));
-	json_object_set_new(o, "ifb", json_string(st.ifb));
-	return o;
-}
-
-static int cmd_show_session(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	struct session *s = lookup(a, args, r);
-	struct nl_sock *sk = NULL;
-	struct ctrs t = { 0 };
-	struct ctr one;
-
-	(void)c;
-	if (!s)
-		return -1;
-	r->data = session_json(s, true);
-	/* one link, not a dump of all of them */
-	sk = nl_socket_alloc();
-	if (sk && nl_connect(sk, NETLINK_ROUTE) == 0) {
-		struct rtnl_link *l = NULL;
-
-		if (rtnl_link_get_kernel(sk, s->ifindex, NULL, &l) == 0) {
-			one = (struct ctr){ s->ifindex, rtnl_link_get_stat(l, RTNL_LINK_RX_BYTES),
-					    rtnl_link_get_stat(l, RTNL_LINK_TX_BYTES) };
-			t.v = &one;
-			t.n = 1;
-			rtnl_link_put(l);
-		}
-	}
-	if (sk)
-		nl_socket_free(sk);
-	add_counters(r->data, &t, s->ifindex);
-	json_object_set_new(r->data, "kernel", shaper_state_json(a, s));
-	return 0;
-}
-
-static int rate_arg(json_t *args, const char *name, uint64_t *out, struct reply *r)
-{
-	json_t *v = json_object_get(args, name);
-	char err[200];
-
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
-		*out = (uint64_t)json_integer_value(v);
-	} else if (json_is_string(v)) {
-		if (shaper_rate_parse(json_string_value(v), 1, out, err, sizeof(err)) < 0)
-			return fail(r, ACD_E_ARGS, "%s %s", name, err);
-	} else {
-		return fail(r, ACD_E_ARGS, "%s: give a rate (e.g. \"10M\", 0 for unshaped)", name);
-	}
-	if (*out && (*out < SHAPER_RATE_MIN || *out > SHAPER_RATE_MAX))
-		return fail(r, ACD_E_ARGS, "%s: out of range (0, or 1k to 1T)", name);
-	return 0;
-}
-
-static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uint64_t up,
-		   struct reply *r)
-{
-	bool old_ov = s->override;
-	uint64_t od = s->ov_down, ou = s->ov_up;
-	json_t *j;
-	int rc;
-
-	s->override = ov;
-	s->ov_down = down;
-	s->ov_up = up;
-	if (session_shape(a, s) < 0) {
-		/* the shaper restored the interface: restore the record too */
-		s->override = old_ov;
-		s->ov_down = od;
-		s->ov_up = ou;
-		return fail(r, ACD_E_SHAPER, "%s", s->shape_err);
-	}
-	r->data = json_object();
-	rc = session_state_save(a);
-	if (rc < 0) {
-		/* the kernel has it, the state file does not: an acd restart
-		 * would bring back the old rates, and the operator must know */
-		json_t *w = json_sprintf("%s in force but not saved (%s/sessions.json: %s): "
-					 "an acd restart would %s",
-					 ov ? "the override is" : "the RADIUS rates are",
-					 a->cfg.state_dir, strerror(-rc),
-					 ov ? "lose it" : "bring the old override back");
-
-		if (!w) /* a state-dir that is not UTF-8 */
-			w = json_string("in force but not saved: an acd restart would lose it");
-		log_warnx("sess=%s user=%s event=state-not-saved: %s", s->ifname, s->user,
-			  json_string_value(w));
-		json_object_set_new(r->data, "warning", w);
-	}
-	j = session_json(s, true);
-	json_object_update(r->data, j); /* after the warning: it is read first */
-	ctl_event(a->ctl, "session-changed", j);
-	json_decref(j);
-	return 0;
-}
-
-static int cmd_shaper_set(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	struct session *s = lookup(a, args, r);
-	uint64_t down, up;
-
-	if (!s || rate_arg(args, "down", &down, r) < 0 || rate_arg(args, "up", &up, r) < 0)
-		return -1;
-	log_info("sess=%s user=%s event=override down=%" PRIu64 " up=%" PRIu64 " by=%s", s->ifname,
-		 s->user, down, up, c->by);
-	return reshape(a, s, true, down, up, r);
-}
-
-static int cmd_shaper_restore(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	struct session *s = lookup(a, args, r);
-
-	if (!s)
-		return -1;
-	log_info("sess=%s user=%s event=override-restore by=%s", s->ifname, s->user, c->by);
-	return reshape(a, s, false, 0, 0, r);
-}
-
-static int cmd_terminate(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	struct session *s = lookup(a, args, r);
-	char err[256];
-	int rc;
-
-	if (!s)
-		return -1;
-	log_info("sess=%s user=%s event=terminate-request by=%s", s->ifname, s->user, c->by);
-	rc = session_terminate(a, s, "admin-reset", err, sizeof(err));
-	if (rc < 0)
-		return fail(r, rc == -ESRCH ? ACD_E_NOENT : ACD_E_PERM, "%s", err);
-	r->data = json_pack("{s:s,s:i}", "ifname", s->ifname, "pppd_pid", (int)s->pppd_pid);
-	return 0;
-}
-
-static int cmd_show_stat(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	(void)c;
-	(void)args;
-	r->data = json_pack("{s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i,s:o}",
-			    "uptime", (json_int_t)(time(NULL) - a->started),
-			    "sessions", (int)a->nsessions,
-			    "sessions_up", (json_int_t)a->stats.sessions_up,
-			    "sessions_down", (json_int_t)a->stats.sessions_down,
-			    "sessions_vanished", (json_int_t)a->stats.sessions_vanished,
-			    "hook_errors", (json_int_t)a->stats.hook_errors,
-			    "shaper_errors", (json_int_t)a->stats.shaper_errors,
-			    "radattr_errors", (json_int_t)a->stats.radattr_errors,
-			    "requests", (json_int_t)a->stats.requests,
-			    "bad_requests", (json_int_t)a->stats.bad_requests,
-			    "last_error", a->stats.last_error,
-			    "protocol", ACD_PROTO_VERSION,
-			    "hook_latency", lat_json(&a->stats.hook));
-	json_object_set_new(r->data, "nat64", natmon_json(a->nat, false));
-	json_object_set_new(r->data, "coa",
-		json_pack("{s:b,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:s,s:o}",
-			  "enabled", a->coa != NULL,
-			  "requests", (json_int_t)a->stats.coa_requests,
-			  "acks", (json_int_t)a->stats.coa_acks,
-			  "naks", (json_int_t)a->stats.coa_naks,
-			  "duplicates", (json_int_t)a->stats.coa_duplicates,
-			  "dropped",
-			  "unknown_client", (json_int_t)a->stats.coa_drop_unknown_client,
-			  "malformed", (json_int_t)a->stats.coa_drop_malformed,
-			  "authenticator", (json_int_t)a->stats.coa_drop_auth,
-			  "message_authenticator", (json_int_t)a->stats.coa_drop_ma,
-			  "stale", (json_int_t)a->stats.coa_drop_stale,
-			  "last_error", a->stats.coa_last_error,
-			  "latency", lat_json(&a->stats.coa)));
-	json_object_set_new(r->data, "accounting", acct_stat_json(a->acct));
-	return 0;
-}
-
-static int cmd_show_nat64(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	(void)c;
-	(void)args;
-	r->data = natmon_json(a->nat, true);
-	return 0;
-}
-
-static int cmd_hook(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	const char *event = arg_str(args, "event");
-	json_t *argv = json_object_get(args, "argv"), *env = json_object_get(args, "env");
-	char err[512] = "";
-	uint64_t t0 = lat_now();
-	int rc;
-
-	if (c->uid != 0) {
-		log_warnx("ctl: hook %s refused: by=%s pid=%d is not root", event ? event : "?",
-			  c->by, (int)c->pid);
-		return fail(r, ACD_E_PERM, "hooks are pppd's: only root may report sessions");
-	}
-	if (!event || !json_is_array(argv) || (env && !json_is_object(env)))
-		return fail(r, ACD_E_ARGS, "hook needs event, argv (array) and env (object)");
-	env = env ? json_incref(env) : json_object();
-	rc = session_hook(a, event, argv, env, err, sizeof(err));
-	json_decref(env);
-	lat_add(&a->stats.hook, t0);
-	if (rc < 0) {
-		a->stats.hook_errors++;
-		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", err);
-		return fail(r, rc == -ENOENT ? ACD_E_NOENT : rc == -EIO ? ACD_E_SHAPER : ACD_E_ARGS,
-			    "%s", err);
-	}
-	r->data = json_object();
-	return 0;
-}
-
-static int cmd_reload(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	char err[2048];
-
-	(void)args;
-	log_notice("reload: requested by=%s", c->by);
-	if (acd_reload(a, err, sizeof(err)) < 0)
-		return fail(r, ACD_E_CONFIG, "%s", err);
-	acct_reload_check(a);
-	r->data = json_pack("{s:i}", "sessions", (int)a->nsessions);
-	return 0;
-}
-
-static int cmd_monitor(struct acd *a, struct client *c, json_t *args, struct reply *r)
-{
-	(void)args;
-	c->monitor = true;
-	if (c->fd >= 0)
-		ev_timer_stop(a->loop, &c->idle); /* long-lived on purpose */
-	r->data = json_object();
-	return 0;
-}
-
-typedef int handler(struct acd *a, struct client *c, json_t *args, struct reply *r);
-
-/* each command of the table (cmdtab.c), by its index */
-static handler *const handlers[CMD_COUNT] = {
-	[CMD_SHOW_SESSIONS] = cmd_show_sessions,
-	[CMD_SHOW_SESSION] = cmd_show_session,
-	[CMD_SHOW_STAT] = cmd_show_stat,
-	[CMD_SHOW_NAT64] = cmd_show_nat64,
-	[CMD_SHAPER_SET] = cmd_shaper_set,
-	[CMD_SHAPER_RESTORE] = cmd_shaper_restore,
-	[CMD_TERMINATE] = cmd_terminate,
-	[CMD_RELOAD] = cmd_reload,
-	[CMD_MONITOR] = cmd_monitor,
-	[CMD_HOOK] = cmd_hook,
-};
-
-static handler *handler_of(const struct cmd *k)
-{
-	return handlers[k - cmd_table];
-}
 
 /* ---- the connection machinery ---- */
 
@@ -540,7 +105,7 @@ static int send_json(struct client *c, json_t *o)
 	free(s);
 	if (rc < 0) {
 		log_warnx("ctl: client pid=%d uid=%u does not read its replies: dropped",
-			  (int)c->pid, (unsigned)c->uid);
+			  (int)c->peer.pid, (unsigned)c->uid);
 		client_free(c);
 	}
 	return rc;
@@ -556,151 +121,33 @@ void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 	o = json_pack("{s:i,s:s,s:O}", "v", ACD_PROTO_VERSION, "event", event, "session", payload);
 	for (c = ctl->clients; c; c = next) {
 		next = c->next;
-		if (c->monitor && !c->closing)
+		if (c->peer.monitor && !c->closing)
 			(void)send_json(c, o);
 	}
 	json_decref(o);
 }
 
-int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **args,
-		      char *err, size_t errlen)
+/* What the client may run: every command but root's hooks, as before the
+ * permission column. */
+static enum cmd_perm client_perm(struct client *c, const struct cmd *k)
 {
-	json_error_t jerr;
-	json_t *req, *a;
-	const char *name;
-
-	*cmd = NULL;
-	*args = NULL;
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req || !json_is_object(req)) {
-		snprintf(err, errlen, "request is not a JSON object: %s", req ? "wrong type" : jerr.text);
-		json_decref(req);
-		return -1;
-	}
-	if (json_object_get(req, "v") &&
-	    (!json_is_integer(json_object_get(req, "v")) ||
-	     json_integer_value(json_object_get(req, "v")) != ACD_PROTO_VERSION)) {
-		snprintf(err, errlen, "protocol version not supported (this acd speaks %d)",
-			 ACD_PROTO_VERSION);
-	} else if (!(name = json_string_value(json_object_get(req, "cmd")))) {
-		snprintf(err, errlen, "request has no \"cmd\" string");
-	} else if ((a = json_object_get(req, "args")) && !json_is_object(a)) {
-		snprintf(err, errlen, "\"args\" must be an object");
-	} else if (!cmd_named(name)) {
-		snprintf(err, errlen, "unknown command \"%.64s\"", name);
-		json_decref(req);
-		return -2;
-	} else {
-		*cmd = cmd_named(name)->name; /* static storage */
-		*args = a ? json_incref(a) : json_object();
-		json_decref(req);
-		return 0;
-	}
-	json_decref(req);
-	return -1;
-}
-
-int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err, size_t errlen)
-{
-	char buf[ACD_REQUEST_MAX], *tok[32], *save = NULL, *t;
-	const struct cmd *k;
-	size_t ntok = 0;
-	int rc;
-
-	*cmd = NULL;
-	*args = NULL;
-	if (strlen(line) >= sizeof(buf)) {
-		snprintf(err, errlen, "line too long");
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
-		if (ntok == sizeof(tok) / sizeof(tok[0])) {
-			snprintf(err, errlen, "more than %zu words", ntok);
-			return -1;
-		}
-		tok[ntok++] = t;
-	}
-	rc = cmd_parse_words(ntok, tok, &k, args, err, errlen);
-	if (rc == -2) {
-		size_t n = strlen(err);
-
-		snprintf(err + n, errlen > n ? errlen - n : 0, " (try help)");
-	}
-	if (rc == 0)
-		*cmd = k->name;
-	return rc;
-}
-
-void ctl_help(FILE *f)
-{
-	char usage[128];
-	size_t i;
-
-	for (i = 0; i < CMD_COUNT; i++)
-		if (!(cmd_table[i].flags & CMD_NOTEXT)) {
-			cmd_usage(&cmd_table[i], usage, sizeof(usage));
-			fprintf(f, "  %s\n      %s\n", usage, cmd_table[i].help);
-		}
-}
-
-json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
-		    char *err, size_t errlen, const char **code)
-{
-	const struct cmd *k = cmd_named(cmd);
-	struct client pseudo = { .fd = -1, .uid = uid };
-	struct reply r = { 0 };
-
-	snprintf(pseudo.by, sizeof(pseudo.by), "%s", by);
-	a->stats.requests++;
-	if (!k) {
-		snprintf(err, errlen, "unknown command \"%.64s\"", cmd);
-		*code = ACD_E_CMD;
-		return NULL;
-	}
-	pseudo.ctl = a->ctl;
-	if (handler_of(k)(a, &pseudo, args, &r) < 0 || r.code) {
-		snprintf(err, errlen, "%s", r.error);
-		*code = r.code ? r.code : ACD_E_ARGS;
-		json_decref(r.data);
-		return NULL;
-	}
-	return r.data ? r.data : json_null();
+	(void)k;
+	return c->uid == 0 ? CMD_ROOT : CMD_ADMIN;
 }
 
 /*
- * show sessions, written to the client as it is built: one session's JSON
- * at a time goes into the output buffer, so 10 000 sessions cost their
- * text (about 2.8 MB) and not a JSON tree of them all (about 50 MB).
- * Returns -1 if the client was dropped.
+ * show sessions, written to the client as it is built (cmd.c), so 10 000
+ * sessions cost their text (about 2.8 MB) and not a JSON tree of them all
+ * (about 50 MB).  Returns -1 if the client was dropped.
  */
 static int stream_sessions(struct client *c)
 {
 	struct acd *a = c->ctl->a;
-	struct ctrs t;
-	char head[64];
-	struct session *s;
-	int rc, n;
 
-	ctrs_read(&t);
-	n = snprintf(head, sizeof(head), "{\"v\":%d,\"ok\":true,\"data\":[", ACD_PROTO_VERSION);
-	rc = outbuf_add(&c->out, head, (size_t)n, ACD_REPLY_MAX);
-	for (s = a->sessions; s && rc == 0; s = s->next) {
-		json_t *o = session_row(s, &t);
-		char *text = json_dumps(o, JSON_COMPACT);
-
-		json_decref(o);
-		rc = text ? outbuf_add(&c->out, text, strlen(text), ACD_REPLY_MAX) : -1;
-		free(text);
-		if (rc == 0 && s->next)
-			rc = outbuf_add(&c->out, ",", 1, ACD_REPLY_MAX);
-	}
-	free(t.v);
-	if (rc == 0)
-		rc = outbuf_add(&c->out, "]}\n", 3, ACD_REPLY_MAX);
-	if (rc < 0) {
+	a->stats.requests++;
+	if (ctl_stream_sessions(a, &c->out, ACD_REPLY_MAX) < 0) {
 		log_warnx("ctl: client pid=%d uid=%u: show sessions over %u bytes: dropped",
-			  (int)c->pid, (unsigned)c->uid, ACD_REPLY_MAX);
+			  (int)c->peer.pid, (unsigned)c->uid, ACD_REPLY_MAX);
 		client_free(c);
 		return -1;
 	}
@@ -711,29 +158,34 @@ static int stream_sessions(struct client *c)
 static int handle_line(struct client *c, const char *line, size_t len)
 {
 	struct acd *a = c->ctl->a;
-	struct reply r = { 0 };
-	const char *cmd;
-	json_t *reply, *args;
+	const char *cmd, *code = NULL;
+	json_t *reply, *args, *data = NULL;
+	const struct cmd *k;
+	char err[512];
 	int rc;
 
-	a->stats.requests++;
-	rc = ctl_parse_request(line, len, &cmd, &args, r.error, sizeof(r.error));
+	rc = ctl_parse_request(line, len, &cmd, &args, err, sizeof(err));
 	if (rc < 0) {
-		r.code = rc == -2 ? ACD_E_CMD : ACD_E_PROTO;
-	} else if (strcmp(cmd, "show sessions") == 0) {
-		json_decref(args);
-		return stream_sessions(c);
+		a->stats.requests++;
+		code = rc == -2 ? ACD_E_CMD : ACD_E_PROTO;
 	} else {
-		(void)handler_of(cmd_named(cmd))(a, c, args, &r);
+		k = cmd_named(cmd);
+		c->peer.perm = client_perm(c, k);
+		if (k == &cmd_table[CMD_SHOW_SESSIONS] && cmd_permits(k, c->peer.perm)) {
+			json_decref(args);
+			return stream_sessions(c);
+		}
+		data = ctl_execute(a, &c->peer, cmd, args, err, sizeof(err), &code);
 		json_decref(args);
+		if (c->peer.monitor)
+			ev_timer_stop(a->loop, &c->idle); /* long-lived on purpose */
 	}
-	if (r.code) {
-		a->stats.bad_requests += strcmp(r.code, ACD_E_PROTO) == 0;
-		reply = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error",
-				  r.error, "code", r.code);
+	if (!data) {
+		a->stats.bad_requests += strcmp(code, ACD_E_PROTO) == 0;
+		reply = json_pack("{s:i,s:b,s:s,s:s}", "v", ACD_PROTO_VERSION, "ok", 0, "error", err,
+				  "code", code);
 	} else {
-		reply = json_pack("{s:i,s:b,s:o}", "v", ACD_PROTO_VERSION, "ok", 1, "data",
-				  r.data ? r.data : json_null());
+		reply = json_pack("{s:i,s:b,s:o}", "v", ACD_PROTO_VERSION, "ok", 1, "data", data);
 	}
 	rc = send_json(c, reply);
 	json_decref(reply);
@@ -754,7 +206,7 @@ static void on_write(struct ev_loop *loop, ev_io *w, int revents)
 		client_free(c);
 		return;
 	}
-	if (outbuf_pending(&c->out) < before && !c->monitor)
+	if (outbuf_pending(&c->out) < before && !c->peer.monitor)
 		ev_timer_again(loop, &c->idle); /* reading a long reply is not idle */
 	if (rc == 1)
 		ev_io_stop(loop, w);
@@ -796,7 +248,7 @@ static int process_lines(struct client *c)
 			c->paused = true;
 			ev_io_stop(c->ctl->a->loop, &c->rw);
 			log_debug("ctl: client pid=%d uid=%u is not reading its replies: paused",
-				  (int)c->pid, (unsigned)c->uid);
+				  (int)c->peer.pid, (unsigned)c->uid);
 		}
 	}
 	return 0;
@@ -874,7 +326,7 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		return;
 	}
-	if (!c->monitor)
+	if (!c->peer.monitor)
 		ev_timer_again(loop, &c->idle);
 	ctl_input_added(&c->in, (size_t)n);
 	(void)process_lines(c); /* may drop c, or pause it: the rest waits in the buffer */
@@ -886,7 +338,7 @@ static void on_idle(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	log_info("ctl: client pid=%d uid=%u idle for %.0fs: closed", (int)c->pid, (unsigned)c->uid,
+	log_info("ctl: client pid=%d uid=%u idle for %.0fs: closed", (int)c->peer.pid, (unsigned)c->uid,
 		 CTL_IDLE_S);
 	client_free(c);
 }
@@ -988,8 +440,9 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	c->ctl = ctl;
 	c->fd = fd;
 	c->uid = cred.uid;
-	c->pid = cred.pid;
-	snprintf(c->by, sizeof(c->by), "uid:%u", (unsigned)cred.uid);
+	c->gid = cred.gid;
+	c->peer.pid = cred.pid;
+	snprintf(c->peer.by, sizeof(c->peer.by), "uid:%u", (unsigned)cred.uid);
 	ev_io_init(&c->rw, on_read, fd, EV_READ);
 	ev_io_init(&c->ww, on_write, fd, EV_WRITE);
 	ev_init(&c->idle, on_idle);

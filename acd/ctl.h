@@ -1,6 +1,7 @@
 /*
- * ctl.h - the command table's entry points for every front end: the JSON
- * socket (ctl.c), telnet (telnet.c) and the fuzz targets.
+ * ctl.h - the control commands' entry points for every front end (cmd.c:
+ * parsing, dispatch): the JSON socket (ctl.c), telnet (telnet.c) and the
+ * fuzz targets; and the socket's framing of its input (ctl.c).
  */
 #ifndef ACD_CTL_H
 #define ACD_CTL_H
@@ -11,10 +12,21 @@
 
 #include <jansson.h>
 
+#include "cmdtab.h"
 #include "proto.h"
 
 struct acd;
 struct ctl;
+struct outbuf;
+
+/* Who asks, as the commands see it: the socket (ctl.c) fills one for each
+ * client, telnet (telnet.c) for each login. */
+struct ctl_peer {
+	enum cmd_perm perm;             /* what it may run (cmdtab.h) */
+	pid_t pid;                      /* for the log; 0 when not known */
+	char by[80];                    /* who asks, for the log: "uid:N", "telnet:ADDR" */
+	bool monitor;                   /* set by monitor: send it the events from now on */
+};
 
 /*
  * Parse one JSON request line (no I/O).  On success returns 0 with *cmd
@@ -32,11 +44,23 @@ int ctl_parse_request(const char *line, size_t len, const char **cmd, json_t **a
  */
 int ctl_parse_text(const char *line, const char **cmd, json_t **args, char *err, size_t errlen);
 
-/* Run a command for a peer with uid; by names the peer in the log of a
- * command that changes something ("telnet:192.0.2.1").  Returns the reply
- * data (new reference) or NULL with err and *code (an ACD_E_* string). */
-json_t *ctl_execute(struct acd *a, uid_t uid, const char *by, const char *cmd, json_t *args,
-		    char *err, size_t errlen, const char **code);
+/*
+ * Run a command (a name from the parsers above) for peer p, if p->perm
+ * admits it: else it is refused (ACD_E_PERM, logged) with a message that
+ * says what it needs.  Returns the reply data (new reference) or NULL with
+ * err and *code (an ACD_E_* string).
+ */
+json_t *ctl_execute(struct acd *a, struct ctl_peer *p, const char *cmd, json_t *args, char *err,
+		    size_t errlen, const char **code);
+
+/* The name of a command of the table (cmdtab.c) that has no handler in
+ * cmd.c, or NULL: every one has (a unit test's check). */
+const char *ctl_unbound_command(void);
+
+/* The whole reply line to show sessions (read-only: anyone may have it),
+ * written into out as it is built, one session at a time, with at most max
+ * bytes unsent.  0, or -1 when it would hold more. */
+int ctl_stream_sessions(struct acd *a, struct outbuf *out, size_t max);
 
 /*
  * A client's input cut into requests, without I/O (so it can be tested and

@@ -37,7 +37,6 @@
 #define TELNET_TRIES 3
 #define TELNET_LOGIN_S 30.0             /* from connect to logged in */
 #define TELNET_RETRY_S 1.0              /* after a wrong password; input meanwhile is dropped */
-#define TELNET_UID ((uid_t)-1)          /* never root: no hooks over telnet */
 
 static const unsigned char iac_will_echo[] = { 255, 251, 1 };
 static const unsigned char iac_wont_echo[] = { 255, 252, 1 };
@@ -247,14 +246,15 @@ static int run_line(struct tclient *c, const char *line)
 		fputs("  quit\n", f);
 	} else if ((rc = ctl_parse_text(line, &cmd, &args, err, sizeof(err))) < 0) {
 		fprintf(f, "error: %s\n", err);
-	} else if (strcmp(cmd, "monitor") == 0 || strcmp(cmd, "hook") == 0) {
+	} else if (cmd_named(cmd)->flags & CMD_NOTEXT) {
 		fprintf(f, "error: %s is not available over telnet (use acdctl)\n", cmd);
 		json_decref(args);
 	} else {
-		char by[80];
+		/* the password is the admin's: every command but root's hooks */
+		struct ctl_peer p = { .perm = CMD_ADMIN };
 
-		snprintf(by, sizeof(by), "telnet:%s", c->peer);
-		data = ctl_execute(a, TELNET_UID, by, cmd, args, err, sizeof(err), &code);
+		snprintf(p.by, sizeof(p.by), "telnet:%s", c->peer);
+		data = ctl_execute(a, &p, cmd, args, err, sizeof(err), &code);
 		json_decref(args);
 		if (!data) {
 			fprintf(f, "error: %s\n", err);
