@@ -6,7 +6,9 @@
  * replies is dropped, never waited for, and one that stays silent is
  * closed, so idle connections cannot hold every slot, and the clients of
  * users other than root cannot hold more than ACD_CLIENTS_USER_MAX of
- * them, so pppd's hooks (root's) always find room.
+ * them, so pppd's hooks (root's) always find room.  Who may run what is
+ * the command table's permission column, decided from the peer's
+ * credentials.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,12 +129,70 @@ void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 	json_decref(o);
 }
 
-/* What the client may run: every command but root's hooks, as before the
- * permission column. */
+/*
+ * The peer's supplementary groups, as the kernel took them at connect()
+ * (SO_PEERGROUPS, Linux 4.13): the credentials the process has, not what
+ * the group database says (a process that dropped a group has not got
+ * it), and no NSS lookup (LDAP, sssd) that could stall the loop, as
+ * getgrouplist() of the uid's name would.  Into *out (free() it); how
+ * many, or -errno.
+ */
+static ssize_t peer_groups(int fd, gid_t **out)
+{
+	socklen_t want = 64 * sizeof(gid_t);
+	gid_t *g = NULL;
+	int tries;
+
+	*out = NULL;
+	for (tries = 0; tries < 3; tries++) {
+		socklen_t len = want;
+		gid_t *ng = realloc(g, want ? want : 1);
+		int e;
+
+		if (!ng) {
+			free(g);
+			return -ENOMEM;
+		}
+		g = ng;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &len) == 0) {
+			*out = g;
+			return (ssize_t)(len / sizeof(gid_t));
+		}
+		e = errno;
+		if (e != ERANGE) {
+			free(g);
+			return -e;
+		}
+		want = len; /* what the kernel needs */
+	}
+	free(g);
+	return -ERANGE;
+}
+
+/* What the client may run, as far as command k needs to know: above
+ * read-only, a peer not root needs [control] admin-group, checked against
+ * the running config (a reload applies it to the next command). */
 static enum cmd_perm client_perm(struct client *c, const struct cmd *k)
 {
-	(void)k;
-	return c->uid == 0 ? CMD_ROOT : CMD_ADMIN;
+	static bool warned;
+	gid_t *groups;
+	ssize_t n;
+	enum cmd_perm p;
+
+	if (c->uid == 0)
+		return CMD_ROOT;
+	if (!k || k->perm == CMD_READ)
+		return CMD_READ;
+	n = peer_groups(c->fd, &groups);
+	if (n < 0 && !warned) {
+		log_warnx("ctl: cannot read a peer's groups (SO_PEERGROUPS): %s: only its primary "
+			  "group counts for [control] admin-group", strerror((int)-n));
+		warned = true;
+	}
+	p = cmd_peer_perm(c->uid, c->gid, groups, n > 0 ? (size_t)n : 0,
+			  c->ctl->a->cfg.admin_gid);
+	free(groups);
+	return p;
 }
 
 /*

@@ -1,7 +1,9 @@
 /*
- * Control requests: the JSON socket's and telnet's parsers, the socket's
- * framing and telnet's input decoder (no I/O), and the log that names what
- * peers send (a user name must not forge a line).
+ * Control requests: the command table (every entry bound to a handler,
+ * acdctl's words giving the daemon's request), who may run what, the JSON
+ * socket's and telnet's parsers, the socket's framing and telnet's input
+ * decoder (no I/O), and the log that names what peers send (a user name
+ * must not forge a line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "acd.h"
+#include "cmdtab.h"
 #include "ctl.h"
 #include "log.h"
 #include "telnet.h"
@@ -101,6 +105,198 @@ static void test_text(void **state)
 	assert_non_null(strstr(err, "too many arguments"));
 	assert_int_equal(ctl_parse_text("   ", &cmd, &args, err, sizeof(err)), -1);
 	assert_null(args);
+}
+
+/*
+ * The table: every command has a handler, a help line and a unique name;
+ * typed as words (acdctl's argv, telnet's line) each gives the request
+ * the daemon parses back to the same command and arguments.
+ */
+static void test_table(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_null(ctl_unbound_command());
+	for (i = 0; i < CMD_COUNT; i++) {
+		const struct cmd *k = &cmd_table[i];
+		char usage[128], line[256], *words[16], *save = NULL, *t, err[256], *text;
+		const char *cmd;
+		size_t n = 0;
+		json_t *args, *req, *dargs, *targs;
+
+		assert_non_null(k->name);
+		assert_true(k->help && *k->help);
+		assert_ptr_equal(cmd_named(k->name), k);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(cmd_table[j].name, k->name);
+		/* the usage, its argument names as values: "shaper set ID DOWN UP" */
+		cmd_usage(k, usage, sizeof(usage));
+		assert_true(strncmp(usage, k->name, strlen(k->name)) == 0);
+		snprintf(line, sizeof(line), "%s", usage);
+		for (t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			words[n++] = t;
+		if (strstr(k->args, "...")) /* the rest: two words of it */
+			words[n++] = "more";
+		/* acdctl: its words, then the request it sends */
+		if (cmd_parse_words(n, words, &k, &args, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", usage, err);
+		assert_ptr_equal(k, &cmd_table[i]);
+		req = json_pack("{s:i,s:s,s:O}", "v", ACD_PROTO_VERSION, "cmd", k->name, "args", args);
+		text = json_dumps(req, JSON_COMPACT);
+		/* the daemon: the same command, the same arguments */
+		assert_int_equal(ctl_parse_request(text, strlen(text), &cmd, &dargs, err, sizeof(err)), 0);
+		assert_string_equal(cmd, k->name);
+		assert_true(json_equal(args, dargs));
+		/* telnet: the same line typed */
+		snprintf(line, sizeof(line), "%s%s", usage, strstr(k->args, "...") ? " more" : "");
+		assert_int_equal(ctl_parse_text(line, &cmd, &targs, err, sizeof(err)), 0);
+		assert_string_equal(cmd, k->name);
+		assert_true(json_equal(args, targs));
+		free(text);
+		json_decref(req);
+		json_decref(args);
+		json_decref(dargs);
+		json_decref(targs);
+	}
+}
+
+static void test_words(void **state)
+{
+	char *hook[] = { "hook", "ip-up", "ppp0", "/dev/pts/7", "0", "10.0.0.1", "10.0.0.2" };
+	char *bad[] = { "terminate", "\xff" }, *rest[] = { "hook", "ip-up", "ppp0", "\xff", "x" };
+	char *show[] = { "show" }, *shaper[] = { "shaper", "x" };
+	const struct cmd *k;
+	json_t *args;
+	char err[256];
+
+	(void)state;
+	/* the hook's request, as acdctl sent it before the table (env aside) */
+	assert_int_equal(cmd_parse_words(7, hook, &k, &args, err, sizeof(err)), 0);
+	assert_ptr_equal(k, &cmd_table[CMD_HOOK]);
+	{
+		json_t *want = json_pack("{s:s,s:[s,s,s,s,s]}", "event", "ip-up", "argv", "ppp0",
+					 "/dev/pts/7", "0", "10.0.0.1", "10.0.0.2");
+
+		assert_true(json_equal(args, want));
+		json_decref(want);
+	}
+	json_decref(args);
+	assert_int_equal(cmd_parse_words(2, hook, &k, &args, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hook: missing argv (usage: hook EVENT ARGV...)"));
+	assert_null(k);
+	assert_null(args);
+	/* not UTF-8: refused as an argument, left out of pppd's */
+	assert_int_equal(cmd_parse_words(2, bad, &k, &args, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "id is not UTF-8"));
+	assert_int_equal(cmd_parse_words(5, rest, &k, &args, err, sizeof(err)), 0);
+	assert_int_equal(json_array_size(json_object_get(args, "argv")), 2);
+	json_decref(args);
+	/* the start of commands, and a word no command has after it */
+	assert_int_equal(cmd_parse_words(1, show, &k, &args, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "incomplete command \"show\": try \"show sessions\""));
+	assert_non_null(strstr(err, "\"show nat64\""));
+	assert_int_equal(cmd_parse_words(2, shaper, &k, &args, err, sizeof(err)), -2);
+	assert_string_equal(err, "unknown command \"shaper x\"");
+	assert_int_equal(cmd_parse_words(0, show, &k, &args, err, sizeof(err)), -1);
+}
+
+/* Who may run what: the table's column against a peer's credentials. */
+static void test_permissions(void **state)
+{
+	static const gid_t none[1], some[] = { 100, 4242, 27 };
+	/* read, admin, root: may each run command i? */
+	static const struct {
+		enum cmd_id id;
+		bool read, admin, root;
+	} v[] = {
+		{ CMD_SHOW_SESSIONS, true, true, true },  { CMD_SHOW_SESSION, true, true, true },
+		{ CMD_SHOW_STAT, true, true, true },      { CMD_SHOW_NAT64, true, true, true },
+		{ CMD_MONITOR, true, true, true },        { CMD_SHAPER_SET, false, true, true },
+		{ CMD_SHAPER_RESTORE, false, true, true }, { CMD_TERMINATE, false, true, true },
+		{ CMD_RELOAD, false, true, true },        { CMD_HOOK, false, false, true },
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sizeof(v) / sizeof(v[0]), CMD_COUNT);
+	for (i = 0; i < CMD_COUNT; i++) {
+		const struct cmd *k = &cmd_table[v[i].id];
+
+		if (cmd_permits(k, CMD_READ) != v[i].read || cmd_permits(k, CMD_ADMIN) != v[i].admin ||
+		    cmd_permits(k, CMD_ROOT) != v[i].root)
+			fail_msg("%s: needs %s", k->name, cmd_perm_name(k->perm));
+	}
+	/* uid 0: everything, whatever its groups */
+	assert_int_equal(cmd_peer_perm(0, 0, none, 0, (gid_t)-1), CMD_ROOT);
+	assert_int_equal(cmd_peer_perm(0, 1000, some, 3, 4242), CMD_ROOT);
+	/* no admin-group: nobody but root */
+	assert_int_equal(cmd_peer_perm(1000, 1000, some, 3, (gid_t)-1), CMD_READ);
+	assert_int_equal(cmd_peer_perm(1000, (gid_t)-1, none, 0, (gid_t)-1), CMD_READ);
+	/* the admin group as the primary group, or a supplementary one */
+	assert_int_equal(cmd_peer_perm(1000, 4242, none, 0, 4242), CMD_ADMIN);
+	assert_int_equal(cmd_peer_perm(1000, 1000, some, 3, 4242), CMD_ADMIN);
+	assert_int_equal(cmd_peer_perm(1000, 1000, some, 3, 27), CMD_ADMIN);
+	assert_int_equal(cmd_peer_perm(1000, 1000, some, 2, 27), CMD_READ);
+	assert_int_equal(cmd_peer_perm(1000, 1000, some, 3, 4243), CMD_READ);
+	/* a refusal says what the command needs */
+	cmd_refusal(&cmd_table[CMD_TERMINATE], "netops", err, sizeof(err));
+	assert_string_equal(err, "terminate: needs admin (root or a member of [control] "
+				 "admin-group \"netops\")");
+	cmd_refusal(&cmd_table[CMD_SHAPER_SET], "", err, sizeof(err));
+	assert_string_equal(err, "shaper set: needs admin (root: [control] admin-group is not set)");
+	cmd_refusal(&cmd_table[CMD_HOOK], "netops", err, sizeof(err));
+	assert_string_equal(err, "hook: needs root (hooks are pppd's: only root may report "
+				 "sessions)");
+}
+
+/* The dispatch refuses before a handler runs: no daemon needed. */
+static void test_execute_refused(void **state)
+{
+	struct acd *a = calloc(1, sizeof(*a));
+	struct ctl_peer reader = { .perm = CMD_READ, .pid = 77, .by = "uid:1000" };
+	struct ctl_peer admin = { .perm = CMD_ADMIN, .by = "telnet:127.0.0.1" };
+	const char *code = NULL;
+	json_t *args = json_pack("{s:s}", "id", "ppp0");
+	char err[256];
+
+	(void)state;
+	assert_non_null(a);
+	log_init(true, LOG_ERR); /* the refusals' warnings are not this test's */
+	snprintf(a->cfg.admin_group, sizeof(a->cfg.admin_group), "netops");
+	a->cfg.admin_gid = 4242;
+	assert_null(ctl_execute(a, &reader, "terminate", args, err, sizeof(err), &code));
+	assert_string_equal(code, ACD_E_PERM);
+	assert_string_equal(err, "terminate: needs admin (root or a member of [control] "
+				 "admin-group \"netops\")");
+	assert_null(ctl_execute(a, &reader, "reload", args, err, sizeof(err), &code));
+	assert_string_equal(code, ACD_E_PERM);
+	assert_null(ctl_execute(a, &admin, "hook", args, err, sizeof(err), &code));
+	assert_string_equal(code, ACD_E_PERM);
+	assert_non_null(strstr(err, "needs root"));
+	assert_int_equal(a->stats.requests, 3);
+	json_decref(args);
+	free(a);
+}
+
+/* telnet's help: the commands a person types, not monitor's stream nor
+ * pppd's hook */
+static void test_help(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	ctl_help(f);
+	fclose(f);
+	assert_non_null(strstr(buf, "  shaper set ID DOWN UP\n      override"));
+	assert_non_null(strstr(buf, "  show sessions\n"));
+	assert_null(strstr(buf, "monitor"));
+	assert_null(strstr(buf, "hook"));
+	free(buf);
 }
 
 /*
@@ -342,6 +538,11 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_errors),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_permissions),
+		cmocka_unit_test(test_execute_refused),
+		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_framing),
 		cmocka_unit_test(test_telnet_lines),
 		cmocka_unit_test(test_telnet_limit),
