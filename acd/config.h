@@ -12,11 +12,12 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "conftab.h"
 #include "nat64.h"
 #include "policy.h"
 #include "shaper.h"
 
-#define ACD_CONF_MAX_ERRORS 64
+#define ACD_CONF_MAX_ERRORS CONF_MAX_ERRORS
 #define ACD_TELNET_PASSWORD_MIN 8       /* telnet_open() refuses a shorter one */
 #define ACD_TELNET_PASSWORD_BUF 256     /* telnet.c's buffer: 254 bytes and a line end */
 #define ACD_COA_MAX_CLIENTS 16
@@ -96,10 +97,15 @@ struct acd_config {
 struct acd_config_errors {
 	unsigned n;
 	unsigned more;                  /* errors past ACD_CONF_MAX_ERRORS: counted only */
-	char msg[ACD_CONF_MAX_ERRORS][320];
+	char msg[ACD_CONF_MAX_ERRORS][CONF_ERR_LEN];
 };
 
-/* Fill cfg with the built-in defaults. */
+/* acd's keys, each once: section, name, type, default, help, whether a
+ * reload applies it (lib/conftab.h).  [nat64] and [dns64] are libnat64's
+ * nat64_conf_table, read by the same reader. */
+extern const struct conf_table acd_conf_table;
+
+/* Fill cfg with the defaults of the tables. */
 void config_defaults(struct acd_config *cfg);
 
 /*
