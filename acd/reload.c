@@ -1,8 +1,8 @@
 /*
  * reload.c - loading acd.conf and reloading it into a running daemon:
  * parse and check the whole new file, then swap; a bad file changes
- * nothing.  A setting that only a restart can change keeps its running
- * value, and the log names it.
+ * nothing.  A setting that only a restart can change (CONF_RESTART in
+ * config.c's table) keeps its running value, and the log names it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -55,6 +55,14 @@ static void reload_group(struct acd *a, struct acd_config *n)
 		   (unsigned)n->socket_gid);
 }
 
+/* a key of acd_conf_table a reload cannot change (CONF_RESTART): it keeps
+ * its running value, and the log says so */
+static void say_restart(void *arg, const char *line)
+{
+	(void)arg;
+	log_warnx("reload: %s", line);
+}
+
 /* [acd] log: acd -d stays on stderr (log_pin_stderr). */
 static void reload_log(struct acd *a, const struct acd_config *n)
 {
@@ -90,28 +98,7 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 		free(n);
 		return -EINVAL;
 	}
-	if (strcmp(n->socket, a->cfg.socket) != 0) {
-		log_warnx("reload: [control] socket changes at the next start; still %s",
-			  a->cfg.socket);
-		snprintf(n->socket, sizeof(n->socket), "%s", a->cfg.socket);
-	}
-	if (strcmp(n->telnet, a->cfg.telnet) != 0 ||
-	    strcmp(n->telnet_password_file, a->cfg.telnet_password_file) != 0) {
-		log_warnx("reload: [control] telnet settings change at the next start");
-		snprintf(n->telnet, sizeof(n->telnet), "%s", a->cfg.telnet);
-		snprintf(n->telnet_password_file, sizeof(n->telnet_password_file), "%s",
-			 a->cfg.telnet_password_file);
-	}
-	if (strcmp(n->state_dir, a->cfg.state_dir) != 0) {
-		log_warnx("reload: [acd] state-dir changes at the next start; still %s",
-			  a->cfg.state_dir);
-		snprintf(n->state_dir, sizeof(n->state_dir), "%s", a->cfg.state_dir);
-	}
-	if (strcmp(n->coa_listen, a->cfg.coa_listen) != 0) {
-		log_warnx("reload: [coa] listen changes at the next start; still %s",
-			  a->cfg.coa_listen[0] ? a->cfg.coa_listen : "off");
-		snprintf(n->coa_listen, sizeof(n->coa_listen), "%s", a->cfg.coa_listen);
-	}
+	conf_keep_restart(&acd_conf_table, n, &a->cfg, say_restart, NULL);
 	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
 		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
 			 n->dictionary);

@@ -16,6 +16,7 @@
 
 #include "acct.h"
 #include "config.h"
+#include "conftab.h"
 
 static struct acd_config_errors errs;
 
@@ -145,6 +146,58 @@ static void test_admin_group(void **state)
 			    "(create it, or name another)");
 	assert_int_equal(config_parse(NULL, "[control]\nadmin-group =\n", &c, &errs), -EINVAL);
 	assert_non_null(strstr(errs.msg[0], "admin-group \"\": not a group name"));
+}
+
+static char said[8][CONF_ERR_LEN];
+static unsigned nsaid;
+
+static void say(void *arg, const char *line)
+{
+	(void)arg;
+	assert_true(nsaid < 8);
+	snprintf(said[nsaid++], sizeof(said[0]), "%s", line);
+}
+
+/* a reload: what the table marks CONF_RESTART keeps its running value and is
+ * named, once per key or per group; the rest is the new file's */
+static void test_reload_keeps_restart_keys(void **state)
+{
+	static struct acd_config run, n;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "[acd]\n", &run, &errs), 0);
+	n = run;
+	nsaid = 0;
+	conf_keep_restart(&acd_conf_table, &n, &run, say, NULL);
+	assert_int_equal(nsaid, 0);
+	conf_put_str(n.state_dir, sizeof(n.state_dir), "/tmp/elsewhere");
+	conf_put_str(n.socket, sizeof(n.socket), "/tmp/acd.sock");
+	conf_put_str(n.telnet, sizeof(n.telnet), "127.0.0.1:2000");
+	conf_put_str(n.telnet_password_file, sizeof(n.telnet_password_file), "/etc/acd/pw");
+	conf_put_str(n.coa_listen, sizeof(n.coa_listen), "0.0.0.0:3799");
+	n.log_level = 7;
+	n.telnet_idle_s = 60;
+	conf_keep_restart(&acd_conf_table, &n, &run, say, NULL);
+	assert_int_equal(nsaid, 4);
+	assert_string_equal(said[0], "[acd] state-dir changes at the next start; still /var/lib/acd");
+	assert_string_equal(said[1], "[control] socket changes at the next start; still "
+			    "/run/acd/acd.sock");
+	assert_string_equal(said[2], "[control] telnet settings change at the next start");
+	assert_string_equal(said[3], "[coa] listen changes at the next start; still off");
+	assert_string_equal(n.state_dir, "/var/lib/acd");
+	assert_string_equal(n.socket, "/run/acd/acd.sock");
+	assert_string_equal(n.telnet, "");
+	assert_string_equal(n.telnet_password_file, "");
+	assert_string_equal(n.coa_listen, "");
+	assert_int_equal(n.log_level, 7);
+	assert_int_equal(n.telnet_idle_s, 60);
+	/* the password file alone is the telnet group too */
+	conf_put_str(n.telnet_password_file, sizeof(n.telnet_password_file), "/etc/acd/pw");
+	nsaid = 0;
+	conf_keep_restart(&acd_conf_table, &n, &run, say, NULL);
+	assert_int_equal(nsaid, 1);
+	assert_string_equal(said[0], "[control] telnet settings change at the next start");
+	assert_string_equal(n.telnet_password_file, "");
 }
 
 static void roundtrip(const char *path, const char *text);
@@ -485,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_and_cross_checks),
 		cmocka_unit_test(test_cross_check_lines),
 		cmocka_unit_test(test_admin_group),
+		cmocka_unit_test(test_reload_keeps_restart_keys),
 		cmocka_unit_test(test_every_syntax_error),
 		cmocka_unit_test(test_error_overflow),
 		cmocka_unit_test(test_telnet_listen),
