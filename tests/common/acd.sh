@@ -9,7 +9,8 @@
 #   pppd_hook EVENT IFACE LOCAL REMOTE PPPD_PID USER MAC [VAR=VALUE...] CMD...
 #                      CMD run as pppd runs its ip-up, ipv6-up, ... scripts
 #   acd_start CONF LOG [VAR=VALUE...] [CMD...]
-#                      acd in the background, once it answers
+#                      acd in the background, once it answers:
+#                      acd_spawn, then acd_wait
 #   acd_answers        acd answers on $ACD_SOCKET
 #   acd_stop [SIGNAL]  acd signalled (TERM) and reaped
 
@@ -68,12 +69,16 @@ pppd_hook() {
 		"${more[@]}" "$@" "$ifc" "$PPPD_TTY" "$PPPD_SPEED" "$loc" "$rem"
 }
 
-# acd_start CONF LOG [VAR=VALUE...] [CMD...]: acd -d -c CONF in the
+# acd_start CONF LOG [VAR=VALUE...] [CMD...]: acd_spawn, then acd_wait
+acd_start() {
+	acd_spawn "$@"
+	acd_wait
+}
+# acd_spawn CONF LOG [VAR=VALUE...] [CMD...]: acd -d -c CONF in the
 # background, through CMD (ip netns exec NS, taskset -c 0, ...) with
 # VAR=VALUE in its environment, its stdout and stderr appended to LOG;
-# ACD_PID is its pid.  0 once it answers on $ACD_SOCKET; 1 when it exits
-# first or does not answer within $ACD_START_WAIT (20) seconds.
-acd_start() {
+# ACD_PID is its pid
+acd_spawn() {
 	local conf=$1 log=$2 vars=()
 	shift 2
 	while [[ ${1:-} =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do
@@ -82,11 +87,15 @@ acd_start() {
 	done
 	env "${vars[@]}" "$@" "$ACD_BIN" -d -c "$conf" >>"$log" 2>&1 &
 	ACD_PID=$!
+}
+# acd_wait: 0 once acd answers on $ACD_SOCKET; 1 when it exits first or
+# does not answer within $ACD_START_WAIT (20) seconds
+acd_wait() {
 	wait_until "${ACD_START_WAIT:-20}" _acd_up_or_gone
 	acd_answers
 }
 acd_answers() { "$ACDCTL" -s "$ACD_SOCKET" show stat >/dev/null 2>&1; }
-_acd_up_or_gone() { acd_answers || ! alive "$ACD_PID"; }
+_acd_up_or_gone() { acd_answers || gone "$ACD_PID"; }
 
 # acd_stop [SIGNAL]: SIGNAL (TERM) to acd, then reaped; its exit status in
 # ACD_RC.  1 when acd had already gone (the signal reached nothing).

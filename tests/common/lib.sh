@@ -6,6 +6,7 @@
 #
 #   wait_until SECONDS CMD...   poll CMD until it succeeds
 #   alive PID                   the process runs (and is not a zombie)
+#   gone PID                    it does not
 #   listening NS tcp|udp PORT   a socket in namespace NS listens on PORT
 #   assert_band WHAT VALUE LO HI [UNIT]
 #                               LO <= VALUE <= HI, or fail
@@ -35,6 +36,7 @@ alive() {
 	st=${st##*) }
 	[ "${st%% *}" != Z ]
 }
+gone() { ! alive "$1"; }
 
 # listening NS tcp|udp PORT: a socket in namespace NS listens on PORT
 listening() { ip netns exec "$1" ss -Hl"${2:0:1}"n "sport = :$3" | grep -q .; }

@@ -39,7 +39,8 @@ umask 022
 
 # ---- FreeRADIUS: accounting only, every request into ./detail ------------
 RADDB=$TMPD/raddb
-. "$(dirname "$0")/../common/radius-acct.sh"
+# shellcheck source=../common/radius.sh
+. "$(dirname "$0")/../common/radius.sh"
 acct_raddb "$RADDB"
 RAD_PID=
 start_radius() {
@@ -47,7 +48,7 @@ start_radius() {
 		freeradius -f -d "$RADDB" -l stdout >>"$TMPD/radius.log" 2>&1 &
 	RAD_PID=$!
 	BG_PIDS+=("$RAD_PID")
-	wait_until 20 listening udp 1813 && return 0
+	wait_until 20 listening "$AC_NS" udp 1813 && return 0
 	cat "$TMPD/radius.log" >&2
 	fail "FreeRADIUS did not start"
 }
@@ -67,8 +68,7 @@ near() {
 
 # ---- acd ------------------------------------------------------------------
 write_conf() { # write_conf PERIOD
-	acd_conf_head >"$TMPD/acd.conf"
-	cat >>"$TMPD/acd.conf" <<CONF
+	acd_conf <<CONF
 nas-identifier = bras-test
 [shaper]
 default-down = 0
@@ -84,7 +84,6 @@ retries = 1
 CONF
 }
 write_conf none
-"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
 ACD_PID=
 acct_start() { # acct_start [TZ]
@@ -131,10 +130,7 @@ hook ipv6-down ppp0 fe80::1 fe80::a078:616e:78e0:a3c1 "${PPPD[0]}" alice || fail
 log "more than 4 GiB down through ppp0 (AC -> subscriber, the ppp link's TX)"
 ip netns exec "$SUB_NS" iperf3 -s -1 -B 10.77.0.2 >"$TMPD/iperf3.log" 2>&1 &
 srv=$!
-for _ in $(seq 50); do
-	ip netns exec "$SUB_NS" ss -Hltn 'sport = :5201' | grep -q . && break
-	sleep 0.1
-done
+wait_until 5 listening "$SUB_NS" tcp 5201 || true
 t0=$(date +%s.%N)
 out=$(timeout 120 ip netns exec "$AC_NS" iperf3 -c 10.77.0.2 -n 4608M -J) || fail "iperf3 failed: $out"
 t1=$(date +%s.%N)
@@ -185,6 +181,7 @@ write_conf daily
 acct_start "$TZ_TEST"
 log "acd restarted with period = daily, TZ=$TZ_TEST (local midnight at $(date -d "@$at" +%T) UTC)"
 assert_eq "ppp1's Acct-Session-Id after the restart" "$SID1" "$(sid ppp1)"
+# time for a second Start, which must not come
 sleep 0.5
 assert_eq "Starts for ppp1 after the restart" 1 \
 	"$(rec ".\"Acct-Session-Id\" == \"$SID1\" and .\"Acct-Status-Type\" == \"Start\"" | jq length)"
@@ -206,10 +203,7 @@ grep -q "sess=ppp1.*event=period-split" "$TMPD/acd.log" || fail "no period-split
 log "a reload that changes [accounting] keeps the running settings and says so"
 write_conf none
 kill -HUP "$ACD_PID"
-for _ in $(seq 30); do
-	grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" && break
-	sleep 0.1
-done
+wait_until 3 grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" || true
 grep -q "reload: \[accounting\] changes at the next start" "$TMPD/acd.log" ||
 	fail "the reload did not say that [accounting] waits for a restart"
 log "traffic in the new period, IPv6CP up too, then terminate (admin-reset): ip-down first, then ipv6-down"
@@ -289,10 +283,8 @@ w1=$(($(uptime_cs) + 1))
 rss1=$(rss)
 # the first record's tries (timeout 1s, retries 1) may outlast the cycles on
 # a fast machine: wait for them to be given up
-for _ in $(seq 50); do
-	[ "$(acct failed)" != 0 ] && break
-	sleep 0.1
-done
+some_failed() { [ "$(acct failed)" != 0 ]; }
+wait_until 5 some_failed || true
 st=$(ctl -j show stat)
 log "accounting: $(jq -c .accounting <<<"$st")"
 log "acd's time per hook: $(jq -c .hook_latency <<<"$st")"

@@ -15,10 +15,13 @@ TEST_NAME=acd-adopt
 need_acd
 netns_init
 export ACD_SOCKET=$TMPD/acd.sock
-acd_conf_head >"$TMPD/acd.conf"
 GRACE=3
-printf '[shaper]\nup-mode = ifb\n[pppd]\nadopt-after = %ss\n' "$GRACE" >>"$TMPD/acd.conf"
-"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+acd_conf <<CONF
+[shaper]
+up-mode = ifb
+[pppd]
+adopt-after = ${GRACE}s
+CONF
 
 stand_in_pppd PPPD
 start_acd
@@ -42,10 +45,7 @@ printf 'User-Name carol\nRP-Downstream-Speed-Limit 2048\nRP-Upstream-Speed-Limit
 ppp_link 2
 hook ip-up ppp2 10.77.2.1 10.77.2.2 "$PPPD" carol || fail "hook ip-up ppp2 failed"
 
-for _ in $(seq 100); do
-	ctl show session ppp1 >/dev/null 2>&1 && break
-	sleep 0.1
-done
+wait_until 10 ctl show session ppp1 >/dev/null || true
 ms=$((($(date +%s%N) - t0) / 1000000))
 s=$(ctl -j show session ppp1) || fail "ppp1 was not adopted within 10 s"
 log "ppp1 adopted after $ms ms"
@@ -72,6 +72,7 @@ log "and one that is not ours (no ppp prefix) with an address too"
 ip -n "$AC_NS" link add eth9 type veth peer name sub9 netns "$SUB_NS"
 ip -n "$AC_NS" link set eth9 up
 ip -n "$AC_NS" addr add 10.77.9.1/24 dev eth9
+# nothing to wait for: they must still not be sessions well after the grace
 sleep $((GRACE + 2)).5
 ctl show session ppp3 >/dev/null 2>&1 && fail "ppp3, without an address, became a session"
 ctl show session eth9 >/dev/null 2>&1 && fail "eth9 became a session"
@@ -86,10 +87,7 @@ kill -STOP "$ACD_PID"
 ip -n "$AC_NS" -batch "$TMPD/flood" || { kill -CONT "$ACD_PID"; fail "cannot create the flood of links"; }
 ppp_link 4
 kill -CONT "$ACD_PID"
-for _ in $(seq 150); do
-	ctl show session ppp4 >/dev/null 2>&1 && break
-	sleep 0.1
-done
+wait_until 15 ctl show session ppp4 >/dev/null || true
 grep -q 'linkwatch: notifications lost' "$TMPD/acd.log" ||
 	fail "acd's netlink socket did not overflow: this check proves nothing (more links needed?)"
 s=$(ctl -j show session ppp4) || fail "ppp4, whose address notice was lost, was not adopted within 15 s"

@@ -24,10 +24,12 @@ printf 'User-Name dave\nWISPr-Bandwidth-Max-Down 6000000\nWISPr-Bandwidth-Max-Up
 export ACD_SOCKET=$TMPD/acd.sock
 chmod 711 "$TMPD" # nobody reaches the socket; the socket's mode decides
 conf() { # GROUP
-	{
-		acd_conf_head
-		printf '[shaper]\nup-mode = ifb\n[control]\ngroup = %s\n' "$1"
-	} >"$TMPD/acd.conf"
+	acd_conf <<CONF
+[shaper]
+up-mode = ifb
+[control]
+group = $1
+CONF
 }
 conf "$G1"
 start_acd
@@ -76,11 +78,13 @@ for _ in $(seq 30000); do echo '{"cmd":"show session","args":{"id":"ppp0"}}'; do
 socat -u "OPEN:$TMPD/flood,ignoreeof" "UNIX-CONNECT:$ACD_SOCKET" &
 STUCK=$!
 BG_PIDS+=("$STUCK")
-sleep 0.5
+paused() { grep -q "not reading its replies: paused" "$TMPD/acd.log"; }
+wait_until 5 paused || fail "the flooding client was not paused"
 busy=$(twenty)
 log "20 requests: ${base} ms alone, ${busy} ms beside the flooding client"
 (( busy < 3 * base + 1000 )) || fail "20 requests took $busy ms beside a flooding client (${base} ms alone)"
 served=$("$ACDCTL" -j show stat | jq .requests)
+# a second in which the paused client must get no work done
 sleep 1
 assert_jq "no work for the paused client" "$("$ACDCTL" -j show stat)" ".requests <= $served + 2" true
 kill "$STUCK" 2>/dev/null || true
@@ -156,19 +160,21 @@ assert_jq "show stat as a member of the new group" "$(as "$GID2" "$ACDCTL" -j sh
 # changes while the monitors connect
 nfds() { find "/proc/$ACD_PID/fd" -mindepth 1 | wc -l; }
 # settle_fds: fds0 = acd's descriptors once the connections of the last
-# acdctl runs are closed on acd's side too
-settle_fds() {
+# acdctl runs are closed on acd's side too: the same in two looks 0.2 s
+# apart
+fds_settled() {
 	local n
-	fds0=$(nfds)
-	for _ in $(seq 50); do
-		sleep 0.2
-		n=$(nfds)
-		((n == fds0)) && break
-		fds0=$n
-	done
+	n=$(nfds)
+	((n == fds0)) && return 0
+	fds0=$n
+	return 1
 }
-# alive PID...: how many of them still run
-alive() { local n=0 p; for p in "$@"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done; echo "$n"; }
+settle_fds() {
+	fds0=-1
+	WAIT_STEP=0.2 wait_until 10 fds_settled || true
+}
+# n_alive PID...: how many of them still run
+n_alive() { local n=0 p; for p in "$@"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done; echo "$n"; }
 
 log "a member of the group holds every connection it may: root's hooks still get through"
 settle_fds
@@ -180,14 +186,17 @@ for _ in $(seq 256); do
 	umons+=("$!")
 done
 BG_PIDS+=("${umons[@]}")
-# settled: each monitor either connected and stays, or was refused and exited
-held=-1
-for _ in $(seq 600); do
+# settled: each monitor either connected and stays, or was refused and
+# exited, the same in two looks 0.2 s apart
+held_settled() {
+	local n
 	n=$(($(nfds) - fds0))
-	((n == $(alive "${umons[@]}") && n == held)) && break
+	((n == $(n_alive "${umons[@]}") && n == held)) && return 0
 	held=$n
-	sleep 0.2
-done
+	return 1
+}
+held=-1
+WAIT_STEP=0.2 wait_until 120 held_settled || true
 log "the member holds $held connections"
 ok=0; hook ip-up ppp1 10.77.1.1 10.77.1.2 "$PPPD1" erin >"$TMPD/hook.out" 2>&1 || ok=$?
 assert_eq "exit of root's hook beside the member's $held connections ($(cat "$TMPD/hook.out"))" 0 "$ok"
@@ -220,10 +229,8 @@ done
 BG_PIDS+=("${mons[@]}")
 # every monitor in before the 257th knocks: a probe that came in among them
 # would take a monitor's place, and that monitor would get the EBUSY
-for _ in $(seq 600); do
-	(($(nfds) >= fds0 + 256)) && break
-	sleep 0.1
-done
+fds_from() { (($(nfds) >= $1)); }
+wait_until 60 fds_from $((fds0 + 256)) || true
 (($(nfds) >= fds0 + 256)) ||
 	fail "only $(($(nfds) - fds0)) of 256 monitors connected in 60 s"
 for m in "${mons[@]}"; do
@@ -240,7 +247,7 @@ assert_ne "exit of acdctl as the 257th client" 0 "$rc"
 grep -q "256 clients already: connection refused" "$TMPD/acd.log" || fail "the refusal was not logged"
 kill "${mons[@]}" 2>/dev/null || true
 wait "${mons[@]}" 2>/dev/null || true
-for _ in $(seq 50); do "$ACDCTL" show stat >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 5 "$ACDCTL" show stat >/dev/null || true
 "$ACDCTL" show stat >/dev/null || fail "not served after the monitors went"
 
 log "out of descriptors, acd waits for one (not spinning on its socket), then serves the queued client"
@@ -277,7 +284,7 @@ out_of_fds() { grep -q "ctl: cannot accept clients: Too many open files" "$TMPD/
 wait_until 5 out_of_fds || fail "acd did not say it is out of descriptors"
 ticks() { awk '{ print $14 + $15 }' "/proc/$ACD_PID/stat"; } # user + system, 1/100 s
 t0=$(ticks)
-sleep 1
+sleep 1 # the window acd's CPU time is measured over
 t1=$(ticks)
 log "acd's CPU out of descriptors: $((t1 - t0)) ticks in 1 s"
 ((t1 - t0 < 15)) || fail "acd used $((t1 - t0))/100 of a CPU in 1 s out of descriptors: spinning"

@@ -37,8 +37,7 @@ printf 'coa-s3cret\n' >"$TMPD/coa.secret"
 printf 'wrong-secret\n' >"$TMPD/wrong.secret"
 umask 022
 write_conf() {
-	acd_conf_head >"$TMPD/acd.conf"
-	cat >>"$TMPD/acd.conf" <<CONF
+	acd_conf <<CONF
 nas-identifier = bras-test
 [shaper]
 up-mode = ifb
@@ -50,9 +49,10 @@ event-timestamp-window = 60s
 CONF
 }
 write_conf no
-"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
 
 stat() { ctl -j show stat | jq -r ".coa.$1"; }
+# stat_is COUNTER N: show stat's coa.COUNTER is N
+stat_is() { [[ "$(stat "$1")" == "$2" ]]; }
 
 # radclient TYPE SECRETFILE ATTRS...: one request, no retries; prints
 # radclient's output, returns its exit status (0 = ACK, 1 = NAK/timeout)
@@ -98,7 +98,7 @@ assert_jq "session record" "$s" '[.down, .up, .source, .coa] | map(tostring) | j
 	"2048000 5120000 coa:RP-Downstream-Speed-Limit true"
 down=$(measure_mbit down 0 3)
 log "download after CoA: $down Mbit/s (CoA: 2.048)"
-assert_band "$down" 1.7 2.15 "download after CoA (Mbit/s)"
+assert_band "download after CoA" "$down" 1.7 2.15 Mbit/s
 
 # capture FILE ATTRS...: the CoA-Request radclient builds from ATTRS, caught
 # on a port nobody answers (radclient picks id and authenticator itself)
@@ -108,7 +108,7 @@ capture() {
 	rm -f "$f"
 	ip netns exec "$AC_NS" timeout 4 socat -u UDP-RECV:3800,bind=127.0.0.1 CREATE:"$f" &
 	cap=$!
-	wait_until 5 listening udp 3800 || true
+	wait_until 5 listening "$AC_NS" udp 3800 || true
 	printf '%s\n' "$@" |
 		ip netns exec "$AC_NS" radclient -r 1 -t 1 -S "$TMPD/coa.secret" 127.0.0.1:3800 coa >/dev/null 2>&1 || true
 	wait "$cap" || true
@@ -135,15 +135,13 @@ reply_code() { [[ -s "$1" ]] && od -An -tu1 -N1 "$1" | tr -d ' '; }
 log "the same packet twice (captured from radclient, resent with socat): acts once"
 capture "$TMPD/pkt" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 3072' "Event-Timestamp = $(date +%s)"
 acks=$(stat acks)
-for _ in 1 2; do
-	ip netns exec "$AC_NS" socat -u FILE:"$TMPD/pkt" UDP-SENDTO:127.0.0.1:$PORT
-	sleep 0.3
-done
+send_pkt() { ip netns exec "$AC_NS" socat -u FILE:"$TMPD/pkt" UDP-SENDTO:127.0.0.1:$PORT; }
+# the second copy once the first is answered
+send_pkt
+wait_until 5 stat_is acks $((acks + 1)) || true
+send_pkt
 # both copies handled, the second counted as a duplicate
-for _ in $(seq 50); do
-	[[ "$(stat duplicates)" == 1 ]] && break
-	sleep 0.1
-done
+wait_until 5 stat_is duplicates 1 || true
 assert_eq "ACKs for the packet sent twice" $((acks + 1)) "$(stat acks)"
 assert_eq "duplicates" 1 "$(stat duplicates)"
 assert_eq "ppp0 tbf after the replayed CoA" 3072000 "$(tbf_bits ppp0)"
@@ -235,8 +233,7 @@ assert_eq "ppp0 in acd after the replay" 6144000 "$(ctl -j show session ppp0 | j
 log "the same after kill -9 right after the reply (before any state save)"
 capture "$TMPD/pkt-k" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 7168' "Event-Timestamp = $(date +%s)"
 udp_xchg "$TMPD/pkt-k" "$TMPD/reply-k1"
-kill -9 "$ACD_PID"
-wait "$ACD_PID" 2>/dev/null || true
+stop_acd KILL
 assert_eq "reply to the CoA before kill -9 (44 CoA-ACK)" 44 "$(reply_code "$TMPD/reply-k1")"
 n=$(acted)
 start_acd

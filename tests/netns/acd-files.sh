@@ -22,9 +22,12 @@ TEST_NAME=acd-files
 need_acd
 netns_init
 export ACD_SOCKET=$TMPD/acd.sock
-acd_conf_head >"$TMPD/acd.conf"
-printf '[shaper]\nup-mode = ifb\ndefault-down = 3M\ndefault-up = 1M\n' >>"$TMPD/acd.conf"
-"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null || fail "the test config does not check"
+acd_conf <<CONF
+[shaper]
+up-mode = ifb
+default-down = 3M
+default-up = 1M
+CONF
 
 # Outside the radattr directory: what a link could point at.
 SECRET=SECRETc0ffee7f3a9

@@ -15,9 +15,7 @@ export ACD_SOCKET=$TMPD/acd.sock
 printf 'correct horse battery\n' >"$TMPD/pw"
 chmod 600 "$TMPD/pw"
 conf() { # telnet setting
-	{
-		acd_conf_head
-		cat <<CONF
+	acd_conf <<CONF
 [control]
 $1
 telnet-max-clients = 2
@@ -25,7 +23,6 @@ telnet-idle-timeout = 10s
 [shaper]
 up-mode = ifb
 CONF
-	} >"$TMPD/acd.conf"
 }
 # session LINES...: one telnet session to 127.0.0.1:2323 in the AC namespace,
 # the lines $GAP seconds apart (default 0.1); prints what the server sent
@@ -207,8 +204,8 @@ BG_PIDS+=("$!")
 held login >"$TMPD/t-login" &
 BG_PIDS+=("$!")
 wait "${BG_PIDS[-2]}" "${BG_PIDS[-1]}" || true
-assert_band "$(cat "$TMPD/t-trickle")" 9 12 "seconds to close a client that types but never logs in"
-assert_band "$(cat "$TMPD/t-login")" 9 12 "seconds to close a silent logged-in client"
+assert_band "time to close a client that types but never logs in" "$(cat "$TMPD/t-trickle")" 9 12 s
+assert_band "time to close a silent logged-in client" "$(cat "$TMPD/t-login")" 9 12 s
 grep -q "telnet: 127.0.0.1 did not log in within 10s: closed" "$TMPD/acd.log" ||
 	fail "the login deadline was not logged"
 grep -q "telnet: 127.0.0.1 idle for 10s: closed" "$TMPD/acd.log" || fail "the idle close was not logged"

@@ -3,6 +3,7 @@
 # clear.sh - clear removes everything the shaper created (root qdisc, ingress
 # qdisc and filter, IFB) and restores the interface's default; clearing
 # again, or clearing an unshaped interface, succeeds; foreign objects stay.
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -3,6 +3,7 @@
 # htb.sh - download shaping with htb: root 2:, class 2:1 (rate = ceil),
 # leaves fq_codel 21: / sfq 22: / cake 23: when the kernel has them, and a
 # clean failure with the interface left as it was when it does not.
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # ingress qdisc + u32 filter + mirred redirect, the IFB's root qdisc (tbf and
 # htb), the "ifb<ifindex>" fallback for long names and for a name taken by a
 # foreign device (which must not be touched).
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,7 +1,8 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # lib.sh - shared helpers for the acd-shape network-namespace tests.
 #
 # Source it from a scenario script; do not run it.  Every scenario:
+#   set -euo pipefail
 #   . "$(dirname "$0")/lib.sh"
 #   netns_init            # skip (77) unless root + netns + tools; needs $ACD_SHAPE
 #   add_pair 0            # ppp0 in the AC namespace <-> sub0 in the subscriber one
@@ -16,7 +17,8 @@
 # parallel; an EXIT trap kills our background processes and deletes both
 # namespaces, and with them every device (veth, IFB) created inside.
 #
-# Exit codes: 0 pass, 1 fail, 77 skip (printed as "SKIP: <reason>").
+# Exit codes: 0 pass, 1 fail, 77 skip (printed as "SKIP: <reason>").  A
+# command that stops the script through set -e is named as it exits.
 
 set -euo pipefail
 
@@ -33,18 +35,24 @@ SH_OUT=""
 SH_ERR=""
 
 log() { printf '[%s] %s\n' "$TEST_NAME" "$*" >&2; }
-skip() { printf 'SKIP: %s: %s\n' "$TEST_NAME" "$*"; exit 77; }
-fail() { printf 'FAIL: %s: %s\n' "$TEST_NAME" "$*" >&2; exit 1; }
-# wait_until SECONDS CMD... (tests/common/wait.sh), polling every 0.1 s here
-# shellcheck source=../common/wait.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../common/wait.sh"
+skip() { SAID=1; printf 'SKIP: %s: %s\n' "$TEST_NAME" "$*"; exit 77; }
+fail() { SAID=1; printf 'FAIL: %s: %s\n' "$TEST_NAME" "$*" >&2; exit 1; }
+# wait_until, alive, listening, assert_band, errexit_trace
+# (tests/common/lib.sh); acd_conf_head, pppd_hook, acd_start, acd_stop
+# (tests/common/acd.sh)
+# shellcheck source=../common/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/lib.sh"
+# shellcheck source=../common/acd.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/acd.sh"
 # shellcheck disable=SC2034 # read by wait_until
 WAIT_STEP=0.1
+errexit_trace
 # check_later: a failure that should not stop the remaining checks; pass
 # turns it into exit 1.  Use as: cmd || check_later "what went wrong".
 LATER=()
 check_later() { printf 'FAIL (later): %s: %s\n' "$TEST_NAME" "$*" >&2; LATER+=("$*"); }
 pass() {
+	SAID=1
 	if ((${#LATER[@]})); then
 		printf 'FAIL: %s: %d check(s) failed:\n' "$TEST_NAME" "${#LATER[@]}" >&2
 		printf '  - %s\n' "${LATER[@]}" >&2
@@ -59,6 +67,9 @@ pass() {
 _cleanup() {
 	local rc=$?
 	set +e
+	if ((rc != 0)) && [[ -z ${SAID:-} ]]; then
+		printf 'FAIL: %s: stopped by set -e at %s\n' "$TEST_NAME" "${ERREXIT_AT:-an unknown command}" >&2
+	fi
 	local pid ns
 	for pid in "${BG_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
@@ -114,8 +125,8 @@ netns_init() {
 	_reap_stale
 	TMPD=$(mktemp -d "/tmp/acdt-${TEST_NAME}-$$.XXXXXX")
 	trap _cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	trap 'SAID=1; exit 130' INT
+	trap 'SAID=1; exit 143' TERM
 	local ns
 	for ns in "$AC_NS" "$SUB_NS"; do
 		ip netns add "$ns" || fail "ip netns add $ns failed"
@@ -351,15 +362,6 @@ assert_jq() {
 	done
 }
 
-# assert_band VALUE LO HI [WHAT]: LO <= VALUE <= HI, all decimal numbers.
-assert_band() {
-	local v=$1 lo=$2 hi=$3 what=${4:-value}
-	[[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "$what: '$v' is not a number"
-	awk -v v="$v" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
-		fail "$what: expected within [$lo, $hi], got $v"
-	log "$what: $v in [$lo, $hi]"
-}
-
 # ---- traffic ---------------------------------------------------------------
 
 # ping_sub N [COUNT]: a few pings from the AC end of pair N to the subscriber.
@@ -389,7 +391,7 @@ measure_mbit() {
 	[[ "$dir" == down || "$dir" == up ]] || fail "measure_mbit: direction must be down or up, not '$dir'"
 	ip netns exec "$AC_NS" iperf3 -s -1 -B "10.77.$pair.1" -p "$port" >"$TMPD/iperf3-server.log" 2>&1 &
 	spid=$!
-	wait_until 20 listening tcp "$port" || true
+	wait_until 20 listening "$AC_NS" tcp "$port" || true
 	# timeout: iperf3 3.12 can spin forever when the path stalls.
 	json=$(timeout "$((secs + 10))" ip netns exec "$SUB_NS" iperf3 -c "10.77.$pair.1" -p "$port" \
 		"${rev[@]}" -t "$secs" -w 32K -J --connect-timeout 3000 2>&1) || true
@@ -462,23 +464,39 @@ assert_err_names() {
 	[[ "$msg" == "$1"* ]] || fail "stderr should start with the interface name '$1', got: $SH_ERR"
 }
 
-# listening tcp|udp PORT: a socket in the AC namespace listens on PORT
-listening() { ip netns exec "$AC_NS" ss -Hl"${1:0:1}"n "sport = :$2" | grep -q .; }
-
 # ---- the acd daemon (tests/netns/acd-*.sh) ----------------------------------
 # They set ACD_BIN, ACDCTL and ACD_SOCKET and write $TMPD/acd.conf.
+
+# need_acd: the binaries and dictionary ctest passes the tests of acd
+need_acd() {
+	[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
+	[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
+	[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
+}
+
+# acd_conf: $TMPD/acd.conf is the head the tests of acd share (state in
+# $TMPD/state, a debug log, radattr and pid files in $TMPD: acd_conf_head),
+# then stdin; fails unless acd -n accepts it
+acd_conf() {
+	{
+		acd_conf_head "$TMPD" debug "$TMPD" "$TMPD"
+		cat
+	} >"$TMPD/acd.conf"
+	"$ACD_BIN" -n -c "$TMPD/acd.conf" >/dev/null 2>"$TMPD/acd-n.err" ||
+		fail "the test config does not check: $(cat "$TMPD/acd-n.err")"
+}
 
 # start_acd [VAR=VALUE...]: acd in the AC namespace on $TMPD/acd.conf, logging
 # to $TMPD/acd.log, VAR=VALUE in its environment; waits until it answers.
 start_acd() {
-	env "$@" ip netns exec "$AC_NS" "$ACD_BIN" -d -c "$TMPD/acd.conf" >>"$TMPD/acd.log" 2>&1 &
-	ACD_PID=$!
+	acd_spawn "$TMPD/acd.conf" "$TMPD/acd.log" "$@" ip netns exec "$AC_NS"
 	BG_PIDS+=("$ACD_PID")
-	wait_until 20 ctl show stat >/dev/null && return 0
+	acd_wait && return 0
 	cat "$TMPD/acd.log" >&2
 	fail "acd did not answer on $ACD_SOCKET"
 }
-stop_acd() { kill "$ACD_PID"; wait "$ACD_PID" 2>/dev/null || true; }
+# stop_acd [SIGNAL]: SIGNAL (TERM) to acd, and it is reaped
+stop_acd() { acd_stop "$@" || fail "acd had exited before it was stopped"; }
 # ctl ARGS...: acdctl on $ACD_SOCKET (exported by the test)
 ctl() { "$ACDCTL" "$@"; }
 # tbf_bits IFACE: the rate of IFACE's root tbf in the AC namespace, bit/s
@@ -492,43 +510,12 @@ stand_in_pppd() {
 	printf -v "$1" '%s' "$!"
 }
 
-# need_acd: the binaries and dictionary ctest passes the tests of acd
-need_acd() {
-	[[ -n "${ACD_BIN:-}" && -x "${ACD_BIN:-}" ]] || fail "ACD_BIN (the acd binary) is not set"
-	[[ -n "${ACDCTL:-}" && -x "${ACDCTL:-}" ]] || fail "ACDCTL (the acdctl binary) is not set"
-	[[ -n "${ACD_DICT:-}" && -r "${ACD_DICT:-}" ]] || fail "ACD_DICT (radius-dict/dictionary) is not set"
-}
-
-# acd_conf_head: the start of acd.conf that the tests of acd share, on
-# stdout: state in $TMPD/state, a debug log on stderr, the socket
-# $ACD_SOCKET, radattr and pid files in $TMPD, the dictionary.  [radius]
-# comes last, so its keys may follow; a section may also come again.
-acd_conf_head() {
-	cat <<CONF
-[acd]
-state-dir = $TMPD/state
-log = stderr
-log-level = debug
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $TMPD
-pid-dir = $TMPD
-[radius]
-dictionary = $ACD_DICT
-CONF
-}
-
-# hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: as pppd 2.4.9 runs ip-up.d
-# through Debian's /etc/ppp/ip-up: argv and the environment pppd sets.
-# For ipv6-up/ipv6-down LOCAL and REMOTE are link-local addresses, which
-# pppd also puts in LLLOCAL/LLREMOTE (IPCP's IPLOCAL/IPREMOTE it sets only
-# once IPCP is up).
+# hook EVENT IFACE LOCAL REMOTE PPPD_PID USER: `acdctl hook EVENT` as pppd
+# 2.4.9 runs it (pppd_hook), MACREMOTE 02:00:00:00:00:0N for pppN, and the
+# socket in ACD_SOCKET as pppd's "set ACD_SOCKET=..." gives it.  For
+# ipv6-up/ipv6-down LOCAL and REMOTE are link-local addresses (LLLOCAL,
+# LLREMOTE; IPCP's IPLOCAL/IPREMOTE pppd sets only once IPCP is up).
 hook() {
-	local addrs=(IPLOCAL="$3" IPREMOTE="$4")
-	[[ $1 == ipv6-* ]] && addrs=(LLLOCAL="$3" LLREMOTE="$4")
-	env -i PATH="$PATH" ACD_SOCKET="$ACD_SOCKET" PPPD_PID="$5" PEERNAME="$6" \
-		IFNAME="$2" "${addrs[@]}" MACREMOTE=02:00:00:00:00:0"${2: -1}" \
-		PPP_IFACE="$2" PPP_TTY=/dev/pts/7 PPP_SPEED=0 PPP_LOCAL="$3" PPP_REMOTE="$4" PPP_IPPARAM= \
-		"$ACDCTL" hook "$1" "$2" /dev/pts/7 0 "$3" "$4"
+	pppd_hook "$1" "$2" "$3" "$4" "$5" "$6" 02:00:00:00:00:0"${2: -1}" \
+		ACD_SOCKET="$ACD_SOCKET" "$ACDCTL" hook "$1"
 }

@@ -5,6 +5,7 @@
 # the steps run) there is exactly one root qdisc and it is ours, the ingress
 # filter keeps handle 800::800 and the IFB is never recreated.  Same-kind
 # rate changes happen in place (the qdisc's counters keep counting).
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

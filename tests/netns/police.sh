@@ -5,6 +5,7 @@
 # act_police and the ifb alternative, and leave the interface exactly as it
 # was (no qdisc, filter or IFB left behind, the rest of the policy not
 # applied either).  With act_police, check the filter and action instead.
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

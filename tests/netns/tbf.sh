@@ -2,6 +2,7 @@
 # shellcheck source-path=SCRIPTDIR
 # tbf.sh - download shaping with tbf: installed objects, idempotent re-apply,
 # in-place change, explicit burst/latency, 64-bit rates, show -j readback.
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -107,11 +108,11 @@ assert_jq "ppp0 tbf rate at 40G (64-bit)" "$root" .options.rate 5000000000
 # time to whole microseconds (5000 bytes here) before converting.
 want=$(default_burst 40000000000)
 tc_burst=$(jq -r .options.burst <<<"$root")
-assert_band "$tc_burst" "$((want - 5320))" "$((want + 320))" "ppp0 tbf burst at 40G by tc (default $want)"
+assert_band "ppp0 tbf burst at 40G by tc (default $want)" "$tc_burst" "$((want - 5320))" "$((want + 320))" bytes
 show=$(show_j ppp0)
 assert_jq "show ppp0 at 40G" "$show" .down.rate 40000000000
-assert_band "$(jq -r .down.burst <<<"$show")" "$((want - 320))" "$((want + 320))" \
-	"show ppp0 at 40G: down.burst (default $want, +-1 tick)"
+assert_band "show ppp0 at 40G: down.burst (default $want, +-1 tick)" \
+	"$(jq -r .down.burst <<<"$show")" "$((want - 320))" "$((want + 320))" bytes
 
 # Bad input: usage errors (exit 2), nothing changed.
 snap=$(ns_snapshot)

@@ -14,6 +14,7 @@
 # [8.56, 10.56] Mbit/s.  Upload through the IFB is the same: mirred puts the
 # Ethernet header back before the IFB's tbf sees the frame.  (On a real
 # pppN there is no Ethernet header: the ratio is 1448/1500 there.)
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,9 +38,9 @@ measure_in_band() { # measure_in_band DIR RATE_MBIT WHAT
 		diag
 		fail "$3: iperf3 measurement failed"
 	fi
-	if ! (assert_band "$v" "$lo" "$hi" "$3 (Mbit/s goodput, configured $2M)"); then
+	if ! (assert_band "$3 (goodput, configured $2M)" "$v" "$lo" "$hi" Mbit/s); then
 		diag
-		exit 1
+		fail "$3: $v Mbit/s is outside $lo..$hi"
 	fi
 	printf 'MEASURED %s: %s Mbit/s (band %s..%s)\n' "$3" "$v" "$lo" "$hi"
 }
@@ -58,12 +59,11 @@ measure_in_band up 5 "upload ifb 5M"
 ip netns exec "$AC_NS" iperf3 -s -1 -B 10.77.0.1 -p 5202 >/dev/null 2>&1 &
 srv=$!
 BG_PIDS+=("$srv")
-for ((i = 0; i < 50; i++)); do
-	ip netns exec "$AC_NS" ss -Hltn "sport = :5202" | grep -q . && break
-	sleep 0.1
-done
+wait_until 5 listening "$AC_NS" tcp 5202 || true
 timeout 10 ip netns exec "$SUB_NS" iperf3 -c 10.77.0.1 -p 5202 -R -t 3 -J >"$TMPD/live.json" 2>&1 &
 cli=$!
+# the change is made 1.5 s into the 3 s flow, a queue of its packets in
+# the tbf: that moment is what this step tests, not a wait
 sleep 1.5
 shape_ok apply ppp0 down 2M up 5M up-mode ifb
 live_rc=0
@@ -87,7 +87,7 @@ if ! v=$(measure_mbit down 0 2); then
 	diag
 	fail "unshaped download: iperf3 measurement failed"
 fi
-assert_band "$v" 100 1000000 "unshaped download after clear (Mbit/s)"
+assert_band "unshaped download after clear" "$v" 100 1000000 Mbit/s
 printf 'MEASURED unshaped download after clear: %s Mbit/s\n' "$v"
 
 pass

@@ -3,6 +3,7 @@
 # vanished.sh - interfaces that do not exist or disappear under the shaper
 # (pppd killed): clean errors naming the interface, gc removes orphaned
 # IFBs and nothing else, no crash.
+set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
