@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # coa.sh - CoA throughput of acd (issue 5): COA_SESSIONS (default 1000)
 # sessions, then coa_load sends CoA-Requests for COA_SECONDS (default 10),
 # each a real rate change of one session (round-robin, NAS-Port-Id), with
@@ -13,7 +13,7 @@
 # CoA set, in acd's table and in the kernel (tc -j).
 # Targets: >= 2000 requests/s on one core, p99 < 5 ms (COA_ENFORCE=0:
 # report only).  Exit 0 ok, 1 failed, 2 usage, 77 skipped.
-set -eu
+set -euo pipefail
 
 N=${COA_SESSIONS:-1000}
 SECS=${COA_SECONDS:-10}
@@ -46,8 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-SOCK=$TMP/acd.sock
-ctl() { ACD_SOCKET=$SOCK "$ACDCTL" "$@"; }
+ACD_SOCKET=$TMP/acd.sock
+ctl() { "$ACDCTL" -s "$ACD_SOCKET" "$@"; }
 nsx() { ip netns exec "$NS" "$@"; }
 
 mkdir "$TMP/radattr"
@@ -66,20 +66,18 @@ else
 fi
 nsx tc qdisc del dev lo ingress 2>/dev/null || true
 {
-	acd_conf_head
+	bench_conf
 	cat <<CONF
 [coa]
 listen = 127.0.0.1:3799
 client = 127.0.0.1 $TMP/secret
 CONF
 } >"$TMP/acd.conf"
-ip netns exec "$NS" taskset -c 0 "$ACD_BIN" -d -c "$TMP/acd.conf" 2>"$TMP/acd.log" &
-ACD_PID=$!
-acd_wait "$ACD_PID" "$TMP/acd.log"
+bench_acd taskset -c 0
 awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) print "tuntap add ppp" i " mode tun"
 	for (i = 0; i < n; i++) print "link set ppp" i " up" }' >"$TMP/links"
 ip -n "$NS" -batch "$TMP/links" || die "cannot create $N tun interfaces"
-nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$SOCK" -n "$N" -c 2 -e "$TMP/hook.err" >/dev/null ||
+nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -n "$N" -c 2 -e "$TMP/hook.err" >/dev/null ||
 	die "not every session came up: $(sort "$TMP/hook.err" | uniq -c | head -3)"
 [ "$(ctl -j show stat | jq .sessions)" = "$N" ] || die "acd does not have $N sessions"
 

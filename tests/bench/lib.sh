@@ -1,39 +1,33 @@
-# lib.sh - what the benchmarks in tests/bench share (POSIX sh, sourced).
-# The caller defines die and nsx (ip netns exec "$NS") and sets TMP, NS,
-# SOCK, ACD_BIN, ACD_DICT and UPMODE as it uses them.
+# shellcheck shell=bash
+# lib.sh - what the benchmarks in tests/bench share (bash, sourced), beside
+# tests/common (wait_until; acd's config head, start and stop).  The caller
+# defines die and nsx (ip netns exec "$NS") and sets TMP, NS, ACD_SOCKET,
+# ACD_BIN, ACDCTL, ACD_DICT and UPMODE as it uses them.
 
-# acd_conf_head: the start of the benchmarks' acd.conf, on stdout: state in
-# $TMP/state, warnings only on stderr, the socket $SOCK, radattr files in
+# shellcheck source=../common/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/lib.sh"
+# shellcheck source=../common/acd.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/acd.sh"
+# shellcheck disable=SC2034 # read by wait_until
+WAIT_STEP=0.1
+log() { :; }
+fail() { die "$@"; }
+
+# bench_conf: the benchmarks' acd.conf, on stdout: state in $TMP/state,
+# warnings only on stderr, the socket $ACD_SOCKET, radattr files in
 # $TMP/radattr, the dictionary, the upload mode; a caller may add sections.
-acd_conf_head() {
-	cat <<CONF
-[acd]
-state-dir = $TMP/state
-log = stderr
-log-level = warning
-[control]
-socket = $SOCK
-[pppd]
-radattr-dir = $TMP/radattr
-[radius]
-dictionary = $ACD_DICT
-[shaper]
-up-mode = $UPMODE
-CONF
+bench_conf() {
+	acd_conf_head "$TMP" warning "$TMP/radattr"
+	printf '[shaper]\nup-mode = %s\n' "$UPMODE"
 }
 
-# acd_wait PID LOG: until acd (PID, logging to LOG) answers on $SOCK; dies
-# with its log if it exits or takes more than 10 s
-acd_wait() {
-	_i=0
-	until ACD_SOCKET=$SOCK "$ACDCTL" show stat >/dev/null 2>&1; do
-		_i=$((_i + 1))
-		if [ $_i -ge 100 ] || ! kill -0 "$1" 2>/dev/null; then
-			cat "$2" >&2
-			die "acd did not answer on $SOCK"
-		fi
-		sleep 0.1
-	done
+# bench_acd [CMD...]: acd on $TMP/acd.conf in $NS through CMD (taskset
+# ...), its stderr added to $TMP/acd.log, once it answers on $ACD_SOCKET;
+# dies with its log if it exits or does not answer within 10 s
+bench_acd() {
+	ACD_START_WAIT=10 acd_start "$TMP/acd.conf" "$TMP/acd.log" ip netns exec "$NS" "$@" && return 0
+	cat "$TMP/acd.log" >&2
+	die "acd did not answer on $ACD_SOCKET"
 }
 
 # radattr_plan N SAMPLE: $TMP/radattr/radattr.ppp0..ppp{N-1}, as radattr.so

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # run.sh - the shaper benchmark: the shaper library against the operators'
 # status quo (radattr-hook.sh: sed/awk + a fork of tc/ip per object),
 # side by side in one run, for N = 100 and N = 1000 sessions.
@@ -39,7 +39,7 @@
 # hook, and shaper per-session cost at the largest N <= 1.5x the smallest.
 #
 # Exit: 0 ok, 1 failed (verification or target), 2 usage, 77 skipped.
-set -eu
+set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 HOOK=$HERE/radattr-hook.sh

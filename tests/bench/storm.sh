@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # storm.sh - the session-storm benchmark of acd (issue 4): N sessions come
 # up at once through the real hook program, as pppd would run it.
 #
@@ -69,7 +69,7 @@
 #
 # Exit: 0 ok, 1 failed (verification, or a target with STORM_ENFORCE=1),
 # 2 usage, 77 skipped.
-set -eu
+set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 HOOK=$HERE/radattr-hook.sh
@@ -130,7 +130,7 @@ done
 NS=acd-storm-$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/acd-storm.XXXXXX")
 ACD_PID=
-SOCK=$TMP/acd.sock
+ACD_SOCKET=$TMP/acd.sock
 cleanup() {
 	if [ -n "$ACD_PID" ]; then
 		kill "$ACD_PID" 2>/dev/null || true
@@ -143,7 +143,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 nsx() { ip netns exec "$NS" "$@"; }
-ctl() { ACD_SOCKET=$SOCK "$ACDCTL" "$@"; }
+ctl() { "$ACDCTL" -s "$ACD_SOCKET" "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # key=value from a line of storm_driver
@@ -174,7 +174,7 @@ if [ "$UPMODE" = ifb ]; then
 fi
 ip netns del "$NS"
 
-acd_conf_head >"$TMP/acd.conf"
+bench_conf >"$TMP/acd.conf"
 "$ACD_BIN" -n -c "$TMP/acd.conf" >/dev/null || die "the benchmark's acd.conf does not check"
 
 # A fresh, empty namespace with acd running in it.
@@ -183,14 +183,11 @@ start() {
 	ip netns add "$NS" || die "cannot create a network namespace"
 	ip -n "$NS" link set lo up
 	rm -rf "$TMP/state"
-	ip netns exec "$NS" "$ACD_BIN" -d -c "$TMP/acd.conf" 2>>"$TMP/acd.log" &
-	ACD_PID=$!
-	acd_wait "$ACD_PID" "$TMP/acd.log"
+	bench_acd
 }
 
 stop() {
-	kill "$ACD_PID" 2>/dev/null || die "acd (pid $ACD_PID) died during the run"
-	wait "$ACD_PID" 2>/dev/null || true
+	acd_stop || die "acd (pid $ACD_PID) died during the run"
 	ACD_PID=
 	ip netns del "$NS"
 }
@@ -211,16 +208,17 @@ acd_mem() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$ACD_PID/status
 # Wait until acd has $1 sessions (a hook that gave up may still be served
 # later); give up when the count has not moved for 10 s.  Prints the count.
 settle() {
-	i=0 last=-1
-	while :; do
-		s=$(ctl -j show stat | jq .sessions) || die "acdctl show stat failed"
-		[ "$s" != "$1" ] || break
-		[ "$s" = "$last" ] || i=0
-		last=$s i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
+	local want=$1 last=-1 s
+	while wait_until 10 _there_or_moved; do
+		[ "$s" != "$want" ] || break
+		last=$s
 	done
 	echo "$s"
+}
+# _there_or_moved: settle's count s is what it wants, or not what it last was
+_there_or_moved() {
+	s=$(ctl -j show stat | jq .sessions) || die "acdctl show stat failed"
+	[ "$s" = "$want" ] || [ "$s" != "$last" ]
 }
 
 # acd's session table: $1 sessions, all shaped at their radattr rates
@@ -252,7 +250,7 @@ storm() {
 	links_ms=$(links ppp "$n")
 	: >"$TMP/hook.err"
 	c0=$(acd_cpu_ticks)
-	out=$(nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$SOCK" -n "$n" -c "$CONC" \
+	out=$(nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -n "$n" -c "$CONC" \
 		-e "$TMP/hook.err" -o "$TMP/storm.raw") || true
 	echo "  storm:  $out"
 	[ -n "$(kv "$out" ok)" ] || die "storm_driver failed"
@@ -281,7 +279,7 @@ storm() {
 			die "acdctl -j show sessions failed"
 		awk -v n="$n" 'NR == FNR { have[$1] = 1; next } END { for (i = 0; i < n; i++) if (!(i in have)) print i }' \
 			"$TMP/present" /dev/null >"$TMP/missing"
-		nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$SOCK" -l "$TMP/missing" -c 1 -e "$TMP/hook.err" \
+		nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -l "$TMP/missing" -c 1 -e "$TMP/hook.err" \
 			>/dev/null || die "the lost sessions fail one at a time too"
 		[ "$(settle "$n")" = "$n" ] || die "acd does not have $n sessions even after the lost ones were sent again"
 		rss=$(acd_mem VmRSS) hwm=$(acd_mem VmHWM)
@@ -303,10 +301,10 @@ storm() {
 		# come up again one at a time, each after a no-op round trip
 		awk -v n="$n" -v s="$SAMPLE" 'BEGIN { for (i = 0; i < s; i++) print int(i * n / s) }' \
 			>"$TMP/sample"
-		d_out=$(nsx "$STORM_DRIVER" -m down -x "$ACDCTL" -s "$SOCK" -l "$TMP/sample" -c 1 \
+		d_out=$(nsx "$STORM_DRIVER" -m down -x "$ACDCTL" -s "$ACD_SOCKET" -l "$TMP/sample" -c 1 \
 			-e "$TMP/hook.err") || die "ip-down hooks failed: $d_out"
 		[ "$(settle $((n - SAMPLE)))" = $((n - SAMPLE)) ] || die "acd did not end the sample sessions"
-		p_out=$(nsx "$STORM_DRIVER" -m pair -x "$ACDCTL" -s "$SOCK" -l "$TMP/sample" \
+		p_out=$(nsx "$STORM_DRIVER" -m pair -x "$ACDCTL" -s "$ACD_SOCKET" -l "$TMP/sample" \
 			-e "$TMP/hook.err") || die "ip-up hooks of the sample failed: $p_out"
 		echo "  sample: $p_out"
 		[ "$(settle "$n")" = "$n" ] || die "acd did not take the sample sessions back"
