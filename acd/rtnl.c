@@ -678,7 +678,6 @@ ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t n
 {
 	struct links l = { .prefix = prefix ? prefix : "" };
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
 	int rc = 0;
 
 	*out = NULL;
@@ -695,24 +694,37 @@ ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t n
 	} else {
 		rc = request(r, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), dump_link, &l);
 	}
-	if (rc == 0 && l.n)
-		rc = index_links(&l);
 	if (rc < 0) {
 		free(l.v);
 		return rc;
 	}
-	/* without it, the links come without addresses */
-	if (l.n && request(r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa), dump_addr, &l) < 0) {
-		size_t i;
-
-		for (i = 0; i < l.n; i++) {
-			l.v[i].has_addr = false;
-			l.v[i].local[0] = l.v[i].peer[0] = l.v[i].peer_ll[0] = '\0';
-		}
-	}
-	free(l.by_index);
 	*out = l.v;
 	return (ssize_t)l.n;
+}
+
+int rtnl_addrs(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
+{
+	struct links l = { .v = v, .n = n };
+	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		v[i].has_addr = false;
+		v[i].local[0] = v[i].peer[0] = v[i].peer_ll[0] = '\0';
+	}
+	if (!n)
+		return 0;
+	rc = index_links(&l);
+	if (rc == 0)
+		rc = request(r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa), dump_addr, &l);
+	if (rc < 0) /* what the dump gave before it failed goes too */
+		for (i = 0; i < n; i++) {
+			v[i].has_addr = false;
+			v[i].local[0] = v[i].peer[0] = v[i].peer_ll[0] = '\0';
+		}
+	free(l.by_index);
+	return rc;
 }
 
 struct lls {

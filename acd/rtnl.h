@@ -79,10 +79,11 @@ void rtnl_unsubscribe(struct rtnl *r, rtnl_fn *fn, void *ctx);
  * One link's counters, asked for that link alone.
  *   0        *c are the link's counters now;
  *   1        the link is gone and *c are its last counters, from its
- *            RTM_DELLINK not yet dispatched: waiting on the event socket
- *            (read now, its event dispatched from the loop later) or read
- *            already.  A session's end can come before the loop has read
- *            the deletion (pppd deletes the link, then runs ip-down).
+ *            RTM_DELLINK not yet dispatched (or being dispatched): waiting
+ *            on the event socket (read now, its event dispatched from the
+ *            loop later) or read already.  A session's end can come before
+ *            the loop has read the deletion (pppd deletes the link, then
+ *            runs ip-down).
  *   -ENODEV  the link is gone and no last counters are known (its
  *            RTM_DELLINK was dispatched already, or lost: RTNL_LINK_DEL
  *            subscribers got them, if the kernel sent them);
@@ -104,16 +105,22 @@ ssize_t rtnl_counters_all(struct rtnl *r, struct link_stat **out);
 /* The link's entry in v[0..n) from rtnl_counters_all(), or NULL. */
 const struct link_stat *rtnl_counters_find(const struct link_stat *v, size_t n, int ifindex);
 
-/* A link of ours and its addresses, as adopting a session needs them. */
+/*
+ * A link of ours and its addresses, as adopting a session needs them: three
+ * steps, one dump each at most, so that a caller asks only for what it
+ * needs and decides what a failed step means.
+ */
 struct rtnl_linkaddr {
+	/* rtnl_links() */
 	int ifindex;
 	char name[IF_NAMESIZE];
+	/* rtnl_addrs() */
 	bool has_addr;                  /* any address, IPv4 or IPv6: pppd sets
 					 * them just before its ip-up, ipv6-up */
 	char local[INET_ADDRSTRLEN];    /* the first IPv4 address's local, or "" */
 	char peer[INET_ADDRSTRLEN];     /* the first IPv4 address's peer, or "" */
 	/* The peer's IPv6 link-local, or "": pppd 2.5 puts it as the peer of
-	 * its own address (rtnl_links() fills that); pppd 2.4 adds a /128
+	 * its own address (rtnl_addrs() fills that); pppd 2.4 adds a /128
 	 * route to it in the main table (rtnl_peer_lls() fills that). */
 	char peer_ll[INET6_ADDRSTRLEN];
 };
@@ -121,18 +128,21 @@ struct rtnl_linkaddr {
 /*
  * The links whose name starts with prefix: every one (only NULL: one dump of
  * the links), or those of only[0..nonly) that still exist (each asked for
- * alone: no dump of every link for a few lost hooks).  Then one dump of the
- * addresses fills their address fields; if that dump fails they come
- * without addresses.  *out (free() it; NULL when none) in the kernel's dump
- * order, or only[]'s.  Returns how many, or -errno with *out NULL when the
- * links cannot be listed.
+ * alone: no dump of every link for a few lost hooks).  *out (free() it; NULL
+ * when none) in the kernel's dump order, or only[]'s, address fields empty.
+ * Returns how many, or -errno with *out NULL.
  */
 ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t nonly,
 		   struct rtnl_linkaddr **out);
 /*
+ * v[0..n)'s address fields, from one dump of the addresses.  0, or -errno
+ * with the address fields empty.
+ */
+int rtnl_addrs(struct rtnl *r, struct rtnl_linkaddr *v, size_t n);
+/*
  * v[i].peer_ll from the IPv6 /128 link-local routes of the main table, where
- * no address gave it: one more dump (the IPv6 routes), so only when a link
- * needs it.  0, or -errno (v unchanged).
+ * rtnl_addrs() found none: one more dump (the IPv6 routes), so only when a
+ * link needs it.  0, or -errno (v unchanged).
  */
 int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n);
 
