@@ -5,9 +5,11 @@
 #
 # Needs: COA_RESPONDER (tests/coa/coa_responder), ACD_DICT (radius-dict/
 # dictionary).  Exit 0 pass, 1 fail, 77 skip.
-set -u
+set -euo pipefail
 
 TEST_NAME=coa_radclient
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
 skip() { printf 'SKIP: %s: %s\n' "$TEST_NAME" "$*"; exit 77; }
 failures=0
 fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
@@ -20,6 +22,7 @@ command -v radclient >/dev/null 2>&1 || skip "radclient is not installed (apt in
 dir=$(mktemp -d /tmp/acd-coa.XXXXXX) || exit 1
 resp_pid=
 cleanup() {
+	set +e
 	[[ -n $resp_pid ]] && kill "$resp_pid" 2>/dev/null && wait "$resp_pid" 2>/dev/null
 	rm -rf "$dir"
 }
@@ -34,29 +37,33 @@ printf '%s\n' "$SECRET" >"$dir/secret"
 # start_responder [OPTIONS...]: (re)start it, wait until it listens, set $port
 start_responder() {
 	if [[ -n $resp_pid ]]; then
-		kill "$resp_pid" 2>/dev/null
-		wait "$resp_pid" 2>/dev/null
+		kill "$resp_pid" 2>/dev/null || true
+		wait "$resp_pid" 2>/dev/null || true
 	fi
 	rm -f "$dir/ready"
 	: >"$dir/log"
 	"$COA_RESPONDER" -s "$dir/secret" -d "$ACD_DICT" -r "$dir/ready" "$@" >"$dir/log" 2>&1 &
 	resp_pid=$!
-	for _ in $(seq 100); do
-		[[ -s $dir/ready ]] && break
-		kill -0 "$resp_pid" 2>/dev/null || { cat "$dir/log"; echo "responder died"; exit 1; }
-		sleep 0.05
-	done
+	WAIT_STEP=0.05 wait_until 5 responder_ready || true
 	[[ -s $dir/ready ]] || { echo "responder did not start"; exit 1; }
 	port=$(cat "$dir/ready")
 }
 
-# rc TYPE SECRET: run radclient with stdin as the request; output in $out, exit in $rc
-rc() {
-	out=$(radclient -x -r 1 -t 1 "127.0.0.1:$port" "$1" "$2" 2>&1)
-	rc=$?
+# responder_ready: the responder wrote its port (ends the test if it died)
+responder_ready() {
+	[[ -s $dir/ready ]] && return 0
+	kill -0 "$resp_pid" 2>/dev/null || { cat "$dir/log"; echo "responder died"; exit 1; }
+	return 1
 }
 
-# expect WHAT WANT_RC GREP_OUTPUT [GREP_LOG]
+# rc TYPE SECRET: run radclient with stdin as the request; output in $out, exit in $rc
+rc() {
+	rc=0
+	out=$(radclient -x -r 1 -t 1 "127.0.0.1:$port" "$1" "$2" 2>&1) || rc=$?
+}
+
+# expect WHAT WANT_RC GREP_OUTPUT [GREP_LOG]: a failure is counted (fail),
+# the checks go on
 expect() {
 	local what=$1 want=$2 pat_out=$3 pat_log=${4:-}
 	if [[ $rc -ne $want ]]; then
@@ -71,7 +78,6 @@ expect() {
 	fi
 	printf '%s\n--- radclient:\n%s\n--- responder:\n' "$what" "$out"
 	cat "$dir/log"
-	return 1
 }
 
 start_responder

@@ -6,14 +6,19 @@
 # removed behind its back, as after a module reload) at the next check and
 # logs it, applies a changed pool4 at SIGHUP, keeps the running NAT64 when
 # the reloaded file is bad, and leaves it running when acd stops.
-set -uo pipefail
+set -euo pipefail
 ACD_BIN=${ACD_BIN:?ACD_BIN is not set (ctest sets it)}
 ACDCTL=${ACDCTL:?ACDCTL is not set (ctest sets it)}
 ACD_DICT=${ACD_DICT:?ACD_DICT is not set (ctest sets it)}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../common/lib.sh
+. "$HERE/../common/lib.sh"
+# shellcheck source=../common/acd.sh
+. "$HERE/../common/acd.sh"
 T=$(mktemp -d /tmp/acd-nat64.XXXXXX)
 ACD_PID=
 cleanup() {
+	set +e
 	[[ -z $ACD_PID ]] || { kill "$ACD_PID" 2>/dev/null; wait "$ACD_PID" 2>/dev/null; }
 	rm -rf -- "$T"
 }
@@ -34,42 +39,37 @@ printf '32768\t60999\n' >"$T/proc/net/ipv4/ip_local_port_range"
 handled() { [[ -e $FAKE_JOOL_DIR/handled.log ]] && wc -l <"$FAKE_JOOL_DIR/handled.log" || echo 0; }
 
 conf() { # conf POOL4-LINE...
-	cat >"$T/acd.conf" <<CONF
+	{
+		acd_conf_head "$T" info
+		cat <<CONF
 [acd]
-state-dir = $T/state
-log = stderr
-log-level = info
 nat64-check-interval = 10s
-[control]
-socket = $ACD_SOCKET
-[pppd]
-radattr-dir = $T
-[radius]
-dictionary = $ACD_DICT
 [nat64]
 instance = acdtest
 pool6 = 64:ff9b::/96
 CONF
+	} >"$T/acd.conf"
 	for l in "$@"; do printf 'pool4 = %s\n' "$l" >>"$T/acd.conf"; done
 }
+# line_of TEXT: the number of the first line of acd.conf that has TEXT
+line_of() { grep -n -m1 -F -- "$1" "$T/acd.conf" | cut -d: -f1; }
 
 log "acd -n: [nat64] mistakes are file:line errors beside acd's own"
 conf "192.0.2.1 tcp 0-10" "192.0.2.1 udp 61001-65535"
 printf 'bogus = 1\n[shaper]\nup-mode = fast\n' >>"$T/acd.conf"
 out=$("$ACD_BIN" -n -c "$T/acd.conf" 2>&1) && fail "acd -n accepted a bad [nat64]: $out"
-[[ $out == *"$T/acd.conf:15: pool4 \"192.0.2.1 tcp 0-10\""* ]] || fail "no pool4 error with its line: $out"
-[[ $out == *"$T/acd.conf:17: unknown key \"bogus\" in [nat64]"* ]] || fail "no unknown-key error: $out"
-[[ $out == *"$T/acd.conf:19: up-mode \"fast\""* ]] || fail "acd's own error is missing: $out"
+[[ $out == *"$T/acd.conf:$(line_of 'pool4 = 192.0.2.1 tcp 0-10'): pool4 \"192.0.2.1 tcp 0-10\""* ]] ||
+	fail "no pool4 error with its line: $out"
+[[ $out == *"$T/acd.conf:$(line_of 'bogus = 1'): unknown key \"bogus\" in [nat64]"* ]] ||
+	fail "no unknown-key error: $out"
+[[ $out == *"$T/acd.conf:$(line_of 'up-mode = fast'): up-mode \"fast\""* ]] || fail "acd's own error is missing: $out"
 
 log "start: the section is applied once (one atomic jool file handle)"
 conf "192.0.2.1 tcp,udp 61001-65535" "192.0.2.1 icmp"
 "$ACD_BIN" -n -c "$T/acd.conf" >/dev/null || fail "the good config does not check"
-"$ACD_BIN" -d -c "$T/acd.conf" >"$T/acd.log" 2>&1 &
-ACD_PID=$!
-for _ in $(seq 100); do
-	[[ $("$ACDCTL" -j show nat64 2>/dev/null | jq -r '.running') == true ]] && break
-	sleep 0.1
-done
+acd_start "$T/acd.conf" "$T/acd.log" || fail "acd did not answer on $ACD_SOCKET"
+nat64_running() { [[ $("$ACDCTL" -j show nat64 | jq -r '.running') == true ]]; }
+wait_until 10 nat64_running || true
 s=$("$ACDCTL" -j show nat64) || fail "show nat64 failed"
 [[ $(jq -r .running <<<"$s") == true ]] || fail "acd did not bring the instance up: $s"
 [[ $(handled) == 1 ]] || fail "expected one jool file handle at start, got $(handled)"
@@ -85,36 +85,27 @@ grep -q "nat64: applied (start)" "$T/acd.log" || fail "the apply at start was no
 log "drift: the instance vanishes (module reloaded); the next check re-applies and logs it"
 rm -f "$FAKE_JOOL_DIR"/inst-acdtest.json
 t0=$(date +%s)
-for _ in $(seq 150); do
-	[[ -e $FAKE_JOOL_DIR/inst-acdtest.json ]] && break
-	sleep 0.1
-done
-[[ -e $FAKE_JOOL_DIR/inst-acdtest.json ]] || fail "the vanished instance was not re-applied within 15 s"
+wait_until 15 test -e "$FAKE_JOOL_DIR/inst-acdtest.json" ||
+	fail "the vanished instance was not re-applied within 15 s"
 log "re-applied after $(($(date +%s) - t0)) s (check interval 10 s)"
-sleep 0.5
-grep -q "nat64: drift: " "$T/acd.log" || fail "the drift was not logged"
+wait_until 2 grep -q "nat64: drift: " "$T/acd.log" || fail "the drift was not logged"
 [[ -e $FAKE_JOOL_DIR/inst-acdtest.json ]] || fail "no instance after the re-apply"
 
 log "SIGHUP with a changed pool4: applied at once; a bad file keeps everything"
 conf "192.0.2.1 tcp,udp 62000-65535" "192.0.2.1 icmp"
 kill -HUP "$ACD_PID"
-for _ in $(seq 50); do
-	grep -q "nat64: applied (reload)" "$T/acd.log" && break
-	sleep 0.1
-done
-grep -q "nat64: applied (reload)" "$T/acd.log" || fail "the reloaded pool4 was not applied"
+wait_until 5 grep -q "nat64: applied (reload)" "$T/acd.log" || fail "the reloaded pool4 was not applied"
 n=$(handled)
 [[ $(jq -r '[.pool4[] | select(.protocol == "TCP")][0]."port range"' "$FAKE_JOOL_DIR/inst-acdtest.json") == 62000-65535 ]] ||
 	fail "jool did not get the new port range: $(cat "$FAKE_JOOL_DIR/inst-acdtest.json")"
 conf "192.0.2.1 tcp,udp 62000-65535" "192.0.2.0/33 icmp"
 kill -HUP "$ACD_PID"
-sleep 1
+wait_until 5 grep -q "reload: config has errors, the running config stays" "$T/acd.log" ||
+	fail "the bad reload was not refused"
 [[ $(handled) == "$n" ]] || fail "a bad reload reached jool"
-grep -q "reload: config has errors, the running config stays" "$T/acd.log" || fail "the bad reload was not refused"
 
 "$ACDCTL" show stat >/dev/null || fail "acd stopped answering"
-kill "$ACD_PID"
-wait "$ACD_PID" 2>/dev/null
+acd_stop || fail "acd had exited before it was stopped"
 ACD_PID=
 [[ -e $FAKE_JOOL_DIR/inst-acdtest.json ]] || fail "stopping acd removed the NAT64 (it must stay)"
 grep -E "runtime error|Sanitizer" "$T/acd.log" && fail "sanitizer report"

@@ -6,7 +6,7 @@
 # leaves the running config alone, the ephemeral-range refusal and
 # --fix-ephemeral, the version check, a missing module, status -j with
 # pool4 utilisation.  Exit 0 pass, 1 fail.
-set -uo pipefail
+set -euo pipefail
 NAT64CTL=${NAT64CTL:?NAT64CTL is not set (ctest sets it)}
 HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d /tmp/nat64-cli.XXXXXX)

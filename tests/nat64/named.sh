@@ -9,8 +9,10 @@
 #   - nat64ctl probe agrees; a different prefix is reported
 #   - a render named-checkconf refuses never replaces the installed file
 # Exit 0 pass, 1 fail, 77 skip.
-set -uo pipefail
+set -euo pipefail
 NAT64CTL=${NAT64CTL:?NAT64CTL is not set (ctest sets it)}
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
 skip() { printf 'SKIP: named: %s\n' "$*"; exit 77; }
 fail() { printf 'FAIL: named: %s\n' "$*" >&2; [[ -f $T/named.log ]] && tail -20 "$T/named.log" >&2; exit 1; }
 log() { printf '[named] %s\n' "$*" >&2; }
@@ -23,6 +25,7 @@ T=$(mktemp -d /tmp/nat64-named.XXXXXX)
 chmod 755 "$T"
 NAMED_PID=""
 cleanup() {
+	set +e
 	[[ -n $NAMED_PID ]] && kill "$NAMED_PID" 2>/dev/null && wait "$NAMED_PID" 2>/dev/null
 	rm -rf -- "$T"
 }
@@ -79,11 +82,13 @@ named-checkconf "$T/named.conf" || fail "named-checkconf refuses the test's name
 
 named -g -c "$T/named.conf" >"$T/named.log" 2>&1 &
 NAMED_PID=$!
-for _ in $(seq 50); do
-	dig +short +time=1 +tries=1 @127.0.0.1 -p "$PORT" SOA example.test 2>/dev/null | grep -q hostmaster && break
+# named_up: named answers (ends the test if it exited)
+named_up() {
+	dig +short +time=1 +tries=1 @127.0.0.1 -p "$PORT" SOA example.test | grep -q hostmaster && return 0
 	kill -0 "$NAMED_PID" 2>/dev/null || fail "named exited at start"
-	sleep 0.2
-done
+	return 1
+}
+wait_until 20 named_up || true
 q() { dig +short +time=2 +tries=2 @127.0.0.1 -p "$PORT" "$@"; }
 q SOA example.test | grep -q hostmaster || fail "named does not answer on 127.0.0.1:$PORT"
 log "named $(named -v) on 127.0.0.1:$PORT"
@@ -130,7 +135,7 @@ cmp -s "$T/installed.before" "$T/dns64.conf" || fail "the installed file changed
 ls "$T" | grep -q 'dns64.conf\.' && fail "a temporary file was left beside the installed one"
 # named still serves the old config after a reload
 kill -HUP "$NAMED_PID"
-sleep 0.5
+wait_until 5 grep -q "reloading configuration succeeded" "$T/named.log" || fail "named did not reload"
 got=$(q AAAA public.example.test | sort | head -1)
 [[ $got == 64:ff9b::c633:644d ]] || fail "after a reload: '$got'"
 # the unbound render passes unbound-checkconf (and says what it cannot do)

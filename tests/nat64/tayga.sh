@@ -10,8 +10,10 @@
 # (iperf3) from c6 reach s4 through the prefix; a re-apply is a no-op (same
 # pid); a config change restarts TAYGA; remove stops it and deletes the tun.
 # Exit 0 pass, 1 fail, 77 skip.
-set -uo pipefail
+set -euo pipefail
 NAT64CTL=${NAT64CTL:?NAT64CTL is not set (ctest sets it)}
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
 skip() { printf 'SKIP: tayga: %s\n' "$*"; exit 77; }
 log() { printf '[tayga] %s\n' "$*" >&2; }
 [[ ${EUID:-$(id -u)} -eq 0 ]] || skip "needs root (namespaces, tun)"
@@ -27,6 +29,7 @@ NS=(n64-c6-$$ n64-gw-$$ n64-s4-$$)
 C6=${NS[0]} GW=${NS[1]} S4=${NS[2]}
 cleanup() {
 	local p
+	set +e
 	p=$(cat "$T/tayga.pid" 2>/dev/null) && kill "$p" 2>/dev/null
 	[[ -n ${IPERF_PID:-} ]] && kill "$IPERF_PID" 2>/dev/null
 	for n in "${NS[@]}"; do ip netns del "$n" 2>/dev/null; done
@@ -50,7 +53,7 @@ ip -n "$S4" addr add 10.64.0.2/24 dev s4
 # no NAT44 here (no nftables needed): s4 routes TAYGA's pool back to gw
 ip -n "$S4" route add 10.65.0.0/24 via 10.64.0.1
 ip netns exec "$GW" sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1
-ip netns exec "$C6" sysctl -qw net.ipv4.conf.all.disable_ipv6=0 2>/dev/null
+ip netns exec "$C6" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
 [[ -z $(ip -n "$C6" -4 addr show scope global) ]] || fail "c6 has IPv4"
 
 cat > "$T/nat64.conf" <<EOC
@@ -67,7 +70,8 @@ EOC
 gwctl() { ip netns exec "$GW" "$NAT64CTL" -c "$T/nat64.conf" "$@"; }
 TARGET=2001:db8:64::a40:2   # 10.64.0.2 under the prefix
 
-out=$(gwctl plan); rc=$?
+rc=0
+out=$(gwctl plan) || rc=$?
 [[ $rc -eq 3 ]] || fail "plan before apply: exit $rc: $out"
 gwctl apply || fail "apply failed"
 pid1=$(cat "$T/tayga.pid") || fail "no pid file"
@@ -75,7 +79,7 @@ ip -n "$GW" link show nat64t >/dev/null || fail "no tun device nat64t"
 ip netns exec "$C6" ping -6 -c 3 -i 0.2 -W 2 "$TARGET" >/dev/null || fail "ping $TARGET through TAYGA"
 ip netns exec "$S4" iperf3 -s -1 -B 10.64.0.2 >"$T/iperf3-s.log" 2>&1 &
 IPERF_PID=$!
-for _ in $(seq 30); do ip netns exec "$S4" ss -Hltn 'sport = :5201' | grep -q . && break; sleep 0.1; done
+wait_until 3 listening "$S4" tcp 5201 || true
 j=$(timeout 30 ip netns exec "$C6" iperf3 -6 -c "$TARGET" -t 3 -J) || fail "iperf3 through TAYGA: $j"
 mbit=$(jq -r '.end.sum_received.bits_per_second / 1e6 | . * 10 | round / 10' <<<"$j")
 log "TCP through TAYGA: $mbit Mbit/s"
@@ -89,7 +93,8 @@ st=$(gwctl -j status) || fail "status"
 jq -e --argjson p "$pid1" '.running and .pid == $p and .config_current' <<<"$st" >/dev/null || fail "status -j: $st"
 
 sed -i 's/^tayga-ipv4-address = .*/tayga-ipv4-address = 10.65.0.254/' "$T/nat64.conf"
-out=$(gwctl plan); rc=$?
+rc=0
+out=$(gwctl plan) || rc=$?
 [[ $rc -eq 3 && $out == *"tayga.conf (differs from the render)"* ]] || fail "plan after a change: $rc $out"
 gwctl apply >/dev/null || fail "apply of a change failed"
 pid2=$(cat "$T/tayga.pid")

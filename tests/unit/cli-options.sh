@@ -11,7 +11,7 @@
 # arguments as they are, however they look (checked against a socket that
 # is not there: it must say acd is not running, not that its usage is bad).
 #   cli-options.sh BUILD_DIR VERSION
-set -uo pipefail
+set -euo pipefail
 fail() { printf 'FAIL: cli-options: %s\n' "$*" >&2; exit 1; }
 [ $# = 2 ] || fail "usage: cli-options.sh BUILD_DIR VERSION"
 build=$1 version=$2
@@ -33,9 +33,9 @@ done
 bad=()
 # run PROG ARGS...: stdout into $out, stderr into $err, exit status into $rc
 run() {
+	rc=0
 	timeout 10 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ACD_SOCKET="$D/none.sock" \
-		"$@" >"$D/out" 2>"$D/err" </dev/null
-	rc=$?
+		"$@" >"$D/out" 2>"$D/err" </dev/null || rc=$?
 	out=$(cat "$D/out")
 	err=$(cat "$D/err")
 }
