@@ -55,6 +55,8 @@ modprobe ifb numifbs=0 || fail "modprobe ifb"
 
 W=$VM_WORK/acd                 # acd's config, socket, state; pppd's RADIUS client files
 SOCK=$W/acd.sock
+# shellcheck disable=SC2034 # read by tests/common/acd.sh
+ACD_SOCKET=$SOCK
 AC_IP=100.64.0.1
 USERS=(alice bob carol dave)
 declare -A PASS=([alice]=alice-pw [bob]=bob-pw [carol]=carol-pw [dave]=dave-pw)
@@ -118,23 +120,20 @@ dave	Cleartext-Password := "dave-pw"
 DEFAULT	Auth-Type := Reject
 	Reply-Message = "unknown subscriber"
 EOF
+# FreeRADIUS answering (radius_answers), and acd's own accounting to a
+# second FreeRADIUS: every Accounting-Request into a detail file, read back
+# as JSON (tests/common/radius.sh)
+. "$ACD_SRC/tests/common/radius.sh"
 ACD_RADIUS_SECRET=$(head -n 1 "$RADDB/secret") \
 	ip netns exec ac freeradius -f -d "$RADDB" -l stdout > "$VM_WORK/radius.log" 2>&1 &
-rad_status() {
-	echo 'Message-Authenticator = 0x00' |
-		ip netns exec ac radclient -q -r 1 -t 0.5 -S "$RADDB/secret" 127.0.0.1:1812 status
-}
-wait_until 30 rad_status >/dev/null || fail "FreeRADIUS does not answer Status-Server"
+wait_until 30 radius_answers ac "$RADDB/secret" || fail "FreeRADIUS does not answer Status-Server"
 log "FreeRADIUS answers"
 
-# acd's own accounting goes to a second FreeRADIUS (tests/common): every
-# Accounting-Request into a detail file, read back as JSON
-. "$ACD_SRC/tests/common/radius-acct.sh"
 (umask 077 && echo "acct-vm-secret" > "$W/acct.secret")
 acct_raddb "$VM_WORK/raddb-acct"
 ACD_RADIUS_SECRET=acct-vm-secret ACD_ACCT_PORT=1815 \
 	ip netns exec ac freeradius -f -d "$VM_WORK/raddb-acct" -l stdout > "$VM_WORK/radius-acct.log" 2>&1 &
-wait_until 30 eval "ip netns exec ac ss -Hlun 'sport = :1815' | grep -q ." ||
+wait_until 30 listening ac udp 1815 ||
 	fail "the accounting FreeRADIUS does not listen: $(tail -5 "$VM_WORK/radius-acct.log")"
 # iid LL: the interface identifier of a link-local address as FreeRADIUS
 # prints Framed-Interface-Id (four groups, no leading zeros)
@@ -162,18 +161,11 @@ acct_stop() {
 step "acd in ns ac (up-mode police), the hooks installed by cmake --install as an operator would"
 # pppd's radattr.so always writes /var/run/radattr.IFNAME
 (umask 077 && echo "coa-vm-secret" > "$W/coa.secret")
-cat > "$W/acd.conf" <<EOF
-# written by tests/vm/guest/acd-pppoe.sh
-[acd]
-state-dir = $W/state
-log = stderr
-log-level = info
-[control]
-socket = $SOCK
-[pppd]
-radattr-dir = /var/run
-[radius]
-dictionary = $ACD_DICT
+. "$ACD_SRC/tests/common/acd.sh"
+{
+	echo "# written by tests/vm/guest/acd-pppoe.sh"
+	acd_conf_head "$W" info /var/run
+	cat <<EOF
 [shaper]
 up-mode = police
 [coa]
@@ -183,16 +175,17 @@ client = 127.0.0.1 $W/coa.secret
 server = 127.0.0.1:1815
 secret-file = $W/acct.secret
 EOF
+} > "$W/acd.conf"
 run "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
 ACD_PID=
-acd_start() {
-	ip netns exec ac "$ACD_BIN" -d -c "$W/acd.conf" >> "$VM_WORK/acd.log" 2>&1 &
-	ACD_PID=$!
-	wait_until 15 ctl show stat >/dev/null || fail "acd does not answer on $SOCK"
+# start_acd: acd in ns ac, once it answers (tests/common/acd.sh)
+start_acd() {
+	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
+		fail "acd does not answer on $SOCK"
 	[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
 	log "acd runs, pid $ACD_PID"
 }
-acd_start
+start_acd
 
 # installed as an operator would: `cmake --install` of the build under test
 # puts the hooks made from conf/ppp in /etc/ppp/<event>.d/acd (no dot, or
@@ -333,8 +326,6 @@ dial() {
 	log "$u: session up in $(secs_since "$t0")s: s-$u/ppp0 ${ip:+$ip }${LL[$u]} <-> ac/${IFC[$u]} ${ACLL[$u]}, AC pppd ${PID[$u]}"
 }
 has_session() { ctl show session "$1" >/dev/null; }
-# alive PID: the process exists and is not a zombie
-alive() { local st; st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1; [ "${st%% *}" != Z ]; }
 
 step "alice and bob dial in"
 for u in alice bob; do
@@ -417,7 +408,7 @@ check_tc() {
 iperf_server ac "$AC_IP"
 ip netns exec ac iperf3 -s -D -p 5202 -I "$VM_WORK/iperf3-ac6.pid" --logfile "$VM_WORK/iperf3-server-ac6.log" ||
 	fail "iperf3 IPv6 server in ac"
-wait_until 5 eval "ip netns exec ac ss -ltn | grep -q ':5202 '" || fail "iperf3 IPv6 server in ac is not listening"
+wait_until 5 listening ac tcp 5202 || fail "iperf3 IPv6 server in ac is not listening"
 meas() {
 	local what=$1 u=$2 dir=$3 rate=$4 lo hi r first='' try args=() srv=$AC_IP
 	if [ "${MEAS_V6:-0}" = 1 ]; then
@@ -436,7 +427,7 @@ meas() {
 		first+="${first:+, }$r"
 		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
 	done
-	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi"
+	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi" Mbit/s
 }
 DOWN_LO=0.8 DOWN_HI=1.05      # tbf: TCP goodput is ~95 % of the rate
 POL_LO=0.45 POL_HI=1.05       # a policer drops: TCP backs off below the rate
@@ -498,16 +489,15 @@ awk -v d="$hook_s" 'BEGIN{exit !(d >= 0.9 && d <= 5)}' ||
 	fail "the ip-up hook took ${hook_s}s with acd stuck, expected its 1 s timeout (0.9..5 with run-parts on a busy TCG guest)"
 q=$(tc_json ac qdisc show dev "${IFC[carol]}")
 jq_assert "carol unshaped while acd is stuck" "$q" 'all(.[]; .kind != "tbf")'
-kill -9 "$ACD_PID"
-wait "$ACD_PID"; rc=$?
-[ "$rc" = 137 ] || fail "acd after kill -9: status $rc"
+acd_stop KILL || fail "acd had exited before kill -9"
+[ "$ACD_RC" = 137 ] || fail "acd after kill -9: status $ACD_RC"
 ctl show stat >/dev/null 2>&1; rc=$?
 [ "$rc" = 3 ] || fail "acdctl with acd down: exit $rc, expected 3 (unreachable)"
 check_tc "${IFC[alice]}" 2000000 1000000 police          # the kernel keeps it
 
 step "restart acd: reconcile from ppp interfaces and radattr files"
 t0=$(vm_elapsed)
-acd_start
+start_acd
 wait_until 10 eval '[ "$(ctl -j show sessions | jq length)" = 3 ]' ||
 	fail "after restart: $(ctl -j show sessions)"
 result "acd restart to 3 reconciled sessions: $(secs_since "$t0")s"
@@ -569,7 +559,7 @@ v0=$(ctlj show stat | jq .sessions_vanished)
 j=$(ctlj terminate bob)
 jq_assert "terminate bob" "$j" ".ifname == \"${IFC[bob]}\" and .pppd_pid == ${PID[bob]}"
 t0=$(vm_elapsed)
-wait_until 15 eval '! alive "${PID[bob]}"' || fail "bob's AC pppd ${PID[bob]} still runs after terminate"
+wait_until 15 gone "${PID[bob]}" || fail "bob's AC pppd ${PID[bob]} still runs after terminate"
 wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bob]} after terminate"
 result "terminate bob -> session gone: $(secs_since "$t0")s"
 # ended by its ip-down hook (not as vanished after the grace time), with
@@ -589,7 +579,7 @@ jq_assert "show stat: terminate is not a vanished session" "$(ctlj show stat)" "
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after terminate"
 ip -n ac link show dev "${IFC[bob]}" >/dev/null 2>&1 && fail "${IFC[bob]} still exists"
 [ -e "/var/run/radattr.${IFC[bob]}" ] && fail "radattr.${IFC[bob]} left by a cleanly ended pppd"
-wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the end"
+wait_until 15 gone "${SUBPID[bob]}" || fail "bob's own pppd did not notice the end"
 check_table 2 alice
 jq_assert "bob's session gone" "$(ctlj show sessions)" "all(.[]; .ifname != \"${IFC[bob]}\")"
 acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[bob]}")"
@@ -620,13 +610,13 @@ t0=$(vm_elapsed)
 coa disconnect "Framed-IP-Address = ${FRAMED[bob]}" 'Message-Authenticator = 0x00' ||
 	fail "acd did not ACK the Disconnect for bob: $(tail -20 "$VM_WORK/radclient.log")"
 grep -q "Disconnect-ACK" "$VM_WORK/radclient.log" || fail "no Disconnect-ACK in radclient's output"
-wait_until 15 eval '! alive "${PID[bob]}"' || fail "bob's AC pppd ${PID[bob]} still runs after Disconnect"
+wait_until 15 gone "${PID[bob]}" || fail "bob's AC pppd ${PID[bob]} still runs after Disconnect"
 wait_until 15 eval '! has_session "${IFC[bob]}"' || fail "acd still has ${IFC[bob]} after Disconnect"
 result "Disconnect-Request bob -> pppd gone, session ended: $(secs_since "$t0")s"
 grep -q "sess=${IFC[bob]} user=bob event=down cause=disconnect-request" "$VM_WORK/acd.log" ||
 	fail "${IFC[bob]} did not end with cause disconnect-request: $(grep "sess=${IFC[bob]} " "$VM_WORK/acd.log" | tail -3)"
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[bob]}" 2>/dev/null)" ] || fail "ifb-${IFC[bob]} left after Disconnect"
-wait_until 15 eval '! alive "${SUBPID[bob]}"' || fail "bob's own pppd did not notice the Disconnect"
+wait_until 15 gone "${SUBPID[bob]}" || fail "bob's own pppd did not notice the Disconnect"
 jq_assert "show stat: CoA counters" "$(ctlj show stat)" '.coa.acks == 2 and .coa.naks == 0'
 acct_stop bob "${SID[bob]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[bob]}")"
 
@@ -687,12 +677,11 @@ acd_since_dial | grep -qE "sess=${IFC[dave]} user=dave event=down cause=(admin-r
 acd_since_dial | grep -q "sess=${IFC[dave]} .*event=vanished" && fail "${IFC[dave]} ended as vanished, not by ipv6-down"
 [ -z "$(ip -n ac -o link show dev "ifb-${IFC[dave]}" 2>/dev/null)" ] || fail "ifb-${IFC[dave]} left after terminate"
 acct_stop dave "${SID[dave]}" Admin-Reset "$krx" "$ktx" "$(iid "${LL[dave]}")"
-wait_until 15 eval '! alive "${SUBPID[dave]}"' || fail "dave's own pppd did not notice the end"
+wait_until 15 gone "${SUBPID[dave]}" || fail "dave's own pppd did not notice the end"
 
 step "SIGTERM to acd: alice stays shaped"
-kill -TERM "$ACD_PID"
-wait "$ACD_PID"; rc=$?
-[ "$rc" = 0 ] || fail "acd exited with $rc on SIGTERM"
+acd_stop TERM || fail "acd had exited before SIGTERM"
+[ "$ACD_RC" = 0 ] || fail "acd exited with $ACD_RC on SIGTERM"
 grep -q 'exiting; 1 session(s) stay shaped' "$VM_WORK/acd.log" || fail "acd did not log its clean exit"
 check_tc "${IFC[alice]}" "${WANT_DOWN[alice]}" "${WANT_UP[alice]}" ifb
 meas "alice up ifb after acd exited (${WANT_UP[alice]} bit/s)" alice up "${WANT_UP[alice]}" $DOWN_LO $DOWN_HI

@@ -54,7 +54,7 @@ step "ping and TCP through NAT64"
 must "NAT64 ping" ip netns exec v6 ping -6 -c 3 -i 0.2 -W 2 "$TARGET"
 iperf_server v4 192.0.2.2
 r=$(iperf_mbps v6 "$TARGET" -6) || fail "TCP through NAT64: iperf3 failed"
-assert_band "NAT64 TCP v6->v4" "$r" 5 100000
+assert_band "NAT64 TCP v6->v4" "$r" 5 100000 Mbit/s
 # the v4 server saw the translated source: the pool4 address, a pool4 port
 "${J[@]}" -i acd session display --tcp --numeric --csv > "$VM_WORK/sessions.csv"
 grep -q '192.0.2.1,6[1-5][0-9][0-9][0-9]' "$VM_WORK/sessions.csv" ||
@@ -70,7 +70,7 @@ grep -q 'TCP,192.0.2.1,62000,62999' "$VM_WORK/pool4-2.csv" || fail "update not i
 "${J[@]}" -i acd global display | grep -qE 'logging-bib: *true' || fail "logging-bib not updated"
 must "NAT64 ping after update" ip netns exec v6 ping -6 -c 2 -i 0.2 -W 2 "$TARGET"
 r=$(iperf_mbps v6 "$TARGET" -6) || fail "TCP through NAT64 after update"
-assert_band "NAT64 TCP after update" "$r" 5 100000
+assert_band "NAT64 TCP after update" "$r" 5 100000 Mbit/s
 "${J[@]}" -i acd session display --tcp --numeric --csv | grep -q '192.0.2.1,62[0-9][0-9][0-9]' ||
 	fail "new TCP sessions do not use the updated port range"
 
@@ -92,7 +92,7 @@ diff -u "$VM_WORK/global-before.txt" "$VM_WORK/global-after.txt" || fail "global
 cmp -s "$VM_WORK/pool4-2.csv" "$VM_WORK/pool4-3.csv" || fail "pool4 changed by a rejected file"
 must "NAT64 ping after rejected update" ip netns exec v6 ping -6 -c 2 -i 0.2 -W 2 "$TARGET"
 r=$(iperf_mbps v6 "$TARGET" -6) || fail "TCP through NAT64 after the rejected update"
-assert_band "NAT64 TCP after rejected file" "$r" 5 100000
+assert_band "NAT64 TCP after rejected file" "$r" 5 100000 Mbit/s
 
 step "remove"
 must "instance remove" "${J[@]}" instance remove acd

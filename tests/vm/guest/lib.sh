@@ -11,7 +11,7 @@
 #   pppoe_server_start ac eth-ac 198.51.100.1 198.51.100.10 4
 #   pppoe_client_start sub eth-sub user1; ppp_wait sub ppp0
 #   iperf_server ac 198.51.100.1
-#   r=$(iperf_mbps sub 198.51.100.1 -R); assert_band "tbf down" "$r" 7 10.5
+#   r=$(iperf_mbps sub 198.51.100.1 -R); assert_band "tbf down" "$r" 7 10.5 Mbit/s
 #   pass
 #
 # Conventions: every helper that can go wrong calls fail (which collects
@@ -85,9 +85,13 @@ collect_logs() {
 	echo "---- dmesg"; dmesg | tail -15
 }
 
-# ---- waiting -----------------------------------------------------------------
-# shellcheck source=../../common/wait.sh
-. "$VM_LIB_DIR/../../common/wait.sh"
+# ---- what every test shares -----------------------------------------------------
+# wait_until, alive, gone, listening, assert_band (tests/common/lib.sh): the
+# bands measured, in or out, are RESULT lines
+# shellcheck source=../../common/lib.sh
+. "$VM_LIB_DIR/../../common/lib.sh"
+# shellcheck disable=SC2034 # read by assert_band
+BAND_REPORT=result
 
 # ---- kernel ------------------------------------------------------------------
 need_modules() {
@@ -167,6 +171,7 @@ pppoe_server_start() {
 		-L "$3" -R "$4" -N "$5" -q "$VM_LIB_DIR/pppd-kmode" \
 		>> "$VM_WORK/pppoe-server.log" 2>&1 &
 	echo $! > "$VM_WORK/pppoe-server-$1-$2.pid"
+	# it has no socket to wait for: it must still run a moment later
 	sleep 0.3
 	kill -0 "$(cat "$VM_WORK/pppoe-server-$1-$2.pid")" 2>/dev/null ||
 		fail "pppoe-server on $1/$2 did not start"
@@ -231,8 +236,7 @@ pppoe_session() {
 iperf_server() {
 	ip netns exec "$1" iperf3 -s -D -B "$2" -I "$VM_WORK/iperf3-$1.pid" \
 		--logfile "$VM_WORK/iperf3-server-$1.log" || fail "iperf3 server in $1"
-	wait_until 5 eval "ip netns exec $1 ss -ltn | grep -q ':5201 '" ||
-		fail "iperf3 server in $1 is not listening"
+	wait_until 5 listening "$1" tcp 5201 || fail "iperf3 server in $1 is not listening"
 }
 # iperf_json NS SERVER [IPERF3 ARGS]: raw JSON of one measurement
 iperf_json() {
@@ -252,20 +256,11 @@ iperf_mbps() {
 	fi
 	awk -v b="$r" 'BEGIN{printf "%.2f", b/1e6}'
 }
-# assert_band WHAT VALUE LO HI: LO <= VALUE <= HI (Mbit/s)
-assert_band() {
-	if awk -v v="$2" -v lo="$3" -v hi="$4" 'BEGIN{exit !(v >= lo && v <= hi)}'; then
-		result "$1: $2 Mbit/s (band $3..$4) ok"
-	else
-		result "$1: $2 Mbit/s (band $3..$4) OUT OF BAND"
-		fail "$1: measured $2 Mbit/s, expected $3..$4 Mbit/s"
-	fi
-}
 # measure WHAT NS SERVER LO HI [IPERF3 ARGS]: iperf_mbps + assert_band
 measure() {
 	local what=$1 ns=$2 srv=$3 lo=$4 hi=$5 r; shift 5
 	r=$(iperf_mbps "$ns" "$srv" "$@") || fail "$what: iperf3 failed"
-	assert_band "$what" "$r" "$lo" "$hi"
+	assert_band "$what" "$r" "$lo" "$hi" Mbit/s
 }
 
 # ---- tc readback ------------------------------------------------------------------

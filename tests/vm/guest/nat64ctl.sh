@@ -124,6 +124,7 @@ N plan >/dev/null || fail "plan after apply is not empty"
 step "pool4 change while traffic flows"
 ip netns exec v6 ping -6 -i 0.05 -c 120 -W 1 "$AAAA" > "$VM_WORK/ping-flow.log" 2>&1 &
 PING=$!
+# the change 1.5 s into the 6 s ping flow: what this step measures
 sleep 1.5
 write_conf 62000-62999
 t0=$(vm_elapsed)

@@ -21,9 +21,9 @@ iperf_server ac "$AC_IP"
 
 step "baseline (unshaped)"
 r=$(iperf_mbps sub "$AC_IP" -R) || fail "baseline down: iperf3 failed"
-assert_band "baseline down" "$r" 30 100000   # must exceed the shaped rates clearly
+assert_band "baseline down" "$r" 30 100000 Mbit/s   # must exceed the shaped rates clearly
 r=$(iperf_mbps sub "$AC_IP") || fail "baseline up: iperf3 failed"
-assert_band "baseline up" "$r" 30 100000
+assert_band "baseline up" "$r" 30 100000 Mbit/s
 
 # down_tbf_is RATE_BPS: the kernel has our tbf 1: as root with that rate
 down_tbf_is() {
@@ -84,6 +84,7 @@ step "live change: download 10M -> 20M during one transfer"
 b0=$(shape_json ac "$IF" | jq .down.bytes)
 ip netns exec sub timeout 40 iperf3 -c "$AC_IP" -R -t 10 -i 1 -J > "$VM_WORK/live.json" 2>&1 &
 ipid=$!
+# the change 5 s into the 10 s transfer: what this step measures
 sleep 5
 shape_ok ac apply "$IF" down 20M up 3M up-mode ifb
 wait "$ipid" || { cat "$VM_WORK/live.json"; fail "live-change iperf3 failed"; }
@@ -93,9 +94,9 @@ result "live change per-second Mbit/s: ${iv[*]}"
 before=$(printf '%s\n' "${iv[@]:1:3}" | awk '{s+=$1} END{printf "%.2f", s/NR}')
 after=$(printf '%s\n' "${iv[@]:7:3}" | awk '{s+=$1} END{printf "%.2f", s/NR}')
 low=$(printf '%s\n' "${iv[@]}" | sort -g | head -1)
-assert_band "live: before the change (s 2-4)" "$before" 7 10.5
-assert_band "live: after the change (s 8-10)" "$after" 15 21
-assert_band "live: slowest second (no gap)" "$low" 5 100000
+assert_band "live: before the change (s 2-4)" "$before" 7 10.5 Mbit/s
+assert_band "live: after the change (s 8-10)" "$after" 15 21 Mbit/s
+assert_band "live: slowest second (no gap)" "$low" 5 100000 Mbit/s
 down_tbf_is 20000000
 b1=$(shape_json ac "$IF" | jq .down.bytes)
 awk -v a="$b0" -v b="$b1" 'BEGIN{exit !(b > a)}' ||
@@ -114,5 +115,5 @@ j=$(shape_json ac "$IF")
 jq_assert "show after clear" "$j" '.down.installed == false and .up.installed == false'
 shape_ok ac clear "$IF"                     # clearing twice is fine
 r=$(iperf_mbps sub "$AC_IP" -R) || fail "after clear: iperf3 failed"
-assert_band "down after clear (unshaped)" "$r" 30 100000
+assert_band "down after clear (unshaped)" "$r" 30 100000 Mbit/s
 pass
