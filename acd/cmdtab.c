@@ -121,6 +121,8 @@ static int incomplete(size_t n, char *const w[], char *err, size_t errlen)
 	bool begins;
 
 	errfmt(err, errlen, "incomplete command \"%.64s%s\": try", w[0], n > 1 ? " ..." : "");
+	if (!err || !errlen)
+		return -2;
 	for (i = 0; i < CMD_COUNT; i++) {
 		(void)matches(&cmd_table[i], n, w, &lead, &begins);
 		used = strlen(err);
