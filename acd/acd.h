@@ -101,6 +101,7 @@ struct acd {
 	time_t started;
 	struct ctl *ctl;
 	struct telnet *telnet;          /* NULL when off */
+	struct rtnl *rtnl;              /* rtnetlink: link events, counters (rtnl.h) */
 	struct linkwatch *lw;
 	struct coa *coa;                /* NULL when [coa] listen is off */
 	struct acct *acct;              /* NULL when [accounting] is off */

@@ -10,20 +10,16 @@
  *     socket full, and pppd does not retry): it is adopted as at start-up,
  *     shaped from its radattr file.  A sweep timer runs while such
  *     interfaces wait.
+ * The notifications come from rtnl.c, whose subscriber this is.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/if_addr.h>
-#include <linux/rtnetlink.h>
-#include <netlink/msg.h>
-#include <netlink/netlink.h>
-#include <netlink/socket.h>
-
 #include "acd.h"
 #include "log.h"
+#include "rtnl.h"
 
 struct waiting {
 	int ifindex;
@@ -32,8 +28,6 @@ struct waiting {
 
 struct linkwatch {
 	struct acd *a;
-	struct nl_sock *sk;
-	ev_io w;
 	ev_timer sweep;
 	struct waiting *wait; /* links with an address and no session yet */
 	size_t nwait, capwait;
@@ -45,13 +39,12 @@ static void rescan_addrs(struct linkwatch *lw);
 
 /* an address on a link of ours without a session: its hook has
  * adopt-after seconds to arrive */
-static void on_new_addr(struct linkwatch *lw, int ifindex)
+static void watch(struct linkwatch *lw, int ifindex, const char *name)
 {
-	char name[IF_NAMESIZE];
 	struct waiting *w;
 	size_t i;
 
-	if (session_by_ifindex(lw->a, ifindex) || !if_indextoname((unsigned)ifindex, name) ||
+	if (session_by_ifindex(lw->a, ifindex) ||
 	    strncmp(name, lw->a->cfg.ifprefix, strlen(lw->a->cfg.ifprefix)) != 0)
 		return;
 	for (i = 0; i < lw->nwait; i++)
@@ -71,6 +64,14 @@ static void on_new_addr(struct linkwatch *lw, int ifindex)
 	lw->wait[lw->nwait++] = (struct waiting){ ifindex, ev_now(lw->a->loop) };
 	if (!ev_is_active(&lw->sweep))
 		ev_timer_again(lw->a->loop, &lw->sweep);
+}
+
+static void on_new_addr(struct linkwatch *lw, int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (!session_by_ifindex(lw->a, ifindex) && if_indextoname((unsigned)ifindex, name))
+		watch(lw, ifindex, name);
 }
 
 static void forget(struct linkwatch *lw, int ifindex)
@@ -123,82 +124,66 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 		ev_timer_stop(loop, t);
 }
 
-static int on_msg(struct nl_msg *msg, void *arg)
-{
-	struct linkwatch *lw = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct ifinfomsg *ifi;
-	struct session *s;
-
-	if (nlh->nlmsg_type == RTM_NEWADDR && nlmsg_valid_hdr(nlh, sizeof(struct ifaddrmsg))) {
-		on_new_addr(lw, (int)((struct ifaddrmsg *)nlmsg_data(nlh))->ifa_index);
-		return NL_OK;
-	}
-	if (nlh->nlmsg_type != RTM_DELLINK || !nlmsg_valid_hdr(nlh, sizeof(*ifi)))
-		return NL_OK;
-	ifi = nlmsg_data(nlh);
-	forget(lw, ifi->ifi_index);
-	s = session_by_ifindex(lw->a, ifi->ifi_index);
-	if (!s)
-		return NL_OK;
-	session_gone(lw->a, s);
-	return NL_OK;
-}
-
-static int on_dump_addr(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	if (nlh->nlmsg_type == RTM_NEWADDR && nlmsg_valid_hdr(nlh, sizeof(struct ifaddrmsg)))
-		on_new_addr(arg, (int)((struct ifaddrmsg *)nlmsg_data(nlh))->ifa_index);
-	return NL_OK;
-}
-
 /*
- * Every address the kernel has, each message handled as it comes: with
- * 10 000 sessions and their IFBs, a dump kept whole (libnl's caches,
- * getifaddrs) would add tens of MB to acd's peak for a moment.
+ * Every link of ours with an address, each given its adopt-after seconds:
+ * links and addresses listed, only (ifindex, name) kept of each link of
+ * ours, so 10 000 sessions and their IFBs cost acd little for a moment.
  */
 static void rescan_addrs(struct linkwatch *lw)
 {
-	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
-	struct nl_sock *sk = nl_socket_alloc();
+	struct rtnl_linkaddr *v = NULL;
+	ssize_t n = rtnl_links(lw->a->rtnl, lw->a->cfg.ifprefix, NULL, 0, &v);
+	ssize_t i;
 
-	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    nl_send_simple(sk, RTM_GETADDR, NLM_F_DUMP, &g, sizeof(g)) < 0) {
+	if (n < 0 || rtnl_addrs(lw->a->rtnl, v, (size_t)n) < 0) {
 		log_warnx("linkwatch: cannot list addresses: a hook lost meanwhile waits for "
 			  "acd's next start");
 	} else {
-		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_dump_addr, lw);
-		(void)nl_recvmsgs_default(sk);
+		for (i = 0; i < n; i++)
+			if (v[i].has_addr)
+				watch(lw, v[i].ifindex, v[i].name);
 	}
-	if (sk)
-		nl_socket_free(sk);
+	free(v);
 }
 
-static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+/* the socket overflowed: events were lost, so look again */
+static void resync(struct linkwatch *lw)
 {
-	struct linkwatch *lw = w->data;
-	int rc;
+	struct session *s, *next;
 
-	(void)loop;
-	(void)revents;
-	rc = nl_recvmsgs_default(lw->sk);
-	if (rc == -NLE_NOMEM) {
-		/* the socket overflowed: events were lost, so look again */
-		log_warnx("linkwatch: notifications lost: checking every session");
-		struct session *s, *next;
+	log_warnx("linkwatch: notifications lost: checking every session");
+	for (s = lw->a->sessions; s; s = next) {
+		next = s->next;
+		if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
+			session_gone(lw->a, s);
+	}
+	/* and a link of ours with an address but no session may have lost
+	 * its address notice: the sweep lists the addresses */
+	lw->rescan = true;
+	if (!ev_is_active(&lw->sweep))
+		ev_timer_again(lw->a->loop, &lw->sweep);
+}
 
-		for (s = lw->a->sessions; s; s = next) {
-			next = s->next;
-			if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
-				session_gone(lw->a, s);
-		}
-		/* and a link of ours with an address but no session may have
-		 * lost its address notice: the sweep lists the addresses */
-		lw->rescan = true;
-		if (!ev_is_active(&lw->sweep))
-			ev_timer_again(lw->a->loop, &lw->sweep);
+static void on_event(const struct rtnl_event *ev, void *arg)
+{
+	struct linkwatch *lw = arg;
+	struct session *s;
+
+	switch (ev->type) {
+	case RTNL_ADDR_NEW:
+		on_new_addr(lw, ev->link.ifindex);
+		break;
+	case RTNL_LINK_DEL:
+		forget(lw, ev->link.ifindex);
+		s = session_by_ifindex(lw->a, ev->link.ifindex);
+		if (s)
+			session_gone(lw->a, s);
+		break;
+	case RTNL_RESYNC:
+		resync(lw);
+		break;
+	case RTNL_LINK_NEW:
+		break;
 	}
 }
 
@@ -209,22 +194,10 @@ struct linkwatch *linkwatch_open(struct acd *a)
 	if (!lw)
 		return NULL;
 	lw->a = a;
-	lw->sk = nl_socket_alloc();
-	if (!lw->sk || nl_connect(lw->sk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_memberships(lw->sk, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-				      RTNLGRP_IPV6_IFADDR, 0) < 0) {
-		if (lw->sk)
-			nl_socket_free(lw->sk);
+	if (!a->rtnl || rtnl_subscribe(a->rtnl, on_event, lw) < 0) {
 		free(lw);
 		return NULL;
 	}
-	nl_socket_disable_seq_check(lw->sk);
-	nl_socket_modify_cb(lw->sk, NL_CB_VALID, NL_CB_CUSTOM, on_msg, lw);
-	nl_socket_set_nonblocking(lw->sk);
-	(void)nl_socket_set_buffer_size(lw->sk, 4 << 20, 0);
-	ev_io_init(&lw->w, on_readable, nl_socket_get_fd(lw->sk), EV_READ);
-	lw->w.data = lw;
-	ev_io_start(a->loop, &lw->w);
 	ev_init(&lw->sweep, on_sweep);
 	lw->sweep.repeat = 1.0;
 	lw->sweep.data = lw;
@@ -235,9 +208,8 @@ void linkwatch_close(struct linkwatch *lw)
 {
 	if (!lw)
 		return;
-	ev_io_stop(lw->a->loop, &lw->w);
+	rtnl_unsubscribe(lw->a->rtnl, on_event, lw);
 	ev_timer_stop(lw->a->loop, &lw->sweep);
-	nl_socket_free(lw->sk);
 	free(lw->wait);
 	free(lw);
 }

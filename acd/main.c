@@ -23,6 +23,7 @@
 #include "acd_version.h"
 #include "log.h"
 #include "natmon.h"
+#include "rtnl.h"
 #include "sessrad.h"
 
 enum { OPT_VERSION = 256 };     /* --version: no short option (-v is verbose) */
@@ -177,6 +178,9 @@ int main(int argc, char **argv)
 	if (!a->coa && err[0])
 		fatalx("%s", err);
 	a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
+	a->rtnl = rtnl_open(a->loop, err, sizeof(err)); /* before its subscribers */
+	if (!a->rtnl)
+		fatalx("%s", err);
 	err[0] = '\0';
 	a->acct = acct_open(a, err, sizeof(err));
 	if (!a->acct && err[0])
@@ -202,6 +206,7 @@ int main(int argc, char **argv)
 	acct_close(a->acct);
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
+	rtnl_close(a->rtnl);
 	while (a->sessions) { /* free the records; the kernel keeps the shaping */
 		struct session *s = a->sessions;
 
