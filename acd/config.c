@@ -30,23 +30,9 @@
 #include "radattr.h"
 #include "secret.h"
 
+/* what `acd` runs on without -c: every key at its default, the table's */
 const char acd_config_embedded[] =
-	"# acd's built-in configuration (what `acd` runs on without -c)\n"
-	"[acd]\n"
-	"state-dir = /var/lib/acd\n"
-	"log = syslog\n"
-	"log-level = info\n"
-	"[control]\n"
-	"socket = /run/acd/acd.sock\n"
-	"[pppd]\n"
-	"radattr-dir = /var/run\n"
-	"interface-prefix = ppp\n"
-	"[radius]\n"
-	"dictionary = " ACD_DICT_DIR "/dictionary\n"
-	"[shaper]\n"
-	"down-qdisc = tbf\n"
-	"up-mode = police\n"
-	"precedence = rp mikrotik wispr filter-id\n";
+	"# acd's built-in configuration: every key at its default (acd -n -v shows them)\n";
 
 /* ---- value parsers: 0 or -1 after conf_err ---- */
 

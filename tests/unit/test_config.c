@@ -31,13 +31,17 @@ static void put_file(const char *path, const char *text, mode_t mode)
 	assert_int_equal(chmod(path, mode), 0);
 }
 
+/* the built-in config is the table's defaults */
 static void test_embedded(void **state)
 {
-	struct acd_config c;
+	static struct acd_config c, d;
 
 	(void)state;
 	assert_int_equal(config_parse(NULL, acd_config_embedded, &c, &errs), 0);
 	assert_int_equal(errs.n, 0);
+	config_defaults(&d);
+	d.nat64.file = NULL; /* as a parse leaves it */
+	assert_memory_equal(&c, &d, sizeof(c));
 	assert_string_equal(c.socket, "/run/acd/acd.sock");
 	assert_int_equal(c.down_qdisc, SHAPER_QDISC_TBF);
 	assert_int_equal(c.up_mode, SHAPER_UP_POLICE);
