@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/vm/guest/lib.sh - helpers for guest scenario scripts (bash, sourced).
 #
 # A scenario runs as root inside the VM (see ../run.sh); the guest sees the
@@ -17,8 +18,10 @@
 # Conventions: every helper that can go wrong calls fail (which collects
 # logs into /mnt/out/logs and exits 1); skip exits 77 with the reason;
 # "RESULT ..." lines (also in /mnt/out/results.txt) carry measured values.
+# Under set -e a command that fails outside a test stops the scenario as
+# fail does, naming the command.
 
-set -uo pipefail
+set -euo pipefail
 export LC_ALL=C
 
 # these helpers reconfigure the machine they run on: only inside the test VM
@@ -43,9 +46,11 @@ result() {  # result KEY VALUE...: a measured value, for people and the report
 	printf 'RESULT %s\n' "$*"
 	printf '%s\n' "$*" >> "$VM_OUT/results.txt"
 }
-skip() { printf 'SKIP: %s\n' "$*"; exit 77; }
-pass() { log "PASS: $VM_NAME"; exit 0; }
+skip() { VM_SAID=1; printf 'SKIP: %s\n' "$*"; exit 77; }
+pass() { VM_SAID=1; log "PASS: $VM_NAME"; exit 0; }
 fail() {
+	VM_SAID=1
+	set +e # the logs, whatever they find
 	printf 'FAIL: %s\n' "$*"
 	printf '%s\n' "$*" > "$VM_OUT/failure.txt"
 	collect_logs
@@ -92,6 +97,19 @@ collect_logs() {
 . "$VM_LIB_DIR/../../common/lib.sh"
 # shellcheck disable=SC2034 # read by assert_band
 BAND_REPORT=result
+# a scenario that set -e stops fails as fail does: the command, the logs
+errexit_trace
+_vm_exit() {
+	local rc=$?
+	if ((rc == 0)) || [ -n "${VM_SAID:-}" ]; then
+		return
+	fi
+	set +e
+	printf 'FAIL: stopped by set -e at %s\n' "${ERREXIT_AT:-an unknown command}"
+	printf 'stopped by set -e at %s\n' "${ERREXIT_AT:-an unknown command}" > "$VM_OUT/failure.txt"
+	collect_logs
+}
+trap _vm_exit EXIT
 
 # ---- kernel ------------------------------------------------------------------
 need_modules() {
@@ -202,7 +220,7 @@ ppp_wait() {
 ppp_local_ip() { ip -n "$1" -4 -o addr show dev "$2" | awk '{print $4}' | cut -d/ -f1; }
 # ppp_iface_by_peer NS PEER_IP: the ppp interface in NS whose peer is PEER_IP
 ppp_iface_by_peer() {
-	ip -n "$1" -4 -o addr show | awk -v p="$2" '$2 ~ /^ppp/ && $6 == p"/32" {print $2; exit}'
+	ip -n "$1" -4 -o addr show | awk -v p="$2" '$2 ~ /^ppp/ && $6 == p"/32" && !n++ {print $2}'
 }
 
 # pppoe_session NS_AC NS_SUB: one subscriber session over a fresh veth;
