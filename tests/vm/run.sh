@@ -21,7 +21,7 @@
 # Environment: ACD_VM_CACHE (/var/cache/acd-vm), ACD_VM_SKIP, ACD_VM_TIMEOUT
 # (600), ACD_VM_MEM (MiB, 1024), ACD_VM_SMP (2), ACD_VM_ACCEL (auto|tcg|kvm),
 # ACD_VM_LOGLEVEL (kernel console loglevel, 4).
-set -uo pipefail
+set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}
@@ -65,7 +65,7 @@ if [ -e "$CACHE/.lock" ]; then
 	flock -s -n 9 || { say "waiting for setup.sh to finish with $CACHE"; flock -s -w 1800 9; } ||
 		{ say "FAIL: $CACHE/.lock still held after 30 minutes"; exit 1; }
 fi
-KVER=$(cat "$CACHE/current" 2>/dev/null)
+KVER=$(cat "$CACHE/current" 2>/dev/null || true)
 KERNEL=$CACHE/kroot-$KVER/boot/vmlinuz-$KVER
 MODULES=$CACHE/kroot-$KVER/lib/modules
 INITRD=$CACHE/initramfs-$KVER.cpio.gz
@@ -184,14 +184,15 @@ QPID=$!
 	done
 ) >/dev/null 2>&1 &
 WD=$!
-wait "$QPID"; QRC=$?
+QRC=0
+wait "$QPID" || QRC=$?
 QPID=
-wait "$WD"
+wait "$WD" || true
 sleep 0.2   # let tee finish the log
 WALL=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
 
 if [ -s "$OUT/qemu.stderr" ]; then sed 's/^/qemu: /' "$OUT/qemu.stderr" >&2; fi
-panic=$(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection fault' "$OUT/console.log" 2>/dev/null)
+panic=$(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection fault' "$OUT/console.log" 2>/dev/null || true)
 if [ -e "$OUT/.timeout" ]; then
 	say "FAIL: TIMEOUT: no result after ${TIMEOUT}s, VM killed (console: $OUT/console.log)"
 	exit 124
