@@ -342,6 +342,8 @@ int rtnl_subscribe(struct rtnl *r, rtnl_fn *fn, void *ctx)
 	struct sub *v;
 	size_t i;
 
+	if (!r)
+		return -ENOTCONN;
 	for (i = 0; i < r->nsubs; i++)
 		if (!r->subs[i].fn && !r->dispatching) {
 			r->subs[i] = (struct sub){ fn, ctx };
@@ -502,8 +504,11 @@ int rtnl_counters(struct rtnl *r, int ifindex, struct link_counters *c)
 {
 	struct rtnl_ifinfo li;
 	unsigned n = 0;
-	int rc = get_link(r, ifindex, &li);
+	int rc;
 
+	if (!r)
+		return -ENOTCONN;
+	rc = get_link(r, ifindex, &li);
 	if (rc == 0) {
 		*c = li.c; /* zero without statistics, as no counters */
 		return 0;
@@ -557,9 +562,12 @@ ssize_t rtnl_counters_all(struct rtnl *r, struct link_stat **out)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct stats t = { 0 };
-	int rc = request(r, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), stat_link, &t);
+	int rc;
 
 	*out = NULL;
+	if (!r)
+		return -ENOTCONN;
+	rc = request(r, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), stat_link, &t);
 	if (rc < 0) {
 		free(t.v);
 		return rc;
@@ -681,6 +689,8 @@ ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t n
 	int rc = 0;
 
 	*out = NULL;
+	if (!r)
+		return -ENOTCONN;
 	l.plen = strlen(l.prefix);
 	if (only) {
 		size_t i;
@@ -715,6 +725,8 @@ int rtnl_addrs(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
 	}
 	if (!n)
 		return 0;
+	if (!r)
+		return -ENOTCONN;
 	rc = index_links(&l);
 	if (rc == 0)
 		rc = request(r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa), dump_addr, &l);
@@ -760,6 +772,8 @@ int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
 
 	if (!n)
 		return 0;
+	if (!r)
+		return -ENOTCONN;
 	t.ll = calloc(n, sizeof(*t.ll));
 	t.has = calloc(n, sizeof(*t.has));
 	rc = !t.ll || !t.has ? -ENOMEM : index_links(&l);

@@ -15,6 +15,9 @@
  *
  * Queries keep what they need of each message as it is read, never the
  * whole dump: 10 000 sessions with their IFBs are 20 000 links.
+ *
+ * With r NULL (no rtnetlink: a unit test's acd), rtnl_subscribe() and the
+ * queries return -ENOTCONN, rtnl_unsubscribe() and rtnl_close() do nothing.
  */
 #ifndef ACD_RTNL_H
 #define ACD_RTNL_H
