@@ -57,14 +57,7 @@ awk -v n="$N" -v d="$TMP/radattr" 'BEGIN { for (i = 0; i < n; i++) {
 (umask 077 && echo "bench-secret" >"$TMP/secret")
 ip netns add "$NS" || skip "cannot create a network namespace"
 ip -n "$NS" link set lo up
-if nsx tc qdisc add dev lo handle ffff: ingress 2>/dev/null &&
-	nsx tc filter add dev lo parent ffff: prio 1 protocol all u32 match u32 0 0 \
-		police rate 1mbit burst 100k drop 2>/dev/null; then
-	UPMODE=police
-else
-	UPMODE=ifb
-fi
-nsx tc qdisc del dev lo ingress 2>/dev/null || true
+if has_police "$NS"; then UPMODE=police; else UPMODE=ifb; fi
 {
 	bench_conf
 	cat <<CONF

@@ -157,12 +157,7 @@ ip netns add "$NS" || skip "cannot create a network namespace"
 ip -n "$NS" tuntap add probe0 mode tun || skip "cannot create tun devices"
 ip -n "$NS" link set probe0 up
 nsx tc qdisc add dev probe0 handle ffff: ingress || skip "kernel has no ingress qdisc"
-if nsx tc filter add dev probe0 parent ffff: prio 1 protocol all u32 match u32 0 0 \
-	police rate 1mbit burst 100k drop 2>/dev/null; then
-	has_police=yes
-else
-	has_police=no
-fi
+if has_police "$NS"; then has_police=yes; else has_police=no; fi
 if [ "$UPMODE" = auto ]; then
 	if [ $has_police = yes ]; then UPMODE=police; else UPMODE=ifb; fi
 fi

@@ -8,6 +8,7 @@
 #   alive PID                   the process runs (and is not a zombie)
 #   gone PID                    it does not
 #   listening NS tcp|udp PORT   a socket in namespace NS listens on PORT
+#   has_police NS               the kernel has act_police (tried in NS)
 #   assert_band WHAT VALUE LO HI [UNIT]
 #                               LO <= VALUE <= HI, or fail
 #   errexit_trace               remember where set -e stops the script
@@ -40,6 +41,18 @@ gone() { ! alive "$1"; }
 
 # listening NS tcp|udp PORT: a socket in namespace NS listens on PORT
 listening() { ip netns exec "$1" ss -Hl"${2:0:1}"n "sport = :$3" | grep -q .; }
+
+# has_police NS: a u32 filter can carry a police action: tried on the
+# ingress of NS's loopback device, and taken away again (the kernel may load
+# a module on the way, which counts as having it)
+has_police() {
+	local rc=0
+	ip netns exec "$1" tc qdisc add dev lo ingress 2>/dev/null || return 1
+	ip netns exec "$1" tc filter add dev lo ingress pref 1 u32 match u32 0 0 \
+		action police rate 1mbit burst 10k drop 2>/dev/null || rc=1
+	ip netns exec "$1" tc qdisc del dev lo ingress
+	return "$rc"
+}
 
 # assert_band WHAT VALUE LO HI [UNIT]: LO <= VALUE <= HI, all decimal
 # numbers; else fail.  Either way the value is reported through

@@ -416,15 +416,8 @@ kernel_has_qdisc() {
 	return 1
 }
 
-# kernel_has_police: can a u32 filter carry a police action?
-kernel_has_police() {
-	local rc=0
-	ip netns exec "$SUB_NS" tc qdisc add dev lo ingress
-	ip netns exec "$SUB_NS" tc filter add dev lo ingress pref 1 u32 match u32 0 0 \
-		action police rate 1mbit burst 10k drop 2>/dev/null || rc=1
-	ip netns exec "$SUB_NS" tc qdisc del dev lo ingress
-	return "$rc"
-}
+# kernel_has_police: can a u32 filter carry a police action? (has_police)
+kernel_has_police() { has_police "$SUB_NS"; }
 
 # class_packets DEV CLASSID [NS]: packets sent through a class (tc -s text).
 class_packets() {

@@ -15,15 +15,7 @@ command -v jool >/dev/null || fail "no jool userspace tool (jool-tools)"
 log "jool $(jool --version 2>&1 | head -1); module $(modinfo -F version jool 2>/dev/null)"
 
 step "topology"
-netns_add v6 nat64 v4
-veth_pair v6 eth0 nat64 eth-v6
-veth_pair nat64 eth-v4 v4 eth0
-ip -n v6 -6 addr add 2001:db8:64::2/64 dev eth0 nodad
-ip -n nat64 -6 addr add 2001:db8:64::1/64 dev eth-v6 nodad
-ip -n v6 -6 route add default via 2001:db8:64::1
-ip -n nat64 addr add 192.0.2.1/24 dev eth-v4
-ip -n v4 addr add 192.0.2.2/24 dev eth0
-ip netns exec nat64 sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1
+nat64_topology
 # the v6 side really is IPv6-only: no IPv4 address, no IPv4 route
 [ -z "$(ip -n v6 -4 addr show scope global)" ] && [ -z "$(ip -n v6 -4 route show)" ] || fail "v6 namespace has IPv4"
 ip netns exec v6 ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1 && fail "IPv4 reachable without NAT64"

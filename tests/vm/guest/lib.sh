@@ -156,6 +156,21 @@ veth_pair() {
 	ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || fail "veth up"
 }
 
+# nat64_topology: ns v6 (IPv6 only, 2001:db8:64::2, default route to
+# 2001:db8:64::1) -- ns nat64 (2001:db8:64::1 | 192.0.2.1, forwarding) --
+# ns v4 (IPv4 only, 192.0.2.2)
+nat64_topology() {
+	netns_add v6 nat64 v4
+	veth_pair v6 eth0 nat64 eth-v6
+	veth_pair nat64 eth-v4 v4 eth0
+	ip -n v6 -6 addr add 2001:db8:64::2/64 dev eth0 nodad
+	ip -n nat64 -6 addr add 2001:db8:64::1/64 dev eth-v6 nodad
+	ip -n v6 -6 route add default via 2001:db8:64::1
+	ip -n nat64 addr add 192.0.2.1/24 dev eth-v4
+	ip -n v4 addr add 192.0.2.2/24 dev eth0
+	ip netns exec nat64 sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1
+}
+
 # ---- PPP / PPPoE ---------------------------------------------------------------
 # ppp_secrets USER PASS [USER PASS]...: /etc/ppp/pap-secrets (0600) for both
 # ends (the overlay keeps the host's /etc untouched), neutral /etc/ppp/options

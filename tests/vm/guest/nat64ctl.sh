@@ -25,15 +25,7 @@ for t in jool named dig iperf3 jq; do command -v "$t" >/dev/null || fail "$t is 
 log "nat64ctl $NAT64CTL; jool $(jool --version 2>&1 | head -1); module $(cat /sys/module/jool/version 2>/dev/null)"
 
 step "topology"
-netns_add v6 nat64 v4
-veth_pair v6 eth0 nat64 eth-v6
-veth_pair nat64 eth-v4 v4 eth0
-ip -n v6 -6 addr add 2001:db8:64::2/64 dev eth0 nodad
-ip -n nat64 -6 addr add 2001:db8:64::1/64 dev eth-v6 nodad
-ip -n v6 -6 route add default via 2001:db8:64::1
-ip -n nat64 addr add 192.0.2.1/24 dev eth-v4
-ip -n v4 addr add 192.0.2.2/24 dev eth0
-ip netns exec nat64 sysctl -qw net.ipv4.conf.all.forwarding=1 net.ipv6.conf.all.forwarding=1
+nat64_topology
 [ -z "$(ip -n v6 -4 addr show scope global)" ] || fail "v6 namespace has IPv4"
 
 W=$VM_WORK/nat64ctl
