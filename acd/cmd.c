@@ -12,12 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <netlink/msg.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-
 #include "acd.h"
 #include "cmdtab.h"
 #include "ctl.h"
@@ -26,6 +20,7 @@
 #include "natmon.h"
 #include "outbuf.h"
 #include "proto.h"
+#include "rtnl.h"
 
 struct reply {
 	json_t *data;                   /* success */
@@ -76,93 +71,35 @@ static struct session *lookup(struct acd *a, json_t *args, struct reply *r)
 	return s;
 }
 
-/*
- * 64-bit link counters of every link, from one RTM_GETLINK dump kept as
- * (ifindex, rx, tx) only: libnl's link cache holds whole link objects,
- * 30 MB and more for the 20 000 links of 10 000 sessions with IFBs.
- */
-struct ctr {
-	int ifindex;
-	uint64_t rx, tx;
-};
-
+/* Every link's counters from one dump (rtnl.h: acd's one rtnetlink
+ * owner, no socket of ours per request); none when it fails, and then the
+ * counters read 0. */
 struct ctrs {
-	struct ctr *v;
-	size_t n, cap;
+	struct link_stat *v;            /* sorted by ifindex */
+	size_t n;
 };
 
-static int on_link(struct nl_msg *msg, void *arg)
+static void ctrs_read(struct acd *a, struct ctrs *t)
 {
-	struct ctrs *t = arg;
-	struct nlmsghdr *h = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1];
-	struct rtnl_link_stats64 st = { 0 };
-	const struct ifinfomsg *ifi;
+	ssize_t n = rtnl_counters_all(a->rtnl, &t->v);
 
-	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_datalen(h) < (int)sizeof(*ifi) ||
-	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_STATS64])
-		return NL_OK;
-	ifi = nlmsg_data(h);
-	memcpy(&st, nla_data(tb[IFLA_STATS64]),
-	       (size_t)nla_len(tb[IFLA_STATS64]) < sizeof(st) ? (size_t)nla_len(tb[IFLA_STATS64])
-							     : sizeof(st));
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct ctr *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return NL_STOP;
-		t->v = v;
-		t->cap = cap;
-	}
-	t->v[t->n++] = (struct ctr){ ifi->ifi_index, st.rx_bytes, st.tx_bytes };
-	return NL_OK;
+	t->n = n > 0 ? (size_t)n : 0;
 }
 
-static int ctr_cmp(const void *x, const void *y)
+static void add_counters(json_t *o, const struct link_counters *c)
 {
-	const struct ctr *a = x, *b = y;
-
-	return (a->ifindex > b->ifindex) - (a->ifindex < b->ifindex);
-}
-
-/* Fills t (sorted by ifindex); on any failure t stays empty (counters 0). */
-static void ctrs_read(struct ctrs *t)
-{
-	struct nl_sock *sk = nl_socket_alloc();
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-
-	memset(t, 0, sizeof(*t));
-	if (!sk)
-		return;
-	if (nl_connect(sk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, t) < 0 ||
-	    nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi)) < 0 ||
-	    nl_recvmsgs_default(sk) < 0) {
-		free(t->v);
-		memset(t, 0, sizeof(*t));
-	}
-	nl_socket_free(sk);
-	if (t->n)
-		qsort(t->v, t->n, sizeof(t->v[0]), ctr_cmp);
-}
-
-static void add_counters(json_t *o, const struct ctrs *t, int ifindex)
-{
-	struct ctr key = { .ifindex = ifindex };
-	const struct ctr *c = t->n ? bsearch(&key, t->v, t->n, sizeof(key), ctr_cmp) : NULL;
-
 	/* rx on the AC side is the subscriber's upload */
-	json_object_set_new(o, "rx_bytes", json_integer(c ? (json_int_t)c->rx : 0));
-	json_object_set_new(o, "tx_bytes", json_integer(c ? (json_int_t)c->tx : 0));
+	json_object_set_new(o, "rx_bytes", json_integer(c ? (json_int_t)c->rx_bytes : 0));
+	json_object_set_new(o, "tx_bytes", json_integer(c ? (json_int_t)c->tx_bytes : 0));
 }
 
 /* One row of show sessions: the record and its link counters. */
 static json_t *session_row(const struct session *s, const struct ctrs *t)
 {
+	const struct link_stat *ls = rtnl_counters_find(t->v, t->n, s->ifindex);
 	json_t *o = session_json(s, false);
 
-	add_counters(o, t, s->ifindex);
+	add_counters(o, ls ? &ls->c : NULL);
 	return o;
 }
 
@@ -174,7 +111,7 @@ static int cmd_show_sessions(struct acd *a, struct ctl_peer *p, json_t *args, st
 
 	(void)p;
 	(void)args;
-	ctrs_read(&t);
+	ctrs_read(a, &t);
 	for (s = a->sessions; s; s = s->next)
 		json_array_append_new(arr, session_row(s, &t));
 	free(t.v);
@@ -206,30 +143,15 @@ static json_t *shaper_state_json(struct acd *a, struct session *s)
 static int cmd_show_session(struct acd *a, struct ctl_peer *p, json_t *args, struct reply *r)
 {
 	struct session *s = lookup(a, args, r);
-	struct nl_sock *sk = NULL;
-	struct ctrs t = { 0 };
-	struct ctr one;
+	struct link_counters c;
 
 	(void)p;
 	if (!s)
 		return -1;
 	r->data = session_json(s, true);
-	/* one link, not a dump of all of them */
-	sk = nl_socket_alloc();
-	if (sk && nl_connect(sk, NETLINK_ROUTE) == 0) {
-		struct rtnl_link *l = NULL;
-
-		if (rtnl_link_get_kernel(sk, s->ifindex, NULL, &l) == 0) {
-			one = (struct ctr){ s->ifindex, rtnl_link_get_stat(l, RTNL_LINK_RX_BYTES),
-					    rtnl_link_get_stat(l, RTNL_LINK_TX_BYTES) };
-			t.v = &one;
-			t.n = 1;
-			rtnl_link_put(l);
-		}
-	}
-	if (sk)
-		nl_socket_free(sk);
-	add_counters(r->data, &t, s->ifindex);
+	/* one link, not a dump of all of them; a link just gone has its last
+	 * counters (1) */
+	add_counters(r->data, rtnl_counters(a->rtnl, s->ifindex, &c) >= 0 ? &c : NULL);
 	json_object_set_new(r->data, "kernel", shaper_state_json(a, s));
 	return 0;
 }
@@ -584,7 +506,7 @@ int ctl_stream_sessions(struct acd *a, struct outbuf *out, size_t max)
 	struct session *s;
 	int rc, n;
 
-	ctrs_read(&t);
+	ctrs_read(a, &t);
 	n = snprintf(head, sizeof(head), "{\"v\":%d,\"ok\":true,\"data\":[", ACD_PROTO_VERSION);
 	rc = outbuf_add(out, head, (size_t)n, max);
 	for (s = a->sessions; s && rc == 0; s = s->next) {
