@@ -69,8 +69,9 @@ log "the socket's group reads: show sessions, show session, show stat, monitor"
 op show sessions
 assert_eq "show sessions as $OP: exit" 0 "$rc"
 assert_contains "show sessions as $OP" carol "$out"
+ping_sub 0
 op -j show session ppp0
-assert_jq "show session as $OP" "$out" .user carol
+assert_jq "show session as $OP" "$out" .user carol '.tx_bytes > 0 and .rx_bytes > 0' true
 op -j show stat
 assert_jq "show stat as $OP" "$out" .protocol 1
 # a refused monitor exits 1 at once; an accepted one runs until killed
