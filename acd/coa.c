@@ -18,11 +18,15 @@
  *   8. every attribute known, well-formed and supported for this request
  *      else NAK 401 / 404 / 405
  *   9. exactly one session matches the identification attributes
- *      else NAK 402 (none given) / 503 (no match) / 508 (several)
+ *      else NAK 402 (none given) / 503 (no match) / 508 (several);
+ *      a CoA carries a well-formed rate else NAK 407 / 402
  *  10. act: CoA applies the rates (the kernel changes the qdisc in place,
  *      so there is no unshaped gap) and ACKs only once the kernel took them
  *      (a refusal NAKs 506 and leaves the old shaping); Disconnect sends
  *      SIGTERM to the session's pppd (NAK 504 when there is none).
+ * Steps 7 to 9 are coa_decide() (coa.h), which changes nothing and is
+ * unit-tested; step 10 is do_coa() and do_disconnect(), the only places
+ * here that change a session.
  *
  * Replay: the reply cache holds the last COA_CACHE requests.  Once an
  * entry younger than the window has to make room, requests whose
@@ -73,16 +77,6 @@
 #define COA_CACHE    COA_CACHE_SLOTS /* remembered requests (about 1 MB, and 1 MB on disk) */
 #define COA_BUCKETS  16384u
 #define COA_BATCH    64              /* datagrams read per wake-up */
-
-/* attribute numbers (RFC 2865, 2866, 2869, 3162, 5176) */
-enum {
-	A_USER_NAME = 1, A_NAS_IP = 4, A_NAS_PORT = 5, A_SERVICE_TYPE = 6,
-	A_FRAMED_IP = 8, A_FILTER_ID = 11, A_REPLY_MESSAGE = 18, A_STATE = 24,
-	A_CALLING_STATION = 31, A_NAS_IDENTIFIER = 32, A_PROXY_STATE = 33,
-	A_ACCT_SESSION_ID = 44, A_ACCT_TERMINATE_CAUSE = 49, A_EVENT_TIMESTAMP = 55,
-	A_MESSAGE_AUTH = 80, A_NAS_PORT_ID = 87, A_NAS_IPV6 = 95,
-};
-#define SERVICE_AUTHORIZE_ONLY 17
 
 /* A sender, for duplicate detection: the address, not the port (RFC 5080
  * keys retransmissions on the port too, but a replay may come from any
@@ -643,52 +637,71 @@ static bool local_addr(int af, const void *addr)
 	return ok;
 }
 
-/* RFC 5176 §3: the NAS identification attributes must name us (403). */
-static bool nas_is_us(const struct acd *a, const struct radpkt *p, char *why, size_t len)
+static void nak(struct coa_verdict *v, uint32_t cause, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void nak(struct coa_verdict *v, uint32_t cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->ack = false;
+	v->cause = cause;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+}
+
+/* RFC 5176 §3: the NAS identification attributes must name us (else NAK 403). */
+static bool nas_is_us(const struct acd *a, const struct radpkt *p, struct coa_verdict *v)
 {
 	struct radpkt_attr at;
 	char host[256] = "", got[RADATTR_QUOTE_SIZE];
 	const char *want;
 
-	if (radpkt_attr_find(p, A_NAS_IP, &at)) {
-		uint8_t mine[4];
+	if (radpkt_attr_find(p, RADPKT_ATTR_NAS_IP_ADDRESS, &at)) {
+		uint8_t mine[4], ip[4];
 
-		if (at.len != 4) {
-			snprintf(why, len, "NAS-IP-Address of %u bytes", at.len);
+		if (!radpkt_attr_ipv4(&at, ip)) {
+			nak(v, RADPKT_EC_NAS_IDENTIFICATION_MISMATCH, "NAS-IP-Address of %u bytes",
+			    at.len);
 			return false;
 		}
 		if (a->cfg.nas_ip[0] && inet_pton(AF_INET, a->cfg.nas_ip, mine) == 1
-			    ? memcmp(mine, at.value, 4) != 0
-			    : !local_addr(AF_INET, at.value)) {
-			inet_ntop(AF_INET, at.value, got, sizeof(got));
-			snprintf(why, len, "NAS-IP-Address %s is not this NAS", got);
+			    ? memcmp(mine, ip, 4) != 0
+			    : !local_addr(AF_INET, ip)) {
+			inet_ntop(AF_INET, ip, got, sizeof(got));
+			nak(v, RADPKT_EC_NAS_IDENTIFICATION_MISMATCH,
+			    "NAS-IP-Address %s is not this NAS", got);
 			return false;
 		}
 	}
-	if (radpkt_attr_find(p, A_NAS_IPV6, &at)) {
-		uint8_t mine[16];
+	if (radpkt_attr_find(p, RADPKT_ATTR_NAS_IPV6_ADDRESS, &at)) {
+		uint8_t mine[16], ip[16];
 
-		if (at.len != 16) {
-			snprintf(why, len, "NAS-IPv6-Address of %u bytes", at.len);
+		if (!radpkt_attr_ipv6(&at, ip)) {
+			nak(v, RADPKT_EC_NAS_IDENTIFICATION_MISMATCH, "NAS-IPv6-Address of %u bytes",
+			    at.len);
 			return false;
 		}
 		if (a->cfg.nas_ip[0] && inet_pton(AF_INET6, a->cfg.nas_ip, mine) == 1
-			    ? memcmp(mine, at.value, 16) != 0
-			    : !local_addr(AF_INET6, at.value)) {
-			inet_ntop(AF_INET6, at.value, got, sizeof(got));
-			snprintf(why, len, "NAS-IPv6-Address %s is not this NAS", got);
+			    ? memcmp(mine, ip, 16) != 0
+			    : !local_addr(AF_INET6, ip)) {
+			inet_ntop(AF_INET6, ip, got, sizeof(got));
+			nak(v, RADPKT_EC_NAS_IDENTIFICATION_MISMATCH,
+			    "NAS-IPv6-Address %s is not this NAS", got);
 			return false;
 		}
 	}
-	if (radpkt_attr_find(p, A_NAS_IDENTIFIER, &at)) {
+	if (radpkt_attr_find(p, RADPKT_ATTR_NAS_IDENTIFIER, &at)) {
 		want = a->cfg.nas_identifier;
 		if (!*want) {
 			gethostname(host, sizeof(host) - 1);
 			want = host;
 		}
-		if (strlen(want) != at.len || memcmp(want, at.value, at.len) != 0) {
+		if (!radpkt_attr_streq(&at, want)) {
 			radattr_quote((const char *)at.value, at.len, got, sizeof(got));
-			snprintf(why, len, "NAS-Identifier \"%s\" is not this NAS (\"%s\")", got, want);
+			nak(v, RADPKT_EC_NAS_IDENTIFICATION_MISMATCH,
+			    "NAS-Identifier \"%s\" is not this NAS (\"%s\")", got, want);
 			return false;
 		}
 	}
@@ -700,12 +713,22 @@ static bool attr_supported(const struct radattr *x, bool coa)
 {
 	if (x->vendor == 0)
 		switch (x->number) {
-		case A_USER_NAME: case A_NAS_IP: case A_NAS_PORT: case A_FRAMED_IP:
-		case A_CALLING_STATION: case A_NAS_IDENTIFIER: case A_ACCT_SESSION_ID:
-		case A_EVENT_TIMESTAMP: case A_NAS_PORT_ID: case A_NAS_IPV6: case A_STATE:
-		case A_SERVICE_TYPE: case A_REPLY_MESSAGE: case A_ACCT_TERMINATE_CAUSE:
+		case RADPKT_ATTR_USER_NAME:
+		case RADPKT_ATTR_NAS_IP_ADDRESS:
+		case RADPKT_ATTR_NAS_PORT:
+		case RADPKT_ATTR_FRAMED_IP_ADDRESS:
+		case RADPKT_ATTR_CALLING_STATION_ID:
+		case RADPKT_ATTR_NAS_IDENTIFIER:
+		case RADPKT_ATTR_ACCT_SESSION_ID:
+		case RADPKT_ATTR_EVENT_TIMESTAMP:
+		case RADPKT_ATTR_NAS_PORT_ID:
+		case RADPKT_ATTR_NAS_IPV6_ADDRESS:
+		case RADPKT_ATTR_STATE:
+		case RADPKT_ATTR_SERVICE_TYPE:
+		case RADPKT_ATTR_REPLY_MESSAGE:
+		case RADPKT_ATTR_ACCT_TERMINATE_CAUSE:
 			return true;
-		case A_FILTER_ID:
+		case RADPKT_ATTR_FILTER_ID:
 			return coa;
 		default:
 			return false;
@@ -749,108 +772,176 @@ struct ident {
 static void ident_read(const struct radpkt *p, struct ident *id)
 {
 	memset(id, 0, sizeof(*id));
-	id->n += id->has_user = radpkt_attr_find(p, A_USER_NAME, &id->user);
-	id->n += id->has_sid = radpkt_attr_find(p, A_ACCT_SESSION_ID, &id->sid);
-	id->n += id->has_ip = radpkt_attr_find(p, A_FRAMED_IP, &id->ip);
-	id->n += id->has_mac = radpkt_attr_find(p, A_CALLING_STATION, &id->mac);
-	id->n += id->has_port_id = radpkt_attr_find(p, A_NAS_PORT_ID, &id->port_id);
-	id->n += id->has_port = radpkt_attr_find(p, A_NAS_PORT, &id->port);
+	id->n += id->has_user = radpkt_attr_find(p, RADPKT_ATTR_USER_NAME, &id->user);
+	id->n += id->has_sid = radpkt_attr_find(p, RADPKT_ATTR_ACCT_SESSION_ID, &id->sid);
+	id->n += id->has_ip = radpkt_attr_find(p, RADPKT_ATTR_FRAMED_IP_ADDRESS, &id->ip);
+	id->n += id->has_mac = radpkt_attr_find(p, RADPKT_ATTR_CALLING_STATION_ID, &id->mac);
+	id->n += id->has_port_id = radpkt_attr_find(p, RADPKT_ATTR_NAS_PORT_ID, &id->port_id);
+	id->n += id->has_port = radpkt_attr_find(p, RADPKT_ATTR_NAS_PORT, &id->port);
 	if (id->has_mac && !mac_norm((const char *)id->mac.value, id->mac.len, id->mac_norm))
 		id->mac_norm[0] = '\0'; /* matches no session */
-}
-
-static bool str_eq(const char *s, const struct radpkt_attr *at)
-{
-	return strlen(s) == at->len && memcmp(s, at->value, at->len) == 0;
 }
 
 static bool ident_match(const struct acd *a, const struct session *s, const struct ident *id)
 {
 	char m[13];
 
-	if (id->has_user && !str_eq(s->user, &id->user))
+	if (id->has_user && !radpkt_attr_streq(&id->user, s->user))
 		return false;
-	if (id->has_sid && !str_eq(s->acct_session_id, &id->sid))
+	if (id->has_sid && !radpkt_attr_streq(&id->sid, s->acct_session_id))
 		return false;
 	if (id->has_ip) {
+		uint8_t want[4];
 		struct in_addr in;
 
-		if (id->ip.len != 4 || inet_pton(AF_INET, s->ip, &in) != 1 ||
-		    memcmp(&in, id->ip.value, 4) != 0)
+		if (!radpkt_attr_ipv4(&id->ip, want) || inet_pton(AF_INET, s->ip, &in) != 1 ||
+		    memcmp(&in, want, 4) != 0)
 			return false;
 	}
 	if (id->has_mac && (!id->mac_norm[0] || !mac_norm(s->mac, strlen(s->mac), m) ||
 			    strcmp(m, id->mac_norm) != 0))
 		return false;
-	if (id->has_port_id && !str_eq(s->ifname, &id->port_id))
+	if (id->has_port_id && !radpkt_attr_streq(&id->port_id, s->ifname))
 		return false;
 	if (id->has_port) {
 		/* pppd's radius.so sends NAS-Port = the ppp unit */
 		size_t pl = strlen(a->cfg.ifprefix);
 		char *end;
 		unsigned long unit;
+		uint32_t want;
 
-		if (id->port.len != 4 || strncmp(s->ifname, a->cfg.ifprefix, pl) != 0)
+		if (!radpkt_attr_u32(&id->port, &want) || strncmp(s->ifname, a->cfg.ifprefix, pl) != 0)
 			return false;
 		unit = strtoul(s->ifname + pl, &end, 10);
-		if (*end || end == s->ifname + pl ||
-		    unit != ((uint32_t)id->port.value[0] << 24 | (uint32_t)id->port.value[1] << 16 |
-			     (uint32_t)id->port.value[2] << 8 | id->port.value[3]))
+		if (*end || end == s->ifname + pl || unit != want)
 			return false;
 	}
 	return true;
 }
 
-/* ---- acting on a verified request ---- */
+/* ---- deciding a verified request (coa.h) ---- */
 
-struct verdict {
-	bool ack;
-	uint32_t cause;                  /* Error-Cause for a NAK (0: none) */
-	char why[512];                   /* for the log and show stat */
-};
-
-static void nak(struct verdict *v, uint32_t cause, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void nak(struct verdict *v, uint32_t cause, const char *fmt, ...)
+/* A CoA's rates, for the session d->s it matched: 407 and 402 refuse it. */
+static void coa_rates(const struct acd *a, const struct radattr_list *l, struct coa_decision *d)
 {
-	va_list ap;
-
-	v->ack = false;
-	v->cause = cause;
-	va_start(ap, fmt);
-	vsnprintf(v->why, sizeof(v->why), fmt, ap);
-	va_end(ap);
-}
-
-static void do_coa(struct acd *a, struct session *s, const struct radattr_list *l,
-		   struct verdict *v)
-{
+	const struct session *s = d->s;
 	struct policy_config pc = a->cfg.policy;
 	struct policy_result r;
-	bool old_coa = s->coa;
-	uint64_t od = s->coa_down, ou = s->coa_up, rd = s->radius_down, ru = s->radius_up;
-	char osrc[sizeof(s->coa_src)], rsrc[sizeof(s->radius_src)], d[32], u[32];
 
 	/* a direction the request does not set keeps its rate */
 	pc.default_down = pc.default_up = 0;
 	policy_from_attrs(&pc, l, &r);
 	if (r.malformed) {
-		nak(v, RADPKT_EC_INVALID_ATTRIBUTE_VALUE, "%s", r.warning);
+		d->s = NULL;
+		nak(&d->v, RADPKT_EC_INVALID_ATTRIBUTE_VALUE, "%s", r.warning);
 		return;
 	}
 	if (r.down_src == POLICY_SRC_DEFAULT && r.up_src == POLICY_SRC_DEFAULT) {
-		nak(v, RADPKT_EC_MISSING_ATTRIBUTE,
+		d->s = NULL;
+		nak(&d->v, RADPKT_EC_MISSING_ATTRIBUTE,
 		    "no rate attribute (RP-*-Speed-Limit, Mikrotik-Rate-Limit, WISPr-Bandwidth-Max-*, Filter-Id)");
 		return;
 	}
+	d->down = r.down_src != POLICY_SRC_DEFAULT ? r.down : s->radius_down;
+	d->up = r.up_src != POLICY_SRC_DEFAULT ? r.up : s->radius_up;
+	snprintf(d->src, sizeof(d->src), "coa:%s",
+		 r.down_src != POLICY_SRC_DEFAULT ? r.down_attr : r.up_attr);
+}
+
+void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision *d)
+{
+	bool is_coa = p->code == RADPKT_COA_REQUEST;
+	struct radattr_list l = { 0 };
+	struct radpkt_problem prob;
+	struct session *s, *found = NULL;
+	struct ident id;
+	size_t i;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	/* before anything reads the first of them: with two User-Names (or
+	 * NAS-Identifiers), which one identifies? */
+	if (radpkt_check_repeats(p, &prob) < 0) {
+		nak(&d->v, RADPKT_EC_INVALID_REQUEST, "%s", prob.what);
+		return;
+	}
+	if (!nas_is_us(a, p, &d->v))
+		return;
+	rc = radpkt_decode_radattr(p, a->rh, &l, &prob);
+	if (rc == -ENOTSUP) {
+		nak(&d->v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s", prob.what);
+		return;
+	}
+	if (rc < 0) {
+		nak(&d->v, RADPKT_EC_INVALID_REQUEST, "%s",
+		    rc == -EBADMSG ? prob.what : radpkt_strerror(rc));
+		goto out;
+	}
+	for (i = 0; i < l.count; i++) {
+		const struct radattr *x = &l.attrs[i];
+
+		if (!attr_supported(x, is_coa)) {
+			nak(&d->v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s is not supported in a %s",
+			    x->name, is_coa ? "CoA-Request" : "Disconnect-Request");
+			goto out;
+		}
+		if (x->vendor == 0 && x->number == RADPKT_ATTR_SERVICE_TYPE &&
+		    (strcmp(x->value, "Authorize-Only") == 0 || strcmp(x->value, "17") == 0)) {
+			nak(&d->v, RADPKT_EC_UNSUPPORTED_SERVICE,
+			    "Service-Type Authorize-Only is not supported (send the new rates)");
+			goto out;
+		}
+	}
+	ident_read(p, &id);
+	if (id.n == 0) {
+		nak(&d->v, RADPKT_EC_MISSING_ATTRIBUTE,
+		    "no session identification (User-Name, Acct-Session-Id, Framed-IP-Address, "
+		    "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
+		goto out;
+	}
+	for (s = a->sessions; s; s = s->next)
+		if (!s->gone && ident_match(a, s, &id)) {
+			found = s;
+			d->matches++;
+		}
+	if (d->matches == 0) {
+		nak(&d->v, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+		goto out;
+	}
+	if (d->matches > 1) {
+		nak(&d->v, RADPKT_EC_MULTIPLE_SESSION_SELECTION_UNSUPPORTED,
+		    "%u sessions match: identify one (e.g. by Acct-Session-Id or Framed-IP-Address)",
+		    d->matches);
+		goto out;
+	}
+	d->s = found;
+	if (is_coa)
+		coa_rates(a, &l, d);
+out:
+	radattr_free(&l);
+}
+
+/* ---- acting on it: the session changes ---- */
+
+_Static_assert(sizeof(((struct coa_decision *)0)->src) == sizeof(((struct session *)0)->coa_src),
+	       "a CoA's source goes into the session as it is");
+
+/* Re-shape d->s at d's rates: ACK once the kernel took them, NAK 506 (and
+ * the session as it was) when it refused. */
+static void do_coa(struct acd *a, struct coa_decision *d)
+{
+	struct session *s = d->s;
+	struct coa_verdict *v = &d->v;
+	bool old_coa = s->coa;
+	uint64_t od = s->coa_down, ou = s->coa_up, rd = s->radius_down, ru = s->radius_up;
+	char osrc[sizeof(s->coa_src)], rsrc[sizeof(s->radius_src)], dr[32], ur[32];
+
 	memcpy(osrc, s->coa_src, sizeof(osrc));
 	memcpy(rsrc, s->radius_src, sizeof(rsrc));
 	s->coa = true;
-	s->coa_down = r.down_src != POLICY_SRC_DEFAULT ? r.down : s->radius_down;
-	s->coa_up = r.up_src != POLICY_SRC_DEFAULT ? r.up : s->radius_up;
-	snprintf(s->coa_src, sizeof(s->coa_src), "coa:%s",
-		 r.down_src != POLICY_SRC_DEFAULT ? r.down_attr : r.up_attr);
+	s->coa_down = d->down;
+	s->coa_up = d->up;
+	memcpy(s->coa_src, d->src, sizeof(s->coa_src));
 	s->radius_down = s->coa_down;
 	s->radius_up = s->coa_up;
 	memcpy(s->radius_src, s->coa_src, sizeof(s->radius_src));
@@ -869,8 +960,8 @@ static void do_coa(struct acd *a, struct session *s, const struct radattr_list *
 	}
 	v->ack = true;
 	snprintf(v->why, sizeof(v->why), "%s user=%.64s down=%s up=%s%s", s->ifname, s->user,
-		 shaper_rate_format(s->coa_down, d, sizeof(d)),
-		 shaper_rate_format(s->coa_up, u, sizeof(u)),
+		 shaper_rate_format(s->coa_down, dr, sizeof(dr)),
+		 shaper_rate_format(s->coa_up, ur, sizeof(ur)),
 		 s->override ? " (an operator override stays in force)" : "");
 	session_state_later(a);
 	if (a->ctl) {
@@ -881,8 +972,11 @@ static void do_coa(struct acd *a, struct session *s, const struct radattr_list *
 	}
 }
 
-static void do_disconnect(struct acd *a, struct session *s, struct verdict *v)
+/* End d->s: ACK once its pppd has SIGTERM, NAK 504 when there is none. */
+static void do_disconnect(struct acd *a, struct coa_decision *d)
 {
+	struct session *s = d->s;
+	struct coa_verdict *v = &d->v;
 	char err[256];
 
 	if (session_terminate(a, s, "disconnect-request", err, sizeof(err)) < 0) {
@@ -892,83 +986,6 @@ static void do_disconnect(struct acd *a, struct session *s, struct verdict *v)
 	v->ack = true;
 	snprintf(v->why, sizeof(v->why), "%s user=%.64s pppd=%d terminated", s->ifname, s->user,
 		 (int)s->pppd_pid);
-}
-
-static void decide(struct coa *c, const struct radpkt *p, struct verdict *v)
-{
-	struct acd *a = c->a;
-	bool is_coa = p->code == RADPKT_COA_REQUEST;
-	struct radattr_list l = { 0 };
-	struct radpkt_problem prob;
-	struct session *s, *found = NULL;
-	struct ident id;
-	unsigned matches = 0;
-	size_t i;
-	int rc;
-
-	/* before anything reads the first of them: with two User-Names (or
-	 * NAS-Identifiers), which one identifies? */
-	if (radpkt_check_repeats(p, &prob) < 0) {
-		nak(v, RADPKT_EC_INVALID_REQUEST, "%s", prob.what);
-		return;
-	}
-	if (!nas_is_us(a, p, v->why, sizeof(v->why))) {
-		v->ack = false;
-		v->cause = RADPKT_EC_NAS_IDENTIFICATION_MISMATCH;
-		return;
-	}
-	rc = radpkt_decode_radattr(p, a->rh, &l, &prob);
-	if (rc == -ENOTSUP) {
-		nak(v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s", prob.what);
-		return;
-	}
-	if (rc < 0) {
-		nak(v, RADPKT_EC_INVALID_REQUEST, "%s", rc == -EBADMSG ? prob.what : radpkt_strerror(rc));
-		goto out;
-	}
-	for (i = 0; i < l.count; i++) {
-		const struct radattr *x = &l.attrs[i];
-
-		if (!attr_supported(x, is_coa)) {
-			nak(v, RADPKT_EC_UNSUPPORTED_ATTRIBUTE, "%s is not supported in a %s",
-			    x->name, is_coa ? "CoA-Request" : "Disconnect-Request");
-			goto out;
-		}
-		if (x->vendor == 0 && x->number == A_SERVICE_TYPE &&
-		    (strcmp(x->value, "Authorize-Only") == 0 || strcmp(x->value, "17") == 0)) {
-			nak(v, RADPKT_EC_UNSUPPORTED_SERVICE,
-			    "Service-Type Authorize-Only is not supported (send the new rates)");
-			goto out;
-		}
-	}
-	ident_read(p, &id);
-	if (id.n == 0) {
-		nak(v, RADPKT_EC_MISSING_ATTRIBUTE,
-		    "no session identification (User-Name, Acct-Session-Id, Framed-IP-Address, "
-		    "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
-		goto out;
-	}
-	for (s = a->sessions; s; s = s->next)
-		if (!s->gone && ident_match(a, s, &id)) {
-			found = s;
-			matches++;
-		}
-	if (matches == 0) {
-		nak(v, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
-		goto out;
-	}
-	if (matches > 1) {
-		nak(v, RADPKT_EC_MULTIPLE_SESSION_SELECTION_UNSUPPORTED,
-		    "%u sessions match: identify one (e.g. by Acct-Session-Id or Framed-IP-Address)",
-		    matches);
-		goto out;
-	}
-	if (is_coa)
-		do_coa(a, found, &l, v);
-	else
-		do_disconnect(a, found, v);
-out:
-	radattr_free(&l);
 }
 
 /* The ACK or NAK to p, signed with the client's secret: the length, or a
@@ -992,7 +1009,7 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	struct radpkt_builder b;
 	struct radpkt_attr ts;
 	struct coa_entry *dup;
-	struct verdict v = { 0 };
+	struct coa_decision d;
 	struct peer key;
 	enum radpkt_ma ma;
 	char peer[64];
@@ -1038,15 +1055,15 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 			(void)sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen);
 		return;
 	}
-	if (radpkt_attr_find(&p, A_EVENT_TIMESTAMP, &ts)) {
+	if (radpkt_attr_find(&p, RADPKT_ATTR_EVENT_TIMESTAMP, &ts)) {
 		time_t now = time(NULL), t;
+		uint32_t u;
 
-		if (ts.len != 4) {
+		if (!radpkt_attr_u32(&ts, &u)) {
 			drop(c, &a->stats.coa_drop_malformed, peer, "Event-Timestamp of %u bytes", ts.len);
 			return;
 		}
-		t = (time_t)((uint32_t)ts.value[0] << 24 | (uint32_t)ts.value[1] << 16 |
-			     (uint32_t)ts.value[2] << 8 | ts.value[3]);
+		t = (time_t)u;
 		if (t < now - (time_t)a->cfg.coa_window_s || t > now + (time_t)a->cfg.coa_window_s) {
 			drop(c, &a->stats.coa_drop_stale, peer,
 			     "Event-Timestamp %lld is %+lld s from now (window %us)", (long long)t,
@@ -1064,8 +1081,12 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	}
 
 	a->stats.coa_requests++;
-	decide(c, &p, &v);
-	len = build_reply(&b, &p, v.ack, v.cause, cl);
+	coa_decide(a, &p, &d);
+	if (d.s && p.code == RADPKT_COA_REQUEST)
+		do_coa(a, &d);
+	else if (d.s)
+		do_disconnect(a, &d);
+	len = build_reply(&b, &p, d.v.ack, d.v.cause, cl);
 	if (len < 0) {
 		log_warnx("coa: from=%s id=%u cannot build the reply: %s", peer, p.id,
 			  radpkt_strerror(len));
@@ -1073,21 +1094,21 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	}
 	/* on record before the reply leaves: whoever heard the reply can
 	 * replay it, and after a restart too it must not act again */
-	slot = cache_add(c, &key, &p, b.buf[0], v.ack ? 0 : v.cause);
+	slot = cache_add(c, &key, &p, b.buf[0], d.v.ack ? 0 : d.v.cause);
 	cache_save(c, slot);
 	if (sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen) < 0)
 		log_warn("coa: from=%s id=%u cannot send the reply", peer, p.id);
 	lat_add(&a->stats.coa, t0);
-	if (v.ack) {
+	if (d.v.ack) {
 		a->stats.coa_acks++;
 		log_info("coa: from=%s id=%u %s ack %s", peer, p.id,
-			 p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", v.why);
+			 p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", d.v.why);
 	} else {
 		a->stats.coa_naks++;
 		snprintf(a->stats.coa_last_error, sizeof(a->stats.coa_last_error),
-			 "%.63s: NAK %u: %.500s", peer, v.cause, v.why);
+			 "%.63s: NAK %u: %.500s", peer, d.v.cause, d.v.why);
 		log_warnx("coa: from=%s id=%u %s nak cause=%u: %s", peer, p.id,
-			  p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", v.cause, v.why);
+			  p.code == RADPKT_COA_REQUEST ? "coa" : "disconnect", d.v.cause, d.v.why);
 	}
 }
 

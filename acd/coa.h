@@ -1,7 +1,11 @@
 /*
- * coa.h - the CoA/Disconnect replay cache as it is kept on disk, so that a
- * request answered before a restart of acd is still known after it (the
- * server itself is declared in acd.h: coa_open, coa_close).
+ * coa.h - the parts of the RFC 5176 server (coa.c) that do no I/O, so they
+ * are unit-tested and fuzzed: deciding a verified request, and the replay
+ * cache's file (the server itself is declared in acd.h: coa_open,
+ * coa_close).
+ *
+ * The replay cache is kept on disk so that a request answered before a
+ * restart of acd is still known after it.
  *
  * The file, state-dir/coa-cache, mirrors the in-memory ring slot for slot:
  * a 64-byte header, then COA_CACHE_SLOTS records of 64 bytes.  A request
@@ -36,6 +40,9 @@
 #include <stdint.h>
 
 #include "radpkt.h"
+
+struct acd;
+struct session;
 
 #define COA_CACHE_SLOTS 16384u      /* remembered requests, in memory and on disk */
 #define COA_REC_LEN     64u
@@ -89,5 +96,52 @@ struct coa_file_report {
  */
 int coa_file_parse(const uint8_t *buf, size_t len, struct coa_rec recs[COA_CACHE_SLOTS],
 		   struct coa_file_report *rep);
+
+/* The answer to a request: ACK, or NAK with an Error-Cause (RFC 5176 §3.6). */
+struct coa_verdict {
+	bool ack;
+	uint32_t cause;                 /* Error-Cause of a NAK (0: none) */
+	char why[512];                  /* for the log and show stat */
+};
+
+/*
+ * What a verified Disconnect- or CoA-Request asks and whether acd can do
+ * it, decided from the request, the config, the dictionary and the
+ * session table alone: coa_decide() changes nothing, coa.c then acts on
+ * d->s (re-shapes it, or ends it) and writes the ACK or the NAK of that
+ * into d->v.
+ */
+struct coa_decision {
+	struct session *s;              /* the one session to act on; NULL: refused */
+	unsigned matches;               /* sessions the identification matched */
+	struct coa_verdict v;           /* refused: the NAK (s NULL) */
+	/* a CoA: the session's rates after it, bit/s (a direction the
+	 * request does not set keeps its RADIUS rate), and their source,
+	 * "coa:" and the attribute (struct session's coa_src) */
+	uint64_t down, up;
+	char src[80];
+};
+
+/*
+ * Decide p (a Disconnect- or CoA-Request whose authenticators verified, not
+ * a duplicate, inside its Event-Timestamp window) in this order, the first
+ * failure its NAK:
+ *   an attribute RFC 5176 §3.5 allows once comes more often     404
+ *   NAS-IP-Address, NAS-IPv6-Address or NAS-Identifier not ours  403
+ *   an attribute unknown to the dictionary                       401
+ *   malformed (the wrong size for its type, a bad VSA)           404
+ *   an attribute not supported in this request                   401
+ *   Service-Type Authorize-Only                                  405
+ *   no identification attribute                                  402
+ *   no session matches them all                                  503
+ *   more than one session matches                                508
+ *   a CoA: a malformed rate                                      407
+ *   a CoA: no rate attribute                                     402
+ * Identification: User-Name, Acct-Session-Id, Framed-IP-Address,
+ * Calling-Station-Id (any MAC notation), NAS-Port-Id (the interface) and
+ * NAS-Port (its unit); a session matches when it matches every one given,
+ * and sessions whose link is gone never match.
+ */
+void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision *d);
 
 #endif
