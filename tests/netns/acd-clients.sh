@@ -23,12 +23,15 @@ add_pair 1 # no radattr file: the default policy, and a notice that says so
 printf 'User-Name dave\nWISPr-Bandwidth-Max-Down 6000000\nWISPr-Bandwidth-Max-Up 1500000\n' >"$TMPD/radattr.ppp0"
 export ACD_SOCKET=$TMPD/acd.sock
 chmod 711 "$TMPD" # nobody reaches the socket; the socket's mode decides
-conf() { # GROUP
+# conf GROUP: the socket's group, its members admins as well (what a
+# reader may not do, acd-perms.sh tests)
+conf() {
 	acd_conf <<CONF
 [shaper]
 up-mode = ifb
 [control]
 group = $1
+admin-group = $1
 CONF
 }
 conf "$G1"
@@ -124,7 +127,7 @@ assert_contains "hook as a member" "only root may report sessions" "$err"
 grep -q "hook ip-up refused: by=uid:65534" "$TMPD/acd.log" || fail "the refused hook was not logged"
 
 log "each command that changes something is logged with who asked"
-as "$GID1" "$ACDCTL" shaper set ppp0 3M 1M >/dev/null || fail "shaper set as a member failed"
+as "$GID1" "$ACDCTL" shaper set ppp0 3M 1M >/dev/null || fail "shaper set as a member of admin-group failed"
 "$ACDCTL" shaper restore ppp0 >/dev/null || fail "shaper restore failed"
 "$ACDCTL" terminate ppp1 >/dev/null 2>&1 || true # no pppd to signal: refused, still logged
 "$ACDCTL" reload >/dev/null || fail "reload failed"
