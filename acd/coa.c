@@ -74,9 +74,14 @@
 #include "radpkt.h"
 #include "state.h"
 
-#define COA_CACHE    COA_CACHE_SLOTS /* remembered requests (about 1 MB, and 1 MB on disk) */
-#define COA_BUCKETS  16384u
+#define COA_CACHE    COA_CACHE_SLOTS /* remembered requests (2.5 MB with the index, 1 MB on disk) */
 #define COA_BATCH    64              /* datagrams read per wake-up */
+
+/* The reply cache's index (below): an add that finds no memory leaves the
+ * entry out of the index, not acd (acd.h includes uthash.h with
+ * HASH_NONFATAL_OOM, for the session table). */
+#undef uthash_nonfatal_oom
+#define uthash_nonfatal_oom(e) ((e)->indexed = false)
 
 /* A sender, for duplicate detection: the address, not the port (RFC 5080
  * keys retransmissions on the port too, but a replay may come from any
@@ -87,29 +92,40 @@ struct peer {
 	uint8_t addr[16];                /* IPv4 in the first 4, the rest zero */
 };
 
-struct coa_entry {
-	uint64_t seq;                    /* 0: unused */
-	time_t when;                     /* wall clock, for the stale cut */
-	int32_t next;                    /* hash chain, -1 ends */
-	uint32_t cause;                  /* the reply's Error-Cause (0: none) */
+/* A request, as duplicates are recognised: sender, id, Request
+ * Authenticator.  Bytes only, no padding: it is the index's key. */
+struct coa_key {
 	struct peer from;
 	uint8_t id;
 	uint8_t auth[RADPKT_AUTH_LEN];
+};
+
+_Static_assert(sizeof(struct coa_key) == 1 + 16 + 1 + RADPKT_AUTH_LEN,
+	       "struct coa_key has padding, and uthash hashes the bytes");
+
+struct coa_entry {
+	struct coa_key key;
+	uint64_t seq;                    /* 0: unused */
+	time_t when;                     /* wall clock, for the stale cut */
+	uint32_t cause;                  /* the reply's Error-Cause (0: none) */
 	uint8_t reply_code;              /* the reply sent */
+	bool indexed;                    /* in coa.index (false: unused, or no memory) */
+	UT_hash_handle hh;
 };
 
 struct coa {
 	struct acd *a;
 	int fd;
 	ev_io rw;
-	struct coa_entry *cache;         /* COA_CACHE, a ring */
-	int32_t *bucket;                 /* COA_BUCKETS chain heads */
+	struct coa_entry *cache;         /* COA_CACHE, a ring: slot i is the file's record i */
+	struct coa_entry *index;         /* uthash head: the ring's entries by key */
 	uint32_t next;                   /* ring position */
 	uint64_t seq;                    /* of the newest entry */
 	time_t stale_before;             /* Event-Timestamp <= this: dropped */
 	time_t last_log;                 /* rate limit of drop warnings */
 	int cache_fd;                    /* state-dir/coa-cache, -1: memory only */
 	time_t last_save_warn;
+	time_t last_oom_warn;
 	char cache_path[PATH_MAX + 16];
 };
 
@@ -274,62 +290,47 @@ static void peer_key(const struct sockaddr_storage *ss, struct peer *k)
 	}
 }
 
-static uint32_t key_hash(const struct peer *from, uint8_t id, const uint8_t *auth)
+/*
+ * The ring is the order of eviction and the file's layout; the index, a
+ * uthash over the ring's own entries, finds an entry by its key.  Nothing
+ * is allocated per request, only uthash's buckets as its table grows:
+ * 8192 (128 KB) once the ring is full, 32768 (512 KB) after some 100 000
+ * requests (in a churning table the fullest bucket now and then reaches
+ * uthash's threshold).
+ */
+static struct coa_entry *cache_find(struct coa *c, const struct coa_key *k)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	struct coa_entry *e;
 
-	h = (h ^ from->family) * 16777619u;
-	for (i = 0; i < sizeof(from->addr); i++)
-		h = (h ^ from->addr[i]) * 16777619u;
-	h = (h ^ id) * 16777619u;
-	for (i = 0; i < RADPKT_AUTH_LEN; i++)
-		h = (h ^ auth[i]) * 16777619u;
-	return h % COA_BUCKETS;
+	HASH_FIND(hh, c->index, k, sizeof(*k), e);
+	return e;
 }
 
-static bool same_peer(const struct peer *x, const struct peer *y)
+static void cache_index(struct coa *c, struct coa_entry *e)
 {
-	return x->family == y->family && memcmp(x->addr, y->addr, sizeof(x->addr)) == 0;
-}
+	e->indexed = true;
+	HASH_ADD(hh, c->index, key, sizeof(e->key), e);
+	if (!e->indexed) {
+		time_t now = time(NULL);
 
-static struct coa_entry *cache_find(struct coa *c, const struct peer *from, const struct radpkt *p)
-{
-	int32_t i = c->bucket[key_hash(from, p->id, p->auth)];
-
-	for (; i >= 0; i = c->cache[i].next) {
-		struct coa_entry *e = &c->cache[i];
-
-		if (e->id == p->id && memcmp(e->auth, p->auth, RADPKT_AUTH_LEN) == 0 &&
-		    same_peer(&e->from, from))
-			return e;
+		if (now != c->last_oom_warn) {
+			c->last_oom_warn = now;
+			log_warnx("coa: out of memory for the replay cache's index: a request "
+				  "answered now is acted on again if replayed before a restart");
+		}
 	}
-	return NULL;
 }
 
-static void cache_unlink(struct coa *c, int32_t idx)
+static void cache_unindex(struct coa *c, struct coa_entry *e)
 {
-	struct coa_entry *e = &c->cache[idx];
-	int32_t *pp = &c->bucket[key_hash(&e->from, e->id, e->auth)];
-
-	while (*pp >= 0 && *pp != idx)
-		pp = &c->cache[*pp].next;
-	if (*pp == idx)
-		*pp = e->next;
-}
-
-static void cache_link(struct coa *c, int32_t idx)
-{
-	struct coa_entry *e = &c->cache[idx];
-	uint32_t h = key_hash(&e->from, e->id, e->auth);
-
-	e->next = c->bucket[h];
-	c->bucket[h] = idx;
+	if (e->indexed)
+		HASH_DELETE(hh, c->index, e);
+	e->indexed = false;
 }
 
 /* Remember an answered request in the ring; its slot. */
-static int32_t cache_add(struct coa *c, const struct peer *from, const struct radpkt *p,
-			 uint8_t reply_code, uint32_t cause)
+static int32_t cache_add(struct coa *c, const struct coa_key *k, uint8_t reply_code,
+			 uint32_t cause)
 {
 	int32_t idx = (int32_t)c->next;
 	struct coa_entry *e = &c->cache[idx];
@@ -340,17 +341,15 @@ static int32_t cache_add(struct coa *c, const struct peer *from, const struct ra
 		 * not act again, so nothing as old as it is accepted any more */
 		if (now - e->when < (time_t)c->a->cfg.coa_window_s && e->when > c->stale_before)
 			c->stale_before = e->when;
-		cache_unlink(c, idx);
 	}
+	cache_unindex(c, e);
 	memset(e, 0, sizeof(*e));
+	e->key = *k;
 	e->seq = ++c->seq;
-	e->from = *from;
-	e->id = p->id;
-	memcpy(e->auth, p->auth, RADPKT_AUTH_LEN);
 	e->when = now;
 	e->reply_code = reply_code;
 	e->cause = cause;
-	cache_link(c, idx);
+	cache_index(c, e);
 	c->next = (c->next + 1) % COA_CACHE;
 	return idx;
 }
@@ -368,10 +367,10 @@ static void cache_save(struct coa *c, int32_t idx)
 	r.seq = e->seq;
 	r.when = (uint32_t)e->when;
 	r.stale_before = (uint32_t)(c->stale_before > 0 ? c->stale_before : 0);
-	r.family = e->from.family;
-	memcpy(r.addr, e->from.addr, sizeof(r.addr));
-	r.id = e->id;
-	memcpy(r.auth, e->auth, RADPKT_AUTH_LEN);
+	r.family = e->key.from.family;
+	memcpy(r.addr, e->key.from.addr, sizeof(r.addr));
+	r.id = e->key.id;
+	memcpy(r.auth, e->key.auth, RADPKT_AUTH_LEN);
 	r.reply_code = e->reply_code;
 	r.cause = e->cause;
 	coa_rec_encode(&r, buf);
@@ -426,19 +425,27 @@ static void cache_restore(struct coa *c, const struct coa_rec *recs)
 
 	for (i = 0; i < COA_CACHE; i++) {
 		const struct coa_rec *r = &recs[i];
-		struct coa_entry *e = &c->cache[i];
+		struct coa_entry *e = &c->cache[i], *twin;
 
 		if (!r->seq)
 			continue;
 		e->seq = r->seq;
 		e->when = (time_t)r->when;
-		e->from.family = r->family;
-		memcpy(e->from.addr, r->addr, sizeof(e->from.addr));
-		e->id = r->id;
-		memcpy(e->auth, r->auth, RADPKT_AUTH_LEN);
+		e->key.from.family = r->family;
+		memcpy(e->key.from.addr, r->addr, sizeof(e->key.from.addr));
+		e->key.id = r->id;
+		memcpy(e->key.auth, r->auth, RADPKT_AUTH_LEN);
 		e->reply_code = r->reply_code;
 		e->cause = r->cause;
-		cache_link(c, (int32_t)i);
+		/* acd records a request once; should a file hold one twice,
+		 * the newer record answers (the other keeps its slot) */
+		twin = cache_find(c, &e->key);
+		if (!twin)
+			cache_index(c, e);
+		else if (twin->seq < e->seq) {
+			cache_unindex(c, twin);
+			cache_index(c, e);
+		}
 		restored++;
 		if ((time_t)r->stale_before > c->stale_before)
 			c->stale_before = (time_t)r->stale_before;
@@ -1010,7 +1017,7 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	struct radpkt_attr ts;
 	struct coa_entry *dup;
 	struct coa_decision d;
-	struct peer key;
+	struct coa_key key;
 	enum radpkt_ma ma;
 	char peer[64];
 	uint64_t t0 = lat_now();
@@ -1042,8 +1049,11 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 		     radpkt_ma_name(ma), ma == RADPKT_MA_ABSENT ? " (required by the config)" : "");
 		return;
 	}
-	peer_key(from, &key);
-	dup = cache_find(c, &key, &p);
+	memset(&key, 0, sizeof(key));
+	peer_key(from, &key.from);
+	key.id = p.id;
+	memcpy(key.auth, p.auth, RADPKT_AUTH_LEN);
+	dup = cache_find(c, &key);
 	if (dup) {
 		bool ack = dup->reply_code == RADPKT_DISCONNECT_ACK || dup->reply_code == RADPKT_COA_ACK;
 
@@ -1094,7 +1104,7 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	}
 	/* on record before the reply leaves: whoever heard the reply can
 	 * replay it, and after a restart too it must not act again */
-	slot = cache_add(c, &key, &p, b.buf[0], d.v.ack ? 0 : d.v.cause);
+	slot = cache_add(c, &key, b.buf[0], d.v.ack ? 0 : d.v.cause);
 	cache_save(c, slot);
 	if (sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen) < 0)
 		log_warn("coa: from=%s id=%u cannot send the reply", peer, p.id);
@@ -1146,7 +1156,6 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss = { 0 };
-	unsigned i;
 	socklen_t sl;
 	int af, one = 1;
 	struct coa *c;
@@ -1159,21 +1168,13 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 	}
 	af = ss.ss_family;
 	c = calloc(1, sizeof(*c));
-	if (c) {
+	if (c)
 		c->cache = calloc(COA_CACHE, sizeof(*c->cache));
-		c->bucket = malloc(COA_BUCKETS * sizeof(*c->bucket));
-	}
-	if (!c || !c->cache || !c->bucket) {
-		if (c) {
-			free(c->cache);
-			free(c->bucket);
-		}
+	if (!c || !c->cache) {
 		free(c);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	for (i = 0; i < COA_BUCKETS; i++)
-		c->bucket[i] = -1;
 	c->a = a;
 	c->cache_fd = -1;
 	c->fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1186,7 +1187,6 @@ struct coa *coa_open(struct acd *a, char *err, size_t errlen)
 		if (c->fd >= 0)
 			close(c->fd);
 		free(c->cache);
-		free(c->bucket);
 		free(c);
 		return NULL;
 	}
@@ -1209,7 +1209,7 @@ void coa_close(struct coa *c)
 		(void)fdatasync(c->cache_fd);
 		close(c->cache_fd);
 	}
+	HASH_CLEAR(hh, c->index);
 	free(c->cache);
-	free(c->bucket);
 	free(c);
 }
