@@ -7,9 +7,13 @@
  * respects radattr's limits; a reply to any parsed request signs, parses
  * back and verifies with the same secret and fails with another; the
  * repeat check (RFC 5176 §3.5) agrees with a count of its own and names
- * the first attribute over its limit.  The first 64 bytes also go through
- * the CoA replay cache's record and header decoders (coa.h): a record
- * that decodes encodes back to the same bytes.
+ * the first attribute over its limit; the typed readers accept exactly the
+ * sizes of their types and read the bytes there.  Every parsed request
+ * is decided by coa_decide() against a small session table: it names one
+ * session or gives a NAK with an RFC 5176 cause and a reason, never both.
+ * The first 64 bytes also go through the CoA replay cache's record and
+ * header decoders (coa.h): a record that decodes encodes back to the same
+ * bytes.
  * The dictionary is in memory (rc_read_dictionary_from_buffer: no file
  * I/O). */
 #include <errno.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acd.h"
 #include "coa.h"
 #include "radattr.h"
 #include "radpkt.h"
@@ -26,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char dict_text[] =
 	"ATTRIBUTE User-Name 1 string\n"
 	"ATTRIBUTE NAS-IP-Address 4 ipaddr\n"
+	"ATTRIBUTE NAS-Port 5 integer\n"
 	"ATTRIBUTE Service-Type 6 integer\n"
 	"ATTRIBUTE Framed-IP-Address 8 ipaddr\n"
 	"ATTRIBUTE Filter-Id 11 string\n"
@@ -66,6 +72,30 @@ static rc_handle *dict(void)
 	return rh;
 }
 
+/* The typed readers: true exactly at their type's size, the bytes as they are. */
+static void check_readers(const struct radpkt_attr *a)
+{
+	uint8_t four[4], sixteen[16];
+	char text[RADPKT_VALUE_MAX + 1];
+	uint32_t u;
+
+	if (radpkt_attr_u32(a, &u) != (a->len == 4) || radpkt_attr_ipv4(a, four) != (a->len == 4) ||
+	    radpkt_attr_ipv6(a, sixteen) != (a->len == 16))
+		abort();
+	if (a->len == 4 && (u != ((uint32_t)a->value[0] << 24 | (uint32_t)a->value[1] << 16 |
+				  (uint32_t)a->value[2] << 8 | a->value[3]) ||
+			    memcmp(four, a->value, 4) != 0))
+		abort();
+	if (a->len == 16 && memcmp(sixteen, a->value, 16) != 0)
+		abort();
+	memcpy(text, a->value, a->len);
+	text[a->len] = '\0';
+	if (radpkt_attr_streq(a, text) != (strlen(text) == a->len))
+		abort();
+	if (a->len && radpkt_attr_streq(a, text + 1))
+		abort();
+}
+
 static void check_parsed(const struct radpkt *p, const uint8_t *data, size_t size)
 {
 	struct radpkt_attr a;
@@ -78,6 +108,7 @@ static void check_parsed(const struct radpkt *p, const uint8_t *data, size_t siz
 		if (a.value < data || a.value + a.len > data + p->len)
 			abort();
 		sum += 2u + a.len;
+		check_readers(&a);
 		if (a.type == RADPKT_ATTR_VENDOR_SPECIFIC) {
 			struct radpkt_attr s;
 			size_t voff = 0;
@@ -165,6 +196,68 @@ static void check_repeats(const struct radpkt *p)
 		abort();
 }
 
+/* A NAS with five sessions: two share a User-Name, one is gone. */
+static struct acd *nas(void)
+{
+	static struct acd a;
+	static struct session s[5];
+	static const char *const user[5] = { "alice", "bob", "bob", "carol", "dave" };
+	static bool done;
+	unsigned i;
+
+	if (done)
+		return &a;
+	done = true;
+	config_defaults(&a.cfg);
+	/* no system calls: NAS-IP-Address against this, not bind() */
+	snprintf(a.cfg.nas_ip, sizeof(a.cfg.nas_ip), "192.0.2.1");
+	snprintf(a.cfg.nas_identifier, sizeof(a.cfg.nas_identifier), "bras");
+	a.rh = dict();
+	for (i = 0; i < 5; i++) {
+		snprintf(s[i].ifname, sizeof(s[i].ifname), "ppp%u", i);
+		snprintf(s[i].user, sizeof(s[i].user), "%s", user[i]);
+		snprintf(s[i].ip, sizeof(s[i].ip), "10.0.0.%u", i + 1);
+		snprintf(s[i].mac, sizeof(s[i].mac), "02:00:00:00:00:0%u", i);
+		snprintf(s[i].acct_session_id, sizeof(s[i].acct_session_id), "%016X", i + 1);
+		s[i].radius_down = 1000000u * (i + 1);
+		s[i].next = i ? &s[i - 1] : NULL;
+	}
+	s[3].gone = true;
+	a.sessions = &s[4];
+	return &a;
+}
+
+static void check_decide(const struct radpkt *p)
+{
+	struct acd *a = nas();
+	struct coa_decision d;
+
+	coa_decide(a, p, &d);
+	if (d.v.ack || strlen(d.v.why) >= sizeof(d.v.why) || strlen(d.src) >= sizeof(d.src))
+		abort();
+	if (d.s) {
+		if (d.matches != 1 || d.v.cause || d.v.why[0] || d.s->gone ||
+		    (p->code == RADPKT_COA_REQUEST) != (d.src[0] != '\0'))
+			abort();
+		return;
+	}
+	switch (d.v.cause) {
+	case RADPKT_EC_UNSUPPORTED_ATTRIBUTE:
+	case RADPKT_EC_MISSING_ATTRIBUTE:
+	case RADPKT_EC_NAS_IDENTIFICATION_MISMATCH:
+	case RADPKT_EC_INVALID_REQUEST:
+	case RADPKT_EC_UNSUPPORTED_SERVICE:
+	case RADPKT_EC_INVALID_ATTRIBUTE_VALUE:
+	case RADPKT_EC_SESSION_CONTEXT_NOT_FOUND:
+	case RADPKT_EC_MULTIPLE_SESSION_SELECTION_UNSUPPORTED:
+		break;
+	default:
+		abort();
+	}
+	if (!d.v.why[0] || (d.v.cause == RADPKT_EC_MULTIPLE_SESSION_SELECTION_UNSUPPORTED) != (d.matches > 1))
+		abort();
+}
+
 static void check_cache_record(const uint8_t *data, size_t size)
 {
 	uint8_t in[COA_REC_LEN] = { 0 }, out[COA_REC_LEN];
@@ -209,7 +302,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_decode(&p);
 	check_repeats(&p);
-	if (radpkt_is_request(p.code))
+	if (radpkt_is_request(p.code)) {
 		check_reply(&p);
+		check_decide(&p);
+	}
 	return 0;
 }
