@@ -857,11 +857,13 @@ static void coa_rates(const struct acd *a, const struct radattr_list *l, struct 
 
 void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision *d)
 {
-	bool is_coa = p->code == RADPKT_COA_REQUEST;
+	bool is_coa = p->code == RADPKT_COA_REQUEST, authorize_only;
 	struct radattr_list l = { 0 };
 	struct radpkt_problem prob;
+	struct radpkt_attr st;
 	struct session *s, *found = NULL;
 	struct ident id;
+	uint32_t service;
 	size_t i;
 	int rc;
 
@@ -884,6 +886,9 @@ void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision
 		    rc == -EBADMSG ? prob.what : radpkt_strerror(rc));
 		goto out;
 	}
+	/* RFC 5176 §3.2: the server is to fetch the new policy itself */
+	authorize_only = radpkt_attr_find(p, RADPKT_ATTR_SERVICE_TYPE, &st) &&
+			 radpkt_attr_u32(&st, &service) && service == RADPKT_SERVICE_AUTHORIZE_ONLY;
 	for (i = 0; i < l.count; i++) {
 		const struct radattr *x = &l.attrs[i];
 
@@ -892,8 +897,7 @@ void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision
 			    x->name, is_coa ? "CoA-Request" : "Disconnect-Request");
 			goto out;
 		}
-		if (x->vendor == 0 && x->number == RADPKT_ATTR_SERVICE_TYPE &&
-		    (strcmp(x->value, "Authorize-Only") == 0 || strcmp(x->value, "17") == 0)) {
+		if (x->vendor == 0 && x->number == RADPKT_ATTR_SERVICE_TYPE && authorize_only) {
 			nak(&d->v, RADPKT_EC_UNSUPPORTED_SERVICE,
 			    "Service-Type Authorize-Only is not supported (send the new rates)");
 			goto out;
