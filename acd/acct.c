@@ -10,10 +10,14 @@
  * with an ev_async to log the results.  The worker touches nothing else
  * of acd's: its own rc_handle, the record, the shared part of struct acct.
  *
- * Counters come from the kernel's 64-bit link statistics.  pppd may let
- * the interface go before its ip-down hook runs, so acct also listens for
- * RTM_DELLINK, which carries the link's last statistics: the Stop of a
- * session whose link is gone reports those.
+ * Counters come from the kernel's 64-bit link statistics (rtnl.h).  pppd
+ * may let the interface go before its ip-down hook runs, so acct also
+ * subscribes to RTNL_LINK_DEL, which carries the link's last statistics:
+ * the Stop of a session whose link is gone reports those.
+ *
+ * A listener of the session core (session.h): a session's accounting
+ * (struct acct_sess) is its ext slot, made at its first up and freed at
+ * its end; the state file keeps its period through a state_ext.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,17 +28,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <netlink/msg.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-#include <netlink/socket.h>
 #include <radcli/radcli.h>
 
 #include "acct.h"
 #include "acd.h"
 #include "log.h"
+#include "rtnl.h"
+#include "state.h"
 
 /* ---- pure parts --------------------------------------------------------- */
 
@@ -240,6 +240,22 @@ struct acct_result {
 	char err[RESULT_ERR_LEN];
 };
 
+/* What a session carries for accounting: its ext slot (session.h). */
+struct acct_sess {
+	struct acct_saved st;
+	struct acct_counters last;      /* the last counters read */
+	bool final;                     /* last = the deleted link's last counters */
+	/* the last IPv4 and IPv6 address the session had: the records keep
+	 * them when one protocol goes down before the other (and before the
+	 * Stop), as the billing side looks sessions up by them */
+	char ip[16];
+	char ipv6[48];
+	bool timer_on;
+	ev_timer interim;
+	struct session *s;
+	struct acct *t;
+};
+
 struct acct {
 	struct acd *a;
 	/* settings, taken at open (a reload changes them at the next start) */
@@ -273,9 +289,8 @@ struct acct {
 	/* the loop's alone */
 	ev_async async;
 	ev_periodic boundary;
-	struct nl_sock *sk;             /* counter reads */
-	struct nl_sock *nsk;            /* RTM_DELLINK: last counters */
-	ev_io nw;
+	int slot;                       /* ours in session.ext[] */
+	bool subscribed;                /* to rtnl's link events */
 	struct acct_ratelimit drop_rl, fail_rl;
 	uint64_t drops_unlogged, fails_unlogged;
 	ev_timer dropflush, failflush;  /* the summary line, when the limit lets */
@@ -527,185 +542,153 @@ static void on_async(struct ev_loop *loop, ev_async *w, int revents)
 
 /* ---- counters ------------------------------------------------------------- */
 
-static void from_stats64(const struct rtnl_link_stats64 *st, struct acct_counters *c)
+static struct acct_sess *as_of(const struct acct *t, const struct session *s)
 {
-	c->in_octets = st->rx_bytes;
-	c->out_octets = st->tx_bytes;
-	c->in_packets = st->rx_packets;
-	c->out_packets = st->tx_packets;
+	return s->ext[t->slot];
 }
 
-static int read_counters(struct acct *t, int ifindex, struct acct_counters *c)
+static void from_link(const struct link_counters *l, struct acct_counters *c)
 {
-	struct rtnl_link *l = NULL;
-
-	if (!t->sk || rtnl_link_get_kernel(t->sk, ifindex, NULL, &l) < 0 || !l)
-		return -ENODEV;
-	/* libnl reads IFLA_STATS64 when the kernel sends it (it always does) */
-	c->in_octets = rtnl_link_get_stat(l, RTNL_LINK_RX_BYTES);
-	c->out_octets = rtnl_link_get_stat(l, RTNL_LINK_TX_BYTES);
-	c->in_packets = rtnl_link_get_stat(l, RTNL_LINK_RX_PACKETS);
-	c->out_packets = rtnl_link_get_stat(l, RTNL_LINK_TX_PACKETS);
-	rtnl_link_put(l);
-	return 0;
+	c->in_octets = l->rx_bytes;
+	c->out_octets = l->tx_bytes;
+	c->in_packets = l->rx_packets;
+	c->out_packets = l->tx_packets;
 }
 
 /* A link was deleted: keep its last counters for the session's Stop. */
-static int on_nlmsg(struct nl_msg *msg, void *arg)
+static void on_link(const struct rtnl_event *ev, void *arg)
 {
 	struct acct *t = arg;
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1];
-	struct rtnl_link_stats64 st;
-	struct ifinfomsg *ifi;
 	struct session *s;
+	struct acct_sess *as;
 
-	if (nlh->nlmsg_type != RTM_DELLINK || !nlmsg_valid_hdr(nlh, sizeof(*ifi)))
-		return NL_OK;
-	ifi = nlmsg_data(nlh);
-	s = session_by_ifindex(t->a, ifi->ifi_index);
-	if (!s || nlmsg_parse(nlh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_STATS64] ||
-	    nla_len(tb[IFLA_STATS64]) < (int)sizeof(st))
-		return NL_OK;
-	memcpy(&st, nla_data(tb[IFLA_STATS64]), sizeof(st));
-	from_stats64(&st, &s->acct.last);
-	s->acct.final = true;
-	return NL_OK;
-}
-
-static void drain_nl(struct acct *t)
-{
-	/* non-blocking: returns once what the kernel queued is read */
-	while (t->nsk && nl_recvmsgs_default(t->nsk) > 0)
-		;
-}
-
-static void on_nl(struct ev_loop *loop, ev_io *w, int revents)
-{
-	(void)loop;
-	(void)revents;
-	drain_nl(w->data);
+	if (ev->type != RTNL_LINK_DEL || !ev->link.has_counters)
+		return;
+	s = session_by_ifindex(&t->a->sess, ev->link.ifindex);
+	if (!s || !(as = as_of(t, s)) || as->final)
+		return;
+	from_link(&ev->link.c, &as->last);
+	as->final = true;
 }
 
 /* The session's counters now: the kernel's, or the deleted link's last,
  * or (neither: the link went and its notification was lost) the last
- * read.  Keeps them in s->acct.last. */
+ * read.  Keeps them in as->last. */
 static void session_counters(struct acct *t, struct session *s)
 {
-	struct acct_counters c;
+	struct acct_sess *as = as_of(t, s);
+	struct link_counters l;
+	int rc;
 
-	if (s->acct.final)
+	if (as->final)
 		return;
-	if (read_counters(t, s->ifindex, &c) == 0) {
-		s->acct.last = c;
+	rc = rtnl_counters(t->a->rtnl, s->ifindex, &l);
+	if (rc >= 0) {
+		from_link(&l, &as->last);
+		as->final = rc == 1; /* gone: these were its last */
 		return;
 	}
-	drain_nl(t);
-	if (!s->acct.final)
-		log_warnx("acct: sess=%s user=%s event=counters-lost (link gone, no last "
-			  "statistics): the record has the counters of the last interim",
-			  s->ifname, s->user);
+	log_warnx("acct: sess=%s user=%s event=counters-lost (link gone, no last "
+		  "statistics): the record has the counters of the last interim",
+		  s->ifname, s->user);
 }
 
 /* ---- records of a session ------------------------------------------------- */
 
-static void new_id(struct acd *a, time_t now, char *buf)
-{
-	/* session.c's scheme: unique on this box across restarts */
-	if (!a->sid_counter)
-		a->sid_counter = (uint32_t)getpid() << 16;
-	snprintf(buf, ACCT_ID_LEN, "%08X%08X", (unsigned)now, (unsigned)++a->sid_counter);
-}
-
-void acct_session_addrs(struct session *s)
+/* Keep the session's current addresses for its records: one protocol
+ * may go down (its address cleared) before the other and the Stop. */
+static void keep_addrs(struct acct_sess *as, const struct session *s)
 {
 	if (s->ip[0])
-		snprintf(s->acct.ip, sizeof(s->acct.ip), "%s", s->ip);
+		snprintf(as->ip, sizeof(as->ip), "%s", s->ip);
 	if (s->ipv6_ll[0])
-		snprintf(s->acct.ipv6, sizeof(s->acct.ipv6), "%s", s->ipv6_ll);
+		snprintf(as->ipv6, sizeof(as->ipv6), "%s", s->ipv6_ll);
 }
 
 static void send_record(struct acct *t, struct session *s, enum acct_status st,
 			enum acct_cause cause, time_t now)
 {
+	struct acct_sess *as = as_of(t, s);
 	struct acct_record r;
 
 	memset(&r, 0, sizeof(r));
 	r.status = st;
 	snprintf(r.session_id, sizeof(r.session_id), "%s", s->acct_session_id);
-	snprintf(r.multi_id, sizeof(r.multi_id), "%s", s->acct.st.multi_id);
+	snprintf(r.multi_id, sizeof(r.multi_id), "%s", as->st.multi_id);
 	snprintf(r.user, sizeof(r.user), "%s", s->user);
 	snprintf(r.ifname, sizeof(r.ifname), "%s", s->ifname);
 	snprintf(r.mac, sizeof(r.mac), "%s", s->mac);
-	acct_session_addrs(s);
-	snprintf(r.ip, sizeof(r.ip), "%s", s->acct.ip);
-	snprintf(r.ipv6, sizeof(r.ipv6), "%s", s->acct.ipv6);
+	keep_addrs(as, s);
+	snprintf(r.ip, sizeof(r.ip), "%s", as->ip);
+	snprintf(r.ipv6, sizeof(r.ipv6), "%s", as->ipv6);
 	r.event_time = now;
-	r.session_time = now > s->acct.st.period_start ? (uint32_t)(now - s->acct.st.period_start) : 0;
+	r.session_time = now > as->st.period_start ? (uint32_t)(now - as->st.period_start) : 0;
 	if (st != ACCT_START)
-		acct_counters_sub(&s->acct.last, &s->acct.st.base, &r.c);
+		acct_counters_sub(&as->last, &as->st.base, &r.c);
 	r.cause = st == ACCT_STOP ? cause : ACCT_CAUSE_NONE;
 	enqueue(t, &r);
 }
 
 static void on_interim(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct session *s = w->data;
-	struct acct *t = s->owner->acct;
+	struct acct_sess *as = w->data;
+	struct session *s = as->s;
 
 	(void)loop;
 	(void)revents;
-	if (!t || s->gone)
+	if (s->gone)
 		return;
-	session_counters(t, s);
-	send_record(t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
+	session_counters(as->t, s);
+	send_record(as->t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
 }
 
-/* A period's Start: counts from base, time from s->acct.st.period_start. */
-static void start_period(struct acd *a, struct session *s, time_t now, bool fresh_id,
+/* A period's Start: counts from base, time from as->st.period_start. */
+static void start_period(struct acct *t, struct session *s, time_t now, bool fresh_id,
 			 const struct acct_counters *base)
 {
+	struct acct_sess *as = as_of(t, s);
+
 	if (fresh_id)
-		new_id(a, now, s->acct_session_id);
-	if (!s->acct.st.multi_id[0])
-		snprintf(s->acct.st.multi_id, sizeof(s->acct.st.multi_id), "%s", s->acct_session_id);
-	s->acct.st.base = *base;
-	s->acct.st.started = true;
-	send_record(a->acct, s, ACCT_START, ACCT_CAUSE_NONE, now);
+		session_new_id(&t->a->sess, now, s->acct_session_id, sizeof(s->acct_session_id));
+	if (!as->st.multi_id[0])
+		snprintf(as->st.multi_id, sizeof(as->st.multi_id), "%s", s->acct_session_id);
+	as->st.base = *base;
+	as->st.started = true;
+	send_record(t, s, ACCT_START, ACCT_CAUSE_NONE, now);
 }
 
 /* The period ended: its Stop, and a Start with a new Acct-Session-Id. */
-static void split_period(struct acd *a, struct session *s, time_t now)
+static void split_period(struct acct *t, struct session *s, time_t now)
 {
-	struct acct *t = a->acct;
+	struct acct_sess *as = as_of(t, s);
 
 	session_counters(t, s);
 	send_record(t, s, ACCT_STOP, acct_terminate_cause("period"), now);
-	s->acct.st.period_start = now;
-	start_period(a, s, now, true, &s->acct.last);
+	as->st.period_start = now;
+	start_period(t, s, now, true, &as->last);
 	log_info("acct: sess=%s user=%s event=period-split sid=%s multi=%s", s->ifname, s->user,
-		 s->acct_session_id, s->acct.st.multi_id);
+		 s->acct_session_id, as->st.multi_id);
 }
 
-static void arm_interim(struct acct *t, struct session *s)
+static void arm_interim(struct acct *t, struct acct_sess *as)
 {
-	if (!t->interim_s || s->acct.timer_on)
+	if (!t->interim_s || as->timer_on)
 		return;
-	ev_timer_init(&s->acct.interim, on_interim, (ev_tstamp)t->interim_s,
+	ev_timer_init(&as->interim, on_interim, (ev_tstamp)t->interim_s,
 		      (ev_tstamp)t->interim_s);
-	s->acct.interim.data = s;
-	ev_timer_start(t->a->loop, &s->acct.interim);
-	s->acct.timer_on = true;
+	as->interim.data = as;
+	ev_timer_start(t->a->loop, &as->interim);
+	as->timer_on = true;
 }
 
-void acct_session_up(struct acd *a, struct session *s)
+/* Up, or found at start-up: the Start (once per period) and the interim
+ * timer; a period boundary missed while acd was down is caught up now. */
+static void sess_up(struct acct *t, struct session *s)
 {
-	struct acct *t = a->acct;
+	struct acct_sess *as = as_of(t, s);
 	time_t now = time(NULL);
 
-	if (!t)
-		return;
-	if (!s->acct.st.started && !s->user[0]) {
+	if (!as->st.started && !s->user[0]) {
 		/* found at start-up with no record and no radattr file: who it
 		 * is comes with its next hook; a Start without a User-Name
 		 * would be useless to the billing side */
@@ -715,30 +698,34 @@ void acct_session_up(struct acd *a, struct session *s)
 			   s->ifname);
 		return;
 	}
-	if (!s->acct.st.started) {
+	if (!as->st.started) {
 		/* a session acd has not accounted for (new, or found at start-up
 		 * without a saved Start): the link's counters so far are all its
 		 * own (base 0), its time starts with the session */
 		static const struct acct_counters zero;
 
-		s->acct.st.period_start = s->started ? s->started : now;
+		as->st.period_start = s->started ? s->started : now;
 		session_counters(t, s);
-		start_period(a, s, now, false, &zero);
-		session_state_later(a);
+		start_period(t, s, now, false, &zero);
+		state_later(t->a);
 	} else if (t->period != ACCT_PERIOD_NONE &&
-		   acct_period_next(t->period, s->acct.st.period_start) <= now) {
+		   acct_period_next(t->period, as->st.period_start) <= now) {
 		/* a boundary passed while acd was not running */
-		split_period(a, s, now);
-		session_state_later(a);
+		split_period(t, s, now);
+		state_later(t->a);
 	}
-	arm_interim(t, s);
+	arm_interim(t, as);
 }
 
-void acct_session_newinfo(struct acd *a, struct session *s)
+/* The session's addresses changed after its Start (IPv6CP after IPCP, or
+ * the reverse): an Interim-Update at once, so the accounting side learns
+ * them now, not at the next interim (Cisco's "accounting update
+ * newinfo").  Nothing before the Start: the Start carries what is known. */
+static void sess_newinfo(struct acct *t, struct session *s)
 {
-	struct acct *t = a->acct;
+	struct acct_sess *as = as_of(t, s);
 
-	if (!t || !s->acct.st.started || s->gone)
+	if (!as->st.started || s->gone)
 		return;
 	log_info("acct: sess=%s user=%s event=newinfo ip=%s ipv6=%s", s->ifname, s->user, s->ip,
 		 s->ipv6_ll);
@@ -746,19 +733,80 @@ void acct_session_newinfo(struct acd *a, struct session *s)
 	send_record(t, s, ACCT_INTERIM, ACCT_CAUSE_NONE, time(NULL));
 }
 
-void acct_session_end(struct acd *a, struct session *s)
+/* The session ends: its Stop, the cause from s->terminate_cause. */
+static void sess_end(struct acct *t, struct session *s)
 {
-	struct acct *t = a->acct;
+	struct acct_sess *as = as_of(t, s);
 
-	if (s->acct.timer_on) {
-		ev_timer_stop(a->loop, &s->acct.interim);
-		s->acct.timer_on = false;
+	if (as->timer_on) {
+		ev_timer_stop(t->a->loop, &as->interim);
+		as->timer_on = false;
 	}
-	if (!t || !s->acct.st.started)
+	if (!as->st.started)
 		return;
 	session_counters(t, s);
 	send_record(t, s, ACCT_STOP, acct_terminate_cause(s->terminate_cause), time(NULL));
-	s->acct.st.started = false;
+	as->st.started = false;
+}
+
+static void sess_free(struct acct *t, struct session *s)
+{
+	struct acct_sess *as = as_of(t, s);
+
+	if (!as)
+		return;
+	if (as->timer_on)
+		ev_timer_stop(t->a->loop, &as->interim);
+	free(as);
+	s->ext[t->slot] = NULL;
+}
+
+static void on_session(const struct session_event *ev, void *ctx)
+{
+	struct acct *t = ctx;
+	struct session *s = ev->s;
+	struct acct_sess *as = as_of(t, s);
+
+	switch (ev->type) {
+	case SESSION_UP:
+	case SESSION_PROTO_UP:
+	case SESSION_ADOPTED:
+	case SESSION_RECONCILED:
+		if (!as) {
+			as = calloc(1, sizeof(*as));
+			if (!as) {
+				log_warnx("acct: sess=%s user=%s event=out-of-memory: the session "
+					  "goes unaccounted", s->ifname, s->user);
+				return;
+			}
+			as->s = s;
+			as->t = t;
+			s->ext[t->slot] = as;
+		}
+		keep_addrs(as, s);
+		if (ev->type == SESSION_RECONCILED && ev->saved)
+			acct_saved_from_json(ev->saved, &as->st);
+		if (ev->addr_changed)
+			sess_newinfo(t, s);
+		sess_up(t, s);
+		break;
+	case SESSION_DOWN:
+		if (as) {
+			sess_end(t, s);
+			sess_free(t, s);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_describe(const struct session *s, json_t *o, void *ctx)
+{
+	const struct acct_sess *as = as_of(ctx, s);
+
+	if (as && as->st.multi_id[0])
+		json_object_set_new(o, "acct_multi_session_id", json_string(as->st.multi_id));
 }
 
 static void on_boundary(struct ev_loop *loop, ev_periodic *w, int revents)
@@ -775,15 +823,17 @@ static void on_boundary(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)revents;
 	if (fired > now)
 		now = fired;
-	for (s = t->a->sessions; s; s = s->next) {
-		if (!s->acct.st.started || s->gone)
+	for (s = t->a->sess.list; s; s = s->next) {
+		const struct acct_sess *as = as_of(t, s);
+
+		if (!as || !as->st.started || s->gone)
 			continue;
-		split_period(t->a, s, now);
+		split_period(t, s, now);
 		n++;
 	}
 	log_notice("acct: event=period-boundary period=%s sessions=%u", acct_period_name(t->period), n);
 	if (n)
-		session_state_later(t->a);
+		state_later(t->a);
 }
 
 static ev_tstamp boundary_reschedule(ev_periodic *w, ev_tstamp now)
@@ -832,6 +882,24 @@ void acct_saved_from_json(json_t *rec, struct acct_saved *v)
 	v->period_start = (time_t)json_integer_value(json_object_get(o, "period_start"));
 	counters_from(json_object_get(o, "base"), &v->base);
 	v->started = true;
+}
+
+/* The state file's "acct": copied on the loop, JSON in the writer. */
+static void saved_take(const struct session *s, void *buf, void *ctx)
+{
+	const struct acct_sess *as = as_of(ctx, s);
+	struct acct_saved *v = buf;
+
+	if (as)
+		*v = as->st;
+	else
+		memset(v, 0, sizeof(*v));
+}
+
+static void saved_put(const void *buf, json_t *rec, void *ctx)
+{
+	(void)ctx;
+	acct_saved_json(buf, rec);
 }
 
 /* ---- open, close, stat ---------------------------------------------------- */
@@ -920,10 +988,8 @@ static void acct_free(struct acct *t)
 		return;
 	if (t->rh)
 		rc_destroy(t->rh);
-	if (t->sk)
-		nl_socket_free(t->sk);
-	if (t->nsk)
-		nl_socket_free(t->nsk);
+	if (t->subscribed)
+		rtnl_unsubscribe(t->a->rtnl, on_link, t);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
 	pthread_cond_destroy(&t->idle);
@@ -973,18 +1039,21 @@ struct acct *acct_open(struct acd *a, char *err, size_t errlen)
 	}
 	if (radcli_open(t, cfg, err, errlen) < 0)
 		goto fail;
-	t->sk = nl_socket_alloc();
-	t->nsk = nl_socket_alloc();
-	if (!t->sk || !t->nsk || nl_connect(t->sk, NETLINK_ROUTE) < 0 ||
-	    nl_connect(t->nsk, NETLINK_ROUTE) < 0 ||
-	    nl_socket_add_membership(t->nsk, RTNLGRP_LINK) < 0) {
-		snprintf(err, errlen, "[accounting]: cannot open netlink sockets for link counters");
+	t->slot = session_ext_slot(&a->sess);
+	if (t->slot < 0 || rtnl_subscribe(a->rtnl, on_link, t) < 0) {
+		snprintf(err, errlen, "[accounting]: cannot follow link counters (rtnetlink)");
 		goto fail;
 	}
-	nl_socket_disable_seq_check(t->nsk);
-	nl_socket_modify_cb(t->nsk, NL_CB_VALID, NL_CB_CUSTOM, on_nlmsg, t);
-	nl_socket_set_nonblocking(t->nsk);
-	(void)nl_socket_set_buffer_size(t->nsk, 1 << 20, 0);
+	t->subscribed = true;
+	if (session_listen(&a->sess, &(struct session_listener){ .event = on_session,
+								.describe = on_describe,
+								.ctx = t }) < 0 ||
+	    state_extend(&(struct state_ext){ .size = sizeof(struct acct_saved),
+					      .take = saved_take, .put = saved_put,
+					      .ctx = t }) < 0) {
+		snprintf(err, errlen, "[accounting]: too many session listeners");
+		goto fail;
+	}
 
 	if (pthread_create(&t->thr, NULL, worker, t) != 0) {
 		snprintf(err, errlen, "[accounting]: cannot start the sender thread");
@@ -994,9 +1063,6 @@ struct acct *acct_open(struct acd *a, char *err, size_t errlen)
 	ev_async_init(&t->async, on_async);
 	t->async.data = t;
 	ev_async_start(a->loop, &t->async);
-	ev_io_init(&t->nw, on_nl, nl_socket_get_fd(t->nsk), EV_READ);
-	t->nw.data = t;
-	ev_io_start(a->loop, &t->nw);
 	ev_timer_init(&t->dropflush, on_dropflush, 1.0, 0);
 	t->dropflush.data = t;
 	ev_timer_init(&t->failflush, on_failflush, 1.0, 0);
@@ -1018,6 +1084,7 @@ fail:
 
 void acct_close(struct acct *t)
 {
+	struct session *s;
 	struct timespec dl;
 	unsigned left;
 	int rc = 0;
@@ -1025,7 +1092,11 @@ void acct_close(struct acct *t)
 	if (!t)
 		return;
 	ev_async_stop(t->a->loop, &t->async);
-	ev_io_stop(t->a->loop, &t->nw);
+	if (t->subscribed)
+		rtnl_unsubscribe(t->a->rtnl, on_link, t);
+	t->subscribed = false;
+	for (s = t->a->sess.list; s; s = s->next) /* the kernel keeps the sessions, */
+		sess_free(t, s);                  /* acd forgets their accounting */
 	ev_timer_stop(t->a->loop, &t->dropflush);
 	ev_timer_stop(t->a->loop, &t->failflush);
 	if (t->period != ACCT_PERIOD_NONE)

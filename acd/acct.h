@@ -107,20 +107,6 @@ struct acct_saved {
 	struct acct_counters base;      /* kernel counters at period_start */
 };
 
-/* What a session carries for accounting (in struct session). */
-struct acct_sess {
-	struct acct_saved st;
-	struct acct_counters last;      /* the last counters read */
-	bool final;                     /* last = the deleted link's last counters */
-	/* the last IPv4 and IPv6 address the session had: the records keep
-	 * them when one protocol goes down before the other (and before the
-	 * Stop), as the billing side looks sessions up by them */
-	char ip[16];
-	char ipv6[48];
-	bool timer_on;
-	ev_timer interim;
-};
-
 /* One Accounting-Request: plain data, built on the loop, sent by the worker. */
 struct acct_record {
 	enum acct_status status;        /* 0: taken out of the queue, skip */
@@ -186,6 +172,8 @@ struct acct;
  * failure.  Settings are taken now: a reload changes them at the next
  * start (acct_reload_check says so). */
 struct acct *acct_open(struct acd *a, char *err, size_t errlen);
+/* (acct_open registers acct as a listener of the session core: each
+ * session's Start, Interim-Updates and Stop follow its events.) */
 /* Waits up to ACCT_CLOSE_WAIT for the queue to be sent; what is left is
  * lost (sessions go on: no Stop is sent when acd stops). */
 void acct_close(struct acct *t);
@@ -193,24 +181,9 @@ void acct_close(struct acct *t);
 /* After a reload: log that changed [accounting] settings wait for a restart. */
 void acct_reload_check(struct acd *a);
 
-/* ip-up/ipv6-up or found at start-up: the Start (once per period) and
- * the interim timer; a period boundary missed while acd was down is
- * caught up now.  A no-op when accounting is off. */
-void acct_session_up(struct acd *a, struct session *s);
-/* The session ends (before it is freed): the Stop, its cause from
- * s->terminate_cause. */
-void acct_session_end(struct acd *a, struct session *s);
-/* The session's addresses changed after its Start (IPv6CP after IPCP, or
- * the reverse): an Interim-Update at once, so the accounting side learns
- * them now, not at the next interim (Cisco's "accounting update newinfo").
- * Nothing before the Start: the Start carries what is known then. */
-void acct_session_newinfo(struct acd *a, struct session *s);
-/* Keep the session's current addresses for its records (acct_sess.ip,
- * .ipv6): before one protocol goes down and its address is cleared. */
-void acct_session_addrs(struct session *s);
-/* The state file: s->acct.st is copied on the loop, turned into JSON (an
- * "acct" object in the session's record, none when not started) by the
- * writer thread, and read back at start-up. */
+/* The state file: a session's acct_saved is copied on the loop, turned
+ * into JSON (an "acct" object in the session's record, none when not
+ * started) by the writer thread, and read back at start-up. */
 void acct_saved_json(const struct acct_saved *v, json_t *rec);
 void acct_saved_from_json(json_t *rec, struct acct_saved *v);
 

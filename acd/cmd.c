@@ -21,6 +21,7 @@
 #include "outbuf.h"
 #include "proto.h"
 #include "rtnl.h"
+#include "state.h"
 
 struct reply {
 	json_t *data;                   /* success */
@@ -59,7 +60,7 @@ static struct session *lookup(struct acd *a, json_t *args, struct reply *r)
 		fail(r, ACD_E_ARGS, "which session? give an interface, a user or an IP");
 		return NULL;
 	}
-	s = session_find(a, id, &n);
+	s = session_find(&a->sess, id, &n);
 	if (n == 0) {
 		fail(r, ACD_E_NOENT, "%s: no such session", id);
 		return NULL;
@@ -112,7 +113,7 @@ static int cmd_show_sessions(struct acd *a, struct ctl_peer *p, json_t *args, st
 	(void)p;
 	(void)args;
 	ctrs_read(a, &t);
-	for (s = a->sessions; s; s = s->next)
+	for (s = a->sess.list; s; s = s->next)
 		json_array_append_new(arr, session_row(s, &t));
 	free(t.v);
 	r->data = arr;
@@ -177,23 +178,14 @@ static int rate_arg(json_t *args, const char *name, uint64_t *out, struct reply 
 static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uint64_t up,
 		   struct reply *r)
 {
-	bool old_ov = s->override;
-	uint64_t od = s->ov_down, ou = s->ov_up;
+	char err[256];
 	json_t *j;
 	int rc;
 
-	s->override = ov;
-	s->ov_down = down;
-	s->ov_up = up;
-	if (session_shape(a, s) < 0) {
-		/* the shaper restored the interface: restore the record too */
-		s->override = old_ov;
-		s->ov_down = od;
-		s->ov_up = ou;
-		return fail(r, ACD_E_SHAPER, "%s", s->shape_err);
-	}
+	if (session_override(&a->sess, s, ov, down, up, err, sizeof(err)) < 0)
+		return fail(r, ACD_E_SHAPER, "%s", err);
 	r->data = json_object();
-	rc = session_state_save(a);
+	rc = state_save(a);
 	if (rc < 0) {
 		/* the kernel has it, the state file does not: an acd restart
 		 * would bring back the old rates, and the operator must know */
@@ -211,7 +203,6 @@ static int reshape(struct acd *a, struct session *s, bool ov, uint64_t down, uin
 	}
 	j = session_json(s, true);
 	json_object_update(r->data, j); /* after the warning: it is read first */
-	ctl_event(a->ctl, "session-changed", j);
 	json_decref(j);
 	return 0;
 }
@@ -247,7 +238,7 @@ static int cmd_terminate(struct acd *a, struct ctl_peer *p, json_t *args, struct
 	if (!s)
 		return -1;
 	log_info("sess=%s user=%s event=terminate-request by=%s", s->ifname, s->user, p->by);
-	rc = session_terminate(a, s, "admin-reset", err, sizeof(err));
+	rc = session_terminate(&a->sess, s, "admin-reset", err, sizeof(err));
 	if (rc < 0)
 		return fail(r, rc == -ESRCH ? ACD_E_NOENT : ACD_E_PERM, "%s", err);
 	r->data = json_pack("{s:s,s:i}", "ifname", s->ifname, "pppd_pid", (int)s->pppd_pid);
@@ -260,10 +251,10 @@ static int cmd_show_stat(struct acd *a, struct ctl_peer *p, json_t *args, struct
 	(void)args;
 	r->data = json_pack("{s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i,s:o}",
 			    "uptime", (json_int_t)(time(NULL) - a->started),
-			    "sessions", (int)a->nsessions,
-			    "sessions_up", (json_int_t)a->stats.sessions_up,
-			    "sessions_down", (json_int_t)a->stats.sessions_down,
-			    "sessions_vanished", (json_int_t)a->stats.sessions_vanished,
+			    "sessions", (int)a->sess.n,
+			    "sessions_up", (json_int_t)a->sess.up,
+			    "sessions_down", (json_int_t)a->sess.down,
+			    "sessions_vanished", (json_int_t)a->sess.vanished,
 			    "hook_errors", (json_int_t)a->stats.hook_errors,
 			    "shaper_errors", (json_int_t)a->stats.shaper_errors,
 			    "radattr_errors", (json_int_t)a->stats.radattr_errors,
@@ -312,7 +303,7 @@ static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct repl
 	if (!event || !json_is_array(argv) || (env && !json_is_object(env)))
 		return fail(r, ACD_E_ARGS, "hook needs event, argv (array) and env (object)");
 	env = env ? json_incref(env) : json_object();
-	rc = session_hook(a, event, argv, env, err, sizeof(err));
+	rc = session_hook(&a->sess, event, argv, env, err, sizeof(err));
 	json_decref(env);
 	lat_add(&a->stats.hook, t0);
 	if (rc < 0) {
@@ -334,7 +325,7 @@ static int cmd_reload(struct acd *a, struct ctl_peer *p, json_t *args, struct re
 	if (acd_reload(a, err, sizeof(err)) < 0)
 		return fail(r, ACD_E_CONFIG, "%s", err);
 	acct_reload_check(a);
-	r->data = json_pack("{s:i}", "sessions", (int)a->nsessions);
+	r->data = json_pack("{s:i}", "sessions", (int)a->sess.n);
 	return 0;
 }
 
@@ -509,7 +500,7 @@ int ctl_stream_sessions(struct acd *a, struct outbuf *out, size_t max)
 	ctrs_read(a, &t);
 	n = snprintf(head, sizeof(head), "{\"v\":%d,\"ok\":true,\"data\":[", ACD_PROTO_VERSION);
 	rc = outbuf_add(out, head, (size_t)n, max);
-	for (s = a->sessions; s && rc == 0; s = s->next) {
+	for (s = a->sess.list; s && rc == 0; s = s->next) {
 		json_t *o = session_row(s, &t);
 		char *text = json_dumps(o, JSON_COMPACT);
 

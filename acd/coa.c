@@ -910,7 +910,7 @@ void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision
 		    "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
 		goto out;
 	}
-	for (s = a->sessions; s; s = s->next)
+	for (s = a->sess.list; s; s = s->next)
 		if (!s->gone && ident_match(a, s, &id)) {
 			found = s;
 			d->matches++;
@@ -934,39 +934,17 @@ out:
 
 /* ---- acting on it: the session changes ---- */
 
-_Static_assert(sizeof(((struct coa_decision *)0)->src) == sizeof(((struct session *)0)->coa_src),
-	       "a CoA's source goes into the session as it is");
-
 /* Re-shape d->s at d's rates: ACK once the kernel took them, NAK 506 (and
  * the session as it was) when it refused. */
 static void do_coa(struct acd *a, struct coa_decision *d)
 {
 	struct session *s = d->s;
 	struct coa_verdict *v = &d->v;
-	bool old_coa = s->coa;
-	uint64_t od = s->coa_down, ou = s->coa_up, rd = s->radius_down, ru = s->radius_up;
-	char osrc[sizeof(s->coa_src)], rsrc[sizeof(s->radius_src)], dr[32], ur[32];
+	char err[256], dr[32], ur[32];
 
-	memcpy(osrc, s->coa_src, sizeof(osrc));
-	memcpy(rsrc, s->radius_src, sizeof(rsrc));
-	s->coa = true;
-	s->coa_down = d->down;
-	s->coa_up = d->up;
-	memcpy(s->coa_src, d->src, sizeof(s->coa_src));
-	s->radius_down = s->coa_down;
-	s->radius_up = s->coa_up;
-	memcpy(s->radius_src, s->coa_src, sizeof(s->radius_src));
-	if (session_shape(a, s) < 0) {
-		/* the shaper put the old qdiscs back: so goes the record */
-		s->coa = old_coa;
-		s->coa_down = od;
-		s->coa_up = ou;
-		s->radius_down = rd;
-		s->radius_up = ru;
-		memcpy(s->coa_src, osrc, sizeof(osrc));
-		memcpy(s->radius_src, rsrc, sizeof(rsrc));
+	if (session_coa(&a->sess, s, d->down, d->up, d->src, err, sizeof(err)) < 0) {
 		nak(v, RADPKT_EC_RESOURCES_UNAVAILABLE, "%s: the kernel refused the rates: %s",
-		    s->ifname, s->shape_err);
+		    s->ifname, err);
 		return;
 	}
 	v->ack = true;
@@ -974,13 +952,6 @@ static void do_coa(struct acd *a, struct coa_decision *d)
 		 shaper_rate_format(s->coa_down, dr, sizeof(dr)),
 		 shaper_rate_format(s->coa_up, ur, sizeof(ur)),
 		 s->override ? " (an operator override stays in force)" : "");
-	session_state_later(a);
-	if (a->ctl) {
-		json_t *j = session_json(s, true);
-
-		ctl_event(a->ctl, "session-changed", j);
-		json_decref(j);
-	}
 }
 
 /* End d->s: ACK once its pppd has SIGTERM, NAK 504 when there is none. */
@@ -990,7 +961,7 @@ static void do_disconnect(struct acd *a, struct coa_decision *d)
 	struct coa_verdict *v = &d->v;
 	char err[256];
 
-	if (session_terminate(a, s, "disconnect-request", err, sizeof(err)) < 0) {
+	if (session_terminate(&a->sess, s, "disconnect-request", err, sizeof(err)) < 0) {
 		nak(v, RADPKT_EC_SESSION_CONTEXT_NOT_REMOVABLE, "%s", err);
 		return;
 	}

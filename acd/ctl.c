@@ -113,13 +113,11 @@ static int send_json(struct client *c, json_t *o)
 	return rc;
 }
 
-void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
+static void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 {
 	struct client *c, *next;
 	json_t *o;
 
-	if (!ctl)
-		return;
 	o = json_pack("{s:i,s:s,s:O}", "v", ACD_PROTO_VERSION, "event", event, "session", payload);
 	for (c = ctl->clients; c; c = next) {
 		next = c->next;
@@ -127,6 +125,44 @@ void ctl_event(struct ctl *ctl, const char *event, json_t *payload)
 			(void)send_json(c, o);
 	}
 	json_decref(o);
+}
+
+/* The monitor's events, from the session core's: a session as show
+ * session gives it.  Found at start-up and gone are no event (the
+ * monitor sees the session, or its end). */
+static void on_session(const struct session_event *ev, void *ctx)
+{
+	struct ctl *ctl = ctx;
+	const char *name;
+	struct client *c;
+	json_t *j;
+
+	switch (ev->type) {
+	case SESSION_UP:
+	case SESSION_ADOPTED:
+		name = "session-up";
+		break;
+	case SESSION_DOWN:
+		name = "session-down";
+		break;
+	case SESSION_PROTO_UP:
+	case SESSION_PROTO_DOWN:
+	case SESSION_POLICY:
+	case SESSION_OVERRIDE:
+	case SESSION_RESTORED:
+		name = "session-changed";
+		break;
+	default:
+		return;
+	}
+	for (c = ctl->clients; c; c = c->next) /* the JSON only for a monitor */
+		if (c->peer.monitor && !c->closing)
+			break;
+	if (!c)
+		return;
+	j = session_json(ev->s, true);
+	ctl_event(ctl, name, j);
+	json_decref(j);
 }
 
 /*
@@ -574,6 +610,13 @@ struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 	ctl->accept_pause.data = ctl;
 	ev_io_start(a->loop, &ctl->w);
 	return ctl;
+}
+
+int ctl_listen(struct ctl *ctl)
+{
+	const struct session_listener l = { .event = on_session, .ctx = ctl };
+
+	return session_listen(&ctl->a->sess, &l);
 }
 
 int ctl_set_group(struct ctl *ctl, gid_t gid)

@@ -44,7 +44,7 @@ static void watch(struct linkwatch *lw, int ifindex, const char *name)
 	struct waiting *w;
 	size_t i;
 
-	if (session_by_ifindex(lw->a, ifindex) ||
+	if (session_by_ifindex(&lw->a->sess, ifindex) ||
 	    strncmp(name, lw->a->cfg.ifprefix, strlen(lw->a->cfg.ifprefix)) != 0)
 		return;
 	for (i = 0; i < lw->nwait; i++)
@@ -70,7 +70,7 @@ static void on_new_addr(struct linkwatch *lw, int ifindex)
 {
 	char name[IF_NAMESIZE];
 
-	if (!session_by_ifindex(lw->a, ifindex) && if_indextoname((unsigned)ifindex, name))
+	if (!session_by_ifindex(&lw->a->sess, ifindex) && if_indextoname((unsigned)ifindex, name))
 		watch(lw, ifindex, name);
 }
 
@@ -107,7 +107,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 	while (i < lw->nwait) {
 		struct waiting *w = &lw->wait[i];
 
-		if (session_by_ifindex(lw->a, w->ifindex)) {
+		if (session_by_ifindex(&lw->a->sess, w->ifindex)) {
 			*w = lw->wait[--lw->nwait];
 		} else if (now - w->since >= grace) {
 			if (due)
@@ -118,7 +118,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 		}
 	}
 	if (ndue)
-		(void)session_adopt(lw->a, due, ndue);
+		(void)session_adopt(&lw->a->sess, due, ndue);
 	free(due);
 	if (!lw->nwait && !lw->rescan)
 		ev_timer_stop(loop, t);
@@ -152,10 +152,10 @@ static void resync(struct linkwatch *lw)
 	struct session *s, *next;
 
 	log_warnx("linkwatch: notifications lost: checking every session");
-	for (s = lw->a->sessions; s; s = next) {
+	for (s = lw->a->sess.list; s; s = next) {
 		next = s->next;
 		if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
-			session_gone(lw->a, s);
+			session_gone(&lw->a->sess, s);
 	}
 	/* and a link of ours with an address but no session may have lost
 	 * its address notice: the sweep lists the addresses */
@@ -175,9 +175,9 @@ static void on_event(const struct rtnl_event *ev, void *arg)
 		break;
 	case RTNL_LINK_DEL:
 		forget(lw, ev->link.ifindex);
-		s = session_by_ifindex(lw->a, ev->link.ifindex);
+		s = session_by_ifindex(&lw->a->sess, ev->link.ifindex);
 		if (s)
-			session_gone(lw->a, s);
+			session_gone(&lw->a->sess, s);
 		break;
 	case RTNL_RESYNC:
 		resync(lw);

@@ -24,7 +24,9 @@
 #include "log.h"
 #include "natmon.h"
 #include "rtnl.h"
+#include "sessfx.h"
 #include "sessrad.h"
+#include "state.h"
 
 enum { OPT_VERSION = 256 };     /* --version: no short option (-v is verbose) */
 
@@ -91,8 +93,20 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 			acct_reload_check(a);
 		return;
 	}
-	log_notice("signal %d: exiting; %u session(s) stay shaped", w->signum, a->nsessions);
+	log_notice("signal %d: exiting; %u session(s) stay shaped", w->signum, a->sess.n);
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* The sessions pppd kept while acd was away, and what the state file
+ * says of them. */
+static void reconcile(struct acd *a)
+{
+	json_t *state = state_load(a->cfg.state_dir), *saved = state_index(state);
+
+	(void)session_reconcile(&a->sess, saved);
+	state_later(a);
+	json_decref(saved);
+	json_decref(state);
 }
 
 int main(int argc, char **argv)
@@ -165,6 +179,7 @@ int main(int argc, char **argv)
 	if (!a->loop)
 		fatalx("cannot create the event loop");
 	a->started = time(NULL);
+	sessions_init(&a->sess, a->loop, &a->cfg, &sessfx, a);
 	a->ctl = ctl_open(a, err, sizeof(err));
 	if (!a->ctl)
 		fatalx("control socket: %s", err);
@@ -188,18 +203,22 @@ int main(int argc, char **argv)
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
-	session_reconcile(a);
+	/* the session core's listeners, in the order they hear an event:
+	 * accounting (acct_open registered it), the monitor, the state file */
+	if (ctl_listen(a->ctl) < 0 || state_open(a) < 0)
+		fatalx("too many session listeners");
+	reconcile(a);
 	for (i = 0; i < 3; i++) {
 		ev_signal_init(&sig[i], on_signal, signums[i]);
 		sig[i].data = a;
 		ev_signal_start(a->loop, &sig[i]);
 	}
 	log_notice("started: config %s, socket %s, %u session(s)",
-		   a->cfg_path ? a->cfg_path : "(built-in)", a->cfg.socket, a->nsessions);
+		   a->cfg_path ? a->cfg_path : "(built-in)", a->cfg.socket, a->sess.n);
 	ev_run(a->loop, 0);
 
-	session_state_flush();
-	(void)session_state_save(a);
+	state_flush();
+	(void)state_save(a);
 	linkwatch_close(a->lw);
 	natmon_close(a->nat);
 	coa_close(a->coa);
@@ -207,12 +226,7 @@ int main(int argc, char **argv)
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	rtnl_close(a->rtnl);
-	while (a->sessions) { /* free the records; the kernel keeps the shaping */
-		struct session *s = a->sessions;
-
-		session_unlink(a, s);
-		free(s);
-	}
+	sessions_free(&a->sess); /* the records; the kernel keeps the shaping */
 	sessrad_close(a);
 	shaper_close(a->sh);
 	return 0;

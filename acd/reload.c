@@ -115,12 +115,12 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 	else
 		a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
 	/* policies may depend on the new [shaper] section: apply them all */
-	for (s = a->sessions; s; s = s->next) {
+	for (s = a->sess.list; s; s = s->next) {
 		sessrad_policy(a, s);
-		(void)session_shape(a, s);
+		(void)session_shape(&a->sess, s);
 	}
 	log_notice("reload: config %s applied to %u session(s)",
-		   a->cfg_path ? a->cfg_path : "(built-in)", a->nsessions);
+		   a->cfg_path ? a->cfg_path : "(built-in)", a->sess.n);
 	return 0;
 }
 

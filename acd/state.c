@@ -9,6 +9,11 @@
  * Before each rename, a file registered with state_sync_fd() (the CoA
  * replay cache) is synced first, so what sessions.json says never reaches
  * the disk ahead of it.
+ *
+ * A listener of the session core (session.h): every change of a session
+ * asks for a save.  A consumer with data of its own in the records
+ * (accounting) registers a state_ext; it reads its part back from the
+ * record SESSION_RECONCILED carries.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,21 +50,34 @@ struct state_rec {
 	bool coa, override;
 	uint64_t coa_down, coa_up, ov_down, ov_up;
 	char coa_src[80];
-	struct acct_saved acct;
+	unsigned char *ext;             /* the exts' copies, ext_size bytes */
 };
 
 struct state_snap {
 	size_t n;
 	char dir[PATH_MAX];
+	unsigned char *ext;             /* n * ext_size bytes */
 	struct state_rec r[];
 };
 
+static struct state_ext exts[STATE_EXT_MAX];
+static size_t nexts, ext_size;
+
+int state_extend(const struct state_ext *e)
+{
+	if (nexts >= STATE_EXT_MAX)
+		return -ENOSPC;
+	exts[nexts++] = *e;
+	ext_size += e->size;
+	return 0;
+}
+
 /*
  * A save costs time in proportion to the table (the snapshot here, the
- * JSON in the writer): saving every SESSION_STATE_DELAY would make each
+ * JSON in the writer): saving every STATE_DELAY would make each
  * session of a storm dearer the bigger the table.  So the next save waits
  * STATE_DUTY times what the last one cost in CPU, at least
- * SESSION_STATE_DELAY and at most SESSION_STATE_DELAY_MAX: saving stays
+ * STATE_DELAY and at most STATE_DELAY_MAX: saving stays
  * under 1/STATE_DUTY of a core, and a crash loses at most that many
  * seconds of hook facts (reconcile recovers the rest from the kernel).
  */
@@ -83,20 +101,27 @@ static void state_snap_free(struct state_snap *sn)
 		return;
 	for (i = 0; i < sn->n; i++)
 		free(sn->r[i].user);
+	free(sn->ext);
 	free(sn);
 }
 
 static struct state_snap *state_snapshot(struct acd *a)
 {
-	struct state_snap *sn = malloc(sizeof(*sn) + (size_t)a->nsessions * sizeof(sn->r[0]));
+	struct state_snap *sn = malloc(sizeof(*sn) + (size_t)a->sess.n * sizeof(sn->r[0]));
 	struct session *s;
-	size_t i = 0;
+	size_t i = 0, j;
 
 	if (!sn)
 		return NULL;
+	sn->ext = ext_size && a->sess.n ? malloc((size_t)a->sess.n * ext_size) : NULL;
+	if (ext_size && a->sess.n && !sn->ext) {
+		free(sn);
+		return NULL;
+	}
 	snprintf(sn->dir, sizeof(sn->dir), "%s", a->cfg.state_dir);
-	for (s = a->sessions; s && i < a->nsessions; s = s->next, i++) {
+	for (s = a->sess.list; s && i < a->sess.n; s = s->next, i++) {
 		struct state_rec *r = &sn->r[i];
+		size_t off = 0;
 
 		memcpy(r->ifname, s->ifname, sizeof(r->ifname));
 		r->ifindex = s->ifindex;
@@ -120,7 +145,11 @@ static struct state_snap *state_snapshot(struct acd *a)
 		r->override = s->override;
 		r->ov_down = s->ov_down;
 		r->ov_up = s->ov_up;
-		r->acct = s->acct.st;
+		r->ext = sn->ext ? sn->ext + i * ext_size : NULL;
+		for (j = 0; j < nexts; j++) {
+			exts[j].take(s, r->ext + off, exts[j].ctx);
+			off += exts[j].size;
+		}
 	}
 	sn->n = i;
 	return sn;
@@ -130,6 +159,7 @@ static struct state_snap *state_snapshot(struct acd *a)
 static json_t *state_record(const struct state_rec *s)
 {
 	json_t *o = json_object();
+	size_t i, off = 0;
 
 	json_object_set_new(o, "ifname", json_string(s->ifname));
 	json_object_set_new(o, "ifindex", json_integer(s->ifindex));
@@ -150,7 +180,10 @@ static json_t *state_record(const struct state_rec *s)
 		json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
 		json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));
 	}
-	acct_saved_json(&s->acct, o);
+	for (i = 0; i < nexts; i++) {
+		exts[i].put(s->ext + off, o, exts[i].ctx);
+		off += exts[i].size;
+	}
 	return o;
 }
 
@@ -319,7 +352,7 @@ static bool write_later(struct state_snap *sn)
 	return true;
 }
 
-int session_state_save(struct acd *a)
+int state_save(struct acd *a)
 {
 	struct state_snap *sn = state_snapshot(a);
 	int rc;
@@ -331,7 +364,7 @@ int session_state_save(struct acd *a)
 	return rc;
 }
 
-void session_state_flush(void)
+void state_flush(void)
 {
 	if (!writer_up)
 		return;
@@ -343,6 +376,9 @@ void session_state_flush(void)
 	writer_up = false;
 	writer_quit = false;
 }
+
+static ev_timer st_timer;
+static bool st_timer_init;
 
 static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -362,46 +398,44 @@ static void on_state_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 }
 
-void session_state_later(struct acd *a)
+void state_later(struct acd *a)
 {
 	if (!a->loop) {
-		(void)session_state_save(a);
+		(void)state_save(a);
 		return;
 	}
-	if (!a->state_timer_init) {
-		ev_timer_init(&a->state_timer, on_state_timer, SESSION_STATE_DELAY, 0);
-		a->state_timer.data = a;
-		a->state_timer_init = true;
+	if (!st_timer_init) {
+		ev_timer_init(&st_timer, on_state_timer, STATE_DELAY, 0);
+		st_timer.data = a;
+		st_timer_init = true;
 	}
-	if (!ev_is_active(&a->state_timer)) {
+	if (!ev_is_active(&st_timer)) {
 		double delay, cost;
 
 		pthread_mutex_lock(&q_mu);
 		cost = snap_cost + write_cost;
 		pthread_mutex_unlock(&q_mu);
 		delay = cost * STATE_DUTY;
-		if (delay < SESSION_STATE_DELAY)
-			delay = SESSION_STATE_DELAY;
-		if (delay > SESSION_STATE_DELAY_MAX)
-			delay = SESSION_STATE_DELAY_MAX;
+		if (delay < STATE_DELAY)
+			delay = STATE_DELAY;
+		if (delay > STATE_DELAY_MAX)
+			delay = STATE_DELAY_MAX;
 		/* libev keeps what is left of the last run in the watcher
 		 * (nothing, once it fired): without a fresh set it would
 		 * fire at once and save once per session again */
-		ev_timer_set(&a->state_timer, delay, 0);
-		ev_timer_start(a->loop, &a->state_timer);
+		ev_timer_set(&st_timer, delay, 0);
+		ev_timer_start(a->loop, &st_timer);
 	}
 }
 
-/* The saved record of an interface, if its ifindex still matches: the
- * ifindex is never reused while the box runs, so a match is the same
- * link, not a new session that got the old name. */
-json_t *state_load(struct acd *a)
+/* The state file as it was written, or NULL (none, or unreadable: said). */
+json_t *state_load(const char *dir)
 {
 	char path[PATH_MAX + 32];
 	json_error_t jerr;
 	json_t *root;
 
-	snprintf(path, sizeof(path), "%s/%s", a->cfg.state_dir, STATE_FILE);
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		if (access(path, F_OK) == 0)
@@ -415,4 +449,36 @@ json_t *state_load(struct acd *a)
 		return NULL;
 	}
 	return root;
+}
+
+/* The saved records by interface name: one pass, so a restart with
+ * 10 000 sessions does not search the array 10 000 times. */
+json_t *state_index(json_t *state)
+{
+	json_t *idx = json_object(), *arr = json_object_get(state, "sessions"), *o;
+	size_t i;
+
+	if (!idx)
+		return NULL;
+	json_array_foreach(arr, i, o) {
+		const char *name = json_string_value(json_object_get(o, "ifname"));
+
+		if (name)
+			(void)json_object_set(idx, name, o);
+	}
+	return idx;
+}
+
+/* Every change of a session is saved soon; a link gone waits for its end. */
+static void on_session(const struct session_event *ev, void *ctx)
+{
+	if (ev->type != SESSION_GONE)
+		state_later(ctx);
+}
+
+int state_open(struct acd *a)
+{
+	const struct session_listener l = { .event = on_session, .ctx = a };
+
+	return session_listen(&a->sess, &l);
 }

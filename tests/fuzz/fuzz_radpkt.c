@@ -223,7 +223,7 @@ static struct acd *nas(void)
 		s[i].next = i ? &s[i - 1] : NULL;
 	}
 	s[3].gone = true;
-	a.sessions = &s[4];
+	a.sess.list = &s[4];
 	return &a;
 }
 

@@ -266,9 +266,9 @@ static struct session *add_session(const char *ifname, const char *user, const c
 	snprintf(s->acct_session_id, sizeof(s->acct_session_id), "%s", sid);
 	s->radius_down = down;
 	s->radius_up = up;
-	s->next = A.sessions;
-	A.sessions = s;
-	A.nsessions++;
+	s->next = A.sess.list;
+	A.sess.list = s;
+	A.sess.n++;
 	return s;
 }
 
@@ -276,7 +276,7 @@ static struct session *session_named(const char *ifname)
 {
 	struct session *s;
 
-	for (s = A.sessions; s; s = s->next)
+	for (s = A.sess.list; s; s = s->next)
 		if (strcmp(s->ifname, ifname) == 0)
 			return s;
 	fail_msg("no session %s", ifname);
@@ -309,7 +309,7 @@ static int teardown_acd(void **state)
 	struct session *s, *next;
 
 	(void)state;
-	for (s = A.sessions; s; s = next) {
+	for (s = A.sess.list; s; s = next) {
 		next = s->next;
 		free(s);
 	}
@@ -534,11 +534,11 @@ static void test_decide_no_match(void **state)
 	decide(&r, &d);
 	assert_int_equal(d.v.cause, RADPKT_EC_MISSING_ATTRIBUTE);
 	/* an empty session table */
-	head = A.sessions;
-	A.sessions = NULL;
+	head = A.sess.list;
+	A.sess.list = NULL;
 	radpkt_add_str(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_USER_NAME, "alice");
 	decide(&r, &d);
-	A.sessions = head;
+	A.sess.list = head;
 	assert_nak(&d, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
 }
 
