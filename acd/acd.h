@@ -13,12 +13,12 @@
 #include <ev.h>
 #include <jansson.h>
 
-#include "acct.h"
 #include "config.h"
 #include "latency.h"
 #include "session.h"
 #include "shaper.h"
 
+struct acct;
 struct rc_conf;
 
 struct acd_stats {

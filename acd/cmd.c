@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acct.h"
 #include "acd.h"
 #include "cmdtab.h"
 #include "ctl.h"

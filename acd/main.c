@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "acct.h"
 #include "acd.h"
 #include "acd_version.h"
 #include "log.h"
