@@ -23,6 +23,7 @@
 #include "acct.h"
 #include "config.h"
 #include "latency.h"
+#include "reload.h"
 #include "shaper.h"
 
 struct rc_conf;
@@ -109,11 +110,8 @@ struct acd {
 	ev_timer state_timer;           /* a pending write of the state file */
 	bool state_timer_init;
 	uint32_t sid_counter;           /* Acct-Session-Id sequence */
+	struct acd_reload_hook *reload_hooks; /* who takes part in a reload (reload.h) */
 };
-
-/* reload.c: errors joined by newlines into err */
-int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen);
-int acd_reload(struct acd *a, char *err, size_t errlen);
 
 /* session.c */
 void session_index_oom(struct session *s);

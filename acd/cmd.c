@@ -333,7 +333,6 @@ static int cmd_reload(struct acd *a, struct ctl_peer *p, json_t *args, struct re
 	log_notice("reload: requested by=%s", p->by);
 	if (acd_reload(a, err, sizeof(err)) < 0)
 		return fail(r, ACD_E_CONFIG, "%s", err);
-	acct_reload_check(a);
 	r->data = json_pack("{s:i}", "sessions", (int)a->nsessions);
 	return 0;
 }
