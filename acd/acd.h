@@ -19,6 +19,7 @@
 #include "shaper.h"
 
 struct acct;
+struct acd_reload_hook;
 struct rc_conf;
 
 struct acd_stats {
@@ -50,11 +51,8 @@ struct acd {
 	struct coa *coa;                /* NULL when [coa] listen is off */
 	struct acct *acct;              /* NULL when [accounting] is off */
 	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
+	struct acd_reload_hook *reload_hooks; /* who takes part in a reload (reload.h) */
 };
-
-/* reload.c: errors joined by newlines into err */
-int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen);
-int acd_reload(struct acd *a, char *err, size_t errlen);
 
 /* ctl.c */
 struct ctl *ctl_open(struct acd *a, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 
 #include "acct.h"
 #include "acd.h"
+#include "reload.h"
 #include "cmdtab.h"
 #include "ctl.h"
 #include "errfmt.h"
@@ -325,7 +326,6 @@ static int cmd_reload(struct acd *a, struct ctl_peer *p, json_t *args, struct re
 	log_notice("reload: requested by=%s", p->by);
 	if (acd_reload(a, err, sizeof(err)) < 0)
 		return fail(r, ACD_E_CONFIG, "%s", err);
-	acct_reload_check(a);
 	r->data = json_pack("{s:i}", "sessions", (int)a->sess.n);
 	return 0;
 }

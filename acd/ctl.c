@@ -26,6 +26,7 @@
 #include "log.h"
 #include "outbuf.h"
 #include "proto.h"
+#include "reload.h"
 
 /* A client that is not a monitor and neither sends nor reads for this
  * long is closed (acdctl and the hooks take milliseconds). */
@@ -65,6 +66,7 @@ struct ctl {
 	ev_tstamp refused_logged;       /* when a refusal was last logged */
 	unsigned refused_quiet;         /* refusals since, not logged */
 	char path[108];
+	struct acd_reload_hook reload;  /* [control] group */
 };
 
 /* ---- the connection machinery ---- */
@@ -552,6 +554,33 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 	ctl->nusers += c->uid != 0;
 }
 
+/* A reload's [control] group: the socket file's group, at once; clients
+ * already connected stay.  On failure the running group stays, in the
+ * file and in the config. */
+static void group_reloaded(struct acd *a, const struct acd_config *old)
+{
+	struct acd_config *c = &a->cfg;
+	int e;
+
+	if (strcmp(c->socket_group, old->socket_group) == 0 && c->socket_gid == old->socket_gid)
+		return;
+	if (!c->socket_group[0])
+		c->socket_gid = 0; /* root's group, as a socket bound by root gets */
+	/* the path, not the fd: fchown on a socket does not reach its file */
+	if (lchown(a->ctl->path, (uid_t)-1, c->socket_gid) < 0) {
+		e = errno;
+		log_warnx("reload: [control] group %s: cannot chown %s: %s; still %s",
+			  c->socket_group[0] ? c->socket_group : "(root's)", c->socket,
+			  strerror(e), old->socket_group[0] ? old->socket_group : "(root's)");
+		snprintf(c->socket_group, sizeof(c->socket_group), "%s", old->socket_group);
+		c->socket_gid = old->socket_gid;
+		return;
+	}
+	log_notice("reload: [control] group %s: %s is gid %u now (connected clients stay)",
+		   c->socket_group[0] ? c->socket_group : "(root's)", c->socket,
+		   (unsigned)c->socket_gid);
+}
+
 struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -609,6 +638,9 @@ struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 	ev_init(&ctl->accept_pause, on_accept_pause);
 	ctl->accept_pause.data = ctl;
 	ev_io_start(a->loop, &ctl->w);
+	ctl->reload.name = "control socket";
+	ctl->reload.applied = group_reloaded;
+	acd_reload_hook(a, &ctl->reload);
 	return ctl;
 }
 
@@ -619,16 +651,11 @@ int ctl_listen(struct ctl *ctl)
 	return session_listen(&ctl->a->sess, &l);
 }
 
-int ctl_set_group(struct ctl *ctl, gid_t gid)
-{
-	/* the path, not the fd: fchown on a socket does not reach its file */
-	return lchown(ctl->path, (uid_t)-1, gid) < 0 ? -errno : 0;
-}
-
 void ctl_close(struct ctl *ctl)
 {
 	if (!ctl)
 		return;
+	acd_reload_unhook(ctl->a, &ctl->reload);
 	while (ctl->clients)
 		client_free(ctl->clients);
 	ev_io_stop(ctl->a->loop, &ctl->w);

@@ -94,10 +94,6 @@ void ctl_input_added(struct ctl_input *in, size_t n);
  * NUL-terminated and stays valid until the next call. */
 int ctl_input_next(struct ctl_input *in, const char **line, size_t *len);
 
-/* Give the socket file to group gid (a reload of [control] group); clients
- * already connected stay.  0 or -errno. */
-int ctl_set_group(struct ctl *ctl, gid_t gid);
-
 /* The commands a person can type, with their arguments and help. */
 void ctl_help(FILE *f);
 

@@ -21,6 +21,7 @@
 
 #include "acct.h"
 #include "acd.h"
+#include "reload.h"
 #include "acd_version.h"
 #include "log.h"
 #include "natmon.h"
@@ -83,6 +84,28 @@ static void telnet_notice(const struct acd *a)
 			   a->cfg.telnet);
 }
 
+/* A reload's [nat64]/[dns64]: to the thread, which starts if it was off. */
+static void nat_reloaded(struct acd *a, const struct acd_config *old)
+{
+	(void)old;
+	if (a->nat)
+		natmon_reconfigure(a->nat, &a->cfg.nat64, a->cfg.nat64_check_s);
+	else
+		a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
+}
+
+static struct acd_reload_hook nat_hook = { .name = "nat64", .applied = nat_reloaded };
+
+/* [accounting] keeps the settings it opened with: say what waits for a
+ * restart. */
+static void acct_reloaded(struct acd *a, const struct acd_config *old)
+{
+	(void)old;
+	acct_reload_check(a);
+}
+
+static struct acd_reload_hook acct_hook = { .name = "accounting", .applied = acct_reloaded };
+
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct acd *a = w->data;
@@ -90,8 +113,7 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 
 	(void)revents;
 	if (w->signum == SIGHUP) {
-		if (acd_reload(a, err, sizeof(err)) == 0)
-			acct_reload_check(a);
+		(void)acd_reload(a, err, sizeof(err));
 		return;
 	}
 	log_notice("signal %d: exiting; %u session(s) stay shaped", w->signum, a->sess.n);
@@ -194,6 +216,7 @@ int main(int argc, char **argv)
 	if (!a->coa && err[0])
 		fatalx("%s", err);
 	a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
+	acd_reload_hook(a, &nat_hook);
 	a->rtnl = rtnl_open(a->loop, err, sizeof(err)); /* before its subscribers */
 	if (!a->rtnl)
 		fatalx("%s", err);
@@ -201,6 +224,7 @@ int main(int argc, char **argv)
 	a->acct = acct_open(a, err, sizeof(err));
 	if (!a->acct && err[0])
 		fatalx("%s", err);
+	acd_reload_hook(a, &acct_hook);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");

@@ -1,8 +1,10 @@
 /*
  * reload.c - loading acd.conf and reloading it into a running daemon:
- * parse and check the whole new file, then swap; a bad file changes
+ * parse and check the whole new file, let every hook check it (reload.h),
+ * then swap and tell the hooks; a bad file, or a hook's refusal, changes
  * nothing.  A setting that only a restart can change (CONF_RESTART in
- * config.c's table) keeps its running value, and the log names it.
+ * config.c's table) keeps its running value, and the log names it.  The
+ * modules that act on a reload register themselves: none is named here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +12,8 @@
 #include <string.h>
 
 #include "acd.h"
-#include "ctl.h"
 #include "log.h"
-#include "natmon.h"
-#include "sessrad.h"
+#include "reload.h"
 
 int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen)
 {
@@ -31,28 +31,27 @@ int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t 
 	return rc;
 }
 
-/* [control] group: the socket file's group, at once.  On failure the
- * running group stays, in the file and in the config. */
-static void reload_group(struct acd *a, struct acd_config *n)
+void acd_reload_hook(struct acd *a, struct acd_reload_hook *h)
 {
-	int rc;
+	struct acd_reload_hook **pp;
 
-	if (strcmp(n->socket_group, a->cfg.socket_group) == 0 && n->socket_gid == a->cfg.socket_gid)
-		return;
-	if (!n->socket_group[0])
-		n->socket_gid = 0; /* root's group, as a socket bound by root gets */
-	rc = a->ctl ? ctl_set_group(a->ctl, n->socket_gid) : 0;
-	if (rc < 0) {
-		log_warnx("reload: [control] group %s: cannot chown %s: %s; still %s",
-			  n->socket_group[0] ? n->socket_group : "(root's)", a->cfg.socket,
-			  strerror(-rc), a->cfg.socket_group[0] ? a->cfg.socket_group : "(root's)");
-		snprintf(n->socket_group, sizeof(n->socket_group), "%s", a->cfg.socket_group);
-		n->socket_gid = a->cfg.socket_gid;
-		return;
-	}
-	log_notice("reload: [control] group %s: %s is gid %u now (connected clients stay)",
-		   n->socket_group[0] ? n->socket_group : "(root's)", a->cfg.socket,
-		   (unsigned)n->socket_gid);
+	/* at the end: the order of registration is the order they run in */
+	for (pp = &a->reload_hooks; *pp; pp = &(*pp)->next)
+		;
+	h->next = NULL;
+	*pp = h;
+}
+
+void acd_reload_unhook(struct acd *a, struct acd_reload_hook *h)
+{
+	struct acd_reload_hook **pp;
+
+	for (pp = &a->reload_hooks; *pp; pp = &(*pp)->next)
+		if (*pp == h) {
+			*pp = h->next;
+			h->next = NULL;
+			return;
+		}
 }
 
 /* a key of acd_conf_table a reload cannot change (CONF_RESTART): it keeps
@@ -76,16 +75,43 @@ static void reload_log(struct acd *a, const struct acd_config *n)
 		log_notice("reload: [acd] log: %s now", n->log);
 }
 
+/* Every hook's prepare, in order; on a refusal, cancel those that had
+ * said yes, so nothing has changed.  0 or -EINVAL. */
+static int prepare_all(struct acd *a, const struct acd_config *n, char *err, size_t errlen)
+{
+	struct acd_reload_hook *h, *u;
+
+	for (h = a->reload_hooks; h; h = h->next) {
+		if (!h->prepare)
+			continue;
+		err[0] = '\0';
+		if (h->prepare(a, n, err, errlen) == 0)
+			continue;
+		if (!err[0])
+			snprintf(err, errlen, "%s refused the config: the running config stays",
+				 h->name);
+		log_debug("reload: %s refused: %s", h->name, err);
+		for (u = a->reload_hooks; u != h; u = u->next)
+			if (u->cancel)
+				u->cancel(a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int acd_reload(struct acd *a, char *err, size_t errlen)
 {
-	struct acd_config *n = malloc(sizeof(*n));
-	struct session *s;
+	/* the new config, then the one it replaced, for the applied hooks */
+	struct {
+		struct acd_config next, old;
+	} *r = malloc(sizeof(*r));
+	struct acd_reload_hook *h;
 
-	if (!n) {
+	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (acd_config_load(a->cfg_path, n, err, errlen) < 0) {
+	if (acd_config_load(a->cfg_path, &r->next, err, errlen) < 0) {
 		char oneline[2048];
 		size_t i;
 
@@ -95,32 +121,24 @@ int acd_reload(struct acd *a, char *err, size_t errlen)
 			if (oneline[i] == '\n')
 				oneline[i] = ';';
 		log_warnx("reload: config has errors, the running config stays: %s", oneline);
-		free(n);
+		free(r);
 		return -EINVAL;
 	}
-	conf_keep_restart(&acd_conf_table, n, &a->cfg, say_restart, NULL);
-	if (strcmp(n->dictionary, a->cfg.dictionary) != 0 && sessrad_reload(a, n->dictionary) < 0) {
-		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
-			 n->dictionary);
-		free(n);
+	conf_keep_restart(&acd_conf_table, &r->next, &a->cfg, say_restart, NULL);
+	if (prepare_all(a, &r->next, err, errlen) < 0) {
+		free(r);
 		return -EINVAL;
 	}
-	reload_group(a, n);
-	reload_log(a, n);
-	log_setlevel(n->log_level);
-	a->cfg = *n;
-	free(n);
-	if (a->nat)
-		natmon_reconfigure(a->nat, &a->cfg.nat64, a->cfg.nat64_check_s);
-	else
-		a->nat = natmon_open(&a->cfg.nat64, a->cfg.nat64_check_s);
-	/* policies may depend on the new [shaper] section: apply them all */
-	for (s = a->sess.list; s; s = s->next) {
-		sessrad_policy(a, s);
-		(void)session_shape(&a->sess, s);
-	}
+	/* nothing can refuse from here on */
+	reload_log(a, &r->next);
+	log_setlevel(r->next.log_level);
+	r->old = a->cfg;
+	a->cfg = r->next;
+	for (h = a->reload_hooks; h; h = h->next)
+		if (h->applied)
+			h->applied(a, &r->old);
+	free(r);
 	log_notice("reload: config %s applied to %u session(s)",
 		   a->cfg_path ? a->cfg_path : "(built-in)", a->sess.n);
 	return 0;
 }
-

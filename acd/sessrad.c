@@ -12,7 +12,61 @@
 #include "log.h"
 #include "policy.h"
 #include "radattr.h"
+#include "reload.h"
 #include "sessrad.h"
+
+/* A reload's new dictionary, loaded by prepare, in use from applied on. */
+static rc_handle *dict_next;
+
+static int reload_prepare(struct acd *a, const struct acd_config *next, char *err, size_t errlen)
+{
+	char why[512];
+	rc_handle *rh = NULL;
+
+	if (strcmp(next->dictionary, a->cfg.dictionary) == 0)
+		return 0;
+	if (radattr_dict_open(next->dictionary, &rh, why, sizeof(why)) < 0) {
+		log_warnx("reload: %s", why);
+		snprintf(err, errlen, "%s: cannot load the dictionary: the running config stays",
+			 next->dictionary);
+		return -1;
+	}
+	dict_next = rh;
+	return 0;
+}
+
+static void reload_cancel(struct acd *a)
+{
+	(void)a;
+	if (dict_next)
+		rc_destroy(dict_next);
+	dict_next = NULL;
+}
+
+static void reload_applied(struct acd *a, const struct acd_config *old)
+{
+	struct session *s;
+
+	(void)old;
+	if (dict_next) {
+		if (a->rh)
+			rc_destroy(a->rh);
+		a->rh = dict_next;
+		dict_next = NULL;
+	}
+	/* policies may depend on the new [shaper] section: apply them all */
+	for (s = a->sess.list; s; s = s->next) {
+		sessrad_policy(a, s);
+		(void)session_shape(&a->sess, s);
+	}
+}
+
+static struct acd_reload_hook reload_hook = {
+	.name = "dictionary and policies",
+	.prepare = reload_prepare,
+	.cancel = reload_cancel,
+	.applied = reload_applied,
+};
 
 int sessrad_init(struct acd *a)
 {
@@ -24,25 +78,13 @@ int sessrad_init(struct acd *a)
 		return -1;
 	}
 	a->rh = rh;
-	return 0;
-}
-
-int sessrad_reload(struct acd *a, const char *dictionary)
-{
-	char err[512];
-	rc_handle *rh = NULL;
-
-	if (radattr_dict_open(dictionary, &rh, err, sizeof(err)) < 0) {
-		log_warnx("reload: %s", err);
-		return -1;
-	}
-	sessrad_close(a);
-	a->rh = rh;
+	acd_reload_hook(a, &reload_hook);
 	return 0;
 }
 
 void sessrad_close(struct acd *a)
 {
+	acd_reload_unhook(a, &reload_hook);
 	if (a->rh)
 		rc_destroy(a->rh);
 	a->rh = NULL;

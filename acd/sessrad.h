@@ -8,8 +8,10 @@
 struct acd;
 struct session;
 
+/* Load [radius] dictionary, and take part in reloads: a new dictionary is
+ * loaded before the new config is taken (one that fails refuses the
+ * reload), and every session's policy is read and applied again after. */
 int sessrad_init(struct acd *a);
-int sessrad_reload(struct acd *a, const char *dictionary);
 void sessrad_close(struct acd *a);
 /* Read radattr.<ifname> and set the session's radius_* fields: the
  * attributes' rates, else the default; a bad value is logged and counted
