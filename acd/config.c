@@ -24,7 +24,7 @@
 
 #include <radcli/radcli.h>
 
-#include "acct.h"
+#include "acct_record.h"
 #include "config.h"
 #include "conftab.h"
 #include "radattr.h"

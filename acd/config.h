@@ -78,7 +78,7 @@ struct acd_config {
 	char acct_secret[ACD_RADIUS_SECRET_MAX + 1]; /* read at load; never printed */
 	size_t acct_secret_len;
 	uint32_t acct_interim_s;        /* 0 = no Interim-Update */
-	int acct_period;                /* enum acct_period (acct.h) */
+	int acct_period;                /* enum acct_period (acct_record.h) */
 	uint32_t acct_queue_size;       /* records waiting for the sender thread */
 	uint32_t acct_timeout_s;        /* per try, radcli's radius_timeout */
 	uint32_t acct_retries;          /* radcli's radius_retries: tries after the first */

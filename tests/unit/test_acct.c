@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <radcli/radcli.h>
 
-#include "acct.h"
+#include "acct_record.h"
 #include "radattr.h"
 
 static void set_tz(const char *tz)
@@ -368,7 +368,7 @@ static void test_ratelimit_gap(void **state)
 }
 
 /*
- * acct.c's use of it, simulated on a made-up clock: events (drops) come
+ * acct_send.c's use of it, simulated on a made-up clock: events (drops) come
  * in bursts at random times; each asks the limit, and one held back sets
  * the flush timer for the wait returned, which fires up to 40 ms early
  * (libev times it from the loop's cached clock) and asks again.  The

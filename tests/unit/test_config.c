@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "acct.h"
+#include "acct_record.h"
 #include "config.h"
 #include "conftab.h"
 

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "acct.h"
+#include "acct_record.h"
 #include "acd.h"
 #include "log.h"
 #include "sessfake.h"
