@@ -278,6 +278,7 @@ static void test_precedence(void **state)
 {
 	struct session *s;
 	char err[256];
+	json_t *j;
 
 	(void)state;
 	assert_int_equal(hook("ip-up", "ppp0", "10.0.0.1", "10.0.0.2"), 0);
@@ -306,7 +307,11 @@ static void test_precedence(void **state)
 	assert_event(5, SESSION_RESTORED, "ppp0");
 	assert_int_equal(F.last.down.rate, 30000000);
 	assert_int_equal(F.last.up.rate, 6000000);
-	assert_string_equal(session_json(s, false) ? "ok" : "", "ok");
+	j = session_json(s, false);
+	assert_string_equal(json_string_value(json_object_get(j, "source")),
+			    "coa:RP-Downstream-Speed-Limit");
+	assert_int_equal(json_integer_value(json_object_get(j, "down")), 30000000);
+	json_decref(j);
 }
 
 /* The shaper refuses an override or a CoA: the session as it was, no event. */
