@@ -127,6 +127,10 @@ static json_t *shaper_state_json(struct acd *a, struct session *s)
 	struct shaper_state st;
 	json_t *o = json_object();
 
+	if (!a->sh) { /* an acd without netlink: a unit test's */
+		json_object_set_new(o, "error", json_string("no shaper"));
+		return o;
+	}
 	if (shaper_show(a->sh, s->ifindex, &st) < 0) {
 		json_object_set_new(o, "error", json_string(shaper_errmsg(a->sh)));
 		return o;
