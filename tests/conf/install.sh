@@ -1,11 +1,11 @@
 #!/bin/bash
 # conf.install - `cmake --install` into a staging DESTDIR, then what an
 # operator relies on: see CMakeLists.txt here.
-#   install.sh BUILD_DIR SBINDIR PPP_DIR UNIT_DIR DOCDIR
+#   install.sh BUILD_DIR SBINDIR PPP_DIR UNIT_DIR DOCDIR PPPOE_OPTIONS
 set -euo pipefail
 fail() { printf 'FAIL: conf.install: %s\n' "$*" >&2; exit 1; }
-[ $# = 5 ] || fail "usage: install.sh BUILD_DIR SBINDIR PPP_DIR UNIT_DIR DOCDIR"
-build=$1 sbindir=$2 pppdir=$3 unitdir=$4 docdir=$5
+[ $# = 6 ] || fail "usage: install.sh BUILD_DIR SBINDIR PPP_DIR UNIT_DIR DOCDIR PPPOE_OPTIONS"
+build=$1 sbindir=$2 pppdir=$3 unitdir=$4 docdir=$5 pppoe_options=$6
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 DESTDIR=$D cmake --install "$build" >"$D.log" 2>&1 || { cat "$D.log"; rm -f "$D.log"; fail "cmake --install failed"; }
@@ -61,4 +61,18 @@ o=$D$docdir/examples/openrc/acd
 [ -f "$o" ] || fail "examples/openrc/acd is not installed"
 grep -qx "command=$sbindir/acd" "$o" || fail "examples/openrc/acd: command is not $sbindir/acd"
 [ -f "$D$docdir/examples/acd.conf" ] || fail "examples/acd.conf is not installed"
+
+# [pppoe] pppd-options' default: there, readable, not writable by others;
+# an operator's edit survives the next install
+p=$D$pppoe_options
+[ -f "$p" ] || fail "$pppoe_options ([pppoe] pppd-options' default) is not installed"
+mode=$(stat -c %a "$p")
+[ "$mode" = 644 ] || fail "$pppoe_options: mode $mode, want 644"
+grep -qx 'plugin radius.so' "$p" || fail "$pppoe_options: no plugin radius.so"
+echo '# edited' >> "$p"
+DESTDIR=$D cmake --install "$build" >"$D.log" 2>&1 || { cat "$D.log"; rm -f "$D.log"; fail "cmake --install (again) failed"; }
+grep -q "Kept: $p" "$D.log" || { rm -f "$D.log"; fail "the second install does not say it kept $pppoe_options"; }
+rm -f "$D.log"
+[ "$(tail -n 1 "$p")" = '# edited' ] || fail "a second install replaced the edited $pppoe_options"
+echo "pppoe-options: $pppoe_options, an edited copy kept"
 echo "PASS: conf.install"
