@@ -23,7 +23,7 @@
 #define CONF_MAX_ERRORS 64              /* messages kept; those past it are counted */
 #define CONF_ERR_LEN 320                /* one message, "file:line: " included */
 #define CONF_TABLES_MAX 2               /* tables one reader runs (acd's and libnat64's) */
-#define CONF_KEYS_MAX 48                /* keys of one table */
+#define CONF_KEYS_MAX 64                /* keys of one table */
 #define CONF_FILE_MAX (1u << 20)        /* a larger file is not a config file */
 
 enum conf_type {
@@ -101,6 +101,8 @@ struct conf_reader {
 	bool ignore_other;              /* a section no table holds is skipped, not an error */
 	const char *note;               /* said after the known sections of an unknown one */
 	const char *what;               /* "an acd.conf": what a too large file is not */
+	void *user;                     /* the caller's, for its setters and checks (e.g.
+					 * the line of each value of a repeated key) */
 	/* the collector */
 	char (*msg)[CONF_ERR_LEN];
 	unsigned max, *n, *more;
