@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -522,6 +523,240 @@ static int set_period(struct conf_reader *c, const struct conf_key *k, const cha
 	return 0;
 }
 
+/* ---- [pppoe] ---- */
+
+/*
+ * One read of acd.conf: what its setters and checks keep beside the
+ * config (the reader's user pointer; NULL in conf_defaults' read).  Not in
+ * struct acd_config: equal configs are equal bytes, wherever their lines.
+ */
+struct acd_read {
+	int iface_line[ACD_PPPOE_MAX_IFACES];   /* [pppoe] interface i's line */
+};
+
+/* A byte of an interface name as the kernel takes one (no '/' or blank;
+ * ':' neither, but a pattern's [:class:] has it: pattern_error's), and one
+ * a log shows as it is. */
+static bool ifname_byte_ok(unsigned char ch)
+{
+	return ch > ' ' && ch < 0x7f && ch != '/';
+}
+
+/* A name with one of these is a pattern for fnmatch(3). */
+static bool is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[\\") != NULL;
+}
+
+static const char *const char_classes[] = { "alnum", "alpha", "blank", "cntrl", "digit",
+					    "graph", "lower", "print", "punct", "space",
+					    "upper", "xdigit" };
+
+/* Why fnmatch(3) would not read p as its writer meant, or NULL: glibc
+ * matches an unclosed '[' literally and an unknown [:class:] never, and
+ * says nothing of either.  A ':' is only in a [:class:]: never in a name. */
+static const char *pattern_error(const char *p)
+{
+	const char *q, *end;
+	size_t i, n;
+
+	for (; *p; p++) {
+		if (*p == ':')
+			return "a ':' outside a [:class:] (no interface name has one)";
+		if (*p == '\\') {
+			if (!*++p)
+				return "a '\\' at the end escapes nothing";
+			if (*p == ':')
+				return "a ':' outside a [:class:] (no interface name has one)";
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']')
+			q++; /* first in the set: one of it, not its end */
+		for (; *q && *q != ']'; q++) {
+			if (q[0] == ':') {
+				return "a ':' outside a [:class:] (no interface name has one)";
+			} else if (q[0] == '\\' && q[1]) {
+				q++;
+			} else if (q[0] == '[' && q[1] == ':') {
+				end = strstr(q + 2, ":]");
+				if (!end)
+					return "a '[:' without its ':]'";
+				n = (size_t)(end - (q + 2));
+				for (i = 0; i < sizeof(char_classes) / sizeof(char_classes[0]); i++)
+					if (strlen(char_classes[i]) == n &&
+					    strncmp(char_classes[i], q + 2, n) == 0)
+						break;
+				if (i == sizeof(char_classes) / sizeof(char_classes[0]))
+					return "an unknown character class (e.g. [[:digit:]])";
+				q = end + 1;
+			}
+		}
+		if (!*q)
+			return "a '[' without its ']'";
+		p = q;
+	}
+	return NULL;
+}
+
+/* [pppoe] interface = NAME or PATTERN, repeatable */
+static int set_pppoe_iface(struct conf_reader *c, const struct conf_key *k, const char *v,
+			   void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	struct acd_read *rd = c->user;
+	const char *key = k->name, *why;
+	size_t len = strlen(v), i;
+
+	if (len == 0 || (!is_pattern(v) && len >= IFNAMSIZ)) {
+		conf_err(c, "%s \"%s\": an interface name has 1 to %d characters (e.g. eth1, "
+			 "eth1.100, or a pattern: eth1.*)", key, v, IFNAMSIZ - 1);
+		return -1;
+	}
+	if (len >= sizeof(cfg->pppoe_ifaces[0])) {
+		conf_err(c, "%s \"%s\": a pattern has at most %zu characters (e.g. eth1.*)", key,
+			 v, sizeof(cfg->pppoe_ifaces[0]) - 1);
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		if (!ifname_byte_ok((unsigned char)v[i]) || (v[i] == ':' && !is_pattern(v))) {
+			conf_err(c, "%s \"%s\": an interface name is printable ASCII without '/', "
+				 "':' or blanks (e.g. eth1.100)", key, v);
+			return -1;
+		}
+	if (strcmp(v, ".") == 0 || strcmp(v, "..") == 0) {
+		conf_err(c, "%s \"%s\": not an interface name (e.g. eth1.100)", key, v);
+		return -1;
+	}
+	why = pattern_error(v);
+	if (why) {
+		conf_err(c, "%s \"%s\": %s (patterns as in fnmatch(3): eth1.*, eth1.1[0-9][0-9])",
+			 key, v, why);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_pppoe_ifaces; i++)
+		if (strcmp(cfg->pppoe_ifaces[i], v) == 0) {
+			conf_err(c, "%s \"%s\": given twice (once is enough)", key, v);
+			return -1;
+		}
+	if (cfg->n_pppoe_ifaces >= ACD_PPPOE_MAX_IFACES) {
+		conf_err(c, "%s \"%s\": at most %d interfaces (a pattern such as eth1.* covers "
+			 "many VLANs)", key, v, ACD_PPPOE_MAX_IFACES);
+		return -1;
+	}
+	if (rd)
+		rd->iface_line[cfg->n_pppoe_ifaces] = c->line;
+	conf_put_str(cfg->pppoe_ifaces[cfg->n_pppoe_ifaces++], sizeof(cfg->pppoe_ifaces[0]), v);
+	return 0;
+}
+
+/* What a PPPoE name tag (AC-Name, Service-Name) may carry here: printable
+ * ASCII, at most ACD_PPPOE_NAME_MAX bytes, so a log shows it as it is. */
+static bool pppoe_name_ok(const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] < ' ' || (unsigned char)v[i] > '~')
+			return false;
+	return i <= ACD_PPPOE_NAME_MAX;
+}
+
+static int set_pppoe_ac_name(struct conf_reader *c, const struct conf_key *k, const char *v,
+			     void *cfg)
+{
+	if (!pppoe_name_ok(v)) {
+		conf_err(c, "%s \"%s\": at most %d characters of printable ASCII (e.g. bras-1; "
+			 "none: the host name)", k->name, v, ACD_PPPOE_NAME_MAX);
+		return -1;
+	}
+	conf_put_str(CONF_FIELD(k, cfg), k->size, v);
+	return 0;
+}
+
+/* [pppoe] service-name = NAME, repeatable */
+static int set_pppoe_service(struct conf_reader *c, const struct conf_key *k, const char *v,
+			     void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	const char *key = k->name;
+	unsigned i;
+
+	if (!*v) {
+		conf_err(c, "%s \"\": give a name (a PADI for a blank one is answered unless "
+			 "accept-any-service = no)", key);
+		return -1;
+	}
+	if (!pppoe_name_ok(v)) {
+		conf_err(c, "%s \"%s\": at most %d characters of printable ASCII (e.g. internet)",
+			 key, v, ACD_PPPOE_NAME_MAX);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_pppoe_services; i++)
+		if (strcmp(cfg->pppoe_services[i], v) == 0) {
+			conf_err(c, "%s \"%s\": given twice (once is enough)", key, v);
+			return -1;
+		}
+	if (cfg->n_pppoe_services >= ACD_PPPOE_MAX_SERVICES) {
+		conf_err(c, "%s \"%s\": at most %d service names (none: any is accepted)", key, v,
+			 ACD_PPPOE_MAX_SERVICES);
+		return -1;
+	}
+	conf_put_str(cfg->pppoe_services[cfg->n_pppoe_services++], sizeof(cfg->pppoe_services[0]),
+		     v);
+	return 0;
+}
+
+/* a file name pppd looks up in its plugin directory, or an absolute path
+ * (pppd takes a relative path with a '/' from its working directory: never
+ * what is meant) */
+static int set_pppoe_plugin(struct conf_reader *c, const struct conf_key *k, const char *v,
+			    void *cfg)
+{
+	size_t i;
+
+	if (v[0] == '/')
+		return conf_set_path(c, k, v, cfg);
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f || v[i] == '/')
+			break;
+	if (!*v || v[i] || i >= k->size) {
+		conf_err(c, "%s \"%s\": a file name in pppd's plugin directory (e.g. pppoe.so) or "
+			 "an absolute path", k->name, v);
+		return -1;
+	}
+	conf_put_str(CONF_FIELD(k, cfg), k->size, v);
+	return 0;
+}
+
+/* the AC's IPv4 address on every session link (pppd's LOCAL:), kept as
+ * inet_ntop writes it */
+static int set_pppoe_local_ip(struct conf_reader *c, const struct conf_key *k, const char *v,
+			      void *cfg)
+{
+	char buf[INET_ADDRSTRLEN];
+	struct in_addr a;
+	uint32_t h;
+
+	if (inet_pton(AF_INET, v, &a) != 1) {
+		conf_err(c, "%s \"%s\": not an IPv4 address (e.g. 100.64.0.1)", k->name, v);
+		return -1;
+	}
+	h = ntohl(a.s_addr);
+	if ((h >> 24) == 0 || (h >> 24) == 127 || (h >> 28) >= 14) {
+		conf_err(c, "%s \"%s\": not an address a host may have (give the AC's own address "
+			 "on the session links, e.g. 100.64.0.1)", k->name, v);
+		return -1;
+	}
+	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	conf_put_str(CONF_FIELD(k, cfg), k->size, buf);
+	return 0;
+}
+
 /* ---- printers ---- */
 
 static void pr_qdisc(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
@@ -572,6 +807,18 @@ static void pr_coa_client(FILE *f, const struct conf_key *k, const void *cfg, un
 
 	(void)k;
 	fprintf(f, "%s %s", cl->spec, cl->secret_file);
+}
+
+static void pr_pppoe_iface(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	(void)k;
+	fputs(((const struct acd_config *)cfg)->pppoe_ifaces[i], f);
+}
+
+static void pr_pppoe_service(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	(void)k;
+	fputs(((const struct acd_config *)cfg)->pppoe_services[i], f);
 }
 
 static void pr_acct_server(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
@@ -626,6 +873,8 @@ static void pr_precedence(FILE *f, const struct conf_key *k, const void *cfg, un
 #define SECONDS(lo, hi) .type = CONF_UINT, .min = lo, .max = hi, .unit = "s"
 #define REPEAT(n) .flags = CONF_REPEAT, .count = offsetof(struct acd_config, n)
 static const char secs_10_86400[] = "give seconds from 10 to 86400 (e.g. 300s)";
+static const char sessions_use[] = "give a number from 0 (no limit) to 65534";
+static const char padis_use[] = "give PADIs per second from 0 (no limit) to 1000000";
 
 static const struct conf_key keys[] = {
 	{ "acd", "state-dir", PATH, F(state_dir), .dflt = "/var/lib/acd", .flags = CONF_RESTART,
@@ -663,6 +912,42 @@ static const struct conf_key keys[] = {
 	 * up after 1 s: below 2 s a busy box could adopt what its hook is bringing */
 	{ "pppd", "adopt-after", SECONDS(2, 60), F(adopt_after_s), .dflt = "5s",
 	  .help = "a link with an address and no hook is a session after it" },
+	/* [pppoe]: a reload applies every key (config.h says how) */
+	{ "pppoe", "interface", CUSTOM(set_pppoe_iface, pr_pppoe_iface), F(pppoe_ifaces),
+	  REPEAT(n_pppoe_ifaces), .help = "an interface, or a pattern (eth1.*), answered" },
+	{ "pppoe", "ac-name", CUSTOM(set_pppoe_ac_name, pr_str), F(pppoe_ac_name),
+	  .help = "the AC-Name in PADOs (default: the host name)" },
+	{ "pppoe", "service-name", CUSTOM(set_pppoe_service, pr_pppoe_service), F(pppoe_services),
+	  REPEAT(n_pppoe_services), .help = "a service offered (none: any is accepted)" },
+	{ "pppoe", "accept-any-service", .type = CONF_BOOL, F(pppoe_accept_blank), .dflt = "yes",
+	  .help = "a PADI for a blank Service-Name is answered" },
+	{ "pppoe", "pppd", PATH, F(pppoe_pppd), .dflt = ACD_PPPOE_PPPD_DEFAULT,
+	  .help = "the pppd each session runs" },
+	{ "pppoe", "pppd-options", PATH, F(pppoe_options), .dflt = ACD_PPPOE_OPTIONS,
+	  .help = "the options file each session's pppd reads" },
+	{ "pppoe", "plugin", CUSTOM(set_pppoe_plugin, pr_str), F(pppoe_plugin),
+	  .dflt = ACD_PPPOE_PLUGIN_DEFAULT, .help = "pppd's PPPoE plugin: a name or a path" },
+	{ "pppoe", "local-ip", CUSTOM(set_pppoe_local_ip, pr_str), F(pppoe_local_ip),
+	  .help = "the AC's IPv4 address on every session link" },
+	{ "pppoe", "max-sessions", .type = CONF_UINT, .min = 0, .max = 65534,
+	  .use = sessions_use, F(pppoe_max_sessions), .dflt = "0",
+	  .help = "sessions at once (0: no limit)" },
+	{ "pppoe", "max-sessions-per-mac", .type = CONF_UINT, .min = 0, .max = 65534,
+	  .use = sessions_use, F(pppoe_max_per_mac), .dflt = "4",
+	  .help = "sessions at once per client MAC (0: no limit)" },
+	{ "pppoe", "padi-limit", .type = CONF_UINT, .min = 0, .max = 1000000, .use = padis_use,
+	  F(pppoe_padi_limit), .dflt = "2000", .help = "PADIs answered per second (0: no limit)" },
+	{ "pppoe", "padi-limit-interface", .type = CONF_UINT, .min = 0, .max = 1000000,
+	  .use = padis_use, F(pppoe_padi_limit_if), .dflt = "500",
+	  .help = "PADIs answered per second per interface (0: no limit)" },
+	{ "pppoe", "padi-limit-mac", .type = CONF_UINT, .min = 0, .max = 1000000,
+	  .use = padis_use, F(pppoe_padi_limit_mac), .dflt = "5",
+	  .help = "PADIs answered per second per client MAC (0: no limit)" },
+	{ "pppoe", "cookie-lifetime", SECONDS(5, 600), .use = "give seconds from 5 to 600 (e.g. 60s)",
+	  F(pppoe_cookie_lifetime), .dflt = "60s",
+	  .help = "how long a PADO's AC-Cookie is good for a PADR" },
+	{ "pppoe", "max-payload", .type = CONF_BOOL, F(pppoe_max_payload), .dflt = "yes",
+	  .help = "honour RFC 4638 PPP-Max-Payload when the MTU allows" },
 	{ "radius", "dictionary", PATH, F(dictionary), .dflt = ACD_DICT_DIR "/dictionary",
 	  .help = "the radcli dictionary acd reads attributes with" },
 	{ "radius", "nas-identifier", CUSTOM(set_nas_id, pr_str), F(nas_identifier),
@@ -824,6 +1109,7 @@ static void start_checks(struct conf_reader *c, struct acd_config *cfg)
 static int parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs, bool at_start)
 {
+	struct acd_read rd = { .iface_line = { 0 } };
 	struct conf_reader r;
 
 	errs->n = 0;
@@ -833,6 +1119,7 @@ static int parse(const char *path, const char *buf, struct acd_config *cfg,
 	conf_reader_add(&r, &acd_conf_table, cfg);
 	conf_reader_add(&r, &nat64_conf_table, &cfg->nat64);
 	r.what = "an acd.conf";
+	r.user = &rd;
 	if (conf_read(&r, path, buf) < 0)
 		return -EINVAL;
 	cross_checks(&r, cfg);

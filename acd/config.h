@@ -24,6 +24,18 @@
 #define ACD_RADIUS_SECRET_MAX 128       /* RFC 2865 sets none; FreeRADIUS warns past 128 */
 #define ACD_ACCT_MAX_SERVERS 2          /* [accounting] server: the second is the fallback */
 #define ACD_ACCT_SECRET_MAX 95          /* radcli 1.2.11 cuts secrets at 95 bytes */
+/* [pppoe] */
+#define ACD_PPPOE_MAX_IFACES 64         /* interface lines (a pattern covers many VLANs) */
+/* an interface line: a name of 1 to IFNAMSIZ - 1 = 15 bytes, or a pattern
+ * of up to 63 (eth1.1[0-9][0-9] is 16: a pattern is longer than the names
+ * it matches) */
+#define ACD_PPPOE_IFACE_LEN 64
+#define ACD_PPPOE_MAX_SERVICES 16       /* service-name lines */
+#define ACD_PPPOE_NAME_MAX 64           /* AC-Name, a Service-Name: bytes of the tag */
+#define ACD_PPPOE_PPPD_DEFAULT "/usr/sbin/pppd"
+#define ACD_PPPOE_PLUGIN_DEFAULT "pppoe.so"     /* ppp 2.4.9 and 2.5; rp-pppoe.so: 2.4.9 */
+/* ACD_PPPOE_OPTIONS, pppd-options' default: ${sysconfdir}/acd/pppoe-options,
+ * from CMake (where conf/pppoe-options is installed) */
 
 /* [coa] client = ADDRESS[/PREFIX] SECRET-FILE: who may send CoA/Disconnect */
 struct coa_client_cfg {
@@ -82,6 +94,30 @@ struct acd_config {
 	uint32_t acct_queue_size;       /* records waiting for the sender thread */
 	uint32_t acct_timeout_s;        /* per try, radcli's radius_timeout */
 	uint32_t acct_retries;          /* radcli's radius_retries: tries after the first */
+	/* [pppoe] acd as the PPPoE access concentrator; off without an interface.
+	 * A reload applies every key: interfaces added are answered from then
+	 * on, and those taken out no longer (their sessions go on); pppd,
+	 * pppd-options, plugin and local-ip are for the sessions that start after
+	 * it. */
+	char pppoe_ifaces[ACD_PPPOE_MAX_IFACES][ACD_PPPOE_IFACE_LEN]; /* names (1..15
+						     * bytes), or fnmatch(3) patterns
+						     * ("eth1.*", up to 63) */
+	unsigned n_pppoe_ifaces;
+	char pppoe_ac_name[ACD_PPPOE_NAME_MAX + 1]; /* "" = the host name */
+	char pppoe_services[ACD_PPPOE_MAX_SERVICES][ACD_PPPOE_NAME_MAX + 1];
+	unsigned n_pppoe_services;      /* 0 = any service name is accepted */
+	bool pppoe_accept_blank;        /* a PADI for a blank Service-Name is answered */
+	char pppoe_pppd[PATH_MAX];      /* absolute */
+	char pppoe_options[PATH_MAX];   /* absolute; pppd's `file` */
+	char pppoe_plugin[PATH_MAX];    /* a name in pppd's plugin directory, or absolute */
+	char pppoe_local_ip[16];        /* "" = none (the options file's); else dotted quad */
+	uint32_t pppoe_max_sessions;    /* 0 = only the session-id space limits */
+	uint32_t pppoe_max_per_mac;     /* 0 = no limit */
+	uint32_t pppoe_padi_limit;      /* PADIs answered per second: in all, */
+	uint32_t pppoe_padi_limit_if;   /* per interface, */
+	uint32_t pppoe_padi_limit_mac;  /* per client MAC (each 0 = no limit) */
+	uint32_t pppoe_cookie_lifetime; /* s: AC-Cookie validity and key rotation */
+	bool pppoe_max_payload;         /* RFC 4638 PPP-Max-Payload when the MTU allows */
 	/* [shaper] */
 	enum shaper_qdisc down_qdisc;
 	enum shaper_leaf down_leaf;

@@ -108,7 +108,7 @@ static void test_every_error_with_line(void **state)
 	assert_non_null(strstr(errs.msg[2], "(built-in):5: default-down rate \"10Q\": unknown unit \"Q\""));
 	assert_non_null(strstr(errs.msg[3], "(built-in):6: latency \"soon\""));
 	assert_string_equal(errs.msg[4], "(built-in):8: unknown section [nat99] (known: acd, "
-			    "control, pppd, radius, shaper, coa, accounting, nat64, dns64)");
+			    "control, pppd, pppoe, radius, shaper, coa, accounting, nat64, dns64)");
 	assert_non_null(strstr(errs.msg[5], "(built-in):10: radattr-dir \"relative/dir\": not an absolute path"));
 }
 
@@ -533,6 +533,287 @@ static void test_accounting(void **state)
 	rmdir(dir);
 }
 
+/* [pppoe]: off without an interface, every default as the table and
+ * config.h say */
+static void test_pppoe_defaults(void **state)
+{
+	struct acd_config c;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, acd_config_embedded, &c, &errs), 0);
+	assert_int_equal(c.n_pppoe_ifaces, 0);
+	assert_string_equal(c.pppoe_ac_name, "");
+	assert_int_equal(c.n_pppoe_services, 0);
+	assert_true(c.pppoe_accept_blank);
+	assert_string_equal(c.pppoe_pppd, "/usr/sbin/pppd");
+	assert_string_equal(c.pppoe_pppd, ACD_PPPOE_PPPD_DEFAULT);
+	assert_string_equal(c.pppoe_options, ACD_PPPOE_OPTIONS);
+	assert_non_null(strstr(c.pppoe_options, "/acd/pppoe-options"));
+	assert_string_equal(c.pppoe_plugin, "pppoe.so");
+	assert_string_equal(c.pppoe_plugin, ACD_PPPOE_PLUGIN_DEFAULT);
+	assert_string_equal(c.pppoe_local_ip, "");
+	assert_int_equal(c.pppoe_max_sessions, 0);
+	assert_int_equal(c.pppoe_max_per_mac, 4);
+	assert_int_equal(c.pppoe_padi_limit, 2000);
+	assert_int_equal(c.pppoe_padi_limit_if, 500);
+	assert_int_equal(c.pppoe_padi_limit_mac, 5);
+	assert_int_equal(c.pppoe_cookie_lifetime, 60);
+	assert_true(c.pppoe_max_payload);
+	assert_int_equal(c.n_pppoe_ifaces, 0);
+}
+
+/* every key read as written, and printed back to the same config */
+static void test_pppoe_values(void **state)
+{
+	struct acd_config c;
+	const char *text = "[pppoe]\n"
+			   "interface = eth1\n"
+			   "interface = eth1.100\n"
+			   "interface = eth2.*\n"
+			   "interface = eth3.1[0-9][0-9]\n"
+			   "ac-name = bras-1 (Main St)\n"
+			   "service-name = internet\n"
+			   "service-name = iptv\n"
+			   "accept-any-service = no\n"
+			   "pppd = /opt/ppp/sbin/pppd\n"
+			   "pppd-options = /etc/acd/pppoe-options.test\n"
+			   "plugin = rp-pppoe.so\n"
+			   "local-ip = 100.64.0.1\n"
+			   "max-sessions = 65534\n"
+			   "max-sessions-per-mac = 0\n"
+			   "padi-limit = 0\n"
+			   "padi-limit-interface = 1000000\n"
+			   "padi-limit-mac = 1\n"
+			   "cookie-lifetime = 600s\n"
+			   "max-payload = no\n";
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_int_equal(c.n_pppoe_ifaces, 4);
+	assert_string_equal(c.pppoe_ifaces[0], "eth1");
+	assert_string_equal(c.pppoe_ifaces[1], "eth1.100");
+	assert_string_equal(c.pppoe_ifaces[2], "eth2.*");
+	assert_string_equal(c.pppoe_ifaces[3], "eth3.1[0-9][0-9]");
+	assert_string_equal(c.pppoe_ac_name, "bras-1 (Main St)");
+	assert_int_equal(c.n_pppoe_services, 2);
+	assert_string_equal(c.pppoe_services[0], "internet");
+	assert_string_equal(c.pppoe_services[1], "iptv");
+	assert_false(c.pppoe_accept_blank);
+	assert_string_equal(c.pppoe_pppd, "/opt/ppp/sbin/pppd");
+	assert_string_equal(c.pppoe_options, "/etc/acd/pppoe-options.test");
+	assert_string_equal(c.pppoe_plugin, "rp-pppoe.so");
+	assert_string_equal(c.pppoe_local_ip, "100.64.0.1");
+	assert_int_equal(c.pppoe_max_sessions, 65534);
+	assert_int_equal(c.pppoe_max_per_mac, 0);
+	assert_int_equal(c.pppoe_padi_limit, 0);
+	assert_int_equal(c.pppoe_padi_limit_if, 1000000);
+	assert_int_equal(c.pppoe_padi_limit_mac, 1);
+	assert_int_equal(c.pppoe_cookie_lifetime, 600);
+	assert_false(c.pppoe_max_payload);
+	roundtrip(NULL, text);
+	/* the plugin by absolute path; a bare number of seconds; the lowest values */
+	assert_int_equal(config_parse(NULL, "[pppoe]\ninterface = eth1\n"
+				      "plugin = /usr/lib/pppd/2.4.9/pppoe.so\ncookie-lifetime = 5\n"
+				      "ac-name = " "0123456789012345678901234567890123456789"
+				      "012345678901234567890123\n", &c, &errs), 0);
+	assert_string_equal(c.pppoe_plugin, "/usr/lib/pppd/2.4.9/pppoe.so");
+	assert_int_equal(c.pppoe_cookie_lifetime, 5);
+	assert_int_equal(strlen(c.pppoe_ac_name), 64);
+}
+
+/* each key's mistakes: the key named, the value quoted, what to write */
+static void test_pppoe_errors(void **state)
+{
+	struct acd_config c;
+	const char *text = "[pppoe]\n"                                   /* 1 */
+			   "interface = eth1.1000000000000\n"            /* 2 */
+			   "interface = eth/1\n"                         /* 3 */
+			   "interface = eth0:1\n"                        /* 4 */
+			   "interface = eth 1\n"                         /* 5 */
+			   "interface = ..\n"                            /* 6 */
+			   "interface = eth1\n"                          /* 7 */
+			   "interface = eth1\n"                          /* 8 */
+			   "ac-name = 01234567890123456789012345678901234567890123456789"
+			   "012345678901234\n"                           /* 9: 65 */
+			   "ac-name = bras\tone\n"                       /* 10 */
+			   "service-name =\n"                            /* 11 */
+			   "service-name = internet\n"                   /* 12 */
+			   "service-name = internet\n"                   /* 13 */
+			   "accept-any-service = maybe\n"                /* 14 */
+			   "pppd = pppd\n"                               /* 15 */
+			   "pppd-options = pppoe-options\n"              /* 16 */
+			   "plugin = lib/pppoe.so\n"                     /* 17 */
+			   "plugin = pppoe so\n"                         /* 18 */
+			   "local-ip = 100.64.0.300\n"                   /* 19 */
+			   "local-ip = 0.0.0.0\n"                        /* 20 */
+			   "local-ip = 224.0.0.1\n"                      /* 21 */
+			   "local-ip = 127.0.0.1\n"                      /* 22 */
+			   "max-sessions = 65535\n"                      /* 23 */
+			   "max-sessions-per-mac = -1\n"                 /* 24 */
+			   "padi-limit = 1000001\n"                      /* 25 */
+			   "padi-limit-interface = many\n"               /* 26 */
+			   "padi-limit-mac = 5/s\n"                      /* 27 */
+			   "cookie-lifetime = 4s\n"                      /* 28 */
+			   "cookie-lifetime = 601\n"                     /* 29 */
+			   "max-payload = sometimes\n"                   /* 30 */
+			   "mtu = 1492\n";                               /* 31 */
+	static const char *const want[] = {
+		"(built-in):2: interface \"eth1.1000000000000\": an interface name has 1 to 15 "
+		"characters (e.g. eth1, eth1.100, or a pattern: eth1.*)",
+		"(built-in):3: interface \"eth/1\": an interface name is printable ASCII without "
+		"'/', ':' or blanks (e.g. eth1.100)",
+		"(built-in):4: interface \"eth0:1\": an interface name is printable ASCII",
+		"(built-in):5: interface \"eth 1\": an interface name is printable ASCII",
+		"(built-in):6: interface \"..\": not an interface name (e.g. eth1.100)",
+		"(built-in):8: interface \"eth1\": given twice (once is enough)",
+		"(built-in):9: ac-name \"01234567890123456789012345678901234567890123456789"
+		"012345678901234\": at most 64 characters of printable ASCII (e.g. bras-1; none: "
+		"the host name)",
+		"(built-in):10: ac-name \"bras\tone\": at most 64 characters of printable ASCII",
+		"(built-in):11: service-name \"\": give a name (a PADI for a blank one is answered "
+		"unless accept-any-service = no)",
+		"(built-in):13: service-name \"internet\": given twice (once is enough)",
+		"(built-in):14: accept-any-service \"maybe\": use yes or no",
+		"(built-in):15: pppd \"pppd\": not an absolute path",
+		"(built-in):16: pppd-options \"pppoe-options\": not an absolute path",
+		"(built-in):17: plugin \"lib/pppoe.so\": a file name in pppd's plugin directory "
+		"(e.g. pppoe.so) or an absolute path",
+		"(built-in):18: plugin \"pppoe so\": a file name in pppd's plugin directory",
+		"(built-in):19: local-ip \"100.64.0.300\": not an IPv4 address (e.g. 100.64.0.1)",
+		"(built-in):20: local-ip \"0.0.0.0\": not an address a host may have (give the AC's "
+		"own address on the session links, e.g. 100.64.0.1)",
+		"(built-in):21: local-ip \"224.0.0.1\": not an address a host may have",
+		"(built-in):22: local-ip \"127.0.0.1\": not an address a host may have",
+		"(built-in):23: max-sessions \"65535\": give a number from 0 (no limit) to 65534",
+		"(built-in):24: max-sessions-per-mac \"-1\": give a number from 0 (no limit) to 65534",
+		"(built-in):25: padi-limit \"1000001\": give PADIs per second from 0 (no limit) to "
+		"1000000",
+		"(built-in):26: padi-limit-interface \"many\": give PADIs per second from 0",
+		"(built-in):27: padi-limit-mac \"5/s\": give PADIs per second from 0",
+		"(built-in):28: cookie-lifetime \"4s\": give seconds from 5 to 600 (e.g. 60s)",
+		"(built-in):29: cookie-lifetime \"601\": give seconds from 5 to 600 (e.g. 60s)",
+		"(built-in):30: max-payload \"sometimes\": use yes or no",
+		"(built-in):31: unknown key \"mtu\" in [pppoe] (known: interface, ac-name, "
+		"service-name, accept-any-service, pppd, pppd-options, plugin, local-ip, "
+		"max-sessions, max-sessions-per-mac, padi-limit, padi-limit-interface, "
+		"padi-limit-mac, cookie-lifetime, max-payload)",
+	};
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	for (i = 0; i < errs.n && i < sizeof(want) / sizeof(want[0]); i++)
+		if (strncmp(errs.msg[i], want[i], strlen(want[i])) != 0)
+			fail_msg("error %u:\n got  %s\n want %s", i, errs.msg[i], want[i]);
+	assert_int_equal(errs.n, sizeof(want) / sizeof(want[0]));
+	/* what was refused left the default or the value before it */
+	assert_int_equal(config_parse(NULL, "[pppoe]\ninterface = eth1\nlocal-ip = 100.64.0.1\n"
+				      "local-ip = 0.0.0.0\n", &c, &errs), -EINVAL);
+	assert_string_equal(c.pppoe_local_ip, "100.64.0.1");
+}
+
+/* interface and service-name: at most ACD_PPPOE_MAX_IFACES and
+ * ACD_PPPOE_MAX_SERVICES, and the next one says how many */
+static void test_pppoe_repeat_limits(void **state)
+{
+	static char text[8192];
+	struct acd_config c;
+	size_t off;
+	int i;
+
+	(void)state;
+	off = (size_t)snprintf(text, sizeof(text), "[pppoe]\n");
+	for (i = 0; i < ACD_PPPOE_MAX_IFACES; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "interface = eth1.%d\n", i);
+	for (i = 0; i < ACD_PPPOE_MAX_SERVICES; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "service-name = svc-%d\n", i);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_int_equal(c.n_pppoe_ifaces, 64);
+	assert_string_equal(c.pppoe_ifaces[63], "eth1.63");
+	assert_int_equal(c.n_pppoe_services, 16);
+	assert_string_equal(c.pppoe_services[15], "svc-15");
+	roundtrip(NULL, text);
+	snprintf(text + off, sizeof(text) - off, "interface = eth1.64\nservice-name = svc-16\n");
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 2);
+	assert_string_equal(errs.msg[0], "(built-in):82: interface \"eth1.64\": at most 64 "
+			    "interfaces (a pattern such as eth1.* covers many VLANs)");
+	assert_string_equal(errs.msg[1], "(built-in):83: service-name \"svc-16\": at most 16 "
+			    "service names (none: any is accepted)");
+}
+
+/* interface patterns: what fnmatch(3) reads as meant, and what glibc would
+ * silently take otherwise (an unclosed '[' literally, an unknown class as
+ * matching nothing) */
+static void test_pppoe_patterns(void **state)
+{
+	static const char *const good[] = { "eth1.*", "eth1.1[0-9][0-9]", "eth?", "vlan[!0]*",
+					     "eth[[:digit:]]", "x[]y]", "x[!]]", "eth\\*",
+					     "[a-z]*[^0]" };
+	static const struct { const char *v, *why; } bad[] = {
+		{ "eth1.1[0-9", "a '[' without its ']'" },
+		{ "eth[", "a '[' without its ']'" },
+		{ "eth[]", "a '[' without its ']'" },
+		{ "eth[[:digit:]", "a '[' without its ']'" },
+		{ "eth[[:digit]]", "a '[:' without its ':]'" },
+		{ "eth[[:digits:]]", "an unknown character class (e.g. [[:digit:]])" },
+		{ "eth1\\", "a '\\' at the end escapes nothing" },
+		{ "eth0:*", "a ':' outside a [:class:] (no interface name has one)" },
+		{ "eth[0:]", "a ':' outside a [:class:] (no interface name has one)" },
+		{ "eth*\\:", "a ':' outside a [:class:] (no interface name has one)" },
+	};
+	struct acd_config c;
+	char text[512], want[256];
+	size_t i;
+
+	(void)state;
+	/* a pattern may be longer than the names it matches: up to 63 */
+	memset(want, 'x', 62);
+	want[62] = '*';
+	want[63] = '\0';
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = %s\n", want);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0);
+	assert_string_equal(c.pppoe_ifaces[0], want);
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = x%s\n", want);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "\": a pattern has at most 63 characters (e.g. eth1.*)"));
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[pppoe]\ninterface = %s\n", good[i]);
+		if (config_parse(NULL, text, &c, &errs) != 0)
+			fail_msg("%s refused: %s", good[i], errs.msg[0]);
+		assert_string_equal(c.pppoe_ifaces[0], good[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[pppoe]\ninterface = %s\n", bad[i].v);
+		assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
+		snprintf(want, sizeof(want), "(built-in):2: interface \"%s\": %s (patterns as in "
+			 "fnmatch(3): eth1.*, eth1.1[0-9][0-9])", bad[i].v, bad[i].why);
+		assert_string_equal(errs.msg[0], want);
+	}
+}
+
+/* a reload applies every [pppoe] key: none is kept back for a restart */
+static void test_pppoe_reload_applies(void **state)
+{
+	static struct acd_config run, n;
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "[pppoe]\ninterface = eth1\n", &run, &errs), 0);
+	assert_int_equal(config_parse(NULL, "[pppoe]\ninterface = eth2.*\ninterface = eth3\n"
+				      "ac-name = other\nservice-name = x\naccept-any-service = no\n"
+				      "pppd = /opt/pppd\npppd-options = /etc/other\nplugin = /x.so\n"
+				      "local-ip = 10.0.0.1\nmax-sessions = 1\nmax-sessions-per-mac = 1\n"
+				      "padi-limit = 1\npadi-limit-interface = 1\npadi-limit-mac = 1\n"
+				      "cookie-lifetime = 5s\nmax-payload = no\n", &n, &errs), 0);
+	nsaid = 0;
+	conf_keep_restart(&acd_conf_table, &n, &run, say, NULL);
+	assert_int_equal(nsaid, 0);
+	assert_int_equal(n.n_pppoe_ifaces, 2);
+	assert_string_equal(n.pppoe_ifaces[0], "eth2.*");
+	assert_string_equal(n.pppoe_pppd, "/opt/pppd");
+	assert_string_equal(n.pppoe_local_ip, "10.0.0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +831,12 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_coa),
 		cmocka_unit_test(test_accounting),
+		cmocka_unit_test(test_pppoe_defaults),
+		cmocka_unit_test(test_pppoe_values),
+		cmocka_unit_test(test_pppoe_errors),
+		cmocka_unit_test(test_pppoe_repeat_limits),
+		cmocka_unit_test(test_pppoe_patterns),
+		cmocka_unit_test(test_pppoe_reload_applies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
