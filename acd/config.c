@@ -11,6 +11,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
 #include <arpa/inet.h>
 #include <grp.h>
 #include <inttypes.h>
@@ -21,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <radcli/radcli.h>
 
@@ -532,6 +537,7 @@ static int set_period(struct conf_reader *c, const struct conf_key *k, const cha
  */
 struct acd_read {
 	int iface_line[ACD_PPPOE_MAX_IFACES];   /* [pppoe] interface i's line */
+	struct acd_config_errors *errs;          /* the warnings go there */
 };
 
 /* A byte of an interface name as the kernel takes one (no '/' or blank;
@@ -1106,14 +1112,250 @@ static void start_checks(struct conf_reader *c, struct acd_config *cfg)
 	}
 }
 
-static int parse(const char *path, const char *buf, struct acd_config *cfg,
-		 struct acd_config_errors *errs, bool at_start)
+/* ---- [pppoe] on this box: config_check_pppoe, and a load's checks ---- */
+
+/* Where a finding of the [pppoe] checks goes: in a read, to the read's
+ * errors and warnings at the line of its key; else into config_check_pppoe's
+ * err (the errors, or when there is none the warnings). */
+struct pppoe_findings {
+	struct conf_reader *r;          /* NULL: err */
+	const struct acd_read *rd;
+	char *err;
+	size_t errlen, errlen_used;
+	char warn[4 * CONF_ERR_LEN];
+	size_t warn_used;
+	unsigned errors;
+};
+
+/* The finding fmt about key ([pppoe] interface: the i-th); a warning
+ * does not fail the load. */
+static void pppoe_found(struct pppoe_findings *f, bool warning, const char *key, unsigned i,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void pppoe_found(struct pppoe_findings *f, bool warning, const char *key, unsigned i,
+			const char *fmt, ...)
 {
-	struct acd_read rd = { .iface_line = { 0 } };
+	char msg[CONF_ERR_LEN], *w;
+	va_list ap;
+	int line, n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->errors += !warning;
+	if (!f->r) {
+		char *buf = warning ? f->warn : f->err;
+		size_t len = warning ? sizeof(f->warn) : f->errlen;
+		size_t *used = warning ? &f->warn_used : &f->errlen_used;
+
+		if (*used < len)
+			*used += (size_t)snprintf(buf + *used, len - *used, "%s%s",
+						  *used ? "\n" : "", msg);
+		return;
+	}
+	line = strcmp(key, "interface") == 0 ? f->rd->iface_line[i]
+					      : conf_key_line(f->r, "pppoe", key);
+	if (!warning) {
+		f->r->line = line;
+		conf_err(f->r, "%s", msg);
+		f->r->line = 0;
+		return;
+	}
+	if (f->rd->errs->nwarn >= ACD_CONF_MAX_WARNINGS) {
+		f->rd->errs->wmore++;
+		return;
+	}
+	/* as conf_err writes an error: "file:line: " ("file: " at line 0),
+	 * cut to CONF_ERR_LEN */
+	w = f->rd->errs->warn[f->rd->errs->nwarn++];
+	if (line > 0)
+		n = snprintf(w, CONF_ERR_LEN, "%s:%d: warning: ", f->r->file, line);
+	else
+		n = snprintf(w, CONF_ERR_LEN, "%s: warning: ", f->r->file);
+	if (n >= 0 && n < CONF_ERR_LEN - 1) {
+		size_t m = strnlen(msg, CONF_ERR_LEN - 1 - (size_t)n);
+
+		memcpy(w + n, msg, m);
+		w[(size_t)n + m] = '\0';
+	}
+}
+
+/* Was key's value refused in this read?  Then the value in cfg is the
+ * default, not the operator's: that mistake is reported already. */
+static bool pppoe_refused(const struct pppoe_findings *f, const char *key)
+{
+	return f->r && conf_key_line(f->r, "pppoe", key) && !conf_key_ok(f->r, "pppoe", key);
+}
+
+/* Each literal name is an interface now; a pattern that matches none is
+ * only odd (its VLANs may come later). */
+static void check_pppoe_ifaces(struct pppoe_findings *f, const struct acd_config *cfg)
+{
+	struct if_nameindex *all = NULL, *p = NULL;
+	bool listed = false;
+	unsigned i;
+
+	for (i = 0; i < cfg->n_pppoe_ifaces; i++) {
+		const char *name = cfg->pppoe_ifaces[i];
+
+		if (!is_pattern(name)) {
+			if (!if_nametoindex(name))
+				pppoe_found(f, false, "interface", i, "[pppoe] interface \"%s\": %s "
+					    "(create it first, or correct the name)", name,
+					    errno == ENODEV ? "no such interface" : strerror(errno));
+			continue;
+		}
+		if (!listed) {
+			all = if_nameindex();
+			listed = true;
+		}
+		if (!all) {
+			pppoe_found(f, true, "interface", i, "[pppoe] interface \"%s\": the "
+				    "interfaces cannot be listed: %s", name, strerror(errno));
+			continue;
+		}
+		for (p = all; p->if_index; p++)
+			if (fnmatch(name, p->if_name, 0) == 0)
+				break;
+		if (!p->if_index)
+			pppoe_found(f, true, "interface", i, "[pppoe] interface \"%s\" matches no "
+				    "interface now (check the pattern)", name);
+	}
+	if (all)
+		if_freenameindex(all);
+}
+
+static void check_pppoe_pppd(struct pppoe_findings *f, const char *pppd)
+{
+	struct stat st;
+
+	if (stat(pppd, &st) < 0)
+		pppoe_found(f, false, "pppd", 0, "[pppoe] pppd \"%s\": %s (install ppp, or set pppd)",
+			    pppd, errno == ENOENT ? "no such file" : strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		pppoe_found(f, false, "pppd", 0, "[pppoe] pppd \"%s\": not a regular file (set pppd "
+			    "to pppd's path)", pppd);
+	else if (!(st.st_mode & 0111) || access(pppd, X_OK) < 0)
+		pppoe_found(f, false, "pppd", 0, "[pppoe] pppd \"%s\": not executable (chmod +x it, "
+			    "or set pppd)", pppd);
+}
+
+static const char *const pppd_plugin_dirs[] = { ACD_PPPD_PLUGIN_DIRS };
+
+/* The plugin's file: its absolute path, or the first regular file of
+ * that name in one of pppd_plugin_dirs, into path.  0, or -errno. */
+static int pppoe_plugin_file(const char *plugin, char *path, size_t len)
+{
+	struct stat st;
+	glob_t g;
+	size_t i, j;
+	int rc = -ENOENT;
+
+	if (plugin[0] == '/') {
+		if (stat(plugin, &st) < 0)
+			return -errno;
+		if (!S_ISREG(st.st_mode))
+			return -EINVAL;
+		snprintf(path, len, "%s", plugin);
+		return 0;
+	}
+	/* the directories are globbed, not the name: a '*' in it is a name */
+	for (i = 0; rc < 0 && i < sizeof(pppd_plugin_dirs) / sizeof(pppd_plugin_dirs[0]); i++) {
+		if (glob(pppd_plugin_dirs[i], GLOB_ONLYDIR, NULL, &g) != 0)
+			continue;
+		for (j = 0; rc < 0 && j < g.gl_pathc; j++) {
+			snprintf(path, len, "%s/%s", g.gl_pathv[j], plugin);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				rc = 0;
+		}
+		globfree(&g);
+	}
+	return rc;
+}
+
+static void check_pppoe_plugin(struct pppoe_findings *f, const char *plugin)
+{
+	char path[PATH_MAX + 64];
+	int rc = pppoe_plugin_file(plugin, path, sizeof(path));
+
+	if (rc == 0)
+		return;
+	if (plugin[0] != '/')
+		pppoe_found(f, false, "plugin", 0, "[pppoe] plugin \"%s\": not in pppd's plugin "
+			    "directories (%s/; install ppp, or give the plugin's absolute path)",
+			    plugin, pppd_plugin_dirs[0]);
+	else if (rc == -EINVAL)
+		pppoe_found(f, false, "plugin", 0, "[pppoe] plugin \"%s\": not a regular file",
+			    plugin);
+	else
+		pppoe_found(f, false, "plugin", 0, "[pppoe] plugin \"%s\": %s (install ppp, or "
+			    "correct the path)", plugin, rc == -ENOENT ? "no such file" : strerror(-rc));
+}
+
+/* pppd reads it as root, and an options file can load any plugin: others
+ * must not be able to write it */
+static void check_pppoe_options(struct pppoe_findings *f, const char *options)
+{
+	struct stat st;
+	int fd = open(options, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0) {
+		pppoe_found(f, false, "pppd-options", 0, "[pppoe] pppd-options \"%s\": %s (install "
+			    "acd's pppoe-options there, or set pppd-options)", options,
+			    errno == ENOENT ? "no such file" : strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		pppoe_found(f, false, "pppd-options", 0, "[pppoe] pppd-options \"%s\": not a "
+			    "regular file", options);
+	else if (st.st_mode & S_IWOTH)
+		pppoe_found(f, false, "pppd-options", 0, "[pppoe] pppd-options \"%s\": anyone may "
+			    "write it, and pppd reads it as root (chmod o-w)", options);
+	close(fd);
+}
+
+static void check_pppoe(struct pppoe_findings *f, const struct acd_config *cfg)
+{
+	if (!cfg->n_pppoe_ifaces)
+		return;
+	check_pppoe_ifaces(f, cfg);
+	if (!pppoe_refused(f, "pppd"))
+		check_pppoe_pppd(f, cfg->pppoe_pppd);
+	if (!pppoe_refused(f, "plugin"))
+		check_pppoe_plugin(f, cfg->pppoe_plugin);
+	if (!pppoe_refused(f, "pppd-options"))
+		check_pppoe_options(f, cfg->pppoe_options);
+}
+
+int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen)
+{
+	struct pppoe_findings f = { .err = err, .errlen = errlen };
+
+	if (errlen)
+		err[0] = '\0';
+	check_pppoe(&f, cfg);
+	if (f.errors)
+		return -EINVAL;
+	if (errlen)
+		snprintf(err, errlen, "%s", f.warn);
+	return 0;
+}
+
+/* what a read checks beyond the file itself */
+enum {
+	CHECK_PPPOE = 0x1,      /* [pppoe] on this box: config_load, config_check */
+	CHECK_START = 0x2,      /* the files acd reads at start: config_check */
+};
+
+static int parse(const char *path, const char *buf, struct acd_config *cfg,
+		 struct acd_config_errors *errs, unsigned checks)
+{
+	struct acd_read rd = { .errs = errs };
 	struct conf_reader r;
 
 	errs->n = 0;
 	errs->more = 0;
+	errs->nwarn = 0;
+	errs->wmore = 0;
 	config_defaults(cfg);
 	conf_reader_init(&r, path ? path : "(built-in)", CONF_ERRORS(errs));
 	conf_reader_add(&r, &acd_conf_table, cfg);
@@ -1123,21 +1365,32 @@ static int parse(const char *path, const char *buf, struct acd_config *cfg,
 	if (conf_read(&r, path, buf) < 0)
 		return -EINVAL;
 	cross_checks(&r, cfg);
-	if (at_start)
+	if (checks & CHECK_START)
 		start_checks(&r, cfg);
+	if (checks & CHECK_PPPOE) {
+		struct pppoe_findings f = { .r = &r, .rd = &rd };
+
+		check_pppoe(&f, cfg);
+	}
 	return errs->n || errs->more ? -EINVAL : 0;
 }
 
 int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs)
 {
-	return parse(path, buf, cfg, errs, false);
+	return parse(path, buf, cfg, errs, 0);
+}
+
+int config_load(const char *path, const char *buf, struct acd_config *cfg,
+		struct acd_config_errors *errs)
+{
+	return parse(path, buf, cfg, errs, CHECK_PPPOE);
 }
 
 int config_check(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs)
 {
-	return parse(path, buf, cfg, errs, true);
+	return parse(path, buf, cfg, errs, CHECK_PPPOE | CHECK_START);
 }
 
 void config_print(FILE *f, const struct acd_config *cfg)

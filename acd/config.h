@@ -24,6 +24,7 @@
 #define ACD_RADIUS_SECRET_MAX 128       /* RFC 2865 sets none; FreeRADIUS warns past 128 */
 #define ACD_ACCT_MAX_SERVERS 2          /* [accounting] server: the second is the fallback */
 #define ACD_ACCT_SECRET_MAX 95          /* radcli 1.2.11 cuts secrets at 95 bytes */
+#define ACD_CONF_MAX_WARNINGS 16        /* kept; those past it are counted */
 /* [pppoe] */
 #define ACD_PPPOE_MAX_IFACES 64         /* interface lines (a pattern covers many VLANs) */
 /* an interface line: a name of 1 to IFNAMSIZ - 1 = 15 bytes, or a pattern
@@ -34,6 +35,9 @@
 #define ACD_PPPOE_NAME_MAX 64           /* AC-Name, a Service-Name: bytes of the tag */
 #define ACD_PPPOE_PPPD_DEFAULT "/usr/sbin/pppd"
 #define ACD_PPPOE_PLUGIN_DEFAULT "pppoe.so"     /* ppp 2.4.9 and 2.5; rp-pppoe.so: 2.4.9 */
+/* where a plugin named without a '/' is looked for: pppd's directories of
+ * every version, as glob(3) patterns (Debian: /usr/lib/pppd/2.4.9) */
+#define ACD_PPPD_PLUGIN_DIRS "/usr/lib/pppd/*", "/usr/lib/*/pppd/*"
 /* ACD_PPPOE_OPTIONS, pppd-options' default: ${sysconfdir}/acd/pppoe-options,
  * from CMake (where conf/pppoe-options is installed) */
 
@@ -134,6 +138,11 @@ struct acd_config_errors {
 	unsigned n;
 	unsigned more;                  /* errors past ACD_CONF_MAX_ERRORS: counted only */
 	char msg[ACD_CONF_MAX_ERRORS][CONF_ERR_LEN];
+	/* what config_load and config_check find odd but not wrong, in the
+	 * same form ("file:line: warning: ..."); they do not fail the load */
+	unsigned nwarn;
+	unsigned wmore;                 /* past ACD_CONF_MAX_WARNINGS: counted only */
+	char warn[ACD_CONF_MAX_WARNINGS][CONF_ERR_LEN];
 };
 
 /* acd's keys, each once: section, name, type, default, help, whether a
@@ -155,8 +164,18 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs);
 
 /*
- * `acd -n`: config_parse, then what acd would fail on at start that a
- * parse does not read: the telnet password file (read as telnet_open reads
+ * What acd loads at start and at a reload: config_parse, then, with
+ * [pppoe] on, what its sessions need on this box (config_check_pppoe's
+ * checks, each error at the line of its key, a pattern that matches no
+ * interface a warning).  Returns as config_parse: a reload refuses a file
+ * that fails.
+ */
+int config_load(const char *path, const char *buf, struct acd_config *cfg,
+		struct acd_config_errors *errs);
+
+/*
+ * `acd -n`: config_load, then what acd would fail on at start that a
+ * load does not read: the telnet password file (read as telnet_open reads
  * it: regular, root's alone, ACD_TELNET_PASSWORD_MIN characters or more)
  * and the RADIUS dictionary (loaded by radattr_dict_open, as
  * sessrad_init loads it).  Their errors come at the line of their key.
@@ -164,6 +183,19 @@ int config_parse(const char *path, const char *buf, struct acd_config *cfg,
  */
 int config_check(const char *path, const char *buf, struct acd_config *cfg,
 		 struct acd_config_errors *errs);
+
+/*
+ * [pppoe] on this box, for a parsed cfg (nothing when it has no interface):
+ * every interface named literally exists (if_nametoindex), pppd is an
+ * executable regular file, the plugin is found (a bare name in
+ * ACD_PPPD_PLUGIN_DIRS, else its absolute path), and the options file is
+ * a readable regular file that others cannot write.  -EINVAL with the
+ * errors in err, one a line, each naming its key ("[pppoe] pppd
+ * \"/usr/sbin/pppdx\": no such file (install ppp, or set pppd)"); else 0,
+ * err holding the warnings (a pattern that matches no interface now) or "".
+ * config_load and config_check run the same checks with line numbers.
+ */
+int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen);
 
 /* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
  * address family, address and port. */

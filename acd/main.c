@@ -47,8 +47,9 @@ static void usage(FILE *f)
 }
 
 /*
- * Parse the config (-n: check it as config_check does) and print every
- * error on stderr, however many.  Returns 0 when there is none.
+ * Load the config as config_load does (-n: check it as config_check does)
+ * and print every error and warning on stderr, however many.  Returns 0
+ * when there is no error.
  */
 static int load_config(struct acd *a, bool check)
 {
@@ -64,12 +65,17 @@ static int load_config(struct acd *a, bool check)
 	if (check)
 		rc = config_check(a->cfg_path, text, &a->cfg, e);
 	else
-		rc = config_parse(a->cfg_path, text, &a->cfg, e);
+		rc = config_load(a->cfg_path, text, &a->cfg, e);
 	for (i = 0; i < e->n; i++)
 		fprintf(stderr, "%s\n", e->msg[i]);
 	if (e->more)
 		fprintf(stderr, "%s: %u more errors not shown: fix those above and run acd -n again\n",
 			a->cfg_path ? a->cfg_path : "(built-in)", e->more);
+	for (i = 0; i < e->nwarn; i++)
+		fprintf(stderr, "%s\n", e->warn[i]);
+	if (e->wmore)
+		fprintf(stderr, "%s: warning: %u more warnings not shown\n",
+			a->cfg_path ? a->cfg_path : "(built-in)", e->wmore);
 	free(e);
 	return rc;
 }

@@ -24,9 +24,13 @@ int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t 
 
 	if (!e)
 		return -ENOMEM;
-	rc = config_parse(path, path ? NULL : acd_config_embedded, cfg, e);
+	rc = config_load(path, path ? NULL : acd_config_embedded, cfg, e);
 	for (i = 0; i < e->n && off < errlen; i++)
 		off += (size_t)snprintf(err + off, errlen - off, "%s%s", i ? "\n" : "", e->msg[i]);
+	for (i = 0; i < e->nwarn; i++)
+		log_warnx("reload: %s", e->warn[i]);
+	if (e->wmore)
+		log_warnx("reload: %u more warnings about the config", e->wmore);
 	free(e);
 	return rc;
 }

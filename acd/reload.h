@@ -12,8 +12,9 @@
 struct acd;
 struct acd_config;
 
-/* Parse path (NULL: the built-in config) into cfg; the errors joined by
- * newlines into err.  0 or -errno. */
+/* Load path (NULL: the built-in config) into cfg as config_load does
+ * (with [pppoe], its checks on this box); the errors joined by newlines
+ * into err, the warnings logged.  0 or -errno. */
 int acd_config_load(const char *path, struct acd_config *cfg, char *err, size_t errlen);
 
 /*

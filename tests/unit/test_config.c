@@ -1,6 +1,7 @@
 /* acd.conf: defaults, every error with file:line, unknown keys, the
  * example in conf/, and the printed config parsing back to itself. */
 #include <errno.h>
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -538,6 +539,7 @@ static void test_accounting(void **state)
 static void test_pppoe_defaults(void **state)
 {
 	struct acd_config c;
+	char err[512] = "x";
 
 	(void)state;
 	assert_int_equal(config_parse(NULL, acd_config_embedded, &c, &errs), 0);
@@ -559,6 +561,13 @@ static void test_pppoe_defaults(void **state)
 	assert_int_equal(c.pppoe_padi_limit_mac, 5);
 	assert_int_equal(c.pppoe_cookie_lifetime, 60);
 	assert_true(c.pppoe_max_payload);
+	/* off: nothing on this box is checked, whatever the other keys say */
+	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(config_load(NULL, "[pppoe]\npppd = /nonexistent/pppd\n"
+				     "pppd-options = /nonexistent/options\nplugin = none.so\n",
+				     &c, &errs), 0);
+	assert_int_equal(errs.nwarn, 0);
 	assert_int_equal(c.n_pppoe_ifaces, 0);
 }
 
@@ -814,6 +823,153 @@ static void test_pppoe_reload_applies(void **state)
 	assert_string_equal(n.pppoe_local_ip, "10.0.0.1");
 }
 
+/* [pppoe] on this box (config_load at start and reload, config_check for
+ * acd -n, config_check_pppoe): with a stand-in pppd, plugin and options
+ * file in a temporary directory */
+static void test_pppoe_checks(void **state)
+{
+	char dir[] = "/tmp/acd-test-pppoe.XXXXXX", pppd[64], opts[64], plugin[64], sub[64];
+	char dict[64], text[2048], err[2048];
+	struct acd_config c;
+	glob_t g;
+	bool have_pppoe_so, opts_installed;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(pppd, sizeof(pppd), "%s/pppd", dir);
+	snprintf(opts, sizeof(opts), "%s/pppoe-options", dir);
+	snprintf(plugin, sizeof(plugin), "%s/pppoe.so", dir);
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(dict, sizeof(dict), "%s/dictionary", dir);
+	put_file(pppd, "#!/bin/sh\nexit 0\n", 0755);
+	put_file(opts, "require-pap\n", 0644);
+	put_file(plugin, "", 0644);
+	put_file(dict, "ATTRIBUTE User-Name 1 string\n", 0644);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	/* all there; lo is an interface wherever the test runs */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\n[radius]\ndictionary = %s\n", pppd, opts, plugin, dict);
+	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
+	assert_int_equal(errs.nwarn, 0);
+	assert_int_equal(config_check(NULL, text, &c, &errs), 0);
+	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+
+	/* nothing there: each at its key's line, or naming the key when it
+	 * was not given (the default); a pattern matching nothing only warns */
+	snprintf(text, sizeof(text), "[pppoe]\n"          /* 1 */
+		 "interface = lo\n"                         /* 2 */
+		 "interface = acd-no-such0\n"               /* 3 */
+		 "interface = acd-none*\n"                  /* 4 */
+		 "pppd = %s/none\n"                         /* 5 */
+		 "plugin = %s/none.so\n"                    /* 6 */
+		 "[radius]\ndictionary = %s\n", dir, dir, dict);
+	assert_int_equal(config_parse(NULL, text, &c, &errs), 0); /* a parse reads none of it */
+	assert_int_equal(errs.nwarn, 0);
+	/* the default options file, unless installed on this box */
+	opts_installed = access(ACD_PPPOE_OPTIONS, F_OK) == 0;
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, opts_installed ? 3 : 4);
+	assert_string_equal(errs.msg[0], "(built-in):3: [pppoe] interface \"acd-no-such0\": no "
+			    "such interface (create it first, or correct the name)");
+	snprintf(err, sizeof(err), "(built-in):5: [pppoe] pppd \"%s/none\": no such file "
+		 "(install ppp, or set pppd)", dir);
+	assert_string_equal(errs.msg[1], err);
+	snprintf(err, sizeof(err), "(built-in):6: [pppoe] plugin \"%s/none.so\": no such file "
+		 "(install ppp, or correct the path)", dir);
+	assert_string_equal(errs.msg[2], err);
+	snprintf(err, sizeof(err), "(built-in): [pppoe] pppd-options \"%s\": no such file "
+		 "(install acd's pppoe-options there, or set pppd-options)", ACD_PPPOE_OPTIONS);
+	if (!opts_installed)
+		assert_string_equal(errs.msg[3], err);
+	assert_int_equal(errs.nwarn, 1);
+	assert_string_equal(errs.warn[0], "(built-in):4: warning: [pppoe] interface \"acd-none*\" "
+			    "matches no interface now (check the pattern)");
+	/* the same for acd -n; and without lines */
+	assert_int_equal(config_check(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, opts_installed ? 3 : 4);
+	assert_int_equal(errs.nwarn, 1);
+	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[pppoe] interface \"acd-no-such0\": no such interface"));
+	assert_non_null(strstr(err, "\n[pppoe] pppd \""));
+	assert_non_null(strstr(err, "\n[pppoe] plugin \""));
+	if (!opts_installed)
+		assert_non_null(strstr(err, "\n[pppoe] pppd-options \""));
+	assert_null(strstr(err, "acd-none*")); /* the warning: only without errors */
+	assert_null(strstr(err, "(built-in)"));
+
+	/* a pattern that matches: no warning; one that does not, alone: 0 and
+	 * the warning in err */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = l?\ninterface = acd-none*\n"
+		 "pppd = %s\npppd-options = %s\nplugin = %s\n", pppd, opts, plugin);
+	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
+	assert_int_equal(errs.nwarn, 1);
+	assert_non_null(strstr(errs.warn[0], "(built-in):3: warning: [pppoe] interface \"acd-none*\""));
+	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), 0);
+	assert_string_equal(err, "[pppoe] interface \"acd-none*\" matches no interface now (check "
+			    "the pattern)");
+
+	/* pppd not executable, or a directory; options others may write, or
+	 * a directory; a plugin that is a directory */
+	assert_int_equal(chmod(pppd, 0644), 0);
+	assert_int_equal(chmod(opts, 0666), 0);
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\n", pppd, opts, sub);
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 3);
+	assert_non_null(strstr(errs.msg[0], ":3: [pppoe] pppd \""));
+	assert_non_null(strstr(errs.msg[0], "\": not executable (chmod +x it, or set pppd)"));
+	assert_non_null(strstr(errs.msg[1], ":5: [pppoe] plugin \""));
+	assert_non_null(strstr(errs.msg[1], "\": not a regular file"));
+	assert_non_null(strstr(errs.msg[2], ":4: [pppoe] pppd-options \""));
+	assert_non_null(strstr(errs.msg[2], "\": anyone may write it, and pppd reads it as root "
+			       "(chmod o-w)"));
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\n", sub, sub, plugin);
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 2);
+	assert_non_null(strstr(errs.msg[0], "\": not a regular file (set pppd to pppd's path)"));
+	assert_non_null(strstr(errs.msg[1], ":4: [pppoe] pppd-options \""));
+	assert_non_null(strstr(errs.msg[1], "\": not a regular file"));
+	assert_int_equal(chmod(pppd, 0755), 0);
+	assert_int_equal(chmod(opts, 0644), 0);
+
+	/* a bare plugin name is looked up in pppd's plugin directories */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = acd-no-such-plugin.so\n", pppd, opts);
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0], "(built-in):5: [pppoe] plugin \"acd-no-such-plugin.so\": "
+			    "not in pppd's plugin directories (/usr/lib/pppd/*/; install ppp, or "
+			    "give the plugin's absolute path)");
+	/* the default, pppoe.so: found where ppp is installed (Debian 12:
+	 * /usr/lib/pppd/2.4.9/pppoe.so), named when it is not */
+	have_pppoe_so = glob("/usr/lib/pppd/*/pppoe.so", 0, NULL, &g) == 0 ||
+			glob("/usr/lib/*/pppd/*/pppoe.so", 0, NULL, &g) == 0;
+	if (have_pppoe_so)
+		globfree(&g);
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n",
+		 pppd, opts);
+	assert_int_equal(config_load(NULL, text, &c, &errs), have_pppoe_so ? 0 : -EINVAL);
+	if (!have_pppoe_so)
+		assert_non_null(strstr(errs.msg[0], "(built-in): [pppoe] plugin \"pppoe.so\": not in "
+				       "pppd's plugin directories"));
+	/* a refused key was reported: its default is not checked in its place */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = no/such.so\n", pppd, opts);
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msg[0], ":5: plugin \"no/such.so\": a file name"));
+
+	unlink(pppd);
+	unlink(opts);
+	unlink(plugin);
+	unlink(dict);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_pppoe_repeat_limits),
 		cmocka_unit_test(test_pppoe_patterns),
 		cmocka_unit_test(test_pppoe_reload_applies),
+		cmocka_unit_test(test_pppoe_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -187,11 +188,68 @@ static void test_bad_file(void **state)
 	free(a);
 }
 
+/* [pppoe] is checked on this box at a reload: a pppd that is not there
+ * refuses it, and the running config stays; once it is there, it applies */
+static void test_pppoe_checked(void **state)
+{
+	struct acd_reload_hook hb = { .name = "b", .prepare = prepare_b, .applied = applied_b };
+	char path[] = "/tmp/test_reload.XXXXXX", dir[] = "/tmp/test_reload_pppoe.XXXXXX";
+	char pppd[64], opts[64], err[1024];
+	struct acd *a;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	log_init(true, LOG_ERR);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_non_null(mkdtemp(dir));
+	snprintf(pppd, sizeof(pppd), "%s/pppd", dir);
+	snprintf(opts, sizeof(opts), "%s/pppoe-options", dir);
+	f = fopen(opts, "w");
+	assert_non_null(f);
+	fclose(f);
+	a = daemon_with(path);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fprintf(f, "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\nplugin = %s\n", pppd,
+		opts, opts);
+	fclose(f);
+	acd_reload_hook(a, &hb);
+	b_refuses = false;
+	trail[0] = '\0';
+	assert_int_equal(acd_reload(a, err, sizeof(err)), -EINVAL);
+	assert_string_equal(trail, "");
+	assert_non_null(strstr(err, ":8: [pppoe] pppd \""));
+	assert_non_null(strstr(err, "\": no such file (install ppp, or set pppd)"));
+	assert_string_equal(a->cfg.nas_identifier, "nas-a");
+	assert_int_equal(a->cfg.n_pppoe_ifaces, 0);
+	/* the stand-in pppd installed: the same file applies */
+	f = fopen(pppd, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	assert_int_equal(chmod(pppd, 0755), 0);
+	assert_int_equal(acd_reload(a, err, sizeof(err)), 0);
+	assert_string_equal(trail, "pb ab ");
+	assert_string_equal(a->cfg.nas_identifier, "nas-b");
+	assert_int_equal(a->cfg.n_pppoe_ifaces, 1);
+	assert_string_equal(a->cfg.pppoe_pppd, pppd);
+	acd_reload_unhook(a, &hb);
+	unlink(pppd);
+	unlink(opts);
+	rmdir(dir);
+	unlink(path);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hooks),
 		cmocka_unit_test(test_bad_file),
+		cmocka_unit_test(test_pppoe_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
