@@ -50,6 +50,7 @@ struct acd {
 	struct linkwatch *lw;
 	struct coa *coa;                /* NULL when [coa] listen is off */
 	struct acct *acct;              /* NULL when [accounting] is off */
+	struct pppoe *pppoe;            /* NULL without [pppoe] (pppoe.h) */
 	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
 	struct acd_reload_hook *reload_hooks; /* who takes part in a reload (reload.h) */
 };

@@ -25,6 +25,7 @@
 #include "acd_version.h"
 #include "log.h"
 #include "natmon.h"
+#include "pppoe.h"
 #include "rtnl.h"
 #include "sessfx.h"
 #include "sessrad.h"
@@ -231,11 +232,16 @@ int main(int argc, char **argv)
 	if (!a->acct && err[0])
 		fatalx("%s", err);
 	acd_reload_hook(a, &acct_hook);
+	err[0] = '\0';
+	a->pppoe = pppoe_open(a, err, sizeof(err)); /* answers once the loop runs, after reconcile */
+	if (!a->pppoe && err[0])
+		fatalx("%s", err);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
 	/* the session core's listeners, in the order they hear an event:
-	 * accounting (acct_open registered it), the monitor, the state file */
+	 * accounting and the PPPoE server (their opens registered them), the
+	 * monitor, the state file */
 	if (ctl_listen(a->ctl) < 0 || state_open(a) < 0)
 		fatalx("too many session listeners");
 	reconcile(a);
@@ -254,6 +260,7 @@ int main(int argc, char **argv)
 	natmon_close(a->nat);
 	coa_close(a->coa);
 	acct_close(a->acct);
+	pppoe_close(a->pppoe); /* its pppds go on, as the shaping does */
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	rtnl_close(a->rtnl);

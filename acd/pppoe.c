@@ -1,0 +1,1345 @@
+/*
+ * pppoe.c - acd as the PPPoE access concentrator (pppoe.h).
+ *
+ * Discovery (RFC 2516): a PADI is answered with a PADO that carries a
+ * stateless AC-Cookie (pppoe_cookie.c) and creates nothing in acd; a PADR
+ * with a good cookie gets a session id, a kernel-mode pppd (pppd's
+ * pppoe.so takes the session over: rp_pppoe_sess SID:MAC) and a PADS; a
+ * retransmitted PADR gets the same PADS, not a second session.  The PADT
+ * goes out when that pppd exits, for pppd 2.4.9 sends none in this mode.
+ *
+ * Limits, each said in `show pppoe`: PADIs per second in all, per
+ * interface and per client MAC (a fixed table of token buckets: a flood
+ * from random MACs costs acd no memory), sessions in all and per MAC, and
+ * a backoff when pppd keeps dying at once (no plugin, no /dev/ppp), so a
+ * broken pppd is never a respawn loop.
+ *
+ * pppd is reaped through a pidfd on the event loop: libev's child watcher
+ * works only on the default loop, which acd does not use (it would reap
+ * the NAT64 thread's children), and a pidfd also watches the pppds a
+ * restarted acd adopts, which are no longer its children.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "acd.h"
+#include "log.h"
+#include "pppoe.h"
+#include "pppoe_cookie.h"
+#include "pppoe_proto.h"
+#include "rtnl.h"
+#include "session.h"
+#include "state.h"
+
+/* An add uthash cannot get memory for leaves the entry out of that index
+ * (session.h asks for HASH_NONFATAL_OOM); here it is noticed and undone. */
+static bool oom;
+#undef uthash_nonfatal_oom
+#define uthash_nonfatal_oom(e) ((void)(e), oom = true)
+
+#define IFACES_MAX 4096         /* links seen: ours, and others' cached as not ours */
+#define MAC_BUCKETS 4096        /* the per-MAC PADI limiter's table */
+#define HOST_UNIQ_MAX 64        /* what we echo; longer ones are refused */
+#define RELAY_MAX 64
+#define FRAMES_PER_WAKE 64      /* then the loop serves others */
+#define FAST_EXIT 2.0           /* s: a pppd gone this soon never ran */
+#define FAST_FAILS 3            /* in a row, then the backoff */
+#define BACKOFF_MAX 60.0        /* s */
+#define PPPOE_MTU_DEFAULT 1492  /* 1500 - 8 of PPPoE and PPP headers */
+#define PADR_RETRY_WINDOW 10.0  /* s: a PADR again this soon, before its session is up,
+				 * is a retransmission (clients retry after 1-5 s) */
+
+/* why a frame was not answered: pppoe_parse()'s reasons, then ours */
+enum drop {
+	DROP_VLAN = PPPOE_DROP__MAX,    /* a VLAN tag on a parent interface */
+	DROP_NOT_OURS,                  /* a PADR/PADT to another MAC */
+	DROP_CODE_FROM_CLIENT,          /* a PADO or PADS: an AC's, not a client's */
+	DROP_RATE,                      /* a PADI over a rate limit */
+	DROP_SERVICE,                   /* a service we do not offer */
+	DROP_COOKIE,                    /* no cookie, or not ours */
+	DROP_COOKIE_EXPIRED,
+	DROP_TOO_LONG,                  /* a Host-Uniq or Relay-Session-Id over our bound */
+	DROP_UNKNOWN_SESSION,           /* a PADT for no session of ours */
+	DROP__MAX
+};
+
+static const char *const drop_names[DROP__MAX - PPPOE_DROP__MAX] = {
+	"vlan", "not-ours", "not-a-client", "rate-limit", "service", "cookie",
+	"cookie-expired", "too-long", "unknown-session",
+};
+
+static const char *drop_name(unsigned d)
+{
+	return d < PPPOE_DROP__MAX ? pppoe_drop_name((enum pppoe_drop)d)
+				   : drop_names[d - PPPOE_DROP__MAX];
+}
+
+struct bucket {
+	double tokens, last;
+};
+
+struct ifstats {
+	uint64_t padi_in, pado_out, padr_in, padr_dup, pads_out, pads_error, padt_in, padt_out;
+	uint64_t sessions, limit_hits;
+	uint64_t drops[DROP__MAX];
+};
+
+struct iface {
+	UT_hash_handle hh;
+	int ifindex;
+	char name[IF_NAMESIZE];
+	bool ours;                      /* matches [pppoe] interface */
+	bool stale;                     /* the link changed: read it again */
+	uint8_t mac[6];
+	unsigned mtu;
+	struct bucket padi;
+	struct ifstats st;
+};
+
+/* A PADR's identity: a retransmission carries the same cookie. */
+struct req_key {
+	int ifindex;
+	uint8_t mac[6];
+	uint8_t cookie[PPPOE_COOKIE_LEN];
+};
+
+/* One session acd's discovery made, from its PADS to its pppd's exit. */
+struct psess {
+	UT_hash_handle hh_sid, hh_pid, hh_req;
+	struct req_key req;
+	bool in_req;                    /* in by_req: a PADR again is a retransmission */
+	uint16_t sid;
+	int ifindex;
+	uint8_t mac[6];
+	uint8_t host_uniq[HOST_UNIQ_MAX], relay[RELAY_MAX];
+	uint16_t host_uniq_len, relay_len;
+	bool has_host_uniq, has_relay;
+	char service[65];
+	char circuit_id[64], remote_id[64];
+	uint16_t max_payload;           /* RFC 4638 agreed, 0 = none */
+	pid_t pid;
+	int pidfd;
+	ev_io watch;
+	double spawned;                 /* ev_now() */
+	time_t started;
+	bool padt_in;                   /* the client ended it: no PADT back */
+	bool adopted;                   /* found again by a restarted acd */
+	struct session *s;              /* its session in the core, once up */
+	struct pppoe *p;
+};
+
+/* sessions per client MAC, for max-sessions-per-mac */
+struct macount {
+	UT_hash_handle hh;
+	uint8_t mac[6];
+	unsigned n;
+};
+
+struct pppoe {
+	struct acd *a;
+	const struct pppoe_fx *fx;
+	void *fx_ctx;
+	int fd;                         /* the packet socket, -1 in a test */
+	ev_io rd;
+	struct iface *ifaces;
+	unsigned nifaces;
+	struct psess *by_sid, *by_pid, *by_req;
+	unsigned nsess;
+	struct macount *macs;
+	uint16_t next_sid;
+	struct pppoe_cookie_keys keys;
+	struct bucket padi_all;
+	struct bucket *mac_rl;          /* MAC_BUCKETS */
+	uint64_t mac_seed;
+	unsigned fast_fails;
+	double backoff_until;
+	uint64_t spawn_failures, backoffs;
+	int slot;                       /* ours in session.ext[] */
+	bool subscribed;
+};
+
+/* ---- small parts ---------------------------------------------------------- */
+
+static double now_mono(const struct pppoe *p)
+{
+	return p->a->loop ? ev_now(p->a->loop) : (double)time(NULL);
+}
+
+/* A token bucket of rate r per second and a burst of r (0: no limit). */
+static bool take(struct bucket *b, uint32_t r, double now)
+{
+	if (!r)
+		return true;
+	if (b->last == 0) {
+		b->tokens = r;
+		b->last = now;
+	}
+	b->tokens += (now - b->last) * r;
+	if (b->tokens > r)
+		b->tokens = r;
+	b->last = now;
+	if (b->tokens < 1)
+		return false;
+	b->tokens -= 1;
+	return true;
+}
+
+static unsigned mac_slot(const struct pppoe *p, const uint8_t mac[6])
+{
+	uint64_t h = p->mac_seed;
+	unsigned i;
+
+	for (i = 0; i < 6; i++) /* FNV-1a, seeded: no chosen-collision flood */
+		h = (h ^ mac[i]) * 0x100000001b3ULL;
+	return (unsigned)(h ^ (h >> 29)) % MAC_BUCKETS;
+}
+
+static void mac_str(const uint8_t m[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* Tag bytes as text for the log and show session: printable ASCII, else
+ * hex, cut to the buffer. */
+static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	bool text = true;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\')
+			text = false;
+	for (i = 0; i < n && o + 3 < len; i++) {
+		if (text)
+			buf[o++] = (char)v[i];
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%02x", v[i]);
+	}
+	buf[o < len ? o : len - 1] = '\0';
+}
+
+/* ---- interfaces ----------------------------------------------------------- */
+
+static bool name_wanted(const struct acd_config *c, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < c->n_pppoe_ifaces; i++)
+		if (fnmatch(c->pppoe_ifaces[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
+/* The link's name, MAC and MTU from the kernel. */
+static int iface_read(struct pppoe *p, struct iface *f)
+{
+	struct ifreq ifr = { 0 };
+
+	if (!if_indextoname((unsigned)f->ifindex, f->name))
+		return -errno;
+	f->ours = name_wanted(&p->a->cfg, f->name);
+	f->stale = false;
+	if (!f->ours || p->fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", f->name);
+	if (ioctl(p->fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	memcpy(f->mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (ioctl(p->fd, SIOCGIFMTU, &ifr) < 0)
+		return -errno;
+	f->mtu = (unsigned)ifr.ifr_mtu;
+	return 0;
+}
+
+static struct iface *iface_get(struct pppoe *p, int ifindex)
+{
+	struct iface *f;
+
+	HASH_FIND_INT(p->ifaces, &ifindex, f);
+	if (f) {
+		if (f->stale && iface_read(p, f) < 0)
+			f->ours = false;
+		return f;
+	}
+	if (p->nifaces >= IFACES_MAX || !(f = calloc(1, sizeof(*f))))
+		return NULL;
+	f->ifindex = ifindex;
+	if (iface_read(p, f) < 0)
+		f->ours = false;
+	oom = false;
+	HASH_ADD_INT(p->ifaces, ifindex, f);
+	if (oom) {
+		free(f);
+		return NULL;
+	}
+	p->nifaces++;
+	if (f->ours)
+		log_info("pppoe: interface=%s ifindex=%d mtu=%u: serving discovery", f->name,
+			 f->ifindex, f->mtu);
+	return f;
+}
+
+int pppoe_iface_set(struct pppoe *p, int ifindex, const char *name, const uint8_t mac[6],
+		    unsigned mtu)
+{
+	struct iface *f;
+
+	HASH_FIND_INT(p->ifaces, &ifindex, f);
+	if (!f) {
+		if (!(f = calloc(1, sizeof(*f))))
+			return -ENOMEM;
+		f->ifindex = ifindex;
+		oom = false;
+		HASH_ADD_INT(p->ifaces, ifindex, f);
+		if (oom) {
+			free(f);
+			return -ENOMEM;
+		}
+		p->nifaces++;
+	}
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	memcpy(f->mac, mac, 6);
+	f->mtu = mtu;
+	f->ours = name_wanted(&p->a->cfg, name);
+	f->stale = false;
+	return 0;
+}
+
+static void on_link(const struct rtnl_event *ev, void *ctx)
+{
+	struct pppoe *p = ctx;
+	struct iface *f;
+
+	if (ev->type == RTNL_RESYNC) {
+		for (f = p->ifaces; f; f = f->hh.next)
+			f->stale = true;
+		return;
+	}
+	if (ev->type != RTNL_LINK_NEW && ev->type != RTNL_LINK_DEL)
+		return;
+	HASH_FIND_INT(p->ifaces, &ev->link.ifindex, f);
+	if (!f)
+		return;
+	if (ev->type == RTNL_LINK_NEW) { /* renamed, new MAC or MTU: read it at next use */
+		f->stale = true;
+		return;
+	}
+	if (f->ours)
+		log_info("pppoe: interface=%s ifindex=%d gone", f->name, f->ifindex);
+	HASH_DEL(p->ifaces, f);
+	p->nifaces--;
+	free(f);
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+static void send_frame(struct pppoe *p, struct iface *f, struct pppoe_out *o)
+{
+	int rc;
+
+	pppoe_out_finish(o);
+	rc = p->fx->send(p->fx_ctx, f->ifindex, o->buf, o->len);
+	if (rc < 0)
+		log_warnx("pppoe: interface=%s: cannot send: %s", f->name, strerror(-rc));
+}
+
+static void add_echo(struct pppoe_out *o, const struct pppoe_msg *m)
+{
+	if (m->host_uniq.present)
+		(void)pppoe_out_tag(o, PPPOE_TAG_HOST_UNIQ, m->host_uniq.p, m->host_uniq.len);
+	if (m->relay_id.present)
+		(void)pppoe_out_tag(o, PPPOE_TAG_RELAY_SESSION_ID, m->relay_id.p, m->relay_id.len);
+}
+
+static const char *ac_name(struct pppoe *p, char *buf, size_t len)
+{
+	if (p->a->cfg.pppoe_ac_name[0])
+		return p->a->cfg.pppoe_ac_name;
+	if (gethostname(buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "acd");
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+/* A PADS that says no (RFC 2516 5.4: session id 0 and an error tag). */
+static void send_pads_error(struct pppoe *p, struct iface *f, const struct pppoe_msg *m,
+			    uint16_t tag, const char *why)
+{
+	struct pppoe_out o;
+
+	pppoe_out_init(&o, m->src, f->mac, PPPOE_PADS, 0);
+	if (m->service_name.present)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_SERVICE_NAME, m->service_name.p,
+				    m->service_name.len);
+	add_echo(&o, m);
+	(void)pppoe_out_tag(&o, tag, why, strlen(why));
+	send_frame(p, f, &o);
+	f->st.pads_error++;
+}
+
+static void send_pads(struct pppoe *p, struct iface *f, const struct psess *ps)
+{
+	struct pppoe_out o;
+	uint16_t mp = htons(ps->max_payload);
+
+	pppoe_out_init(&o, ps->mac, f->mac, PPPOE_PADS, ps->sid);
+	(void)pppoe_out_tag(&o, PPPOE_TAG_SERVICE_NAME, ps->service, strlen(ps->service));
+	if (ps->has_host_uniq)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_HOST_UNIQ, ps->host_uniq, ps->host_uniq_len);
+	if (ps->has_relay)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_RELAY_SESSION_ID, ps->relay, ps->relay_len);
+	if (ps->max_payload)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_MAX_PAYLOAD, &mp, sizeof(mp));
+	send_frame(p, f, &o);
+	f->st.pads_out++;
+}
+
+static void send_padt(struct pppoe *p, const struct psess *ps, const char *why)
+{
+	struct iface *f;
+	struct pppoe_out o;
+
+	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
+	if (!f || !f->ours)
+		return; /* the link went: nobody to tell */
+	pppoe_out_init(&o, ps->mac, f->mac, PPPOE_PADT, ps->sid);
+	if (ps->has_host_uniq)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_HOST_UNIQ, ps->host_uniq, ps->host_uniq_len);
+	if (ps->has_relay)
+		(void)pppoe_out_tag(&o, PPPOE_TAG_RELAY_SESSION_ID, ps->relay, ps->relay_len);
+	(void)pppoe_out_tag(&o, PPPOE_TAG_GENERIC_ERROR, why, strlen(why));
+	send_frame(p, f, &o);
+	f->st.padt_out++;
+}
+
+/* ---- services ------------------------------------------------------------- */
+
+/* Do we serve what m asks for?  An empty Service-Name is "any". */
+static bool service_ok(const struct acd_config *c, const struct pppoe_msg *m)
+{
+	unsigned i;
+
+	if (!m->service_name.present)
+		return false; /* RFC 2516: a PADI and a PADR carry exactly one */
+	if (m->service_name.len == 0)
+		return c->pppoe_accept_blank || c->n_pppoe_services == 0;
+	if (c->n_pppoe_services == 0)
+		return true;
+	for (i = 0; i < c->n_pppoe_services; i++)
+		if (strlen(c->pppoe_services[i]) == m->service_name.len &&
+		    memcmp(c->pppoe_services[i], m->service_name.p, m->service_name.len) == 0)
+			return true;
+	return false;
+}
+
+/* RFC 4638: the client's PPP-Max-Payload, if the link can carry it. */
+static uint16_t max_payload(const struct pppoe *p, const struct iface *f,
+			    const struct pppoe_msg *m)
+{
+	if (!p->a->cfg.pppoe_max_payload || !m->has_max_payload ||
+	    m->max_payload < PPPOE_MTU_DEFAULT || (unsigned)m->max_payload + 8 > f->mtu)
+		return 0;
+	return m->max_payload;
+}
+
+/* ---- PADI ----------------------------------------------------------------- */
+
+static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
+{
+	const struct acd_config *c = &p->a->cfg;
+	double now = now_mono(p);
+	uint8_t cookie[PPPOE_COOKIE_LEN];
+	char name[HOST_NAME_MAX + 1];
+	struct pppoe_out o;
+	uint16_t mp;
+	unsigned i;
+
+	f->st.padi_in++;
+	/* the cheapest refusal first: a flood is dropped before any work */
+	if (!take(&p->padi_all, c->pppoe_padi_limit, now) ||
+	    !take(&f->padi, c->pppoe_padi_limit_if, now) ||
+	    !take(&p->mac_rl[mac_slot(p, m->src)], c->pppoe_padi_limit_mac, now)) {
+		f->st.drops[DROP_RATE]++;
+		return;
+	}
+	if (!service_ok(c, m)) {
+		f->st.drops[DROP_SERVICE]++; /* RFC 2516 5.2: an AC that cannot serve is silent */
+		return;
+	}
+	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
+	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
+		f->st.drops[DROP_TOO_LONG]++;
+		return;
+	}
+	pppoe_cookie_rotate(&p->keys, time(NULL));
+	pppoe_cookie_make(&p->keys, time(NULL), f->mac, m->src, f->ifindex,
+			  m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len, cookie);
+	pppoe_out_init(&o, m->src, f->mac, PPPOE_PADO, 0);
+	(void)pppoe_out_tag(&o, PPPOE_TAG_AC_NAME, ac_name(p, name, sizeof(name)),
+			    strlen(ac_name(p, name, sizeof(name))));
+	/* the Service-Name asked for, then the others we offer */
+	(void)pppoe_out_tag(&o, PPPOE_TAG_SERVICE_NAME, m->service_name.p, m->service_name.len);
+	for (i = 0; i < c->n_pppoe_services; i++)
+		if (strlen(c->pppoe_services[i]) != m->service_name.len ||
+		    memcmp(c->pppoe_services[i], m->service_name.p, m->service_name.len) != 0)
+			(void)pppoe_out_tag(&o, PPPOE_TAG_SERVICE_NAME, c->pppoe_services[i],
+					    strlen(c->pppoe_services[i]));
+	(void)pppoe_out_tag(&o, PPPOE_TAG_AC_COOKIE, cookie, sizeof(cookie));
+	add_echo(&o, m);
+	if ((mp = max_payload(p, f, m)) != 0) {
+		mp = htons(mp);
+		(void)pppoe_out_tag(&o, PPPOE_TAG_MAX_PAYLOAD, &mp, sizeof(mp));
+	}
+	send_frame(p, f, &o);
+	f->st.pado_out++;
+}
+
+/* ---- PADR ----------------------------------------------------------------- */
+
+static struct macount *macount(struct pppoe *p, const uint8_t mac[6], bool make)
+{
+	struct macount *mc;
+
+	HASH_FIND(hh, p->macs, mac, 6, mc);
+	if (!mc && make && (mc = calloc(1, sizeof(*mc)))) {
+		memcpy(mc->mac, mac, 6);
+		oom = false;
+		HASH_ADD(hh, p->macs, mac, 6, mc);
+		if (oom) { /* uncounted: the per-MAC limit does not see it */
+			free(mc);
+			mc = NULL;
+		}
+	}
+	return mc;
+}
+
+/* A session id in 1..0xFFFE not in use, after the last one given: an id
+ * comes back only once the others went round. */
+static uint16_t sid_alloc(struct pppoe *p)
+{
+	unsigned i;
+
+	for (i = 0; i < 0xFFFE; i++) {
+		uint16_t sid = p->next_sid;
+		struct psess *ps;
+
+		p->next_sid = p->next_sid >= 0xFFFE ? 1 : p->next_sid + 1;
+		HASH_FIND(hh_sid, p->by_sid, &sid, sizeof(sid), ps);
+		if (!ps)
+			return sid;
+	}
+	return 0;
+}
+
+static void on_exit_io(struct ev_loop *loop, ev_io *w, int revents);
+
+/* Into the indexes; -ENOMEM (and in none) when one cannot grow. */
+static int psess_add(struct pppoe *p, struct psess *ps)
+{
+	struct macount *mc;
+
+	oom = false;
+	HASH_ADD(hh_sid, p->by_sid, sid, sizeof(ps->sid), ps);
+	if (oom)
+		return -ENOMEM;
+	HASH_ADD(hh_req, p->by_req, req, sizeof(ps->req), ps);
+	if (oom) {
+		HASH_DELETE(hh_sid, p->by_sid, ps);
+		return -ENOMEM;
+	}
+	ps->in_req = true;
+	if (ps->pid > 0) {
+		HASH_ADD(hh_pid, p->by_pid, pid, sizeof(ps->pid), ps);
+		if (oom) {
+			HASH_DELETE(hh_sid, p->by_sid, ps);
+			HASH_DELETE(hh_req, p->by_req, ps);
+			return -ENOMEM;
+		}
+	}
+	mc = macount(p, ps->mac, true);
+	if (mc)
+		mc->n++;
+	p->nsess++;
+	if (ps->pidfd >= 0 && p->a->loop) {
+		ev_io_init(&ps->watch, on_exit_io, ps->pidfd, EV_READ);
+		ps->watch.data = ps;
+		ev_io_start(p->a->loop, &ps->watch);
+	}
+	return 0;
+}
+
+static void psess_free(struct pppoe *p, struct psess *ps)
+{
+	struct macount *mc = macount(p, ps->mac, false);
+
+	if (ps->pidfd >= 0) {
+		if (p->a->loop)
+			ev_io_stop(p->a->loop, &ps->watch);
+		close(ps->pidfd);
+	}
+	if (ps->s)
+		ps->s->ext[p->slot] = NULL;
+	HASH_DELETE(hh_sid, p->by_sid, ps);
+	if (ps->in_req)
+		HASH_DELETE(hh_req, p->by_req, ps);
+	if (ps->pid > 0)
+		HASH_DELETE(hh_pid, p->by_pid, ps);
+	if (mc && --mc->n == 0) {
+		HASH_DEL(p->macs, mc);
+		free(mc);
+	}
+	p->nsess--;
+	free(ps);
+}
+
+/*
+ * pppd's argv as rp-pppoe's `pppoe-server -k` builds it, the plugin first
+ * so that nic-IF parses: pppd plugin PLUGIN nic-IF rp_pppoe_sess SID:MAC
+ * rp_pppoe_service SVC file OPTIONS [LOCAL:] nodetach noaccomp nopcomp
+ * default-asyncmap remotenumber MAC mru M mtu M
+ */
+struct pppd_argv {
+	char *v[32];
+	char nic[IF_NAMESIZE + 4], sess[32], mac[18], local[20], mtu[8];
+};
+
+static void build_argv(const struct pppoe *p, const struct iface *f, const struct psess *ps,
+		       struct pppd_argv *a)
+{
+	const struct acd_config *c = &p->a->cfg;
+	unsigned n = 0, mtu = ps->max_payload ? ps->max_payload : PPPOE_MTU_DEFAULT;
+
+	if (!ps->max_payload && f->mtu > 8 && f->mtu - 8 < mtu)
+		mtu = f->mtu - 8;
+	snprintf(a->nic, sizeof(a->nic), "nic-%s", f->name);
+	mac_str(ps->mac, a->mac, sizeof(a->mac));
+	snprintf(a->sess, sizeof(a->sess), "%u:%s", (unsigned)ps->sid, a->mac);
+	snprintf(a->mtu, sizeof(a->mtu), "%u", mtu);
+	a->v[n++] = (char *)c->pppoe_pppd;
+	a->v[n++] = "plugin";
+	a->v[n++] = (char *)c->pppoe_plugin;
+	a->v[n++] = a->nic;
+	a->v[n++] = "rp_pppoe_sess";
+	a->v[n++] = a->sess;
+	a->v[n++] = "rp_pppoe_service";
+	a->v[n++] = (char *)ps->service;
+	a->v[n++] = "file";
+	a->v[n++] = (char *)c->pppoe_options;
+	if (c->pppoe_local_ip[0]) {
+		snprintf(a->local, sizeof(a->local), "%s:", c->pppoe_local_ip);
+		a->v[n++] = a->local;
+	}
+	a->v[n++] = "nodetach";
+	a->v[n++] = "noaccomp";
+	a->v[n++] = "nopcomp";
+	a->v[n++] = "default-asyncmap";
+	a->v[n++] = "remotenumber";
+	a->v[n++] = a->mac;
+	a->v[n++] = "mru";
+	a->v[n++] = a->mtu;
+	a->v[n++] = "mtu";
+	a->v[n++] = a->mtu;
+	a->v[n] = NULL;
+}
+
+static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
+{
+	const struct acd_config *c = &p->a->cfg;
+	struct req_key key = { 0 };
+	struct pppd_argv argv;
+	struct macount *mc;
+	struct psess *ps;
+	char mac[18];
+	int rc;
+
+	f->st.padr_in++;
+	if (memcmp(m->dst, f->mac, 6) != 0) {
+		f->st.drops[DROP_NOT_OURS]++; /* for another AC on this segment */
+		return;
+	}
+	if (!m->cookie.present || m->cookie.len != PPPOE_COOKIE_LEN) {
+		f->st.drops[DROP_COOKIE]++;
+		return;
+	}
+	key.ifindex = f->ifindex;
+	memcpy(key.mac, m->src, 6);
+	memcpy(key.cookie, m->cookie.p, PPPOE_COOKIE_LEN);
+	HASH_FIND(hh_req, p->by_req, &key, sizeof(key), ps);
+	if (ps && !ps->s && now_mono(p) - ps->spawned < PADR_RETRY_WINDOW) {
+		/* a retransmission: our PADS was lost, not a second session */
+		f->st.padr_dup++;
+		send_pads(p, f, ps);
+		return;
+	}
+	if (ps) { /* the same cookie (same second) for a new attempt: that one's */
+		HASH_DELETE(hh_req, p->by_req, ps);
+		ps->in_req = false;
+	}
+	rc = pppoe_cookie_check(&p->keys, time(NULL), f->mac, m->src, f->ifindex,
+				m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len,
+				m->cookie.p, m->cookie.len);
+	if (rc < 0) {
+		f->st.drops[rc == -ETIMEDOUT ? DROP_COOKIE_EXPIRED : DROP_COOKIE]++;
+		return;
+	}
+	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
+	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
+		f->st.drops[DROP_TOO_LONG]++;
+		return;
+	}
+	if (!service_ok(c, m)) {
+		f->st.drops[DROP_SERVICE]++;
+		send_pads_error(p, f, m, PPPOE_TAG_SERVICE_NAME_ERROR,
+				"this service is not offered here");
+		return;
+	}
+	mac_str(m->src, mac, sizeof(mac));
+	if (now_mono(p) < p->backoff_until) {
+		f->st.limit_hits++;
+		send_pads_error(p, f, m, PPPOE_TAG_AC_SYSTEM_ERROR,
+				"pppd keeps failing on this AC: try again later");
+		return;
+	}
+	mc = macount(p, m->src, false);
+	if ((c->pppoe_max_sessions && p->nsess >= c->pppoe_max_sessions) ||
+	    (c->pppoe_max_per_mac && mc && mc->n >= c->pppoe_max_per_mac)) {
+		f->st.limit_hits++;
+		log_notice("pppoe: interface=%s mac=%s event=limit sessions=%u of this mac=%u: "
+			   "PADR refused", f->name, mac, p->nsess, mc ? mc->n : 0);
+		send_pads_error(p, f, m, PPPOE_TAG_AC_SYSTEM_ERROR,
+				"session limit reached on this AC");
+		return;
+	}
+	ps = calloc(1, sizeof(*ps));
+	if (!ps || !(ps->sid = sid_alloc(p))) {
+		free(ps);
+		f->st.limit_hits++;
+		send_pads_error(p, f, m, PPPOE_TAG_AC_SYSTEM_ERROR, "no session id left");
+		return;
+	}
+	ps->p = p;
+	ps->req = key;
+	ps->ifindex = f->ifindex;
+	memcpy(ps->mac, m->src, 6);
+	ps->has_host_uniq = m->host_uniq.present;
+	ps->host_uniq_len = m->host_uniq.len;
+	memcpy(ps->host_uniq, m->host_uniq.p ? m->host_uniq.p : (const uint8_t *)"",
+	       m->host_uniq.len);
+	ps->has_relay = m->relay_id.present;
+	ps->relay_len = m->relay_id.len;
+	memcpy(ps->relay, m->relay_id.p ? m->relay_id.p : (const uint8_t *)"", m->relay_id.len);
+	/* a Service-Name is text; one that is not is kept as its hex */
+	tag_str(m->service_name.p, m->service_name.len, ps->service, sizeof(ps->service));
+	if (m->circuit_id.present)
+		tag_str(m->circuit_id.p, m->circuit_id.len, ps->circuit_id,
+			sizeof(ps->circuit_id));
+	if (m->remote_id.present)
+		tag_str(m->remote_id.p, m->remote_id.len, ps->remote_id, sizeof(ps->remote_id));
+	ps->max_payload = max_payload(p, f, m);
+	ps->pidfd = -1;
+	ps->started = time(NULL);
+	ps->spawned = now_mono(p);
+	build_argv(p, f, ps, &argv);
+	rc = p->fx->spawn(p->fx_ctx, argv.v, &ps->pid, &ps->pidfd);
+	if (rc < 0) {
+		p->spawn_failures++;
+		log_warnx("pppoe: interface=%s mac=%s sid=%u event=spawn-failed %s: %s", f->name,
+			  mac, (unsigned)ps->sid, c->pppoe_pppd, strerror(-rc));
+		free(ps);
+		send_pads_error(p, f, m, PPPOE_TAG_AC_SYSTEM_ERROR, "cannot start pppd");
+		return;
+	}
+	if (psess_add(p, ps) < 0) {
+		/* no memory to keep it: it must not run unseen */
+		log_warnx("pppoe: interface=%s mac=%s event=out-of-memory: pppd %d ended", f->name,
+			  mac, (int)ps->pid);
+		if (ps->pidfd >= 0) {
+			(void)p->fx->terminate(p->fx_ctx, ps->pidfd, ps->pid);
+			close(ps->pidfd);
+		}
+		free(ps);
+		send_pads_error(p, f, m, PPPOE_TAG_AC_SYSTEM_ERROR, "out of memory");
+		return;
+	}
+	f->st.sessions++;
+	send_pads(p, f, ps);
+	log_info("pppoe: interface=%s mac=%s sid=%u service=\"%s\" pppd=%d event=pads%s%s%s%s",
+		 f->name, mac, (unsigned)ps->sid, ps->service, (int)ps->pid,
+		 ps->circuit_id[0] ? " circuit-id=" : "", ps->circuit_id,
+		 ps->remote_id[0] ? " remote-id=" : "", ps->remote_id);
+}
+
+/* ---- PADT ----------------------------------------------------------------- */
+
+static void on_padt(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
+{
+	struct psess *ps;
+	uint16_t sid = m->sid;
+	int rc;
+
+	f->st.padt_in++;
+	if (memcmp(m->dst, f->mac, 6) != 0) {
+		f->st.drops[DROP_NOT_OURS]++;
+		return;
+	}
+	HASH_FIND(hh_sid, p->by_sid, &sid, sizeof(sid), ps);
+	/* only the session's own client, on its own link, may end it */
+	if (!ps || ps->ifindex != f->ifindex || memcmp(ps->mac, m->src, 6) != 0) {
+		f->st.drops[DROP_UNKNOWN_SESSION]++;
+		return;
+	}
+	ps->padt_in = true;
+	if (ps->s && !ps->s->terminate_cause[0])
+		snprintf(ps->s->terminate_cause, sizeof(ps->s->terminate_cause), "user-request");
+	rc = ps->pidfd >= 0 ? p->fx->terminate(p->fx_ctx, ps->pidfd, ps->pid) : -ESRCH;
+	log_info("pppoe: interface=%s sid=%u pppd=%d event=padt-in%s", f->name, (unsigned)sid,
+		 (int)ps->pid, rc < 0 ? ": pppd already gone" : "");
+	if (rc < 0 && ps->pidfd < 0)
+		psess_free(p, ps);
+}
+
+/* ---- the frames ----------------------------------------------------------- */
+
+void pppoe_input(struct pppoe *p, int ifindex, const uint8_t *frame, size_t len, bool vlan)
+{
+	struct iface *f = iface_get(p, ifindex);
+	struct pppoe_msg m;
+	enum pppoe_drop d;
+
+	if (!f || !f->ours)
+		return;
+	if (vlan) {
+		f->st.drops[DROP_VLAN]++;
+		return;
+	}
+	d = pppoe_parse(frame, len, &m);
+	if (d != PPPOE_OK) {
+		f->st.drops[d]++;
+		return;
+	}
+	switch (m.code) {
+	case PPPOE_PADI:
+		on_padi(p, f, &m);
+		break;
+	case PPPOE_PADR:
+		on_padr(p, f, &m);
+		break;
+	case PPPOE_PADT:
+		on_padt(p, f, &m);
+		break;
+	default:
+		f->st.drops[DROP_CODE_FROM_CLIENT]++;
+		break;
+	}
+}
+
+static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct pppoe *p = w->data;
+	uint8_t frame[PPPOE_FRAME_MAX + 64];
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctrl;
+	unsigned i;
+
+	(void)loop;
+	(void)revents;
+	for (i = 0; i < FRAMES_PER_WAKE; i++) {
+		struct sockaddr_ll sll;
+		struct iovec iov = { frame, sizeof(frame) };
+		struct msghdr msg = { .msg_name = &sll, .msg_namelen = sizeof(sll),
+				      .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = ctrl.buf, .msg_controllen = sizeof(ctrl.buf) };
+		struct cmsghdr *c;
+		bool vlan = false;
+		ssize_t n = recvmsg(p->fd, &msg, MSG_DONTWAIT);
+
+		if (n < 0)
+			return; /* EAGAIN: all read; anything else: next wake */
+		/* ours going out, and frames for other hosts a promiscuous
+		 * link shows us */
+		if (sll.sll_pkttype == PACKET_OUTGOING || sll.sll_pkttype == PACKET_OTHERHOST)
+			continue;
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			vlan = (aux.tp_status & TP_STATUS_VLAN_VALID) && aux.tp_vlan_tci;
+		}
+		if (msg.msg_flags & MSG_TRUNC)
+			continue; /* larger than any discovery frame */
+		pppoe_input(p, sll.sll_ifindex, frame, (size_t)n, vlan);
+	}
+}
+
+/* ---- pppd ----------------------------------------------------------------- */
+
+static void child_gone(struct pppoe *p, struct psess *ps, int status)
+{
+	double lived = now_mono(p) - ps->spawned;
+	char mac[18];
+
+	mac_str(ps->mac, mac, sizeof(mac));
+	if (!ps->padt_in)
+		send_padt(p, ps, "session ended");
+	log_info("pppoe: sid=%u mac=%s pppd=%d event=pppd-exit status=%d after=%.1fs%s",
+		 (unsigned)ps->sid, mac, (int)ps->pid,
+		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), lived,
+		 ps->padt_in ? " (client sent PADT)" : "");
+	/* a pppd that dies at once never ran: after a few in a row, PADRs
+	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one */
+	if (!ps->adopted && !ps->s && lived < FAST_EXIT) {
+		if (++p->fast_fails >= FAST_FAILS) {
+			double wait = (double)(1u << (p->fast_fails - FAST_FAILS > 6
+							     ? 6 : p->fast_fails - FAST_FAILS));
+
+			if (wait > BACKOFF_MAX)
+				wait = BACKOFF_MAX;
+			p->backoff_until = now_mono(p) + wait;
+			p->backoffs++;
+			log_warnx("pppoe: event=backoff pppd exited within %.0fs %u times in a row "
+				  "(is %s with its plugin %s installed, and /dev/ppp there?): "
+				  "PADRs refused for %.0fs", FAST_EXIT, p->fast_fails,
+				  p->a->cfg.pppoe_pppd, p->a->cfg.pppoe_plugin, wait);
+		}
+	} else {
+		p->fast_fails = 0;
+	}
+	psess_free(p, ps);
+}
+
+static void reap(struct pppoe *p, struct psess *ps)
+{
+	int status = 0;
+
+	if (ps->pidfd >= 0)
+		(void)p->fx->reap(p->fx_ctx, ps->pidfd, ps->pid, &status);
+	child_gone(p, ps, status);
+}
+
+void pppoe_child_exited(struct pppoe *p, pid_t pid)
+{
+	struct psess *ps;
+
+	HASH_FIND(hh_pid, p->by_pid, &pid, sizeof(pid), ps);
+	if (ps)
+		reap(p, ps);
+}
+
+static void on_exit_io(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct psess *ps = w->data;
+
+	(void)loop;
+	(void)revents;
+	reap(ps->p, ps);
+}
+
+/* ---- the real effects ----------------------------------------------------- */
+
+static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
+{
+	struct pppoe *p = ctx;
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_PPP_DISC),
+				  .sll_ifindex = ifindex, .sll_halen = 6 };
+
+	memcpy(to.sll_addr, frame, 6);
+	return sendto(p->fd, frame, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof(to)) < 0
+		       ? -errno : 0;
+}
+
+/*
+ * fork and exec, no shell: the child gets default signal dispositions and
+ * an empty mask, its own session (a ^C to acd is not one to every pppd),
+ * /dev/null for stdio (pppd logs to syslog), and no descriptor of acd's.
+ */
+static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
+{
+	sigset_t none;
+	pid_t c;
+	int fd;
+
+	(void)ctx;
+	c = fork();
+	if (c < 0)
+		return -errno;
+	if (c == 0) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		int sig, null = open("/dev/null", O_RDWR);
+
+		for (sig = 1; sig < NSIG; sig++)
+			(void)sigaction(sig, &dfl, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)setsid();
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		(void)close_range(3, ~0U, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	fd = pidfd_open(c, 0);
+	if (fd >= 0)
+		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	*pid = c;
+	*pidfd = fd;
+	return 0;
+}
+
+static int real_terminate(void *ctx, int pidfd, pid_t pid)
+{
+	(void)ctx;
+	(void)pid;
+	/* by pidfd: never a process that got the pid after pppd's exit */
+	return pidfd_send_signal(pidfd, SIGTERM, NULL, 0) < 0 ? -errno : 0;
+}
+
+static int real_reap(void *ctx, int pidfd, pid_t pid, int *status)
+{
+	siginfo_t si = { 0 };
+
+	(void)ctx;
+	(void)pid;
+	/* our child: its status; an adopted pppd (init's child now): none,
+	 * ECHILD, and the pidfd said it is gone */
+	if (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid) {
+		*status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
+		return 0;
+	}
+	*status = 0;
+	return -errno;
+}
+
+static const struct pppoe_fx real_fx = {
+	.send = real_send,
+	.spawn = real_spawn,
+	.terminate = real_terminate,
+	.reap = real_reap,
+};
+
+/* ---- the session core's side ---------------------------------------------- */
+
+/* A session comes up whose pppd is one of ours: it carries its record. */
+static void tie(struct pppoe *p, struct session *s)
+{
+	struct psess *ps;
+	pid_t pid = s->pppd_pid;
+
+	if (s->ext[p->slot] || pid <= 0)
+		return;
+	HASH_FIND(hh_pid, p->by_pid, &pid, sizeof(pid), ps);
+	if (!ps || ps->s)
+		return;
+	ps->s = s;
+	s->ext[p->slot] = ps;
+}
+
+/* A restarted acd: the session's record from the state file, and a watch
+ * on its pppd (no longer our child, but a pidfd sees its exit). */
+static void restore(struct pppoe *p, struct session *s, json_t *saved)
+{
+	json_t *o = json_object_get(saved, "pppoe");
+	const char *mac = json_string_value(json_object_get(o, "mac"));
+	json_int_t sid = json_integer_value(json_object_get(o, "sid"));
+	json_int_t ifindex = json_integer_value(json_object_get(o, "ifindex"));
+	unsigned m[6];
+	struct psess *ps, *dup;
+	uint16_t s16;
+	int i;
+
+	if (!json_is_object(o) || !mac || sid < 1 || sid > 0xFFFE || ifindex < 1 ||
+	    ifindex > INT32_MAX || s->pppd_pid <= 0 ||
+	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
+		return;
+	s16 = (uint16_t)sid;
+	HASH_FIND(hh_sid, p->by_sid, &s16, sizeof(s16), dup);
+	if (dup || !(ps = calloc(1, sizeof(*ps))))
+		return;
+	ps->p = p;
+	ps->sid = s16;
+	ps->ifindex = (int)ifindex;
+	for (i = 0; i < 6; i++)
+		ps->mac[i] = (uint8_t)m[i];
+	ps->req.ifindex = ps->ifindex;
+	memcpy(ps->req.mac, ps->mac, 6);
+	ps->req.cookie[0] = 0xff; /* no PADR will carry this: it is not a request's */
+	memcpy(ps->req.cookie + 1, &s16, sizeof(s16));
+	snprintf(ps->service, sizeof(ps->service), "%s",
+		 json_string_value(json_object_get(o, "service")) ?: "");
+	snprintf(ps->circuit_id, sizeof(ps->circuit_id), "%s",
+		 json_string_value(json_object_get(o, "circuit_id")) ?: "");
+	snprintf(ps->remote_id, sizeof(ps->remote_id), "%s",
+		 json_string_value(json_object_get(o, "remote_id")) ?: "");
+	ps->pid = s->pppd_pid;
+	ps->pidfd = pidfd_open(ps->pid, 0);
+	ps->adopted = true;
+	ps->started = s->started;
+	ps->spawned = now_mono(p);
+	if (ps->pidfd >= 0)
+		(void)fcntl(ps->pidfd, F_SETFD, FD_CLOEXEC);
+	if (psess_add(p, ps) < 0) {
+		if (ps->pidfd >= 0)
+			close(ps->pidfd);
+		free(ps);
+		return;
+	}
+	ps->s = s;
+	s->ext[p->slot] = ps;
+	/* ids after it, not it again */
+	if (p->next_sid <= s16)
+		p->next_sid = s16 >= 0xFFFE ? 1 : s16 + 1;
+}
+
+static void on_session(const struct session_event *ev, void *ctx)
+{
+	struct pppoe *p = ctx;
+	struct psess *ps;
+
+	switch (ev->type) {
+	case SESSION_UP:
+	case SESSION_PROTO_UP:
+	case SESSION_ADOPTED:
+		tie(p, ev->s);
+		break;
+	case SESSION_RECONCILED:
+		if (ev->saved)
+			restore(p, ev->s, ev->saved);
+		tie(p, ev->s);
+		break;
+	case SESSION_DOWN:
+		ps = ev->s->ext[p->slot];
+		if (ps) { /* pppd runs ip-down as it ends: its exit comes next */
+			ps->s = NULL;
+			ev->s->ext[p->slot] = NULL;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static json_t *psess_json(const struct pppoe *p, const struct psess *ps)
+{
+	struct iface *f;
+	char mac[18];
+
+	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
+	mac_str(ps->mac, mac, sizeof(mac));
+	return json_pack("{s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:i}", "interface", f ? f->name : "",
+			 "ifindex", ps->ifindex, "sid", (int)ps->sid, "mac", mac, "service",
+			 ps->service, "circuit_id", ps->circuit_id, "remote_id", ps->remote_id,
+			 "max_payload", (int)ps->max_payload);
+}
+
+static void on_describe(const struct session *s, json_t *o, void *ctx)
+{
+	const struct psess *ps = s->ext[((struct pppoe *)ctx)->slot];
+
+	if (ps)
+		json_object_set_new(o, "pppoe", psess_json(ctx, ps));
+}
+
+/* The state file keeps what a restarted acd needs to go on serving it. */
+struct saved {
+	bool set;
+	uint16_t sid;
+	int ifindex;
+	uint8_t mac[6];
+	char service[65], circuit_id[64], remote_id[64];
+};
+
+static void saved_take(const struct session *s, void *buf, void *ctx)
+{
+	const struct psess *ps = s->ext[((struct pppoe *)ctx)->slot];
+	struct saved *v = buf;
+
+	memset(v, 0, sizeof(*v));
+	if (!ps)
+		return;
+	v->set = true;
+	v->sid = ps->sid;
+	v->ifindex = ps->ifindex;
+	memcpy(v->mac, ps->mac, 6);
+	memcpy(v->service, ps->service, sizeof(v->service));
+	memcpy(v->circuit_id, ps->circuit_id, sizeof(v->circuit_id));
+	memcpy(v->remote_id, ps->remote_id, sizeof(v->remote_id));
+}
+
+static void saved_put(const void *buf, json_t *rec, void *ctx)
+{
+	const struct saved *v = buf;
+	char mac[18];
+
+	(void)ctx;
+	if (!v->set)
+		return;
+	mac_str(v->mac, mac, sizeof(mac));
+	json_object_set_new(rec, "pppoe", json_pack("{s:i,s:i,s:s,s:s,s:s,s:s}", "sid",
+						    (int)v->sid, "ifindex", v->ifindex, "mac",
+						    mac, "service", v->service, "circuit_id",
+						    v->circuit_id, "remote_id", v->remote_id));
+}
+
+/* ---- open, close, stat ---------------------------------------------------- */
+
+struct pppoe *pppoe_open_fx(struct acd *a, const struct pppoe_fx *fx, void *ctx, char *err,
+			    size_t errlen)
+{
+	struct pppoe *p;
+	int rc;
+
+	if (a->cfg.n_pppoe_ifaces == 0)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->mac_rl = calloc(MAC_BUCKETS, sizeof(*p->mac_rl)))) {
+		free(p);
+		snprintf(err, errlen, "[pppoe]: out of memory");
+		return NULL;
+	}
+	p->a = a;
+	p->fx = fx ? fx : &real_fx;
+	p->fx_ctx = fx ? ctx : p;
+	p->fd = -1;
+	p->next_sid = 1;
+	rc = pppoe_cookie_init(&p->keys, a->cfg.pppoe_cookie_lifetime, time(NULL));
+	if (rc == 0 && getrandom(&p->mac_seed, sizeof(p->mac_seed), 0) != sizeof(p->mac_seed))
+		rc = -errno;
+	if (rc < 0) {
+		snprintf(err, errlen, "[pppoe]: no random bytes for the AC-Cookie key: %s",
+			 strerror(-rc));
+		goto fail;
+	}
+	p->slot = session_ext_slot(&a->sess);
+	if (p->slot < 0 ||
+	    session_listen(&a->sess, &(struct session_listener){ .event = on_session,
+								.describe = on_describe,
+								.ctx = p }) < 0 ||
+	    state_extend(&(struct state_ext){ .size = sizeof(struct saved), .take = saved_take,
+					      .put = saved_put, .ctx = p }) < 0) {
+		snprintf(err, errlen, "[pppoe]: too many session listeners");
+		goto fail;
+	}
+	return p;
+fail:
+	free(p->mac_rl);
+	free(p);
+	return NULL;
+}
+
+struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
+{
+	struct pppoe *p = pppoe_open_fx(a, NULL, NULL, err, errlen);
+	int one = 1;
+
+	if (!p)
+		return NULL;
+	p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_PPP_DISC));
+	if (p->fd < 0) {
+		snprintf(err, errlen, "[pppoe]: cannot open a packet socket: %s%s", strerror(errno),
+			 errno == EPERM ? " (acd needs CAP_NET_RAW for PPPoE discovery)" : "");
+		pppoe_close(p);
+		return NULL;
+	}
+	(void)setsockopt(p->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
+	if (a->rtnl && rtnl_subscribe(a->rtnl, on_link, p) == 0)
+		p->subscribed = true;
+	ev_io_init(&p->rd, on_readable, p->fd, EV_READ);
+	p->rd.data = p;
+	ev_io_start(a->loop, &p->rd);
+	log_notice("pppoe: serving discovery on %u interface pattern(s), pppd %s, plugin %s",
+		   a->cfg.n_pppoe_ifaces, a->cfg.pppoe_pppd, a->cfg.pppoe_plugin);
+	return p;
+}
+
+void pppoe_close(struct pppoe *p)
+{
+	struct psess *ps, *tmp;
+	struct iface *f, *ftmp;
+
+	if (!p)
+		return;
+	if (p->fd >= 0) {
+		ev_io_stop(p->a->loop, &p->rd);
+		close(p->fd);
+	}
+	if (p->subscribed)
+		rtnl_unsubscribe(p->a->rtnl, on_link, p);
+	/* the pppds go on; a restarted acd finds them in the state file */
+	HASH_ITER(hh_sid, p->by_sid, ps, tmp)
+		psess_free(p, ps);
+	HASH_ITER(hh, p->ifaces, f, ftmp) {
+		HASH_DEL(p->ifaces, f);
+		free(f);
+	}
+	free(p->mac_rl);
+	free(p);
+}
+
+static json_t *stats_json(const struct ifstats *st)
+{
+	json_t *d = json_object();
+	unsigned i;
+
+	for (i = 1; i < DROP__MAX; i++)
+		if (st->drops[i])
+			json_object_set_new(d, drop_name(i), json_integer((json_int_t)st->drops[i]));
+	return json_pack("{s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "padi_in", (json_int_t)st->padi_in, "dropped", d,
+			 "pado_out", (json_int_t)st->pado_out, "padr_in", (json_int_t)st->padr_in,
+			 "padr_duplicate", (json_int_t)st->padr_dup,
+			 "pads_out", (json_int_t)st->pads_out,
+			 "pads_error", (json_int_t)st->pads_error,
+			 "padt_in", (json_int_t)st->padt_in, "padt_out", (json_int_t)st->padt_out,
+			 "sessions_started", (json_int_t)st->sessions,
+			 "limit_hits", (json_int_t)st->limit_hits);
+}
+
+json_t *pppoe_stat_json(const struct pppoe *p)
+{
+	json_t *ifs, *o;
+	const struct iface *f;
+	double wait;
+
+	if (!p)
+		return json_pack("{s:b}", "enabled", 0);
+	ifs = json_array();
+	for (f = p->ifaces; f; f = f->hh.next) {
+		if (!f->ours)
+			continue;
+		o = stats_json(&f->st);
+		json_object_set_new(o, "interface", json_string(f->name));
+		json_object_set_new(o, "ifindex", json_integer(f->ifindex));
+		json_object_set_new(o, "mtu", json_integer(f->mtu));
+		json_array_append_new(ifs, o);
+	}
+	wait = p->backoff_until - now_mono(p);
+	return json_pack("{s:b,s:i,s:I,s:I,s:f,s:o}", "enabled", 1, "sessions", (int)p->nsess,
+			 "spawn_failures", (json_int_t)p->spawn_failures,
+			 "backoffs", (json_int_t)p->backoffs, "backoff_s", wait > 0 ? wait : 0.0,
+			 "interfaces", ifs);
+}
