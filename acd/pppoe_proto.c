@@ -200,9 +200,11 @@ enum pppoe_drop pppoe_parse(const uint8_t *frame, size_t len, struct pppoe_msg *
 	 * answer a whole segment. */
 	if ((m->src[0] & 1) || memcmp(m->src, zero, 6) == 0)
 		return PPPOE_DROP_SRC;
-	/* RFC 2516 §5: the session id is 0 until the PADS assigns one. */
+	/* RFC 2516 §5: the session id is 0 until the PADS assigns one; a PADS
+	 * that refuses (Service-Name-Error, AC-System-Error) carries 0 too
+	 * (§5.4), and only a PADT must name a session. */
 	if ((m->code == PPPOE_PADI || m->code == PPPOE_PADO || m->code == PPPOE_PADR) ? m->sid != 0
-										     : m->sid == 0)
+	    : m->code == PPPOE_PADT ? m->sid == 0 : false)
 		return PPPOE_DROP_SID;
 	return parse_tags(frame + PPPOE_ETH_HLEN + PPPOE_HLEN, plen, m);
 }

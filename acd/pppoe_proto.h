@@ -105,7 +105,7 @@ enum pppoe_drop {
 	PPPOE_DROP_DUP_TAG,     /* a second Host-Uniq, AC-Cookie or Relay-Session-Id */
 	PPPOE_DROP_CODE,        /* not one of the five discovery codes */
 	PPPOE_DROP_SRC,         /* multicast, broadcast or all-zero source MAC */
-	PPPOE_DROP_SID,         /* session id non-zero in PADI/PADO/PADR, zero in PADS/PADT */
+	PPPOE_DROP_SID,         /* session id non-zero in PADI/PADO/PADR, zero in a PADT */
 	PPPOE_DROP__MAX
 };
 

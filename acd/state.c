@@ -65,6 +65,13 @@ static size_t nexts, ext_size;
 
 int state_extend(const struct state_ext *e)
 {
+	size_t i;
+
+	for (i = 0; i < nexts; i++) /* the same consumer again (opened anew): its ctx now */
+		if (exts[i].take == e->take && exts[i].put == e->put && exts[i].size == e->size) {
+			exts[i].ctx = e->ctx;
+			return 0;
+		}
 	if (nexts >= STATE_EXT_MAX)
 		return -ENOSPC;
 	exts[nexts++] = *e;

@@ -39,7 +39,8 @@ json_t *state_index(json_t *state);
 /*
  * A consumer's own part of each record: take() copies size bytes of the
  * session into buf on the loop's thread; put() adds them to the record
- * from the writer thread.  Registered before the first save.
+ * from the writer thread.  Registered before the first save; the same
+ * take and put again (a consumer opened anew) only change ctx.
  */
 struct state_ext {
 	size_t size;
