@@ -120,6 +120,8 @@ static void send_record(struct acct *t, struct session *s, enum acct_status st,
 	snprintf(r.user, sizeof(r.user), "%s", s->user);
 	snprintf(r.ifname, sizeof(r.ifname), "%s", s->ifname);
 	snprintf(r.mac, sizeof(r.mac), "%s", s->mac);
+	snprintf(r.circuit_id, sizeof(r.circuit_id), "%s", s->circuit_id);
+	snprintf(r.remote_id, sizeof(r.remote_id), "%s", s->remote_id);
 	keep_addrs(as, s);
 	snprintf(r.ip, sizeof(r.ip), "%s", as->ip);
 	snprintf(r.ipv6, sizeof(r.ipv6), "%s", as->ipv6);

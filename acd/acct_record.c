@@ -109,6 +109,9 @@ void acct_counters_sub(const struct acct_counters *c, const struct acct_counters
 
 /* RFC 2865 NAS-Port-Type Virtual, Service-Type Framed-User, Framed-Protocol PPP */
 #define NAS_PORT_TYPE_VIRTUAL 5
+#define VENDOR_ADSL_FORUM 3561          /* radius-dict/dictionary.dslforum */
+#define ADSL_AGENT_CIRCUIT_ID 1
+#define ADSL_AGENT_REMOTE_ID 2
 #define SERVICE_TYPE_FRAMED 2
 #define FRAMED_PROTOCOL_PPP 1
 
@@ -144,6 +147,15 @@ static void add_str(struct builder *b, int attr, const char *s)
 		add(b, attr, s, -1);
 }
 
+/* A string of vendor's (radcli takes the vendor apart from the number). */
+static void add_vstr(struct builder *b, uint32_t vendor, int attr, const char *s)
+{
+	if (b->failed || !s || !*s)
+		return;
+	if (!rc_avpair_add(b->rh, &b->vp, (uint32_t)attr, s, -1, vendor))
+		b->failed = attr;
+}
+
 int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 		      const struct acct_nas *nas, uint32_t delay, struct rc_value_pair **out,
 		      char *err, size_t errlen)
@@ -166,6 +178,8 @@ int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 		add(&b, PW_FRAMED_INTERFACE_ID, &a6.s6_addr[8], 8);
 	add_str(&b, PW_CALLING_STATION_ID, r->mac);
 	add_str(&b, PW_NAS_PORT_ID_STRING, r->ifname);
+	add_vstr(&b, VENDOR_ADSL_FORUM, ADSL_AGENT_CIRCUIT_ID, r->circuit_id);
+	add_vstr(&b, VENDOR_ADSL_FORUM, ADSL_AGENT_REMOTE_ID, r->remote_id);
 	add_int(&b, PW_NAS_PORT_TYPE, NAS_PORT_TYPE_VIRTUAL);
 	add_int(&b, PW_SERVICE_TYPE, SERVICE_TYPE_FRAMED);
 	add_int(&b, PW_FRAMED_PROTOCOL, FRAMED_PROTOCOL_PPP);

@@ -104,6 +104,9 @@ struct acct_record {
 	char user[256];
 	char ifname[16];
 	char mac[18];
+	/* the line, as a TR-101 access node tagged the session's PPPoE
+	 * discovery: ADSL-Agent-Circuit-Id / -Remote-Id, "" = none */
+	char circuit_id[64], remote_id[64];
 	char ip[16];                    /* Framed-IP-Address, "" = none */
 	char ipv6[48];                  /* the peer's link-local (Framed-Interface-Id), "" = none */
 	time_t event_time;              /* Event-Timestamp */

@@ -228,20 +228,20 @@ int main(int argc, char **argv)
 	if (!a->rtnl)
 		fatalx("%s", err);
 	err[0] = '\0';
+	a->pppoe = pppoe_open(a, err, sizeof(err)); /* answers once the loop runs, after reconcile */
+	if (!a->pppoe && err[0])
+		fatalx("%s", err);
+	err[0] = '\0';
 	a->acct = acct_open(a, err, sizeof(err));
 	if (!a->acct && err[0])
 		fatalx("%s", err);
 	acd_reload_hook(a, &acct_hook);
-	err[0] = '\0';
-	a->pppoe = pppoe_open(a, err, sizeof(err)); /* answers once the loop runs, after reconcile */
-	if (!a->pppoe && err[0])
-		fatalx("%s", err);
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
 	/* the session core's listeners, in the order they hear an event:
-	 * accounting and the PPPoE server (their opens registered them), the
-	 * monitor, the state file */
+	 * the PPPoE server (its session's line first), accounting (their opens
+	 * registered them), the monitor, the state file */
 	if (ctl_listen(a->ctl) < 0 || state_open(a) < 0)
 		fatalx("too many session listeners");
 	reconcile(a);

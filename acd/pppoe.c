@@ -1057,6 +1057,9 @@ static void tie(struct pppoe *p, struct session *s)
 		return;
 	ps->s = s;
 	s->ext[p->slot] = ps;
+	/* the line, for accounting (which hears this event after us) */
+	memcpy(s->circuit_id, ps->circuit_id, sizeof(s->circuit_id));
+	memcpy(s->remote_id, ps->remote_id, sizeof(s->remote_id));
 }
 
 /* A restarted acd: the session's record from the state file, and a watch

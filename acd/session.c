@@ -267,6 +267,10 @@ json_t *session_json(const struct session *s, bool detail)
 	json_object_set_new(o, "shape_error", json_string(s->shape_err));
 	json_object_set_new(o, "terminate_cause", json_string(s->terminate_cause));
 	json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+	if (s->circuit_id[0])
+		json_object_set_new(o, "circuit_id", json_string(s->circuit_id));
+	if (s->remote_id[0])
+		json_object_set_new(o, "remote_id", json_string(s->remote_id));
 	for (i = 0; s->t && i < s->t->nlisteners; i++)
 		if (s->t->listeners[i].describe)
 			s->t->listeners[i].describe(s, o, s->t->listeners[i].ctx);

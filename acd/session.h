@@ -58,6 +58,10 @@ struct session {
 	char local_ip[16];
 	char ipv6_ll[48];               /* the subscriber's link-local (ipv6-up) */
 	char mac[18];
+	/* the line, when a TR-101 access node tagged the session's PPPoE
+	 * discovery (set by acd's PPPoE server): its Agent-Circuit-Id and
+	 * Agent-Remote-Id as text, "" = none */
+	char circuit_id[64], remote_id[64];
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
 	/* policy: what RADIUS said, an operator override, what is applied */

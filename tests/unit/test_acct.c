@@ -260,6 +260,17 @@ static void test_record_interim(void **state)
 	assert_int_equal(ival(l, PW_FRAMED_PROTOCOL), 1);
 	assert_int_equal(ival(l, PW_NAS_PORT_TYPE), 5);
 	assert_int_equal(count(l), 21); /* 14 of every record, 7 counters */
+	assert_null(rc_avpair_get(l, 1, 3561));
+	rc_avpair_free(l);
+
+	/* a session of acd's PPPoE server on a TR-101 line: its circuit */
+	snprintf(r.circuit_id, sizeof(r.circuit_id), "dslam1 eth 1/1/7:100");
+	snprintf(r.remote_id, sizeof(r.remote_id), "cust-0042");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 7, &l, err, sizeof(err)), 0);
+	assert_non_null(rc_avpair_get(l, 1, 3561));
+	assert_string_equal(rc_avpair_get(l, 1, 3561)->strvalue, "dslam1 eth 1/1/7:100");
+	assert_string_equal(rc_avpair_get(l, 2, 3561)->strvalue, "cust-0042");
+	assert_int_equal(count(l), 23);
 	rc_avpair_free(l);
 }
 

@@ -338,6 +338,8 @@ static void test_key_attributes(void **state)
 		{ "WISPr-Bandwidth-Max-Up", 14122, 7, PW_TYPE_INTEGER },
 		{ "WISPr-Bandwidth-Max-Down", 14122, 8, PW_TYPE_INTEGER },
 		{ "WISPr-Redirection-URL", 14122, 4, PW_TYPE_STRING },
+		{ "ADSL-Agent-Circuit-Id", 3561, 1, PW_TYPE_STRING },
+		{ "ADSL-Agent-Remote-Id", 3561, 2, PW_TYPE_STRING },
 	};
 	char path[512];
 	rc_handle *rh;
