@@ -81,6 +81,7 @@ enum acct_cause acct_terminate_cause(const char *cause)
 		{ "ipv6-down", ACCT_CAUSE_USER_REQUEST },
 		{ "disconnect-request", ACCT_CAUSE_ADMIN_RESET },
 		{ "admin-reset", ACCT_CAUSE_ADMIN_RESET },
+		{ "user-request", ACCT_CAUSE_USER_REQUEST }, /* the client's PADT */
 		{ "vanished", ACCT_CAUSE_NAS_ERROR },
 		{ "replaced", ACCT_CAUSE_NAS_ERROR },
 		{ "period", ACCT_CAUSE_SESSION_TIMEOUT },

@@ -113,6 +113,24 @@ static void acct_reloaded(struct acd *a, const struct acd_config *old)
 
 static struct acd_reload_hook acct_hook = { .name = "accounting", .applied = acct_reloaded };
 
+/* [pppoe]: interfaces and limits at once; a server a reload turned on
+ * opens now (its sessions' records join the state file from now on). */
+static void pppoe_reloaded(struct acd *a, const struct acd_config *old)
+{
+	char err[256] = "";
+
+	(void)old;
+	if (a->pppoe) {
+		pppoe_reconfigure(a->pppoe);
+	} else if (a->cfg.n_pppoe_ifaces) {
+		a->pppoe = pppoe_open(a, err, sizeof(err));
+		if (!a->pppoe)
+			log_warnx("reload: [pppoe] stays off: %s", err);
+	}
+}
+
+static struct acd_reload_hook pppoe_hook = { .name = "pppoe", .applied = pppoe_reloaded };
+
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct acd *a = w->data;
@@ -231,6 +249,7 @@ int main(int argc, char **argv)
 	a->pppoe = pppoe_open(a, err, sizeof(err)); /* answers once the loop runs, after reconcile */
 	if (!a->pppoe && err[0])
 		fatalx("%s", err);
+	acd_reload_hook(a, &pppoe_hook);
 	err[0] = '\0';
 	a->acct = acct_open(a, err, sizeof(err));
 	if (!a->acct && err[0])

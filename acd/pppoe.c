@@ -20,6 +20,8 @@
  * restarted acd adopts, which are no longer its children.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -35,6 +37,7 @@
 #include <sys/pidfd.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -177,6 +180,17 @@ struct pppoe {
 };
 
 /* ---- small parts ---------------------------------------------------------- */
+
+/* The cookies' clock: monotonic, so a clock step (NTP at boot on a Pi
+ * without an RTC) does not refuse the cookies just handed out.  Keys are
+ * new at every start, so a cookie never outlives this clock's epoch. */
+static time_t cookie_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 static double now_mono(const struct pppoe *p)
 {
@@ -417,7 +431,7 @@ static void send_padt(struct pppoe *p, const struct psess *ps, const char *why)
 	struct iface *f;
 	struct pppoe_out o;
 
-	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
+	f = iface_get(p, ps->ifindex); /* read anew after a restart */
 	if (!f || !f->ours)
 		return; /* the link went: nobody to tell */
 	pppoe_out_init(&o, ps->mac, f->mac, PPPOE_PADT, ps->sid);
@@ -489,8 +503,8 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		f->st.drops[DROP_TOO_LONG]++;
 		return;
 	}
-	pppoe_cookie_rotate(&p->keys, time(NULL));
-	pppoe_cookie_make(&p->keys, time(NULL), f->mac, m->src, f->ifindex,
+	pppoe_cookie_rotate(&p->keys, cookie_now());
+	pppoe_cookie_make(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
 			  m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len, cookie);
 	pppoe_out_init(&o, m->src, f->mac, PPPOE_PADO, 0);
 	(void)pppoe_out_tag(&o, PPPOE_TAG_AC_NAME, ac_name(p, name, sizeof(name)),
@@ -693,7 +707,8 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		HASH_DELETE(hh_req, p->by_req, ps);
 		ps->in_req = false;
 	}
-	rc = pppoe_cookie_check(&p->keys, time(NULL), f->mac, m->src, f->ifindex,
+	pppoe_cookie_rotate(&p->keys, cookie_now());
+	rc = pppoe_cookie_check(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
 				m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len,
 				m->cookie.p, m->cookie.len);
 	if (rc < 0) {
@@ -759,6 +774,13 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	ps->spawned = now_mono(p);
 	build_argv(p, f, ps, &argv);
 	rc = p->fx->spawn(p->fx_ctx, argv.v, &ps->pid, &ps->pidfd);
+	if (rc == 0 && ps->pidfd < 0) {
+		/* a pppd acd cannot watch would run on without its PADT and
+		 * keep its id: end it now (no descriptors left, say) */
+		(void)kill(ps->pid, SIGKILL);
+		(void)waitpid(ps->pid, NULL, 0);
+		rc = -EMFILE;
+	}
 	if (rc < 0) {
 		p->spawn_failures++;
 		log_warnx("pppoe: interface=%s mac=%s sid=%u event=spawn-failed %s: %s", f->name,
@@ -1062,16 +1084,88 @@ static void tie(struct pppoe *p, struct session *s)
 	memcpy(s->remote_id, ps->remote_id, sizeof(s->remote_id));
 }
 
-/* A restarted acd: the session's record from the state file, and a watch
- * on its pppd (no longer our child, but a pidfd sees its exit). */
+/* Hex of bytes into buf (2 * n + 1), and back: 0 or -EINVAL. */
+static void hex_of(const uint8_t *v, size_t n, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", v[i]);
+	buf[2 * n] = '\0';
+}
+
+static int hex_to(const char *h, uint8_t *v, size_t max, uint16_t *n)
+{
+	size_t len = strlen(h), i;
+	unsigned b;
+
+	if (len % 2 || len / 2 > max)
+		return -EINVAL;
+	for (i = 0; i < len / 2; i++) {
+		if (!isxdigit((unsigned char)h[2 * i]) || !isxdigit((unsigned char)h[2 * i + 1]) ||
+		    sscanf(h + 2 * i, "%2x", &b) != 1)
+			return -EINVAL;
+		v[i] = (uint8_t)b;
+	}
+	*n = (uint16_t)(len / 2);
+	return 0;
+}
+
+/*
+ * A session a restarted acd finds running: its pppd (no longer our child,
+ * but a pidfd sees its exit), its id kept from the next PADRs.  NULL when
+ * its pppd is gone or the id is taken.
+ */
+static struct psess *adopt(struct pppoe *p, uint16_t sid, int ifindex, const uint8_t mac[6],
+			   pid_t pid)
+{
+	struct psess *ps;
+
+	HASH_FIND(hh_sid, p->by_sid, &sid, sizeof(sid), ps);
+	if (ps || !(ps = calloc(1, sizeof(*ps))))
+		return NULL;
+	ps->p = p;
+	ps->sid = sid;
+	ps->ifindex = ifindex;
+	memcpy(ps->mac, mac, 6);
+	ps->req.ifindex = ifindex;
+	memcpy(ps->req.mac, mac, 6);
+	ps->req.cookie[0] = 0xff; /* no PADR carries this: not a request's */
+	memcpy(ps->req.cookie + 1, &sid, sizeof(sid));
+	ps->pid = pid;
+	ps->pidfd = pidfd_open(pid, 0);
+	ps->adopted = true;
+	ps->started = time(NULL);
+	ps->spawned = now_mono(p);
+	if (ps->pidfd < 0) { /* gone meanwhile */
+		free(ps);
+		return NULL;
+	}
+	(void)fcntl(ps->pidfd, F_SETFD, FD_CLOEXEC);
+	if (psess_add(p, ps) < 0) {
+		close(ps->pidfd);
+		free(ps);
+		return NULL;
+	}
+	/* ids after it, not it again */
+	if (p->next_sid <= sid)
+		p->next_sid = sid >= 0xFFFE ? 1 : sid + 1;
+	return ps;
+}
+
+/* A restarted acd: the session's record from the state file. */
 static void restore(struct pppoe *p, struct session *s, json_t *saved)
 {
 	json_t *o = json_object_get(saved, "pppoe");
 	const char *mac = json_string_value(json_object_get(o, "mac"));
+	const char *hu = json_string_value(json_object_get(o, "host_uniq"));
+	const char *relay = json_string_value(json_object_get(o, "relay_id"));
 	json_int_t sid = json_integer_value(json_object_get(o, "sid"));
 	json_int_t ifindex = json_integer_value(json_object_get(o, "ifindex"));
+	json_int_t mp = json_integer_value(json_object_get(o, "max_payload"));
 	unsigned m[6];
-	struct psess *ps, *dup;
+	uint8_t mac6[6];
+	struct psess *ps;
 	uint16_t s16;
 	int i;
 
@@ -1079,43 +1173,108 @@ static void restore(struct pppoe *p, struct session *s, json_t *saved)
 	    ifindex > INT32_MAX || s->pppd_pid <= 0 ||
 	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
 		return;
-	s16 = (uint16_t)sid;
-	HASH_FIND(hh_sid, p->by_sid, &s16, sizeof(s16), dup);
-	if (dup || !(ps = calloc(1, sizeof(*ps))))
-		return;
-	ps->p = p;
-	ps->sid = s16;
-	ps->ifindex = (int)ifindex;
 	for (i = 0; i < 6; i++)
-		ps->mac[i] = (uint8_t)m[i];
-	ps->req.ifindex = ps->ifindex;
-	memcpy(ps->req.mac, ps->mac, 6);
-	ps->req.cookie[0] = 0xff; /* no PADR will carry this: it is not a request's */
-	memcpy(ps->req.cookie + 1, &s16, sizeof(s16));
+		mac6[i] = (uint8_t)m[i];
+	s16 = (uint16_t)sid;
+	HASH_FIND(hh_sid, p->by_sid, &s16, sizeof(s16), ps);
+	/* found at start in /proc already (scan_pppds), or adopted now */
+	if (ps && (ps->pid != s->pppd_pid || memcmp(ps->mac, mac6, 6) != 0))
+		return; /* that id is another session's */
+	if (!ps && !(ps = adopt(p, s16, (int)ifindex, mac6, s->pppd_pid)))
+		return;
+	ps->started = s->started;
 	snprintf(ps->service, sizeof(ps->service), "%s",
 		 json_string_value(json_object_get(o, "service")) ?: "");
 	snprintf(ps->circuit_id, sizeof(ps->circuit_id), "%s",
 		 json_string_value(json_object_get(o, "circuit_id")) ?: "");
 	snprintf(ps->remote_id, sizeof(ps->remote_id), "%s",
 		 json_string_value(json_object_get(o, "remote_id")) ?: "");
-	ps->pid = s->pppd_pid;
-	ps->pidfd = pidfd_open(ps->pid, 0);
-	ps->adopted = true;
-	ps->started = s->started;
-	ps->spawned = now_mono(p);
-	if (ps->pidfd >= 0)
-		(void)fcntl(ps->pidfd, F_SETFD, FD_CLOEXEC);
-	if (psess_add(p, ps) < 0) {
-		if (ps->pidfd >= 0)
-			close(ps->pidfd);
-		free(ps);
+	ps->has_host_uniq = hu && hex_to(hu, ps->host_uniq, HOST_UNIQ_MAX, &ps->host_uniq_len) == 0;
+	ps->has_relay = relay && hex_to(relay, ps->relay, RELAY_MAX, &ps->relay_len) == 0;
+	ps->max_payload = mp >= PPPOE_MTU_DEFAULT && mp <= 0xFFFF ? (uint16_t)mp : 0;
+}
+
+/*
+ * At start: the pppds of a running AC (acd was restarted, or killed) from
+ * /proc, so their ids are not handed out again and their exits get their
+ * PADTs, whether or not their hooks ever reached acd.  Only root's
+ * processes named as [pppoe] pppd is, with our plugin's rp_pppoe_sess
+ * SID:MAC and nic-IF of one of our interfaces; cmdline is read bounded
+ * and parsed strictly.
+ */
+static void scan_pppds(struct pppoe *p)
+{
+	const struct acd_config *c = &p->a->cfg;
+	const char *base = strrchr(c->pppoe_pppd, '/');
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	unsigned found = 0;
+
+	base = base ? base + 1 : c->pppoe_pppd;
+	if (!d)
 		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[64], buf[4096], comm[32] = "", *arg, *end, ifname[IF_NAMESIZE] = "";
+		unsigned sid = 0, m[6];
+		uint8_t mac[6];
+		struct stat st;
+		ssize_t n;
+		pid_t pid;
+		int fd, i, ifindex;
+		bool sess = false;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		    strspn(e->d_name, "0123456789") != strlen(e->d_name) || strlen(e->d_name) > 9)
+			continue;
+		pid = (pid_t)atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+		if (stat(path, &st) < 0 || st.st_uid != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		n = fd >= 0 ? read(fd, comm, sizeof(comm) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			continue;
+		comm[n] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		if (strncmp(comm, base, 15) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		end = buf + n;
+		for (arg = buf; arg < end; arg += strlen(arg) + 1) {
+			if (strncmp(arg, "nic-", 4) == 0 && strlen(arg + 4) < sizeof(ifname))
+				snprintf(ifname, sizeof(ifname), "%s", arg + 4);
+			else if (strcmp(arg, "rp_pppoe_sess") == 0 && arg + strlen(arg) + 1 < end) {
+				char tail;
+				const char *v = arg + strlen(arg) + 1;
+
+				sess = strlen(v) <= 23 &&
+				       sscanf(v, "%5u:%2x:%2x:%2x:%2x:%2x:%2x%c", &sid, &m[0], &m[1],
+					      &m[2], &m[3], &m[4], &m[5], &tail) == 7 &&
+				       sid >= 1 && sid <= 0xFFFE;
+			}
+		}
+		if (!sess || !ifname[0] || !name_wanted(c, ifname) ||
+		    !(ifindex = (int)if_nametoindex(ifname)))
+			continue;
+		for (i = 0; i < 6; i++)
+			mac[i] = (uint8_t)m[i];
+		if (adopt(p, (uint16_t)sid, ifindex, mac, pid))
+			found++;
 	}
-	ps->s = s;
-	s->ext[p->slot] = ps;
-	/* ids after it, not it again */
-	if (p->next_sid <= s16)
-		p->next_sid = s16 >= 0xFFFE ? 1 : s16 + 1;
+	closedir(d);
+	if (found)
+		log_notice("pppoe: event=adopted %u running pppd(s) of an earlier acd: their ids "
+			   "are kept, their exits get their PADTs", found);
 }
 
 static void on_session(const struct session_event *ev, void *ctx)
@@ -1136,10 +1295,11 @@ static void on_session(const struct session_event *ev, void *ctx)
 		break;
 	case SESSION_DOWN:
 		ps = ev->s->ext[p->slot];
-		if (ps) { /* pppd runs ip-down as it ends: its exit comes next */
+		/* pppd runs ip-down as it ends: its exit comes next.  The
+		 * session is freed once the listeners return; until then its
+		 * ext still shows the record (the monitor's session-down). */
+		if (ps)
 			ps->s = NULL;
-			ev->s->ext[p->slot] = NULL;
-		}
 		break;
 	default:
 		break;
@@ -1169,10 +1329,10 @@ static void on_describe(const struct session *s, json_t *o, void *ctx)
 
 /* The state file keeps what a restarted acd needs to go on serving it. */
 struct saved {
-	bool set;
-	uint16_t sid;
+	bool set, has_host_uniq, has_relay;
+	uint16_t sid, max_payload, host_uniq_len, relay_len;
 	int ifindex;
-	uint8_t mac[6];
+	uint8_t mac[6], host_uniq[HOST_UNIQ_MAX], relay[RELAY_MAX];
 	char service[65], circuit_id[64], remote_id[64];
 };
 
@@ -1191,21 +1351,39 @@ static void saved_take(const struct session *s, void *buf, void *ctx)
 	memcpy(v->service, ps->service, sizeof(v->service));
 	memcpy(v->circuit_id, ps->circuit_id, sizeof(v->circuit_id));
 	memcpy(v->remote_id, ps->remote_id, sizeof(v->remote_id));
+	v->has_host_uniq = ps->has_host_uniq;
+	v->host_uniq_len = ps->host_uniq_len;
+	memcpy(v->host_uniq, ps->host_uniq, sizeof(v->host_uniq));
+	v->has_relay = ps->has_relay;
+	v->relay_len = ps->relay_len;
+	memcpy(v->relay, ps->relay, sizeof(v->relay));
+	v->max_payload = ps->max_payload;
 }
 
 static void saved_put(const void *buf, json_t *rec, void *ctx)
 {
 	const struct saved *v = buf;
-	char mac[18];
+	char mac[18], hex[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
+	json_t *o;
 
 	(void)ctx;
 	if (!v->set)
 		return;
 	mac_str(v->mac, mac, sizeof(mac));
-	json_object_set_new(rec, "pppoe", json_pack("{s:i,s:i,s:s,s:s,s:s,s:s}", "sid",
-						    (int)v->sid, "ifindex", v->ifindex, "mac",
-						    mac, "service", v->service, "circuit_id",
-						    v->circuit_id, "remote_id", v->remote_id));
+	o = json_pack("{s:i,s:i,s:s,s:s,s:s,s:s}", "sid", (int)v->sid, "ifindex", v->ifindex,
+		      "mac", mac, "service", v->service, "circuit_id", v->circuit_id,
+		      "remote_id", v->remote_id);
+	if (v->has_host_uniq) {
+		hex_of(v->host_uniq, v->host_uniq_len, hex);
+		json_object_set_new(o, "host_uniq", json_string(hex));
+	}
+	if (v->has_relay) {
+		hex_of(v->relay, v->relay_len, hex);
+		json_object_set_new(o, "relay_id", json_string(hex));
+	}
+	if (v->max_payload)
+		json_object_set_new(o, "max_payload", json_integer(v->max_payload));
+	json_object_set_new(rec, "pppoe", o);
 }
 
 /* ---- open, close, stat ---------------------------------------------------- */
@@ -1229,7 +1407,7 @@ struct pppoe *pppoe_open_fx(struct acd *a, const struct pppoe_fx *fx, void *ctx,
 	p->fx_ctx = fx ? ctx : p;
 	p->fd = -1;
 	p->next_sid = 1;
-	rc = pppoe_cookie_init(&p->keys, a->cfg.pppoe_cookie_lifetime, time(NULL));
+	rc = pppoe_cookie_init(&p->keys, a->cfg.pppoe_cookie_lifetime, cookie_now());
 	if (rc == 0 && getrandom(&p->mac_seed, sizeof(p->mac_seed), 0) != sizeof(p->mac_seed))
 		rc = -errno;
 	if (rc < 0) {
@@ -1271,6 +1449,7 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 	(void)setsockopt(p->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
 	if (a->rtnl && rtnl_subscribe(a->rtnl, on_link, p) == 0)
 		p->subscribed = true;
+	scan_pppds(p);
 	ev_io_init(&p->rd, on_readable, p->fd, EV_READ);
 	p->rd.data = p;
 	ev_io_start(a->loop, &p->rd);
@@ -1299,8 +1478,22 @@ void pppoe_close(struct pppoe *p)
 		HASH_DEL(p->ifaces, f);
 		free(f);
 	}
+	pppoe_cookie_clear(&p->keys);
 	free(p->mac_rl);
 	free(p);
+}
+
+void pppoe_reconfigure(struct pppoe *p)
+{
+	struct iface *f;
+
+	/* interfaces match the new [pppoe] interface lines at their next
+	 * frame; a link no longer named stops being answered, its sessions
+	 * go on */
+	for (f = p->ifaces; f; f = f->hh.next)
+		f->stale = true;
+	if (p->a->cfg.pppoe_cookie_lifetime)
+		p->keys.lifetime = p->a->cfg.pppoe_cookie_lifetime;
 }
 
 static json_t *stats_json(const struct ifstats *st)

@@ -47,6 +47,8 @@ struct pppoe *pppoe_open_fx(struct acd *a, const struct pppoe_fx *fx, void *ctx,
 			    size_t errlen);
 /* Stop answering; the sessions' pppds go on (as the shaping does). */
 void pppoe_close(struct pppoe *p);
+/* After a reload: interfaces matched anew, the cookie lifetime. */
+void pppoe_reconfigure(struct pppoe *p);
 
 /* One frame as the socket delivers it (from its Ethernet header), that
  * arrived on ifindex (vlan: it carried a VLAN tag the kernel took off).

@@ -559,6 +559,63 @@ static void test_tie(void **state)
 	json_decref(j);
 }
 
+/* a restarted acd: the state file's record of a running session, its
+ * Host-Uniq in the PADT its pppd's exit sends */
+static void test_restore(void **state)
+{
+	json_t *saved, *j, *pp;
+	struct pppoe_msg m;
+	pid_t self = getpid(); /* a live process for its pidfd */
+
+	(void)state;
+	fake_link(&SF, "ppp0", 40);
+	saved = json_pack("{s:{s:s,s:i,s:i,s:{s:i,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:i}}}", "ppp0",
+			  "ifname", "ppp0", "ifindex", 40, "pppd_pid", (int)self, "pppoe", "sid",
+			  77, "ifindex", IFX, "mac", "02:c1:00:00:00:01", "service", "gold",
+			  "circuit_id", "dslam1 1/7", "remote_id", "", "host_uniq", "68752d31",
+			  "relay_id", "", "max_payload", 1500);
+	assert_int_equal(session_reconcile(&A.sess, saved), 1);
+	json_decref(saved);
+	j = session_json(session_by_ifname(&A.sess, "ppp0"), true);
+	pp = json_object_get(j, "pppoe");
+	assert_int_equal(json_integer_value(json_object_get(pp, "sid")), 77);
+	assert_string_equal(json_string_value(json_object_get(pp, "service")), "gold");
+	assert_string_equal(json_string_value(json_object_get(j, "circuit_id")), "dslam1 1/7");
+	json_decref(j);
+	/* its id is not handed out again */
+	assert_int_equal(top("sessions"), 1);
+	pppoe_child_exited(P, self);
+	m = sent(0);
+	assert_int_equal(m.code, PPPOE_PADT);
+	assert_int_equal(m.sid, 77);
+	assert_tag(&m.host_uniq, "hu-1");
+	assert_true(m.relay_id.present);
+	assert_int_equal(m.relay_id.len, 0);
+	assert_int_equal(top("sessions"), 0);
+	/* a record that is not one changes nothing */
+	fake_link(&SF, "ppp1", 41);
+	saved = json_pack("{s:{s:s,s:i,s:i,s:{s:i,s:i,s:s}}}", "ppp1", "ifname", "ppp1",
+			  "ifindex", 41, "pppd_pid", (int)self, "pppoe", "sid", 0, "ifindex", IFX,
+			  "mac", "zz");
+	assert_int_equal(session_reconcile(&A.sess, saved), 1);
+	json_decref(saved);
+	assert_int_equal(top("sessions"), 0);
+}
+
+/* a reload that names other interfaces: ac0 is no longer answered */
+static void test_reconfigure(void **state)
+{
+	(void)state;
+	snprintf(A.cfg.pppoe_ifaces[0], sizeof(A.cfg.pppoe_ifaces[0]), "eth9.*");
+	pppoe_reconfigure(P);
+	input(&(struct req){ .code = PPPOE_PADI, .service = "" });
+	assert_int_equal(W.nsent, 0);
+	snprintf(A.cfg.pppoe_ifaces[0], sizeof(A.cfg.pppoe_ifaces[0]), "ac0");
+	assert_int_equal(pppoe_iface_set(P, IFX, "ac0", AC_MAC, 1500), 0);
+	input(&(struct req){ .code = PPPOE_PADI, .service = "" });
+	assert_int_equal(W.nsent, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +633,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_payload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tie, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reconfigure, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
