@@ -70,7 +70,8 @@ static void check_parsed(const struct pppoe_msg *m, const uint8_t *data, size_t 
 	    data[12] != 0x88 || data[13] != 0x63 || !pppoe_code_name(m->code) || (m->src[0] & 1) ||
 	    memcmp(m->src, zero, 6) == 0)
 		abort();
-	if ((m->code == PPPOE_PADS || m->code == PPPOE_PADT) != (m->sid != 0))
+	/* 0 until a PADS assigns one; a refusing PADS carries 0 too */
+	if (m->code == PPPOE_PADT ? m->sid == 0 : m->code != PPPOE_PADS && m->sid != 0)
 		abort();
 	check_bytes(&m->service_name, pay, plen);
 	check_bytes(&m->ac_name, pay, plen);
