@@ -114,11 +114,25 @@ struct iface {
 	struct ifstats st;
 };
 
-/* A PADR's identity: a retransmission carries the same cookie. */
+/*
+ * A PADR's identity: a retransmission carries the same cookie, Host-Uniq
+ * and Service-Name.  The cookie alone is not enough: it is the same for
+ * every PADI of one client within a second, and a client that runs two
+ * sessions (rp-pppoe -U, a router's second PPPoE link, a second service)
+ * tells them apart by their Host-Uniq or asks for another service: two
+ * PADRs with one cookie and two Host-Uniqs are two sessions.  Of a longer
+ * Service-Name, its length and first SERVICE_KEY_MAX bytes.  Built with
+ * memset: hashed as bytes, padding included.
+ */
+#define SERVICE_KEY_MAX 64
 struct req_key {
 	int ifindex;
+	uint16_t host_uniq_len;         /* HOST_UNIQ_MAX + 1: none */
+	uint16_t service_len;
 	uint8_t mac[6];
 	uint8_t cookie[PPPOE_COOKIE_LEN];
+	uint8_t host_uniq[HOST_UNIQ_MAX];
+	uint8_t service[SERVICE_KEY_MAX];
 };
 
 /* One session acd's discovery made, from its PADS to its pppd's exit. */
@@ -663,7 +677,7 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 {
 	const struct acd_config *c = &p->a->cfg;
-	struct req_key key = { 0 };
+	struct req_key key;
 	struct pppd_argv argv;
 	struct macount *mc;
 	struct psess *ps;
@@ -679,9 +693,22 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		f->st.drops[DROP_COOKIE]++;
 		return;
 	}
+	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
+	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
+		f->st.drops[DROP_TOO_LONG]++;
+		return;
+	}
+	memset(&key, 0, sizeof(key));
 	key.ifindex = f->ifindex;
 	memcpy(key.mac, m->src, 6);
 	memcpy(key.cookie, m->cookie.p, PPPOE_COOKIE_LEN);
+	key.host_uniq_len = m->host_uniq.present ? m->host_uniq.len : HOST_UNIQ_MAX + 1;
+	if (m->host_uniq.len)
+		memcpy(key.host_uniq, m->host_uniq.p, m->host_uniq.len);
+	key.service_len = m->service_name.len;
+	if (m->service_name.len)
+		memcpy(key.service, m->service_name.p,
+		       m->service_name.len < SERVICE_KEY_MAX ? m->service_name.len : SERVICE_KEY_MAX);
 	HASH_FIND(hh_req, p->by_req, &key, sizeof(key), ps);
 	if (ps && !ps->s && now_mono(p) - ps->spawned < PADR_RETRY_WINDOW) {
 		/* a retransmission: our PADS was lost, not a second session */
@@ -698,11 +725,6 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 				m->cookie.p, m->cookie.len);
 	if (rc < 0) {
 		f->st.drops[rc == -ETIMEDOUT ? DROP_COOKIE_EXPIRED : DROP_COOKIE]++;
-		return;
-	}
-	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
-	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
-		f->st.drops[DROP_TOO_LONG]++;
 		return;
 	}
 	if (!service_ok(c, m)) {
@@ -736,7 +758,7 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		return;
 	}
 	ps->p = p;
-	ps->req = key;
+	memcpy(&ps->req, &key, sizeof(key)); /* padding too: the hash reads it */
 	ps->ifindex = f->ifindex;
 	memcpy(ps->mac, m->src, 6);
 	ps->has_host_uniq = m->host_uniq.present;
