@@ -930,8 +930,11 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), lived,
 		 ps->padt_in ? " (client sent PADT)" : "");
 	/* a pppd that dies at once never ran: after a few in a row, PADRs
-	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one */
-	if (!ps->adopted && !ps->s && lived < FAST_EXIT) {
+	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one.  One we
+	 * ended for its client's PADT says nothing of pppd either way: were
+	 * it counted, any client could stop all PADRs with three quick
+	 * PADR+PADT pairs. */
+	if (!ps->padt_in && !ps->adopted && !ps->s && lived < FAST_EXIT) {
 		if (++p->fast_fails >= FAST_FAILS) {
 			double wait = (double)(1u << (p->fast_fails - FAST_FAILS > 6
 							     ? 6 : p->fast_fails - FAST_FAILS));
@@ -945,7 +948,7 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 				  "PADRs refused for %.0fs", FAST_EXIT, p->fast_fails,
 				  p->a->cfg.pppoe_pppd, p->a->cfg.pppoe_plugin, wait);
 		}
-	} else {
+	} else if (!ps->padt_in) {
 		p->fast_fails = 0;
 	}
 	psess_free(p, ps);
