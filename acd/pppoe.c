@@ -428,10 +428,9 @@ static void send_pads(struct pppoe *p, struct iface *f, const struct psess *ps)
 
 static void send_padt(struct pppoe *p, const struct psess *ps, const char *why)
 {
-	struct iface *f;
+	struct iface *f = iface_get(p, ps->ifindex); /* a restarted acd may not have it yet */
 	struct pppoe_out o;
 
-	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
 	if (!f || !f->ours)
 		return; /* the link went: nobody to tell */
 	pppoe_out_init(&o, ps->mac, f->mac, PPPOE_PADT, ps->sid);
@@ -1135,6 +1134,9 @@ static void restore(struct pppoe *p, struct session *s, json_t *saved)
 	}
 	ps->s = s;
 	s->ext[p->slot] = ps;
+	/* its link's name and MAC now: show session names it, and its PADT
+	 * may come before any discovery frame does */
+	(void)iface_get(p, ps->ifindex);
 	/* ids after it, not it again */
 	if (p->next_sid <= s16)
 		p->next_sid = s16 >= 0xFFFE ? 1 : s16 + 1;
