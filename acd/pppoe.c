@@ -232,7 +232,7 @@ static void mac_str(const uint8_t m[6], char *buf, size_t len)
 }
 
 /* Tag bytes as text for the log and show session: printable ASCII, else
- * hex, cut to the buffer. */
+ * hex, cut to the buffer (whole: a 64-byte Service-Name in 65 bytes). */
 static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -241,7 +241,8 @@ static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
 	for (i = 0; i < n; i++)
 		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\')
 			text = false;
-	for (i = 0; i < n && o + 3 < len; i++) {
+	/* room for what this byte adds (1 or 2) and the '\0' */
+	for (i = 0; i < n && o + (text ? 1 : 2) < len; i++) {
 		if (text)
 			buf[o++] = (char)v[i];
 		else
