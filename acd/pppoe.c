@@ -20,6 +20,7 @@
  * restarted acd adopts, which are no longer its children.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -249,6 +250,35 @@ static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%02x", v[i]);
 	}
 	buf[o < len ? o : len - 1] = '\0';
+}
+
+/* Tag bytes in the state file: hex, as they were on the wire. */
+static json_t *hex_json(const uint8_t *v, size_t n)
+{
+	char buf[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
+	size_t i;
+
+	for (i = 0; i < n && 2 * i + 2 < sizeof(buf); i++)
+		snprintf(buf + 2 * i, 3, "%02x", v[i]);
+	buf[2 * i] = '\0';
+	return json_string(buf);
+}
+
+/* The bytes of hex (at most max), or -1 when it is not hex of that size. */
+static int hex_bytes(const char *hex, uint8_t *out, size_t max)
+{
+	size_t i, n = strlen(hex);
+	unsigned b;
+
+	if (n % 2 || n / 2 > max)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = (uint8_t)b;
+	}
+	return (int)(n / 2);
 }
 
 /* ---- interfaces ----------------------------------------------------------- */
@@ -1092,7 +1122,10 @@ static void restore(struct pppoe *p, struct session *s, json_t *saved)
 	const char *mac = json_string_value(json_object_get(o, "mac"));
 	json_int_t sid = json_integer_value(json_object_get(o, "sid"));
 	json_int_t ifindex = json_integer_value(json_object_get(o, "ifindex"));
+	json_int_t mp;
+	const char *hex;
 	unsigned m[6];
+	int n;
 	struct psess *ps, *dup;
 	uint16_t s16;
 	int i;
@@ -1120,6 +1153,18 @@ static void restore(struct pppoe *p, struct session *s, json_t *saved)
 		 json_string_value(json_object_get(o, "circuit_id")) ?: "");
 	snprintf(ps->remote_id, sizeof(ps->remote_id), "%s",
 		 json_string_value(json_object_get(o, "remote_id")) ?: "");
+	mp = json_integer_value(json_object_get(o, "max_payload"));
+	ps->max_payload = mp >= PPPOE_MTU_DEFAULT && mp <= 0xFFFF ? (uint16_t)mp : 0;
+	hex = json_string_value(json_object_get(o, "host_uniq"));
+	if (hex && (n = hex_bytes(hex, ps->host_uniq, sizeof(ps->host_uniq))) >= 0) {
+		ps->has_host_uniq = true;
+		ps->host_uniq_len = (uint16_t)n;
+	}
+	hex = json_string_value(json_object_get(o, "relay_session_id"));
+	if (hex && (n = hex_bytes(hex, ps->relay, sizeof(ps->relay))) >= 0) {
+		ps->has_relay = true;
+		ps->relay_len = (uint16_t)n;
+	}
 	ps->pid = s->pppd_pid;
 	ps->pidfd = pidfd_open(ps->pid, 0);
 	ps->adopted = true;
@@ -1194,10 +1239,11 @@ static void on_describe(const struct session *s, json_t *o, void *ctx)
 
 /* The state file keeps what a restarted acd needs to go on serving it. */
 struct saved {
-	bool set;
-	uint16_t sid;
+	bool set, has_host_uniq, has_relay;
+	uint16_t sid, max_payload, host_uniq_len, relay_len;
 	int ifindex;
 	uint8_t mac[6];
+	uint8_t host_uniq[HOST_UNIQ_MAX], relay[RELAY_MAX];
 	char service[65], circuit_id[64], remote_id[64];
 };
 
@@ -1216,21 +1262,34 @@ static void saved_take(const struct session *s, void *buf, void *ctx)
 	memcpy(v->service, ps->service, sizeof(v->service));
 	memcpy(v->circuit_id, ps->circuit_id, sizeof(v->circuit_id));
 	memcpy(v->remote_id, ps->remote_id, sizeof(v->remote_id));
+	v->max_payload = ps->max_payload;
+	v->has_host_uniq = ps->has_host_uniq;
+	v->host_uniq_len = ps->host_uniq_len;
+	memcpy(v->host_uniq, ps->host_uniq, ps->host_uniq_len);
+	v->has_relay = ps->has_relay;
+	v->relay_len = ps->relay_len;
+	memcpy(v->relay, ps->relay, ps->relay_len);
 }
 
 static void saved_put(const void *buf, json_t *rec, void *ctx)
 {
 	const struct saved *v = buf;
 	char mac[18];
+	json_t *o;
 
 	(void)ctx;
 	if (!v->set)
 		return;
 	mac_str(v->mac, mac, sizeof(mac));
-	json_object_set_new(rec, "pppoe", json_pack("{s:i,s:i,s:s,s:s,s:s,s:s}", "sid",
-						    (int)v->sid, "ifindex", v->ifindex, "mac",
-						    mac, "service", v->service, "circuit_id",
-						    v->circuit_id, "remote_id", v->remote_id));
+	o = json_pack("{s:i,s:i,s:s,s:s,s:s,s:s,s:i}", "sid", (int)v->sid, "ifindex", v->ifindex,
+		      "mac", mac, "service", v->service, "circuit_id", v->circuit_id, "remote_id",
+		      v->remote_id, "max_payload", (int)v->max_payload);
+	/* what its PADT echoes, after a restart as before */
+	if (o && v->has_host_uniq)
+		json_object_set_new(o, "host_uniq", hex_json(v->host_uniq, v->host_uniq_len));
+	if (o && v->has_relay)
+		json_object_set_new(o, "relay_session_id", hex_json(v->relay, v->relay_len));
+	json_object_set_new(rec, "pppoe", o);
 }
 
 /* ---- open, close, stat ---------------------------------------------------- */
