@@ -28,6 +28,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1029,17 +1030,28 @@ static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
  * fork and exec, no shell: the child gets default signal dispositions and
  * an empty mask, its own session (a ^C to acd is not one to every pppd),
  * /dev/null for stdio (pppd logs to syslog), and no descriptor of acd's.
+ *
+ * Every signal is blocked across the fork and in the child until its
+ * dispositions are the defaults: a SIGTERM sent to the new pid at once (a
+ * client's PADT right behind its PADS) would otherwise run acd's libev
+ * handler in the child, which swallows it, and that pppd would run on.
+ * Blocked, it waits and then ends the child as it should.
  */
 static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 {
-	sigset_t none;
+	sigset_t all, old, none;
 	pid_t c;
-	int fd;
+	int fd, err;
 
 	(void)ctx;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	c = fork();
+	err = errno;
+	if (c != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (c < 0)
-		return -errno;
+		return -err;
 	if (c == 0) {
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
 		int sig, null = open("/dev/null", O_RDWR);
