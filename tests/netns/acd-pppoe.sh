@@ -25,9 +25,9 @@ TEST_NAME=acd-pppoe
 . "$(dirname "$0")/lib.sh"
 
 need_acd
-for t in pppoe pppoe-discovery python3; do
+for t in pppoe pppoe-discovery python3 taskset; do
 	command -v "$t" >/dev/null ||
-		skip "$t not found (Debian packages pppoe, ppp, python3; tools/install-deps installs them)"
+		skip "$t not found (Debian packages pppoe, ppp, python3, util-linux)"
 done
 netns_init
 PC=$(dirname "$0")/pppoe_client.py
@@ -198,6 +198,16 @@ listen_bg() {
 }
 mac() { printf '02:aa:00:00:00:%02x' "$1"; }
 
+# start_acd, with acd (and so the pppds it starts) on one CPU: pppds just
+# forked wait while acd is busy, as on a loaded AC
+start_acd() {
+	acd_spawn "$TMPD/acd.conf" "$TMPD/acd.log" taskset -c 0 ip netns exec "$AC_NS"
+	BG_PIDS+=("$ACD_PID")
+	acd_wait && return 0
+	cat "$TMPD/acd.log" >&2
+	fail "acd did not answer on $ACD_SOCKET"
+}
+
 pppoe_conf 8 0
 start_acd
 
@@ -263,6 +273,29 @@ out=$(ip netns exec "$SUB_NS" pppoe-discovery -I cl0 -t 1 -a 1 -S nosuch 2>&1) |
 wait_until 5 is st .dropped.service 4 || fail "PADIs dropped for their service: $(st .dropped.service), not 4"
 assert_eq "PADOs" 5 "$(st .pado_out)"
 assert_eq "pppds started after the interop" 4 "$(nargv)"
+
+log "PADTs right behind their PADRs, 40 clients at once: every pppd ends"
+# acd and its pppds share one CPU (start_acd), and each PADT comes in the
+# same read as its PADR: acd signals a pppd it forked a moment ago, which
+# has not run yet.  Session ids go up one by one: the next is known.
+session_ok 02:ab:00:00:00:ff
+next=$((SID_NEW + 1))
+pc padt cl0 02:ab:00:00:00:ff "$AC_MAC" "$SID_NEW"
+wait_until 5 is top .sessions 0 || fail "sessions: $(top .sessions), not 0"
+s0=$(top .sessions)
+t0=$(st .padt_in)
+out=$(pc burst cl0 02:ab:00:00:00:00 40 --early-padt "$next") || fail "40 clients at once: $out"
+assert_eq "the sessions' ids" "$(seq -s ' ' "$next" $((next + 39)))" \
+	"$(jq -r '[.sessions[][1]] | sort | map(tostring) | join(" ")' <<<"$out")"
+wait_until 5 is st .padt_in $((t0 + 40)) || fail "PADTs counted: $(st .padt_in), not $((t0 + 40))"
+assert_eq "PADTs for no session" null "$(st '.dropped["unknown-session"]')"
+wait_until 10 is top .sessions "$s0" ||
+	fail "sessions after 40 PADTs: $(top .sessions), not $s0 (pppds that missed their SIGTERM?)"
+assert_eq "PADTs sent back" 0 "$(st .padt_out)"
+while read -r m sid; do
+	pid=$(standin "$sid" "$m") || continue # SIGTERM before it was the stand-in: no argv
+	gone "$pid" || fail "pppd $pid of session $sid:$m runs after its client's PADT"
+done < <(jq -r '.sessions[] | "\(.[0]) \(.[1])"' <<<"$out")
 
 # ---- 2. the raw client ----------------------------------------------------------
 
@@ -394,6 +427,7 @@ grep -qE "^[1-9][0-9]*:" "$TMPD/nosuch.out" && fail "pppoe -d -S nosuch got a se
 # ---- 3. PADT ----------------------------------------------------------------------
 
 log "3. the client's PADT ends its pppd; acd sends none back"
+t0=$(st .padt_in)
 pid_a=$(standin "$SID_A" "$A")
 listen_bg padt-a "$A" 1.5 -c PADT
 pc padt cl0 "$A" "$AC_MAC" "$SID_A"
@@ -401,14 +435,14 @@ wait_until 5 test -e "$TMPD/term.$pid_a" || fail "pppd $pid_a got no SIGTERM for
 wait_until 5 gone "$pid_a" || fail "pppd $pid_a still runs"
 wait "$LISTENER" || true
 assert_eq "PADTs to $A after its own" "" "$(cat "$TMPD/padt-a")"
-assert_jq "counters" "$(st .)" .padt_in 5 .padt_out 0
+assert_jq "counters" "$(st .)" .padt_in $((t0 + 1)) .padt_out 0
 assert_eq "sessions" 3 "$(top .sessions)"
 
 log "a PADT with $D's session id from another MAC changes nothing"
 d0=$(st .dropped)
 pid_d=$(standin "$SID_D" "$D")
 pc padt cl0 "$(mac 0x66)" "$AC_MAC" "$SID_D"
-wait_until 5 is st .padt_in 6 || fail "acd did not count the PADT"
+wait_until 5 is st .padt_in $((t0 + 2)) || fail "acd did not count the PADT"
 assert_eq "dropped since" '{"unknown-session":1}' "$(drops_since "$d0")"
 alive "$pid_d" || fail "pppd $pid_d of $D ended by another MAC's PADT"
 [[ ! -e $TMPD/term.$pid_d ]] || fail "pppd $pid_d of $D got SIGTERM for another MAC's PADT"

@@ -9,6 +9,9 @@ veth it sends on need not own it).  Root, in the client's namespace.
   padr     IF MAC AC COOKIE [tags]  a PADR with COOKIE (hex); the PADS as JSON
   session  IF MAC [tags] [how]      PADI, PADO, PADR, PADS in one go:
                                     {"pado": ..., "pads": [...]}
+  burst    IF MAC N [tags]          N clients (MAC, MAC + 1, ...) at once, each
+                                    sending a PADT as soon as its PADS comes:
+                                    {"sessions": [[MAC, SID]...], "missing": [...]}
   padt     IF MAC AC SID            a PADT
   listen   IF MAC SECONDS           frames to MAC, one JSON line each
   bad      IF MAC KIND...           malformed frames (see BAD), then the
@@ -126,6 +129,22 @@ class Link:
     def send(self, data):
         self.s.send(data)
 
+    def recv_any(self, macs, deadline, codes):
+        """The next frame to one of macs (a code of codes) before deadline."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.s], [], [], left)
+            if not r:
+                return None
+            data, addr = self.s.recvfrom(2048)
+            if addr[2] == PACKET_OUTGOING or data[0:6] not in macs:
+                continue
+            f = parse(data)
+            if f is not None and f["code"] in codes:
+                return f
+
     def recv(self, mac, deadline, codes=None, src=None):
         """The next frame to mac (a code of codes, from src) before
         deadline (time.monotonic()), parsed; None when none came."""
@@ -221,6 +240,44 @@ def cmd_session(a):
         out["padt"] = link.recv(me, time.monotonic() + a.wait_padt, {"PADT"}, ac)
     print(json.dumps(out))
     return rc
+
+
+def cmd_burst(a):
+    """N clients at once, each ending its session with a PADT the moment
+    its PADS comes: the AC gets PADTs for pppds it started a moment ago.
+    With --early-padt SID the PADT goes right behind the PADR, with the
+    session id the AC will give (SID, SID + 1, ...: ids go up one by
+    one), so that the AC reads it in the same breath as the PADR."""
+    link = Link(a.ifname)
+    base = mac_bytes(a.mac)
+    macs = [base[:5] + bytes([(base[5] + i) & 0xFF]) for i in range(a.count)]
+    for m in macs:
+        link.send(frame(BROADCAST, m, PADI, 0, client_tags(a)))
+    deadline, pado = time.monotonic() + a.timeout, {}
+    while len(pado) < len(macs):
+        f = link.recv_any(set(macs), deadline, {"PADO"})
+        if f is None:
+            break
+        pado.setdefault(mac_bytes(f["dst"]), f)
+    for i, (m, f) in enumerate(pado.items()):
+        ac = mac_bytes(f["src"])
+        link.send(frame(ac, m, PADR, 0, client_tags(a, bytes.fromhex(f.get("cookie", "")))))
+        if a.early_padt:
+            link.send(frame(ac, m, PADT, a.early_padt + i, b""))
+    deadline, done = time.monotonic() + a.timeout, {}
+    while len(done) < len(pado):
+        f = link.recv_any(set(pado), deadline, {"PADS"})
+        if f is None:
+            break
+        m = mac_bytes(f["dst"])
+        if m in done:
+            continue
+        done[m] = f["sid"]
+        if f["sid"] and not a.early_padt:
+            link.send(frame(mac_bytes(f["src"]), m, PADT, f["sid"], b""))
+    print(json.dumps({"sessions": [[mac_str(m), sid] for m, sid in done.items()],
+                      "missing": [mac_str(m) for m in macs if m not in done]}))
+    return 0 if len(done) == len(macs) else 2
 
 
 def cmd_padt(a):
@@ -325,6 +382,13 @@ def main():
     p.add_argument("--wait-padt", type=float, default=0, metavar="S",
                    help="then wait S seconds for a PADT ('padt': null if none)")
     p.set_defaults(fn=cmd_session)
+
+    p = sub.add_parser("burst")
+    common(p)
+    p.add_argument("count", type=int, help="clients: MAC, MAC + 1, ...")
+    p.add_argument("--early-padt", type=int, metavar="SID",
+                   help="each PADT right behind its PADR, session ids from SID")
+    p.set_defaults(fn=cmd_burst)
 
     p = sub.add_parser("padt")
     common(p, tags=False)
