@@ -199,8 +199,9 @@ static double now_mono(const struct pppoe *p)
 	return p->a->loop ? ev_now(p->a->loop) : (double)time(NULL);
 }
 
-/* A token bucket of rate r per second and a burst of r (0: no limit). */
-static bool take(struct bucket *b, uint32_t r, double now)
+/* A token bucket of rate r per second and a burst of r (0: no limit),
+ * filled up to now: does it hold a token? */
+static bool ready(struct bucket *b, uint32_t r, double now)
 {
 	if (!r)
 		return true;
@@ -212,10 +213,13 @@ static bool take(struct bucket *b, uint32_t r, double now)
 	if (b->tokens > r)
 		b->tokens = r;
 	b->last = now;
-	if (b->tokens < 1)
-		return false;
-	b->tokens -= 1;
-	return true;
+	return b->tokens >= 1;
+}
+
+static void spend(struct bucket *b, uint32_t r)
+{
+	if (r)
+		b->tokens -= 1;
 }
 
 static unsigned mac_slot(const struct pppoe *p, const uint8_t mac[6])
@@ -513,18 +517,29 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	double now = now_mono(p);
 	uint8_t cookie[PPPOE_COOKIE_LEN];
 	char name[HOST_NAME_MAX + 1];
+	bool ok_all, ok_if, ok_mac;
+	struct bucket *mb;
 	struct pppoe_out o;
 	uint16_t mp;
 	unsigned i;
 
 	f->st.padi_in++;
-	/* the cheapest refusal first: a flood is dropped before any work */
-	if (!take(&p->padi_all, c->pppoe_padi_limit, now) ||
-	    !take(&f->padi, c->pppoe_padi_limit_if, now) ||
-	    !take(&p->mac_rl[mac_slot(p, m->src)], c->pppoe_padi_limit_mac, now)) {
+	/* the cheapest refusal first: a flood is dropped before any work.  A
+	 * PADI spends a token of each limit only when all three have one: a
+	 * flood that its interface's (or its MAC's) limit refuses must not
+	 * spend the AC's, which the clients on the other interfaces (VLANs)
+	 * need.  Taken in turn, it did: all of it. */
+	mb = &p->mac_rl[mac_slot(p, m->src)];
+	ok_all = ready(&p->padi_all, c->pppoe_padi_limit, now);
+	ok_if = ready(&f->padi, c->pppoe_padi_limit_if, now);
+	ok_mac = ready(mb, c->pppoe_padi_limit_mac, now);
+	if (!ok_all || !ok_if || !ok_mac) {
 		f->st.drops[DROP_RATE]++;
 		return;
 	}
+	spend(&p->padi_all, c->pppoe_padi_limit);
+	spend(&f->padi, c->pppoe_padi_limit_if);
+	spend(mb, c->pppoe_padi_limit_mac);
 	if (!service_ok(c, m)) {
 		f->st.drops[DROP_SERVICE]++; /* RFC 2516 5.2: an AC that cannot serve is silent */
 		return;
