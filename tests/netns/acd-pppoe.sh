@@ -1,5 +1,5 @@
 #!/bin/bash
-# acd-pppoe.sh - acd as the PPPoE access concentrator, on a veth pair (this
+# acd-pppoe.sh - acd as the PPPoE access concentrator, on veth pairs (this
 # kernel has no PPP: discovery is real, the session's pppd is a stand-in
 # that records its argv; the VM test bed runs real pppd).
 #   1. interop: rp-pppoe's `pppoe -d` (plain, -U Host-Uniq, -S service)
@@ -12,9 +12,13 @@
 #      replayed PADR gets the same PADS and no second pppd; forged,
 #      another client's and expired cookies refused; per-MAC and global
 #      session limits (a reload sets them); malformed frames and PADRs not
-#      to us get no reply, are counted by reason and change nothing;
-#   3. PADT: the client's ends its pppd (SIGTERM) with no PADT back, one
-#      from another MAC changes nothing; a pppd that exits gets its PADT;
+#      to us get no reply, are counted by reason and change nothing; a
+#      PADI flood on ac0 spends ac0's PADI limit, not the one of the AC
+#      that a client on ac1 (another VLAN) needs;
+#   3. PADT: the client's ends its pppd (SIGTERM) with no PADT back, also
+#      40 of them each right behind its PADR (acd on one CPU: pppds that
+#      have not run yet); one from another MAC changes nothing; a pppd
+#      that exits gets its PADT;
 #   4. a pppd that fails at once: a PADT each time, then a backoff (PADS
 #      with AC-System-Error), no respawn storm, and recovery;
 #   5. acd restarted (SIGTERM, kill -9) beside a running session: the
@@ -39,6 +43,11 @@ ip -n "$AC_NS" link add ac0 address "$AC_MAC" mtu 1508 type veth \
 	peer name cl0 address "$CL_MAC" mtu 1508 netns "$SUB_NS"
 ip -n "$AC_NS" link set ac0 up
 ip -n "$SUB_NS" link set cl0 up
+# a second interface of the AC (another VLAN, as an AC has many)
+ip -n "$AC_NS" link add ac1 address 02:ac:00:00:00:02 type veth \
+	peer name cl1 address 02:c1:00:00:00:02 netns "$SUB_NS"
+ip -n "$AC_NS" link set ac1 up
+ip -n "$SUB_NS" link set cl1 up
 
 # The stand-in pppd: named pppd (acd's terminate checks the name), its argv
 # one per line in argv.PID, exits 1 at once while $TMPD/fail exists, else
@@ -92,15 +101,18 @@ trap _pppoe_cleanup EXIT
 export ACD_SOCKET=$TMPD/acd.sock
 # the longest service name acd takes: 64 bytes
 LONG_SVC=svc-$(printf '%060d' 64)
-# pppoe_conf PER_MAC MAX: acd.conf with these session limits, checked by
-# acd -n where acd runs (it checks that ac0 exists)
+# pppoe_conf PER_MAC MAX [PADI_LIMIT PADI_LIMIT_IF]: acd.conf with these
+# session limits (and PADI limits, else acd's defaults), checked by acd -n
+# where acd runs (it checks that ac0 exists)
 pppoe_conf() {
 	{
 		acd_conf_head "$TMPD" debug "$TMPD" "$TMPD"
 		cat <<CONF
 [pppoe]
-interface = ac0
-ac-name = acd-test-ac
+interface = ac[01]
+${3:+padi-limit = $3
+}${4:+padi-limit-interface = $4
+}ac-name = acd-test-ac
 service-name = internet
 service-name = video
 service-name = $LONG_SVC
@@ -418,6 +430,23 @@ assert_eq "counters after malformed frames" \
 	"$(jq -c '.[0] += 1' <<<"$s0")" "$(st '[.padi_in, .pado_out, .padr_in, .pads_out, .pads_error, .padt_in, .padt_out]')"
 assert_eq "sessions after malformed frames" 4 "$(top .sessions)"
 assert_eq "pppds after malformed frames" "$n0" "$(nargv)"
+
+log "a PADI flood on ac0 spends ac0's limit, not the AC's: a client on ac1 is still answered"
+pppoe_conf 1 4 20 10
+ctl reload >/dev/null || fail "reload failed"
+d0=$(st .dropped)
+ip netns exec "$SUB_NS" python3 "$PC" flood cl0 2.5 1000 >"$TMPD/flood" &
+FLOOD=$!
+BG_PIDS+=("$FLOOD")
+sleep 0.5 # nothing to wait for: the flood going, the AC-wide bucket of 20 emptied
+rc=0; out=$(pc padi cl1 "$(mac 0x70)" -t 1.5) || rc=$?
+wait "$FLOOD" || true
+((rc == 0)) || fail "no PADO on ac1 during a flood on ac0 (ac0: $(drops_since "$d0")): $out"
+assert_jq "PADO on ac1" "$out" .src 02:ac:00:00:00:02
+log "flood $(cat "$TMPD/flood"): ac0 dropped $(drops_since "$d0")"
+(($(drops_since "$d0" | jq '.["rate-limit"]') > 1000)) || fail "the flood on ac0 was not limited"
+pppoe_conf 1 4
+ctl reload >/dev/null || fail "reload failed"
 
 wait "$NOSUCH" || true
 grep -q "Timeout waiting for PADO" "$TMPD/nosuch.err" ||

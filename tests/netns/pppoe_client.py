@@ -14,6 +14,7 @@ veth it sends on need not own it).  Root, in the client's namespace.
                                     {"sessions": [[MAC, SID]...], "missing": [...]}
   padt     IF MAC AC SID            a PADT
   listen   IF MAC SECONDS           frames to MAC, one JSON line each
+  flood    IF SECONDS RATE          PADIs from random MACs
   bad      IF MAC KIND...           malformed frames (see BAD), then the
                                     replies to MAC within --wait, JSON lines
 
@@ -280,6 +281,25 @@ def cmd_burst(a):
     return 0 if len(done) == len(macs) else 2
 
 
+def cmd_flood(a):
+    """PADIs from random source MACs at a rate, for some seconds."""
+    link = Link(a.ifname)
+    t0, n = time.monotonic(), 0
+    while True:
+        t = time.monotonic() - t0
+        if t >= a.seconds:
+            break
+        if n >= t * a.rate:
+            time.sleep(0.001)
+            continue
+        src = bytearray(os.urandom(6))
+        src[0] = (src[0] & 0xFC) | 0x02
+        link.send(frame(BROADCAST, bytes(src), PADI, 0, tag(T_SERVICE)))
+        n += 1
+    print(json.dumps({"sent": n, "seconds": round(time.monotonic() - t0, 2)}))
+    return 0
+
+
 def cmd_padt(a):
     link = Link(a.ifname)
     link.send(frame(mac_bytes(a.ac), mac_bytes(a.mac), PADT, a.sid, b""))
@@ -395,6 +415,12 @@ def main():
     p.add_argument("ac")
     p.add_argument("sid", type=int)
     p.set_defaults(fn=cmd_padt)
+
+    p = sub.add_parser("flood")
+    p.add_argument("ifname")
+    p.add_argument("seconds", type=float)
+    p.add_argument("rate", type=float, help="PADIs per second")
+    p.set_defaults(fn=cmd_flood)
 
     p = sub.add_parser("listen")
     common(p, tags=False)
