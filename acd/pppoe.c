@@ -29,6 +29,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,11 +118,25 @@ struct iface {
 	struct ifstats st;
 };
 
-/* A PADR's identity: a retransmission carries the same cookie. */
+/*
+ * A PADR's identity: a retransmission carries the same cookie, Host-Uniq
+ * and Service-Name.  The cookie alone is not enough: it is the same for
+ * every PADI of one client within a second, and a client that runs two
+ * sessions (rp-pppoe -U, a router's second PPPoE link, a second service)
+ * tells them apart by their Host-Uniq or asks for another service: two
+ * PADRs with one cookie and two Host-Uniqs are two sessions.  Of a longer
+ * Service-Name, its length and first SERVICE_KEY_MAX bytes.  Built with
+ * memset: hashed as bytes, padding included.
+ */
+#define SERVICE_KEY_MAX 64
 struct req_key {
 	int ifindex;
+	uint16_t host_uniq_len;         /* HOST_UNIQ_MAX + 1: none */
+	uint16_t service_len;
 	uint8_t mac[6];
 	uint8_t cookie[PPPOE_COOKIE_LEN];
+	uint8_t host_uniq[HOST_UNIQ_MAX];
+	uint8_t service[SERVICE_KEY_MAX];
 };
 
 /* One session acd's discovery made, from its PADS to its pppd's exit. */
@@ -197,8 +212,9 @@ static double now_mono(const struct pppoe *p)
 	return p->a->loop ? ev_now(p->a->loop) : (double)time(NULL);
 }
 
-/* A token bucket of rate r per second and a burst of r (0: no limit). */
-static bool take(struct bucket *b, uint32_t r, double now)
+/* A token bucket of rate r per second and a burst of r (0: no limit),
+ * filled up to now: does it hold a token? */
+static bool ready(struct bucket *b, uint32_t r, double now)
 {
 	if (!r)
 		return true;
@@ -210,10 +226,13 @@ static bool take(struct bucket *b, uint32_t r, double now)
 	if (b->tokens > r)
 		b->tokens = r;
 	b->last = now;
-	if (b->tokens < 1)
-		return false;
-	b->tokens -= 1;
-	return true;
+	return b->tokens >= 1;
+}
+
+static void spend(struct bucket *b, uint32_t r)
+{
+	if (r)
+		b->tokens -= 1;
 }
 
 static unsigned mac_slot(const struct pppoe *p, const uint8_t mac[6])
@@ -232,7 +251,7 @@ static void mac_str(const uint8_t m[6], char *buf, size_t len)
 }
 
 /* Tag bytes as text for the log and show session: printable ASCII, else
- * hex, cut to the buffer. */
+ * hex, cut to the buffer (whole: a 64-byte Service-Name in 65 bytes). */
 static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
 {
 	size_t i, o = 0;
@@ -241,7 +260,8 @@ static void tag_str(const uint8_t *v, size_t n, char *buf, size_t len)
 	for (i = 0; i < n; i++)
 		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\')
 			text = false;
-	for (i = 0; i < n && o + 3 < len; i++) {
+	/* room for what this byte adds (1 or 2) and the '\0' */
+	for (i = 0; i < n && o + (text ? 1 : 2) < len; i++) {
 		if (text)
 			buf[o++] = (char)v[i];
 		else
@@ -428,7 +448,7 @@ static void send_pads(struct pppoe *p, struct iface *f, const struct psess *ps)
 
 static void send_padt(struct pppoe *p, const struct psess *ps, const char *why)
 {
-	struct iface *f;
+	struct iface *f = iface_get(p, ps->ifindex); /* a restarted acd may not have it yet */
 	struct pppoe_out o;
 
 	f = iface_get(p, ps->ifindex); /* read anew after a restart */
@@ -482,18 +502,29 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	double now = now_mono(p);
 	uint8_t cookie[PPPOE_COOKIE_LEN];
 	char name[HOST_NAME_MAX + 1];
+	bool ok_all, ok_if, ok_mac;
+	struct bucket *mb;
 	struct pppoe_out o;
 	uint16_t mp;
 	unsigned i;
 
 	f->st.padi_in++;
-	/* the cheapest refusal first: a flood is dropped before any work */
-	if (!take(&p->padi_all, c->pppoe_padi_limit, now) ||
-	    !take(&f->padi, c->pppoe_padi_limit_if, now) ||
-	    !take(&p->mac_rl[mac_slot(p, m->src)], c->pppoe_padi_limit_mac, now)) {
+	/* the cheapest refusal first: a flood is dropped before any work.  A
+	 * PADI spends a token of each limit only when all three have one: a
+	 * flood that its interface's (or its MAC's) limit refuses must not
+	 * spend the AC's, which the clients on the other interfaces (VLANs)
+	 * need.  Taken in turn, it did: all of it. */
+	mb = &p->mac_rl[mac_slot(p, m->src)];
+	ok_all = ready(&p->padi_all, c->pppoe_padi_limit, now);
+	ok_if = ready(&f->padi, c->pppoe_padi_limit_if, now);
+	ok_mac = ready(mb, c->pppoe_padi_limit_mac, now);
+	if (!ok_all || !ok_if || !ok_mac) {
 		f->st.drops[DROP_RATE]++;
 		return;
 	}
+	spend(&p->padi_all, c->pppoe_padi_limit);
+	spend(&f->padi, c->pppoe_padi_limit_if);
+	spend(mb, c->pppoe_padi_limit_mac);
 	if (!service_ok(c, m)) {
 		f->st.drops[DROP_SERVICE]++; /* RFC 2516 5.2: an AC that cannot serve is silent */
 		return;
@@ -677,7 +708,7 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 {
 	const struct acd_config *c = &p->a->cfg;
-	struct req_key key = { 0 };
+	struct req_key key;
 	struct pppd_argv argv;
 	struct macount *mc;
 	struct psess *ps;
@@ -693,9 +724,22 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		f->st.drops[DROP_COOKIE]++;
 		return;
 	}
+	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
+	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
+		f->st.drops[DROP_TOO_LONG]++;
+		return;
+	}
+	memset(&key, 0, sizeof(key));
 	key.ifindex = f->ifindex;
 	memcpy(key.mac, m->src, 6);
 	memcpy(key.cookie, m->cookie.p, PPPOE_COOKIE_LEN);
+	key.host_uniq_len = m->host_uniq.present ? m->host_uniq.len : HOST_UNIQ_MAX + 1;
+	if (m->host_uniq.len)
+		memcpy(key.host_uniq, m->host_uniq.p, m->host_uniq.len);
+	key.service_len = m->service_name.len;
+	if (m->service_name.len)
+		memcpy(key.service, m->service_name.p,
+		       m->service_name.len < SERVICE_KEY_MAX ? m->service_name.len : SERVICE_KEY_MAX);
 	HASH_FIND(hh_req, p->by_req, &key, sizeof(key), ps);
 	if (ps && !ps->s && now_mono(p) - ps->spawned < PADR_RETRY_WINDOW) {
 		/* a retransmission: our PADS was lost, not a second session */
@@ -713,11 +757,6 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 				m->cookie.p, m->cookie.len);
 	if (rc < 0) {
 		f->st.drops[rc == -ETIMEDOUT ? DROP_COOKIE_EXPIRED : DROP_COOKIE]++;
-		return;
-	}
-	if ((m->host_uniq.present && m->host_uniq.len > HOST_UNIQ_MAX) ||
-	    (m->relay_id.present && m->relay_id.len > RELAY_MAX)) {
-		f->st.drops[DROP_TOO_LONG]++;
 		return;
 	}
 	if (!service_ok(c, m)) {
@@ -751,7 +790,7 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		return;
 	}
 	ps->p = p;
-	ps->req = key;
+	memcpy(&ps->req, &key, sizeof(key)); /* padding too: the hash reads it */
 	ps->ifindex = f->ifindex;
 	memcpy(ps->mac, m->src, 6);
 	ps->has_host_uniq = m->host_uniq.present;
@@ -930,8 +969,11 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), lived,
 		 ps->padt_in ? " (client sent PADT)" : "");
 	/* a pppd that dies at once never ran: after a few in a row, PADRs
-	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one */
-	if (!ps->adopted && !ps->s && lived < FAST_EXIT) {
+	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one.  One we
+	 * ended for its client's PADT says nothing of pppd either way: were
+	 * it counted, any client could stop all PADRs with three quick
+	 * PADR+PADT pairs. */
+	if (!ps->padt_in && !ps->adopted && !ps->s && lived < FAST_EXIT) {
 		if (++p->fast_fails >= FAST_FAILS) {
 			double wait = (double)(1u << (p->fast_fails - FAST_FAILS > 6
 							     ? 6 : p->fast_fails - FAST_FAILS));
@@ -945,7 +987,7 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 				  "PADRs refused for %.0fs", FAST_EXIT, p->fast_fails,
 				  p->a->cfg.pppoe_pppd, p->a->cfg.pppoe_plugin, wait);
 		}
-	} else {
+	} else if (!ps->padt_in) {
 		p->fast_fails = 0;
 	}
 	psess_free(p, ps);
@@ -996,17 +1038,28 @@ static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
  * fork and exec, no shell: the child gets default signal dispositions and
  * an empty mask, its own session (a ^C to acd is not one to every pppd),
  * /dev/null for stdio (pppd logs to syslog), and no descriptor of acd's.
+ *
+ * Every signal is blocked across the fork and in the child until its
+ * dispositions are the defaults: a SIGTERM sent to the new pid at once (a
+ * client's PADT right behind its PADS) would otherwise run acd's libev
+ * handler in the child, which swallows it, and that pppd would run on.
+ * Blocked, it waits and then ends the child as it should.
  */
 static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 {
-	sigset_t none;
+	sigset_t all, old, none;
 	pid_t c;
-	int fd;
+	int fd, err;
 
 	(void)ctx;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	c = fork();
+	err = errno;
+	if (c != 0)
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (c < 0)
-		return -errno;
+		return -err;
 	if (c == 0) {
 		struct sigaction dfl = { .sa_handler = SIG_DFL };
 		int sig, null = open("/dev/null", O_RDWR);
@@ -1147,6 +1200,9 @@ static struct psess *adopt(struct pppoe *p, uint16_t sid, int ifindex, const uin
 		free(ps);
 		return NULL;
 	}
+	/* its link's name and MAC now: show session names it, and its PADT
+	 * may come before any discovery frame does */
+	(void)iface_get(p, ifindex);
 	/* ids after it, not it again */
 	if (p->next_sid <= sid)
 		p->next_sid = sid >= 0xFFFE ? 1 : sid + 1;
@@ -1208,9 +1264,17 @@ static void scan_pppds(struct pppoe *p)
 	const char *base = strrchr(c->pppoe_pppd, '/');
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	struct stat self_ns;
 	unsigned found = 0;
 
 	base = base ? base + 1 : c->pppoe_pppd;
+	/* only pppds of acd's own network namespace: another namespace's (a
+	 * container, another AC) may have a link of the same name */
+	if (stat("/proc/self/ns/net", &self_ns) < 0) {
+		if (d)
+			closedir(d);
+		return;
+	}
 	if (!d)
 		return;
 	while ((e = readdir(d)) != NULL) {
@@ -1229,6 +1293,10 @@ static void scan_pppds(struct pppoe *p)
 		pid = (pid_t)atoi(e->d_name);
 		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 		if (stat(path, &st) < 0 || st.st_uid != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		if (stat(path, &st) < 0 || st.st_ino != self_ns.st_ino ||
+		    st.st_dev != self_ns.st_dev)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
