@@ -21,7 +21,8 @@ accounts_gone() {
 	groupdel "$G_READ" 2>/dev/null
 	return 0
 }
-trap 'rc=$?; accounts_gone; (exit $rc); _cleanup' EXIT
+# set +e: under set -e a failing status would end the trap before _cleanup
+trap 'rc=$?; set +e; accounts_gone; (exit $rc); _cleanup' EXIT
 groupadd "$G_READ" || fail "groupadd $G_READ failed"
 groupadd "$G_ADM" || fail "groupadd $G_ADM failed"
 useradd -M -N -g "$G_READ" -s /usr/sbin/nologin -d /nonexistent "$OP" || fail "useradd $OP failed"
