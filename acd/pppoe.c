@@ -751,7 +751,6 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		HASH_DELETE(hh_req, p->by_req, ps);
 		ps->in_req = false;
 	}
-	pppoe_cookie_rotate(&p->keys, cookie_now());
 	rc = pppoe_cookie_check(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
 				m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len,
 				m->cookie.p, m->cookie.len);
@@ -1503,7 +1502,7 @@ fail:
 struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 {
 	struct pppoe *p = pppoe_open_fx(a, NULL, NULL, err, errlen);
-	int one = 1;
+	int one = 1, rcvbuf = 4 << 20;
 
 	if (!p)
 		return NULL;
@@ -1515,6 +1514,12 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 		return NULL;
 	}
 	(void)setsockopt(p->fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one));
+	/* one queue for every interface: room for a burst (a flood on one
+	 * VLAN, every client of a rebooted access node at once) before the
+	 * kernel drops other interfaces' frames; FORCE passes rmem_max with
+	 * CAP_NET_ADMIN, which acd has */
+	if (setsockopt(p->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		(void)setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (a->rtnl && rtnl_subscribe(a->rtnl, on_link, p) == 0)
 		p->subscribed = true;
 	scan_pppds(p);
