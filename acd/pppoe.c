@@ -397,10 +397,8 @@ static void send_frame(struct pppoe *p, struct iface *f, struct pppoe_out *o)
 
 static void add_echo(struct pppoe_out *o, const struct pppoe_msg *m)
 {
-	if (m->host_uniq.present)
-		(void)pppoe_out_tag(o, PPPOE_TAG_HOST_UNIQ, m->host_uniq.p, m->host_uniq.len);
-	if (m->relay_id.present)
-		(void)pppoe_out_tag(o, PPPOE_TAG_RELAY_SESSION_ID, m->relay_id.p, m->relay_id.len);
+	(void)pppoe_out_echo(o, PPPOE_TAG_HOST_UNIQ, &m->host_uniq);
+	(void)pppoe_out_echo(o, PPPOE_TAG_RELAY_SESSION_ID, &m->relay_id);
 }
 
 static const char *ac_name(struct pppoe *p, char *buf, size_t len)
@@ -502,6 +500,8 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	double now = now_mono(p);
 	uint8_t cookie[PPPOE_COOKIE_LEN];
 	char name[HOST_NAME_MAX + 1];
+	const char *acn;
+	time_t now_s;
 	bool ok_all, ok_if, ok_mac;
 	struct bucket *mb;
 	struct pppoe_out o;
@@ -534,12 +534,13 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		f->st.drops[DROP_TOO_LONG]++;
 		return;
 	}
-	pppoe_cookie_rotate(&p->keys, cookie_now());
-	pppoe_cookie_make(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
+	now_s = cookie_now();
+	pppoe_cookie_rotate(&p->keys, now_s);
+	pppoe_cookie_make(&p->keys, now_s, f->mac, m->src, f->ifindex,
 			  m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len, cookie);
 	pppoe_out_init(&o, m->src, f->mac, PPPOE_PADO, 0);
-	(void)pppoe_out_tag(&o, PPPOE_TAG_AC_NAME, ac_name(p, name, sizeof(name)),
-			    strlen(ac_name(p, name, sizeof(name))));
+	acn = ac_name(p, name, sizeof(name)); /* once: without ac-name, gethostname */
+	(void)pppoe_out_tag(&o, PPPOE_TAG_AC_NAME, acn, strlen(acn));
 	/* the Service-Name asked for, then the others we offer */
 	(void)pppoe_out_tag(&o, PPPOE_TAG_SERVICE_NAME, m->service_name.p, m->service_name.len);
 	for (i = 0; i < c->n_pppoe_services; i++)
