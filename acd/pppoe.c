@@ -68,8 +68,6 @@ static bool oom;
 #define FAST_FAILS 3            /* in a row, then the backoff */
 #define BACKOFF_MAX 60.0        /* s */
 #define PPPOE_MTU_DEFAULT 1492  /* 1500 - 8 of PPPoE and PPP headers */
-#define PADR_RETRY_WINDOW 10.0  /* s: a PADR again this soon, before its session is up,
-				 * is a retransmission (clients retry after 1-5 s) */
 
 /* why a frame was not answered: pppoe_parse()'s reasons, then ours */
 enum drop {
@@ -742,15 +740,21 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		memcpy(key.service, m->service_name.p,
 		       m->service_name.len < SERVICE_KEY_MAX ? m->service_name.len : SERVICE_KEY_MAX);
 	HASH_FIND(hh_req, p->by_req, &key, sizeof(key), ps);
-	if (ps && !ps->s && now_mono(p) - ps->spawned < PADR_RETRY_WINDOW) {
-		/* a retransmission: our PADS was lost, not a second session */
+	/*
+	 * The same request while its pppd runs: a retransmission, however
+	 * late, answered with the same PADS, never a second pppd.  pppd
+	 * 2.4.9's pppoe.so checks its PADS timer before it reads the socket:
+	 * a client that got no CPU for its 5 s retransmits (after 5, 15, 35 s)
+	 * with our PADS already queued, then takes that first PADS.  100
+	 * clients dialing a loaded AC at once did so 39 times; each late PADR
+	 * made a second pppd that waited out LCP for nobody.  A new attempt
+	 * of the client is another request: a new pppd's Host-Uniq, or a new
+	 * PADI's cookie (one of another second).
+	 */
+	if (ps) {
 		f->st.padr_dup++;
 		send_pads(p, f, ps);
 		return;
-	}
-	if (ps) { /* the same cookie (same second) for a new attempt: that one's */
-		HASH_DELETE(hh_req, p->by_req, ps);
-		ps->in_req = false;
 	}
 	rc = pppoe_cookie_check(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
 				m->relay_id.present ? m->relay_id.p : NULL, m->relay_id.len,

@@ -314,6 +314,46 @@ static void test_retransmitted_padr(void **state)
 	assert_int_equal(counter("padr_duplicate"), 1);
 }
 
+/* a PADR again after its session came up (a client that got no CPU for
+ * its PADS timer retransmits with our PADS queued, then uses that one):
+ * still the same PADS, no second pppd; the same cookie with another
+ * Host-Uniq (a new pppd of that client) is a session of its own */
+static void test_late_retransmission(void **state)
+{
+	struct pppoe_msg pado;
+	uint8_t cookie[64];
+	size_t clen;
+	json_t *argv, *env;
+	char err[256];
+
+	(void)state;
+	input(&(struct req){ .code = PPPOE_PADI, .service = "", .host_uniq = "pid-1" });
+	pado = sent(0);
+	clen = pado.cookie.len;
+	memcpy(cookie, pado.cookie.p, clen);
+	input(&(struct req){ .code = PPPOE_PADR, .service = "", .host_uniq = "pid-1",
+			     .cookie = cookie, .cookie_len = clen });
+	assert_int_equal(W.nspawn, 1);
+	fake_link(&SF, "ppp0", 40);
+	argv = json_pack("[s,s,s,s,s,s]", "ppp0", "", "0", "100.64.0.1", "100.64.0.9", "");
+	env = json_pack("{s:s}", "PPPD_PID", "7000");
+	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
+	json_decref(argv);
+	json_decref(env);
+	input(&(struct req){ .code = PPPOE_PADR, .service = "", .host_uniq = "pid-1",
+			     .cookie = cookie, .cookie_len = clen });
+	assert_int_equal(W.nsent, 3);
+	assert_int_equal(sent(2).code, PPPOE_PADS);
+	assert_int_equal(sent(1).sid, sent(2).sid);
+	assert_int_equal(W.nspawn, 1);
+	assert_int_equal(counter("padr_duplicate"), 1);
+	input(&(struct req){ .code = PPPOE_PADR, .service = "", .host_uniq = "pid-2",
+			     .cookie = cookie, .cookie_len = clen });
+	assert_int_equal(W.nspawn, 2);
+	assert_int_equal(W.nsent, 4);
+	assert_int_not_equal(sent(3).sid, sent(1).sid);
+}
+
 static void test_bad_cookies(void **state)
 {
 	struct pppoe_msg pado;
@@ -622,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_padi_pado, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padr_starts_pppd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retransmitted_padr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late_retransmission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_cookies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
