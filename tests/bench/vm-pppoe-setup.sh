@@ -1,0 +1,270 @@
+#!/bin/bash
+# Benchmark (VM guest, tests/vm/run.sh): PPPoE session set-up, N clients
+# (ACD_BENCH_N, 100) dialing at once, acd as the AC against Debian's
+# pppoe-server, in the same VM on the same clients.
+#
+#   c0..c{N-1}/eth0 -- ac/br-sub (a bridge: the access switch and the AC's
+#   port in one), answered by acd ([pppoe] interface = br-sub, one
+#   kernel-mode pppd per session) or by pppoe-server -I br-sub (a pppd per
+#   session behind its user-space relay) with acd in hook mode.
+#
+# Both ACs' pppds read the same options (conf/pppoe-options adapted:
+# radius.so against FreeRADIUS, one user per client with its address,
+# radattr.so, acd's ip-up hook through run-parts); the clients are pppd with
+# pppoe.so, each made ready in its namespace and all released at one moment
+# (a FIFO's EOF), which is their start.  Each client's time is from that
+# start to its own ip-up (IPCP done: the subscriber has its address), on
+# the guest's /proc/uptime clock.  A warm-up session through each AC first
+# (no cold page cache), then the runs in the order acd, pppoe-server,
+# pppoe-server, acd, so that what the order costs falls on both.  Per run
+# and per AC (both runs pooled): sessions up of N, wall time from the start
+# to the last ip-up, sessions/s, latency p50/p99/max.  Prints a table,
+# RESULT lines, and keeps every client's times in the output directory.
+#
+# Under TCG the guest's two CPUs are the limit: 2 x N pppds, FreeRADIUS and
+# the hooks all start at once.  A second VM on the host (another test run)
+# halves them: the numbers mean something on an otherwise idle host only.
+#
+# Environment: ACD_BENCH_N (100), ACD_BENCH_DEADLINE (s for all N of a run
+# to come up, 300).  Fails when a run has a session that did not come up
+# (the table says how many did).
+# shellcheck source=../vm/guest/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../vm/guest/lib.sh"
+# shellcheck source=../vm/guest/acd-ac-lib.sh
+. "$VM_LIB_DIR/acd-ac-lib.sh"
+
+N=${ACD_BENCH_N:-100}
+DEADLINE=${ACD_BENCH_DEADLINE:-300}
+acd_ac_need
+command -v pppoe-server >/dev/null || skip "pppoe-server is not installed on the host (Debian: pppoe)"
+need_modules ppp_generic pppoe veth bridge
+
+W=$VM_WORK/acd
+B=$VM_WORK/bench
+mkdir -p "$W/state" "$B"
+# shellcheck disable=SC2034 # read by tests/common/acd.sh
+ACD_SOCKET=$W/acd.sock
+AC_IP=100.64.0.1
+ip4() { echo "100.64.$((1 + $1 / 250)).$(($1 % 250 + 2))"; }
+
+step "topology: $N client namespaces on ac/br-sub (memory: $(free -m | awk '/^Mem:/ {print $2}') MiB)"
+netns_add ac
+ip -n ac link add br-sub type bridge || fail "bridge"
+ip -n ac link set br-sub up
+{
+	for ((i = 0; i < N; i++)); do echo "netns add c$i"; done
+	for ((i = 0; i < N; i++)); do echo "link add p$i netns ac type veth peer name eth0 netns c$i"; done
+} > "$B/topo.batch"
+ip -b "$B/topo.batch" || fail "ip -b topology"
+for ((i = 0; i < N; i++)); do echo "link set p$i master br-sub up"; done > "$B/ac.batch"
+ip -n ac -b "$B/ac.batch" || fail "ip -n ac -b (bridge ports)"
+for ((i = 0; i < N; i++)); do
+	ip -n "c$i" link set eth0 up || fail "c$i eth0 up"
+done
+
+step "FreeRADIUS ($N users, each with its address), acd's hooks, the AC's options"
+users=$(for ((i = 0; i < N; i++)); do
+	printf 'b%d\tCleartext-Password := "pw-%d"\n\tService-Type = Framed-User,\n\tFramed-Protocol = PPP,\n\tFramed-IP-Address = %s\n\n' \
+		"$i" "$i" "$(ip4 "$i")"
+done)
+radius_start ac "$users"
+radiusclient_conf "$W"
+hooks_install
+ac_options "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40" "mtu 1492" "mru 1492"
+secrets=()
+for ((i = 0; i < N; i++)); do secrets+=("b$i" "pw-$i"); done
+ppp_secrets "${secrets[@]}"
+# the clients' /etc/ppp: no hooks (their ip-up is the stamp below)
+sub_etc c0
+for ((i = 1; i < N; i++)); do
+	mkdir -p "/etc/netns/c$i" && ln -s /etc/netns/c0/ppp "/etc/netns/c$i/ppp"
+done
+cat > "$B/stamp-up" <<EOF
+#!/bin/sh
+# a client's ip-up: its ipparam (RUN:I) and the time, no fork
+read -r up rest < /proc/uptime
+echo "\$6 \$up" >> $B/up.txt
+EOF
+chmod 0755 "$B/stamp-up"
+: > "$B/up.txt"
+. "$ACD_SRC/tests/common/acd.sh"
+
+# A client waits for the start signal (EOF on the FIFO $B/go), then is its
+# pppd: started one by one (ip netns exec costs a TCG guest ~0.3 s each),
+# the clients still dial at one moment.
+cat > "$B/client" <<EOF
+#!/bin/sh
+# client I RUN
+: > $B/ready/\$2-\$1
+read -r x < $B/go || true
+exec pppd plugin rp-pppoe.so nic-eth0 rp_pppoe_service isp user "b\$1" \\
+	noauth noipdefault noipv6 mtu 1492 mru 1492 maxfail 1 lcp-max-configure 40 \\
+	pppoe-padi-attempts 6 ipparam "\$2:\$1" ip-up-script $B/stamp-up \\
+	ip-down-script /bin/true linkname "\$2-\$1" logfile "$B/cli-\$2-\$1.log" nodetach
+EOF
+chmod 0755 "$B/client"
+mkdir -p "$B/ready"
+# alive_n PID...: how many of them run (no fork: the poll must not take
+# the CPU the sessions are measured on)
+alive_n() {
+	local p st alive=0
+	for p; do
+		{ read -r st < "/proc/$p/stat"; } 2>/dev/null || continue
+		st=${st##*) }
+		[ "${st%% *}" = Z ] || alive=$((alive + 1))
+	done
+	echo "$alive"
+}
+# not_pppd RUN: a client of RUN runs that is not pppd yet (no fork)
+not_pppd() {
+	local p c
+	while read -r p; do
+		{ read -r c < "/proc/$p/comm"; } 2>/dev/null || continue
+		[ "$c" = pppd ] || return 0
+	done < "$B/pids-$1"
+	return 1
+}
+# dial RUN COUNT: clients c0..c{COUNT-1} made ready, then released at once;
+# the moment in $B/start-RUN.txt, pids in $B/pids-RUN
+dial() {
+	local run=$1 count=$2 i up rest t
+	rm -f "$B/go" && mkfifo "$B/go"
+	: > "$B/pids-$run"
+	for ((i = 0; i < count; i++)); do
+		ip netns exec "c$i" "$B/client" "$i" "$run" >/dev/null 2>&1 &
+		echo $! >> "$B/pids-$run"
+	done
+	WAIT_STEP=0.5 wait_until 300 eval '[ "$(find "$B/ready" -name "$run-*" | wc -l)" -ge "$count" ]' ||
+		fail "only $(find "$B/ready" -name "$run-*" | wc -l) of $count clients of $run got ready"
+	sleep 0.5 # the last one from its marker into its read
+	# the start: the readers see EOF when the writer closes the FIFO (opened
+	# read-write, so that it never blocks); one that opened it too late waits
+	# for the next writer: once more, for it alone
+	for t in 1 2 3; do
+		exec 3<> "$B/go"
+		sleep 1
+		[ "$t" = 1 ] && read -r up rest < /proc/uptime
+		exec 3>&-
+		sleep 2
+		not_pppd "$run" || break
+		log "a client of $run was late for the start: released again"
+	done
+	for ((i = 0; i < count; i++)); do echo "$run:$i $up"; done > "$B/start-$run.txt"
+}
+n_up() { grep -c "^$1:" "$B/up.txt" || true; }
+# settled RUN COUNT: all up, or every client that is not up has given up
+settled() {
+	local u pids
+	u=$(n_up "$1")
+	mapfile -t pids < "$B/pids-$1"
+	[ "$u" -ge "$2" ] || [ "$(alive_n "${pids[@]}")" -le "$u" ]
+}
+# hangup RUN: the clients hang up; wait until no pppd and no session is left
+hangup() {
+	local p
+	while read -r p; do kill -TERM "$p" 2>/dev/null || true; done < "$B/pids-$1"
+	WAIT_STEP=1 wait_until 180 eval '! pgrep -x pppd >/dev/null' ||
+		fail "pppds left after the hang-up of $1: $(pgrep -c -x pppd)"
+	WAIT_STEP=1 wait_until 60 eval '! ip -n ac -o link show | grep -q ": ppp"' || fail "ppp interfaces left after $1"
+	WAIT_STEP=1 wait_until 30 eval '[ "$("$ACDCTL" -s "$ACD_SOCKET" -j show sessions | jq length)" = 0 ]' ||
+		fail "acd has sessions left after $1"
+}
+# stats NAME COUNT RUN...: the table's row of NAME over RUN...: sessions up
+# of COUNT each, wall time from the start to the last ip-up (summed over
+# the runs), sessions/s, latency p50/p99/max (nearest rank, all runs pooled)
+stats() {
+	local name=$1 cnt=$2 r files=()
+	shift 2
+	for r; do files+=("$B/start-$r.txt"); done
+	awk -v runs="$*" -v name="$name" -v n="$cnt" '
+		BEGIN { nr = split(runs, rr, " "); for (i = 1; i <= nr; i++) want[rr[i]] = 1 }
+		FILENAME ~ /start-/ { s[$1] = $2; next }
+		{ split($1, a, ":") }
+		(a[1] in want) && ($1 in s) {
+			l[++k] = $2 - s[$1]
+			if (!(a[1] in last) || $2 > last[a[1]]) last[a[1]] = $2
+			first[a[1]] = s[$1]
+		}
+		END {
+			if (!k) exit 1
+			for (r in last) wall += last[r] - first[r]
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (l[j] < l[i]) { t = l[i]; l[i] = l[j]; l[j] = t }
+			p50 = l[int(k * 0.50 + 0.999999)]; p99 = l[int(k * 0.99 + 0.999999)]
+			printf "%-26s %4d/%-4d %8.1f %11.2f %8.2f %8.2f %8.2f\n", name, k, n * nr, wall,
+				(wall > 0) ? k / wall : 0, p50, p99, l[k]
+		}' "${files[@]}" "$B/up.txt"
+}
+# measure RUN COUNT NAME: COUNT clients dial at once through the AC now
+# serving; its row of the table
+measure() {
+	local run=$1 cnt=$2 t0 up
+	t0=$(vm_elapsed)
+	dial "$run" "$cnt"
+	log "$cnt clients ready and released in $(secs_since "$t0")s"
+	WAIT_STEP=2 wait_until "$DEADLINE" settled "$run" "$cnt" || true
+	up=$(n_up "$run")
+	log "$run: $up/$cnt up $(secs_since "$t0")s after the first client was started"
+	[ "$up" -ge 1 ] || { tail -n 20 "$B/cli-$run-0.log" "$VM_WORK/pppd-ac.log" >&2; fail "no session through $3"; }
+	stats "$3" "$cnt" "$run" >> "$B/rows.txt" || fail "no latencies for $run"
+	tail -n 1 "$B/rows.txt"
+	hangup "$run"
+}
+secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
+
+# the ACs: acd with [pppoe] on br-sub, or pppoe-server on br-sub with acd
+# for the hooks only
+RP_PID=
+use_acd() {
+	[ -z "$RP_PID" ] || { kill -TERM "$RP_PID"; wait_until 10 gone "$RP_PID" || fail "pppoe-server does not stop"; RP_PID=; }
+	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
+	{
+		acd_conf_head "$W" warning /var/run
+		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\n' \
+			"$W/pppoe-options" "$AC_IP"
+	} > "$W/acd.conf"
+	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
+}
+use_rp() {
+	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
+	acd_conf_head "$W" warning /var/run > "$W/acd.conf"
+	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
+		fail "acd (hooks only) does not answer"
+	ip netns exec ac pppoe-server -F -I br-sub -C rp-bench -S isp -L "$AC_IP" -R 100.64.9.1 -N $((N + 8)) \
+		-O "$W/pppoe-options" >> "$VM_WORK/pppoe-server.log" 2>&1 &
+	RP_PID=$!
+	sleep 0.5
+	alive "$RP_PID" || fail "pppoe-server did not start: $(tail -5 "$VM_WORK/pppoe-server.log")"
+}
+
+# acd, pppoe-server, pppoe-server, acd: whatever the order costs or gives
+# (a first run in fresh namespaces, a guest that slows down) falls on both
+: > "$B/rows.txt"
+step "acd as the AC: a warm-up session, then $N clients at once (1st acd run)"
+use_acd
+measure acd-warm 1 "acd (warm-up)"
+measure acd1 "$N" "acd, run 1"
+p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
+result "acd show pppoe after run 1: $(jq -c '.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped}' <<<"$p")"
+step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $N clients at once, twice"
+use_rp
+measure rp-warm 1 "pppoe-server (warm-up)"
+measure rp1 "$N" "pppoe-server, run 1"
+measure rp2 "$N" "pppoe-server, run 2"
+step "acd as the AC again: $N clients at once (2nd acd run)"
+use_acd
+measure acd2 "$N" "acd, run 2"
+stats acd "$N" acd1 acd2 >> "$B/rows.txt" || fail "no latencies for acd"
+stats pppoe-server "$N" rp1 rp2 >> "$B/rows.txt" || fail "no latencies for pppoe-server"
+kill -TERM "$RP_PID" 2>/dev/null || true
+
+{
+	printf '\nPPPoE session set-up: %d clients dialing at once, from their start to each one'"'"'s ip-up (s)\n' "$N"
+	printf '%-26s %9s %8s %11s %8s %8s %8s\n' AC "up/N" "wall" "sessions/s" p50 p99 max
+	cat "$B/rows.txt"
+} | tee "$VM_OUT/table.txt"
+while read -r line; do result "setup: $line"; done < "$B/rows.txt"
+cp "$B"/start-*.txt "$B/up.txt" "$VM_OUT/" # every client's times, for a closer look
+for run in acd1 acd2 rp1 rp2; do
+	[ "$(n_up "$run")" = "$N" ] || fail "$run: only $(n_up "$run") of $N sessions came up (see the table)"
+done
+pass
