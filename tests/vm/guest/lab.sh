@@ -2,13 +2,14 @@
 # Scenario lab: the README's main job, tools/lab, where the kernel has PPP.
 #
 # The lab probes the kernel and, finding PPP and PPPoE here, dials a real
-# PPPoE session per subscriber: pppd with the rp-pppoe plugin in each
-# subscriber namespace, Debian's pppoe-server in the AC, whose pppd per
-# session asks the lab's FreeRADIUS (radius.so), writes radattr.pppN
-# (radattr.so) and runs acd's hooks.  It runs on the binaries under test
+# PPPoE session per subscriber: pppd with the PPPoE plugin in each
+# subscriber namespace, acd as the access concentrator ([pppoe]), whose
+# kernel-mode pppd per session asks the lab's FreeRADIUS (radius.so), writes
+# radattr.pppN (radattr.so) and runs acd's hooks.  It runs on the binaries under test
 # (ACD_LAB_BUILD) and is checked from outside as on the host
 # (tests/common/lab-check.sh), plus: it chose real PPPoE and act_police,
-# and pppd's radattr files are gone with their sessions.
+# acd answered every subscriber's discovery, and pppd's radattr files are
+# gone with their sessions.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../../common/lab-check.sh
@@ -17,7 +18,7 @@
 for v in ACD_BUILD_DIR ACD_SRC; do
 	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
 done
-for p in freeradius radclient pppoe-server pppd iperf3 jq; do
+for p in freeradius radclient pppd iperf3 jq; do
 	command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
 done
 # what the lab's probe looks for; loaded here so that a missing module is
@@ -41,6 +42,13 @@ for u in alice bob carol; do
 	grep -qE "^lab: $u: PPPoE session up after [0-9.]+ s: ppp[0-9]+ in acdlab-ac" "$out" ||
 		fail "no PPPoE session line for $u"
 done
+# acd, not another AC, answered: one record per subscriber link, and the
+# discovery counters of `show pppoe` (a PADS per session)
+[ "$(grep -cE '^     acd answered its discovery: session id [0-9]+, the client MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, on acc[0-9]+$' "$out")" = 3 ] ||
+	fail "not every session carries acd's PPPoE record (session id, MAC, acc interface)"
+grep -q '^lab: acdctl show pppoe' "$out" || fail "the lab did not show acd's discovery counters"
+[ "$(grep -cE '^     and ran ip-up: PPPD_PID=[0-9]+ PEERNAME=[a-z]+ IPREMOTE=100\.64\.[0-9.]+$' "$out")" = 3 ] ||
+	fail "acd's record of a session lacks its pppd, user or address after ip-up"
 lab_check "$out"
 for f in /var/run/radattr.ppp*; do
 	[ -e "$f" ] && fail "$f is left after the lab"
