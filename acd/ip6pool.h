@@ -4,12 +4,19 @@
  * per session and taken back.  Pure: no I/O, no clock; acd/ipv6.c keeps the
  * pools of [ipv6] and persists what is handed out in the state file.
  *
- * Memory is O(prefixes in use), not O(pool size): a /32 cut into /64s has
- * 2^32 prefixes.  A pool may hold at most 2^32 prefixes (len - pool len <=
- * 32).  Sticky pools remember which user had which prefix (bounded: the
- * oldest released memory goes first once the pool is short of free
- * prefixes), so a user who dials again gets the same prefix back while it
- * is free.
+ * Memory is O(prefixes in use, and remembered), not O(pool size): a /32
+ * cut into /64s has 2^32 prefixes.  A pool may hold at most 2^32 prefixes
+ * (len - pool len <= 32).  Sticky pools remember which user had which
+ * prefix, so a user who dials again gets the same prefix back while it is
+ * free: a remembered prefix is handed to someone else only when no other
+ * is free (or when ip6pool_take names it).  Bounded: at most
+ * IP6POOL_STICKY_MAX released prefixes are remembered, the oldest released
+ * is forgotten first.
+ *
+ * ip6pool_alloc, _take and _release cost O(log size) hash look-ups, at
+ * most about 30 for a 2^32 pool, however full the pool and however its
+ * free prefixes are spread (uthash's table doubling: an add is amortized
+ * O(1)); no scan over the prefixes in use.
  */
 #ifndef ACD_IP6POOL_H
 #define ACD_IP6POOL_H
@@ -20,6 +27,8 @@
 #include <stdint.h>
 
 struct ip6pool;
+
+#define IP6POOL_STICKY_MAX 65536        /* released prefixes a sticky pool remembers */
 
 /*
  * A pool of the prefixes of length len inside base/base_len (base's bits
@@ -32,16 +41,21 @@ struct ip6pool *ip6pool_new(const struct in6_addr *base, uint8_t base_len, uint8
 void ip6pool_free(struct ip6pool *p);
 
 /*
- * A free prefix for user (may be NULL or "") into *out: in a sticky pool
- * the one user had last if it is free, else the lowest-numbered free one
- * after the last handed out (wrapping).  0, or -ENOSPC (the pool is full),
- * -ENOMEM.
+ * A free prefix for user (may be NULL or "": not remembered) into *out: in
+ * a sticky pool the one user had last if it is free, else the
+ * lowest-numbered free one after the last handed out (wrapping), so a
+ * prefix just released is not the next one handed out while others are
+ * free (its subscriber's CPE may still use it).  0, or -ENOSPC (the pool is
+ * full), -ENOMEM (the pool unchanged).
  */
 int ip6pool_alloc(struct ip6pool *p, const char *user, struct in6_addr *out);
 /*
  * Take exactly prefix (a restart restoring a lease, or RADIUS naming one
- * inside the pool) for user.  0, -EINVAL (not one of the pool's prefixes:
- * outside it, or not on a boundary), -EEXIST (already in use), -ENOMEM.
+ * inside the pool) for user; in a sticky pool it becomes user's, and
+ * whoever else remembered it forgets it.  The search position of
+ * ip6pool_alloc does not move.  0, -EINVAL (not one of the pool's
+ * prefixes: outside it, or not on a boundary), -EEXIST (already in use),
+ * -ENOMEM (the pool unchanged).
  */
 int ip6pool_take(struct ip6pool *p, const struct in6_addr *prefix, const char *user);
 /* Give prefix back: 0, or -ENOENT (not in use). */
