@@ -485,6 +485,21 @@ int ip6pool_release(struct ip6pool *p, const struct in6_addr *prefix)
 	return 0;
 }
 
+void ip6pool_next(const struct ip6pool *p, struct in6_addr *out)
+{
+	index_prefix(p, p->cursor, out);
+}
+
+int ip6pool_seek(struct ip6pool *p, const struct in6_addr *prefix)
+{
+	uint32_t idx;
+
+	if (!prefix_index(p, prefix, &idx))
+		return -EINVAL;
+	p->cursor = idx;
+	return 0;
+}
+
 bool ip6pool_contains(const struct ip6pool *p, const struct in6_addr *prefix)
 {
 	uint32_t idx;

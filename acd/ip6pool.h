@@ -60,6 +60,15 @@ int ip6pool_alloc(struct ip6pool *p, const char *user, struct in6_addr *out);
 int ip6pool_take(struct ip6pool *p, const struct in6_addr *prefix, const char *user);
 /* Give prefix back: 0, or -ENOENT (not in use). */
 int ip6pool_release(struct ip6pool *p, const struct in6_addr *prefix);
+/*
+ * Where ip6pool_alloc's next search starts (the prefix after the last one
+ * it handed out), and setting it: a restart that restores the leases with
+ * ip6pool_take can restore this too, so that it does not begin again at
+ * the pool's first prefix, among prefixes released just before.  Seek:
+ * 0, or -EINVAL (not one of the pool's prefixes).
+ */
+void ip6pool_next(const struct ip6pool *p, struct in6_addr *out);
+int ip6pool_seek(struct ip6pool *p, const struct in6_addr *prefix);
 /* Is prefix one of the pool's prefixes (inside, on a boundary)? */
 bool ip6pool_contains(const struct ip6pool *p, const struct in6_addr *prefix);
 
