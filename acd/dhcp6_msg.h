@@ -21,7 +21,9 @@
 
 #define DHCP6_MSG_MAX 1452              /* what we build: fits a PPPoE link's 1492 */
 #define DHCP6_IN_MAX 2048               /* what we accept (a client's message) */
-#define DHCP6_DUID_MAX 130              /* RFC 8415 §11.1: at most 128 bytes + the type */
+/* RFC 8415 §11.1: a DUID is a 2-byte type and 1 to 128 bytes more */
+#define DHCP6_DUID_MIN 3
+#define DHCP6_DUID_MAX 130
 #define DHCP6_IA_MAX 4                  /* IAs of each kind in one message we act on */
 #define DHCP6_IA_ITEMS_MAX 4            /* IAADDR/IAPREFIX in one IA */
 #define DHCP6_DNS_MAX 3
@@ -80,14 +82,21 @@ enum dhcp6_drop {
 	DHCP6_DROP_SHORT,               /* under 4 bytes */
 	DHCP6_DROP_TYPE,                /* not a type a client sends to a server */
 	DHCP6_DROP_OPTION,              /* an option past the end, or nested ones that do not
-					 * fit their parent, or a fixed-size option of another size */
-	DHCP6_DROP_DUPLICATE,           /* Client ID, Server ID, Elapsed Time, ... twice */
-	DHCP6_DROP_CLIENTID,            /* missing where required, or longer than DHCP6_DUID_MAX */
+					 * fit their parent, or a fixed-size option of another
+					 * size; an IA in an Information-Request (§16.12) */
+	DHCP6_DROP_DUPLICATE,           /* Client ID, Server ID, Elapsed Time, ... twice; two
+					 * IA_NA (or two IA_PD) with one IAID */
+	DHCP6_DROP_CLIENTID,            /* missing where required, or not DHCP6_DUID_MIN ..
+					 * DHCP6_DUID_MAX bytes */
 	DHCP6_DROP_SERVERID,            /* present in Solicit/Rebind/Confirm, missing in
-					 * Request/Renew/Release/Decline */
+					 * Request/Renew/Release/Decline, or not a DUID's size */
 	DHCP6_DROP_TOO_MANY,            /* more IAs or items than we keep */
+	DHCP6_DROP_LONG,                /* over DHCP6_IN_MAX bytes */
 	DHCP6_DROP_MAX
 };
+/* "ok", "short", "type", "option", "duplicate", "client-id", "server-id",
+ * "too-many", "long": stable names for counters and logs; "unknown" for a
+ * value outside the enum. */
 const char *dhcp6_drop_name(enum dhcp6_drop d);
 
 struct dhcp6_ia_item {                 /* an IAADDR or IAPREFIX the client names */
@@ -119,10 +128,18 @@ struct dhcp6_msg {
 
 /*
  * Parse a client's message (buf, len).  DHCP6_OK with *m filled in, or why
- * it is dropped.  Unknown options are skipped; IA_TA is skipped (we offer
- * no temporary addresses).  The per-type rules of RFC 8415 §16 on Client
- * ID and Server ID are checked here; whether the Server ID is ours is the
- * caller's to check.
+ * it is dropped.  Checked in this order, the first failure is the answer:
+ * the length (DHCP6_DROP_SHORT, DHCP6_DROP_LONG), the type, the options in
+ * the order they come, then the rules of RFC 8415 §16 on Client ID (first)
+ * and Server ID.  Unknown options are skipped, at the top and inside an IA;
+ * IA_TA is checked for fit but skipped (we offer no temporary addresses).
+ * Fixed sizes: Elapsed Time 2, Preference 1, Rapid Commit 0, ORO even,
+ * IA_NA and IA_PD at least 12, IA_TA 4, IAADDR 24, IAPREFIX 25 (with a
+ * prefix length of at most 128), Status Code 2; the options inside IAADDR
+ * and IAPREFIX must fit them too.  Whether the Server ID is ours is the
+ * caller's to check.  *m is always written: with at least 4 bytes its type
+ * and xid are the message's, for counting drops; the rest is meaningful
+ * only with DHCP6_OK.
  */
 enum dhcp6_drop dhcp6_parse(const uint8_t *buf, size_t len, struct dhcp6_msg *m);
 
@@ -157,10 +174,28 @@ struct dhcp6_reply {
 };
 
 /*
- * Build r into buf (at most len bytes): its length, or -EINVAL (a domain
- * that is not a host name's, counts past the maxima, a DUID too long),
- * -ENOSPC.  IA options in the order given; status codes inside an IA when
- * it has no item (NoPrefixAvail, NoAddrsAvail, NoBinding).
+ * Build r into buf (at most len bytes, and never more than DHCP6_MSG_MAX):
+ * its length, -EINVAL, or -ENOSPC.  Nothing is written to buf on -EINVAL:
+ *   - type not Advertise or Reply, xid over 24 bits;
+ *   - a Server ID missing or not DHCP6_DUID_MIN .. DHCP6_DUID_MAX bytes; a
+ *     Client ID of a wrong size, or missing in an Advertise (a Reply to an
+ *     Information-Request without one goes without);
+ *   - Rapid Commit in an Advertise, Preference in a Reply;
+ *   - counts past the maxima;
+ *   - an IA with both an item and a status other than DHCP6_SUCCESS, or
+ *     with neither; T1 > T2 with T2 non-zero; preferred > valid lifetime;
+ *     an IAPREFIX's length not 1..128 or its prefix with bits set past it
+ *     (an IAADDR's plen is not sent, and not looked at);
+ *   - a search domain that is not a host name's: labels of letters,
+ *     digits and inner hyphens, 1..63 bytes, 255 bytes at most in DNS wire
+ *     format (RFC 1035), one final dot allowed; not NUL-terminated inside
+ *     its array.
+ * Options in this order: Client ID, Server ID, Preference, Rapid Commit,
+ * Status Code (status_msg NULL: no text), the IA_NAs then the IA_PDs as
+ * given (each with its IAADDR/IAPREFIX, or a Status Code such as
+ * NoAddrsAvail, NoPrefixAvail, NoBinding, without text), DNS Recursive
+ * Name Server (when ndns), Domain Search List (when nsearch), Information
+ * Refresh Time (when info_refresh).
  */
 int dhcp6_build(const struct dhcp6_reply *r, uint8_t *buf, size_t len);
 
