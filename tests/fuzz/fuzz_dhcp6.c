@@ -8,7 +8,8 @@
  * within their maxima, one IAID per kind, prefix lengths up to 128, no IA
  * in an Information-Request.  The Advertise or Reply acd would build to it
  * (the client's IDs and IAs echoed, an item or a status in each, DNS
- * servers and search domains when the ORO asks) is exactly as long as a
+ * servers and search domains when the ORO asks, a status text of a length
+ * the input picks) is exactly as long as a
  * model of the layouts says, or -ENOSPC when that passes DHCP6_MSG_MAX;
  * one byte less of buffer is -ENOSPC.  Walked option by option it nests
  * exactly (every option inside its parent, IA items of their fixed
@@ -25,7 +26,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t our_duid[] = { 0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-#define STATUS_MSG "done"
+static char status_text[2048];
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -163,10 +164,19 @@ static void answer(const struct dhcp6_msg *m, struct dhcp6_reply *r)
 		r->has_preference = true;
 		r->preference = (uint8_t)m->xid;
 	}
-	if (m->type == DHCP6_CONFIRM || m->type == DHCP6_RELEASE || m->type == DHCP6_DECLINE) {
+	/* Confirm, Release and Decline are answered with a status; any answer
+	 * may carry one whose text, as long as the elapsed time says (up to
+	 * 2046 bytes), takes the answer past DHCP6_MSG_MAX or right up to it,
+	 * which echoed IDs, IAs and names alone seldom do */
+	if (m->type == DHCP6_CONFIRM || m->type == DHCP6_RELEASE || m->type == DHCP6_DECLINE ||
+	    (m->elapsed & 1)) {
+		size_t n = (size_t)(m->elapsed >> 6) * 2;
+
+		memset(status_text, 'x', n);
+		status_text[n] = 0;
 		r->has_status = true;
-		r->status = DHCP6_SUCCESS;
-		r->status_msg = m->elapsed & 2 ? STATUS_MSG : NULL;
+		r->status = m->elapsed & 1 ? DHCP6_UNSPEC_FAIL : DHCP6_SUCCESS;
+		r->status_msg = m->elapsed & 2 ? status_text : NULL;
 	}
 	r->nna = m->nna;
 	for (i = 0; i < m->nna; i++)
