@@ -258,7 +258,8 @@ static void add_ia(struct msg *m, uint16_t code, uint32_t iaid, const void *opts
 	uint8_t v[512] = { 0 };
 
 	put32(v, iaid);
-	memcpy(v + 12, opts, len);
+	if (len)
+		memcpy(v + 12, opts, len);
 	add(m, code, v, 12 + len);
 }
 
@@ -275,7 +276,8 @@ static size_t item(uint8_t *p, uint16_t code, uint8_t n, const void *extra, size
 	if (code == DHCP6_OPT_IAPREFIX)
 		p[4 + 8] = 64;
 	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8, a[7] = n;
-	memcpy(p + 4 + fixed, extra, xlen);
+	if (xlen)
+		memcpy(p + 4 + fixed, extra, xlen);
 	return 4 + fixed + xlen;
 }
 
