@@ -51,6 +51,7 @@ struct acd {
 	struct coa *coa;                /* NULL when [coa] listen is off */
 	struct acct *acct;              /* NULL when [accounting] is off */
 	struct pppoe *pppoe;            /* NULL without [pppoe] (pppoe.h) */
+	struct ipv6 *ipv6;              /* NULL without [ipv6] prefix-pool (ipv6.h) */
 	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
 	struct acd_reload_hook *reload_hooks; /* who takes part in a reload (reload.h) */
 };

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "natmon.h"
 #include "outbuf.h"
+#include "ipv6.h"
 #include "pppoe.h"
 #include "proto.h"
 #include "rtnl.h"
@@ -306,6 +307,14 @@ static int cmd_show_pppoe(struct acd *a, struct ctl_peer *p, json_t *args, struc
 	return 0;
 }
 
+static int cmd_show_ipv6(struct acd *a, struct ctl_peer *p, json_t *args, struct reply *r)
+{
+	(void)p;
+	(void)args;
+	r->data = a->ipv6 ? ipv6_json(a->ipv6) : json_pack("{s:b}", "enabled", false);
+	return r->data ? 0 : -ENOMEM;
+}
+
 static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct reply *r)
 {
 	const char *event = arg_str(args, "event");
@@ -361,6 +370,7 @@ static handler *const handlers[CMD_COUNT] = {
 	[CMD_SHOW_STAT] = cmd_show_stat,
 	[CMD_SHOW_NAT64] = cmd_show_nat64,
 	[CMD_SHOW_PPPOE] = cmd_show_pppoe,
+	[CMD_SHOW_IPV6] = cmd_show_ipv6,
 	[CMD_SHAPER_SET] = cmd_shaper_set,
 	[CMD_SHAPER_RESTORE] = cmd_shaper_restore,
 	[CMD_TERMINATE] = cmd_terminate,

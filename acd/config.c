@@ -763,6 +763,175 @@ static int set_pppoe_local_ip(struct conf_reader *c, const struct conf_key *k, c
 	return 0;
 }
 
+/* ---- [ipv6] ---- */
+
+/* prefix-pool = PREFIX/LEN: the /64s of the sessions' links; at most 2^32 of
+ * them (LEN 32..64), host bits zero */
+static int set_ipv6_pool(struct conf_reader *c, const struct conf_key *k, const char *v,
+			 void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	bool pd = strcmp(k->name, "pd-pool") == 0;
+	char addr[INET6_ADDRSTRLEN], *end;
+	const char *slash = strchr(v, '/');
+	struct in6_addr a;
+	unsigned long len;
+	size_t n;
+	int i;
+
+	n = slash ? (size_t)(slash - v) : 0;
+	if (!slash || n >= sizeof(addr)) {
+		conf_err(c, "%s \"%s\": give a prefix with its length (e.g. 2001:db8:100::/48)",
+			 k->name, v);
+		return -1;
+	}
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (inet_pton(AF_INET6, addr, &a) != 1 || !slash[1] || *end || errno ||
+	    !isdigit((unsigned char)slash[1])) {
+		conf_err(c, "%s \"%s\": not an IPv6 prefix (e.g. 2001:db8:100::/48)", k->name, v);
+		return -1;
+	}
+	if (!pd && (len < 32 || len > 64)) {
+		conf_err(c, "%s \"%s\": the pool is cut into /64s: give a length from /32 to /64 "
+			 "(e.g. /48: 65536 sessions)", k->name, v);
+		return -1;
+	}
+	if (pd && (len < 16 || len > 64)) {
+		conf_err(c, "%s \"%s\": give a length from /16 to /64 (e.g. /40: 65536 /56s)",
+			 k->name, v);
+		return -1;
+	}
+	for (i = (int)len; i < 128; i++)
+		if (a.s6_addr[i / 8] & (0x80 >> (i % 8))) {
+			struct in6_addr b = a;
+
+			for (; i < 128; i++)
+				b.s6_addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+			inet_ntop(AF_INET6, &b, addr, sizeof(addr));
+			conf_err(c, "%s \"%s\": bits are set past /%lu (did you mean %s/%lu?)",
+				 k->name, v, len, addr, len);
+			return -1;
+		}
+	if (IN6_IS_ADDR_LINKLOCAL(&a) || IN6_IS_ADDR_MULTICAST(&a) || IN6_IS_ADDR_LOOPBACK(&a) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_V4MAPPED(&a)) {
+		conf_err(c, "%s \"%s\": not a prefix subscribers can use (give a global or ULA "
+			 "prefix, e.g. 2001:db8:100::/48)", k->name, v);
+		return -1;
+	}
+	inet_ntop(AF_INET6, &a, addr, sizeof(addr));
+	if (pd) {
+		cfg->ipv6_pd_addr = a;
+		cfg->ipv6_pd_pool_len = (uint8_t)len;
+		snprintf(cfg->ipv6_pd_pool, sizeof(cfg->ipv6_pd_pool), "%s/%lu", addr, len);
+	} else {
+		cfg->ipv6_pool_addr = a;
+		cfg->ipv6_pool_len = (uint8_t)len;
+		snprintf(cfg->ipv6_pool, sizeof(cfg->ipv6_pool), "%s/%lu", addr, len);
+	}
+	return 0;
+}
+
+/* dns = ADDRESS, repeatable: the resolvers announced (RDNSS) */
+static int set_ipv6_dns(struct conf_reader *c, const struct conf_key *k, const char *v,
+			void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	struct in6_addr a;
+	unsigned i;
+
+	if (inet_pton(AF_INET6, v, &a) != 1 || IN6_IS_ADDR_MULTICAST(&a) ||
+	    IN6_IS_ADDR_UNSPECIFIED(&a) || IN6_IS_ADDR_LOOPBACK(&a)) {
+		conf_err(c, "%s \"%s\": not the IPv6 address of a resolver (e.g. 2001:db8::53)",
+			 k->name, v);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_ipv6_dns; i++)
+		if (IN6_ARE_ADDR_EQUAL(&cfg->ipv6_dns[i], &a)) {
+			conf_err(c, "%s \"%s\": given twice (once is enough)", k->name, v);
+			return -1;
+		}
+	if (cfg->n_ipv6_dns >= ACD_IPV6_DNS_MAX) {
+		conf_err(c, "%s \"%s\": at most %d resolvers", k->name, v, ACD_IPV6_DNS_MAX);
+		return -1;
+	}
+	cfg->ipv6_dns[cfg->n_ipv6_dns++] = a;
+	return 0;
+}
+
+/* a domain name as RFC 1123 host names are written: labels of 1..63
+ * letters, digits and hyphens, not at a label's ends; 253 at most; one
+ * final dot allowed (dropped) */
+static bool domain_ok(const char *v, size_t *len)
+{
+	size_t n = strlen(v), i, label = 0;
+
+	if (n && v[n - 1] == '.')
+		n--;
+	if (n == 0 || n > ACD_IPV6_DOMAIN_LEN - 1)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch == '.') {
+			if (label == 0 || v[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (isalnum(ch) || (ch == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	*len = n;
+	return label > 0 && v[n - 1] != '-';
+}
+
+/* search = DOMAIN, repeatable: the search list announced (DNSSL) */
+static int set_ipv6_search(struct conf_reader *c, const struct conf_key *k, const char *v,
+			   void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	size_t n;
+	unsigned i;
+
+	if (!domain_ok(v, &n)) {
+		conf_err(c, "%s \"%s\": not a domain name (labels of letters, digits and '-', "
+			 "e.g. isp.example)", k->name, v);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_ipv6_search; i++)
+		if (strlen(cfg->ipv6_search[i]) == n && strncasecmp(cfg->ipv6_search[i], v, n) == 0) {
+			conf_err(c, "%s \"%s\": given twice (once is enough)", k->name, v);
+			return -1;
+		}
+	if (cfg->n_ipv6_search >= ACD_IPV6_SEARCH_MAX) {
+		conf_err(c, "%s \"%s\": at most %d domains", k->name, v, ACD_IPV6_SEARCH_MAX);
+		return -1;
+	}
+	memcpy(cfg->ipv6_search[cfg->n_ipv6_search], v, n);
+	cfg->ipv6_search[cfg->n_ipv6_search++][n] = '\0';
+	return 0;
+}
+
+static void pr_ipv6_dns(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	(void)k;
+	fputs(inet_ntop(AF_INET6, &((const struct acd_config *)cfg)->ipv6_dns[i], b, sizeof(b)),
+	      f);
+}
+
+static void pr_ipv6_search(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	(void)k;
+	fputs(((const struct acd_config *)cfg)->ipv6_search[i], f);
+}
+
 /* ---- printers ---- */
 
 static void pr_qdisc(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
@@ -878,6 +1047,8 @@ static void pr_precedence(FILE *f, const struct conf_key *k, const void *cfg, un
 #define PATH .type = CONF_PATH
 #define SECONDS(lo, hi) .type = CONF_UINT, .min = lo, .max = hi, .unit = "s"
 #define REPEAT(n) .flags = CONF_REPEAT, .count = offsetof(struct acd_config, n)
+static const char *const pref64_names[] = { [ACD_PREF64_AUTO] = "auto",
+					    [ACD_PREF64_YES] = "yes", [ACD_PREF64_NO] = "no" };
 static const char secs_10_86400[] = "give seconds from 10 to 86400 (e.g. 300s)";
 static const char sessions_use[] = "give a number from 0 (no limit) to 65534";
 static const char padis_use[] = "give PADIs per second from 0 (no limit) to 1000000";
@@ -954,6 +1125,38 @@ static const struct conf_key keys[] = {
 	  .help = "how long a PADO's AC-Cookie is good for a PADR" },
 	{ "pppoe", "max-payload", .type = CONF_BOOL, F(pppoe_max_payload), .dflt = "yes",
 	  .help = "honour RFC 4638 PPP-Max-Payload when the MTU allows" },
+	/* [ipv6]: a reload applies all but prefix-pool to every session's next RA */
+	{ "ipv6", "prefix-pool", CUSTOM(set_ipv6_pool, pr_str), F(ipv6_pool),
+	  .flags = CONF_RESTART, .help = "the /64s of the session links, PREFIX/LEN (none: off)" },
+	{ "ipv6", "sticky", .type = CONF_BOOL, F(ipv6_sticky), .dflt = "yes",
+	  .help = "a user gets the same /64 back while it is free" },
+	{ "ipv6", "pd-pool", CUSTOM(set_ipv6_pool, pr_str), F(ipv6_pd_pool),
+	  .flags = CONF_RESTART, .help = "the prefixes DHCPv6 delegates, PREFIX/LEN (none: no PD)" },
+	{ "ipv6", "pd-length", .type = CONF_UINT, .min = 48, .max = 64, F(ipv6_pd_len),
+	  .flags = CONF_RESTART, .dflt = "56", .use = "give a prefix length from 48 to 64",
+	  .help = "the length of each delegated prefix" },
+	{ "ipv6", "rapid-commit", .type = CONF_BOOL, F(ipv6_rapid_commit), .dflt = "yes",
+	  .help = "DHCPv6 Rapid Commit: two messages instead of four" },
+	{ "ipv6", "dns", CUSTOM(set_ipv6_dns, pr_ipv6_dns), F(ipv6_dns), REPEAT(n_ipv6_dns),
+	  .help = "a resolver announced (RDNSS), repeatable" },
+	{ "ipv6", "search", CUSTOM(set_ipv6_search, pr_ipv6_search), F(ipv6_search),
+	  REPEAT(n_ipv6_search), .help = "a search domain announced (DNSSL), repeatable" },
+	{ "ipv6", "ra-interval", SECONDS(4, 1800), .use = "give seconds from 4 to 1800 (e.g. 600s)",
+	  F(ipv6_ra_interval), .dflt = "600s",
+	  .help = "the longest time between router advertisements" },
+	{ "ipv6", "router-lifetime", SECONDS(0, 9000),
+	  .use = "give seconds from 0 to 9000 (e.g. 1800s)", F(ipv6_router_lifetime),
+	  .dflt = "1800s", .help = "how long subscribers keep acd as their default router" },
+	{ "ipv6", "prefix-valid-lifetime", SECONDS(60, 4294967294u),
+	  .use = "give seconds (e.g. 86400s)", F(ipv6_valid), .dflt = "86400s",
+	  .help = "the /64's valid lifetime" },
+	{ "ipv6", "prefix-preferred-lifetime", SECONDS(60, 4294967294u),
+	  .use = "give seconds (e.g. 14400s)", F(ipv6_preferred), .dflt = "14400s",
+	  .help = "the /64's preferred lifetime" },
+	{ "ipv6", "mtu", .type = CONF_UINT, .min = 0, .max = 65535, F(ipv6_mtu), .dflt = "0",
+	  .use = "give 0 (the link's) or an MTU from 1280", .help = "the MTU announced (0: the link's)" },
+	{ "ipv6", "pref64", .type = CONF_ENUM, .names = pref64_names, .nnames = 3, F(ipv6_pref64),
+	  .dflt = "auto", .help = "announce [nat64] pool6 (PREF64): auto (when set), yes, no" },
 	{ "radius", "dictionary", PATH, F(dictionary), .dflt = ACD_DICT_DIR "/dictionary",
 	  .help = "the radcli dictionary acd reads attributes with" },
 	{ "radius", "nas-identifier", CUSTOM(set_nas_id, pr_str), F(nas_identifier),
@@ -1072,6 +1275,54 @@ static void cross_checks(struct conf_reader *c, void *cfgv)
 	    !conf_key_line(c, "accounting", "secret-file")) {
 		c->line = conf_key_line(c, "accounting", "server");
 		conf_err(c, "[accounting] server needs secret-file (a file only root can read)");
+	}
+	if (cfg->ipv6_pd_pool[0] && !cfg->ipv6_pool[0]) {
+		c->line = conf_key_line(c, "ipv6", "pd-pool");
+		conf_err(c, "[ipv6] pd-pool needs prefix-pool (the session links' /64s)");
+	}
+	if (cfg->ipv6_pd_pool[0] && cfg->ipv6_pd_len <= cfg->ipv6_pd_pool_len) {
+		c->line = conf_key_line(c, "ipv6", "pd-length");
+		conf_err(c, "[ipv6] pd-length /%u does not cut pd-pool %s: give a length longer than "
+			 "/%u", cfg->ipv6_pd_len, cfg->ipv6_pd_pool, cfg->ipv6_pd_pool_len);
+	} else if (cfg->ipv6_pd_pool[0] && cfg->ipv6_pd_len - cfg->ipv6_pd_pool_len > 32) {
+		c->line = conf_key_line(c, "ipv6", "pd-length");
+		conf_err(c, "[ipv6] pd-length /%u cuts pd-pool %s into more than 2^32 prefixes: "
+			 "give a longer pool prefix", cfg->ipv6_pd_len, cfg->ipv6_pd_pool);
+	}
+	if (cfg->ipv6_pd_pool[0] && cfg->ipv6_pool[0]) {
+		const struct in6_addr *x = &cfg->ipv6_pool_addr, *y = &cfg->ipv6_pd_addr;
+		unsigned n = cfg->ipv6_pool_len < cfg->ipv6_pd_pool_len ? cfg->ipv6_pool_len
+									: cfg->ipv6_pd_pool_len, i;
+		bool overlap = true;
+
+		for (i = 0; i < n; i++)
+			if ((x->s6_addr[i / 8] ^ y->s6_addr[i / 8]) & (0x80 >> (i % 8)))
+				overlap = false;
+		if (overlap) {
+			c->line = conf_key_line(c, "ipv6", "pd-pool");
+			conf_err(c, "[ipv6] pd-pool %s overlaps prefix-pool %s: give them prefixes "
+				 "apart", cfg->ipv6_pd_pool, cfg->ipv6_pool);
+		}
+	}
+	if (cfg->ipv6_preferred > cfg->ipv6_valid) {
+		c->line = conf_key_line(c, "ipv6", "prefix-preferred-lifetime");
+		conf_err(c, "[ipv6] prefix-preferred-lifetime %us is longer than "
+			 "prefix-valid-lifetime %us (RFC 4861: at most as long)", cfg->ipv6_preferred,
+			 cfg->ipv6_valid);
+	}
+	if (cfg->ipv6_router_lifetime && cfg->ipv6_router_lifetime < cfg->ipv6_ra_interval) {
+		c->line = conf_key_line(c, "ipv6", "router-lifetime");
+		conf_err(c, "[ipv6] router-lifetime %us is shorter than ra-interval %us: subscribers "
+			 "would lose their default route between two RAs (RFC 4861: 0 or at least "
+			 "the interval)", cfg->ipv6_router_lifetime, cfg->ipv6_ra_interval);
+	}
+	if (cfg->ipv6_mtu && cfg->ipv6_mtu < 1280) {
+		c->line = conf_key_line(c, "ipv6", "mtu");
+		conf_err(c, "[ipv6] mtu %u: IPv6 needs at least 1280 (0: the link's)", cfg->ipv6_mtu);
+	}
+	if (cfg->ipv6_pref64 == ACD_PREF64_YES && !cfg->nat64.pool6_set) {
+		c->line = conf_key_line(c, "ipv6", "pref64");
+		conf_err(c, "[ipv6] pref64 = yes needs [nat64] pool6 (the prefix it announces)");
 	}
 	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
 		c->line = conf_key_line(c, "shaper", "leaf");

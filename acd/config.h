@@ -6,6 +6,7 @@
 #define ACD_CONFIG_H
 
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +39,13 @@
 /* where a plugin named without a '/' is looked for: pppd's directories of
  * every version, as glob(3) patterns (Debian: /usr/lib/pppd/2.4.9) */
 #define ACD_PPPD_PLUGIN_DIRS "/usr/lib/pppd/*", "/usr/lib/*/pppd/*"
+/* [ipv6] */
+#define ACD_IPV6_PREFIX_LEN 52          /* an address as inet_ntop writes it, "/LEN", NUL */
+#define ACD_IPV6_DNS_MAX 3              /* RDNSS: RFC 8106 wants a few */
+#define ACD_IPV6_SEARCH_MAX 4
+#define ACD_IPV6_DOMAIN_LEN 254         /* 253 characters and the NUL */
+enum acd_pref64 { ACD_PREF64_AUTO, ACD_PREF64_YES, ACD_PREF64_NO };
+
 /* ACD_PPPOE_OPTIONS, pppd-options' default: ${sysconfdir}/acd/pppoe-options,
  * from CMake (where conf/pppoe-options is installed) */
 
@@ -122,6 +130,28 @@ struct acd_config {
 	uint32_t pppoe_padi_limit_mac;  /* per client MAC (each 0 = no limit) */
 	uint32_t pppoe_cookie_lifetime; /* s: AC-Cookie validity and key rotation */
 	bool pppoe_max_payload;         /* RFC 4638 PPP-Max-Payload when the MTU allows */
+	/* [ipv6] the IPv6 edge of each session (ipv6.c): a /64 from the pool,
+	 * routed to the session's link and announced in router advertisements
+	 * with DNS and PREF64; off without a pool.  A reload applies every key
+	 * but the pool (a restart) to the next RA of every session. */
+	char ipv6_pool[ACD_IPV6_PREFIX_LEN];    /* "" = off; else as inet_ntop writes it, "/LEN" */
+	struct in6_addr ipv6_pool_addr;
+	uint8_t ipv6_pool_len;
+	bool ipv6_sticky;               /* the same user gets the same /64 (and PD) back */
+	char ipv6_pd_pool[ACD_IPV6_PREFIX_LEN]; /* "" = no prefix delegation (DHCPv6 IA_PD) */
+	struct in6_addr ipv6_pd_addr;
+	uint8_t ipv6_pd_pool_len;
+	uint32_t ipv6_pd_len;           /* the delegated prefixes' length */
+	bool ipv6_rapid_commit;         /* DHCPv6 Rapid Commit (RFC 8415 §18.3.1) */
+	struct in6_addr ipv6_dns[ACD_IPV6_DNS_MAX];
+	unsigned n_ipv6_dns;
+	char ipv6_search[ACD_IPV6_SEARCH_MAX][ACD_IPV6_DOMAIN_LEN];
+	unsigned n_ipv6_search;
+	uint32_t ipv6_ra_interval;      /* s: MaxRtrAdvInterval (Min: a third) */
+	uint32_t ipv6_router_lifetime;  /* s */
+	uint32_t ipv6_valid, ipv6_preferred; /* s: the /64's lifetimes */
+	uint32_t ipv6_mtu;              /* 0 = the session link's */
+	int ipv6_pref64;                /* enum acd_pref64 */
 	/* [shaper] */
 	enum shaper_qdisc down_qdisc;
 	enum shaper_leaf down_leaf;

@@ -25,6 +25,7 @@
 #include "acd_version.h"
 #include "log.h"
 #include "natmon.h"
+#include "ipv6.h"
 #include "pppoe.h"
 #include "rtnl.h"
 #include "sessfx.h"
@@ -130,6 +131,15 @@ static void pppoe_reloaded(struct acd *a, const struct acd_config *old)
 }
 
 static struct acd_reload_hook pppoe_hook = { .name = "pppoe", .applied = pppoe_reloaded };
+
+/* [ipv6]: the next RA of every session carries the new keys (the pool
+ * waits for a restart) */
+static void ipv6_reloaded(struct acd *a, const struct acd_config *old)
+{
+	(void)old;
+	ipv6_reconfigure(a->ipv6);
+}
+static struct acd_reload_hook ipv6_hook = { .name = "ipv6", .applied = ipv6_reloaded };
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -250,6 +260,10 @@ int main(int argc, char **argv)
 	if (!a->pppoe && err[0])
 		fatalx("%s", err);
 	acd_reload_hook(a, &pppoe_hook);
+	a->ipv6 = ipv6_open(a, err, sizeof(err)); /* after pppoe: a session's line comes first */
+	if (!a->ipv6 && err[0])
+		fatalx("%s", err);
+	acd_reload_hook(a, &ipv6_hook);
 	err[0] = '\0';
 	a->acct = acct_open(a, err, sizeof(err));
 	if (!a->acct && err[0])
@@ -259,7 +273,7 @@ int main(int argc, char **argv)
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
 	/* the session core's listeners, in the order they hear an event:
-	 * the PPPoE server (its session's line first), accounting (their opens
+	 * the PPPoE server (its session's line first), the IPv6 edge, accounting (their opens
 	 * registered them), the monitor, the state file */
 	if (ctl_listen(a->ctl) < 0 || state_open(a) < 0)
 		fatalx("too many session listeners");
@@ -280,6 +294,7 @@ int main(int argc, char **argv)
 	coa_close(a->coa);
 	acct_close(a->acct);
 	pppoe_close(a->pppoe); /* its pppds go on, as the shaping does */
+	ipv6_close(a->ipv6); /* the sessions' /64s stay routed */
 	telnet_close(a->telnet);
 	ctl_close(a->ctl);
 	rtnl_close(a->rtnl);

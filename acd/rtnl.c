@@ -835,3 +835,60 @@ void rtnl_close(struct rtnl *r)
 	free(r->q);
 	free(r);
 }
+
+/* ---- routes ----------------------------------------------------------------------- */
+
+int rtnl_route6(struct rtnl *r, bool add, int ifindex, const struct in6_addr *dst, uint8_t len,
+		const struct in6_addr *via)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6,
+		.rtm_dst_len = len,
+		.rtm_table = RT_TABLE_MAIN,
+		.rtm_protocol = RTPROT_STATIC,
+		.rtm_scope = RT_SCOPE_UNIVERSE,
+		.rtm_type = RTN_UNICAST,
+	};
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+	uint32_t oif = (uint32_t)ifindex;
+	int rc;
+
+	if (!r)
+		return -ENOTCONN;
+	if (ifindex <= 0 || len > 128)
+		return -EINVAL;
+	sk = req_sock(r);
+	if (!sk)
+		return -ENOBUFS;
+	msg = nlmsg_alloc_simple(add ? RTM_NEWROUTE : RTM_DELROUTE,
+				 add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, sizeof(*dst), dst) < 0 ||
+	    nla_put_u32(msg, RTA_OIF, oif) < 0 ||
+	    (via && nla_put(msg, RTA_GATEWAY, sizeof(*via), via) < 0)) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	rc = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (rc >= 0)
+		rc = nl_wait_for_ack(sk);
+	if (rc < 0) {
+		switch (-rc) {
+		case NLE_EXIST:
+			return -EEXIST;
+		case NLE_OBJ_NOTFOUND:
+		case NLE_NODEV:
+			return -ENOENT; /* no such route, or its link went (with it) */
+		case NLE_PERM:
+			return -EPERM;
+		default:
+			req_failed(r);
+			return -EIO;
+		}
+	}
+	return 0;
+}

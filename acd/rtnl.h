@@ -150,6 +150,16 @@ int rtnl_addrs(struct rtnl *r, struct rtnl_linkaddr *v, size_t n);
 int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n);
 
 /*
+ * The IPv6 route dst/len on the link ifindex in the main table (a session's
+ * /64; a delegated prefix, via the subscriber's link-local): added
+ * (replacing one to the same dst) or deleted; via NULL: on-link.  0, or
+ * -ENOENT (delete: none, or its link is gone), -EPERM, -ENOTCONN (no
+ * rtnetlink), -errno.
+ */
+int rtnl_route6(struct rtnl *r, bool add, int ifindex, const struct in6_addr *dst, uint8_t len,
+		const struct in6_addr *via);
+
+/*
  * The decoders, pure (no I/O): acd's one reading of each message, for the
  * sockets above and for the unit tests.  Each returns 0, or -EINVAL for a
  * message of another type or a malformed one; an attribute too short for

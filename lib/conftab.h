@@ -23,7 +23,7 @@
 #define CONF_MAX_ERRORS 64              /* messages kept; those past it are counted */
 #define CONF_ERR_LEN 320                /* one message, "file:line: " included */
 #define CONF_TABLES_MAX 2               /* tables one reader runs (acd's and libnat64's) */
-#define CONF_KEYS_MAX 64                /* keys of one table */
+#define CONF_KEYS_MAX 96                /* keys of one table */
 #define CONF_FILE_MAX (1u << 20)        /* a larger file is not a config file */
 
 enum conf_type {

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "acct_record.h"
@@ -109,7 +110,7 @@ static void test_every_error_with_line(void **state)
 	assert_non_null(strstr(errs.msg[2], "(built-in):5: default-down rate \"10Q\": unknown unit \"Q\""));
 	assert_non_null(strstr(errs.msg[3], "(built-in):6: latency \"soon\""));
 	assert_string_equal(errs.msg[4], "(built-in):8: unknown section [nat99] (known: acd, "
-			    "control, pppd, pppoe, radius, shaper, coa, accounting, nat64, dns64)");
+			    "control, pppd, pppoe, ipv6, radius, shaper, coa, accounting, nat64, dns64)");
 	assert_non_null(strstr(errs.msg[5], "(built-in):10: radattr-dir \"relative/dir\": not an absolute path"));
 }
 
@@ -285,6 +286,62 @@ static void test_error_overflow(void **state)
 }
 
 /* telnet = PORT listens on 127.0.0.1; which addresses are loopback */
+/* [ipv6]: each key's errors name the value and what to give instead */
+static void test_ipv6(void **state)
+{
+	struct acd_config c;
+	char a[INET6_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n"
+					    "dns = 2001:db8::53\ndns = 2001:db8::54\n"
+					    "search = isp.example.\nsearch = b.example\n",
+				      &c, &errs), 0);
+	assert_string_equal(c.ipv6_pool, "2001:db8:100::/48");
+	assert_int_equal(c.ipv6_pool_len, 48);
+	assert_int_equal(c.n_ipv6_dns, 2);
+	inet_ntop(AF_INET6, &c.ipv6_dns[1], a, sizeof(a));
+	assert_string_equal(a, "2001:db8::54");
+	assert_string_equal(c.ipv6_search[0], "isp.example");
+	assert_int_equal(c.ipv6_ra_interval, 600);
+	assert_int_equal(c.ipv6_pref64, ACD_PREF64_AUTO);
+	assert_true(c.ipv6_sticky);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::1/48\n", &c,
+				      &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "did you mean 2001:db8:100::/48?"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8::/80\n", &c, &errs),
+			 -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "from /32 to /64"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = fe80::/48\n", &c, &errs),
+			 -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8::\n", &c, &errs),
+			 -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8::/4x\n", &c, &errs),
+			 -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\ndns = ff02::1\n", &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\ndns = 2001:db8::1\ndns = 2001:db8::1\n",
+				      &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "given twice"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\ndns = ::2\ndns = ::3\ndns = ::4\ndns = ::5\n",
+				      &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "at most 3"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\nsearch = -bad.example\n", &c, &errs),
+			 -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nsearch = a..b\n", &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nsearch = a b\n", &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-preferred-lifetime = 2h\n"
+					    "prefix-valid-lifetime = 1h\n", &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-preferred-lifetime = 7200s\n"
+					    "prefix-valid-lifetime = 3600s\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "prefix-preferred-lifetime 7200s is longer"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\nra-interval = 600s\nrouter-lifetime = 60s\n",
+				      &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\nmtu = 1000\n", &c, &errs), -EINVAL);
+	assert_int_equal(config_parse(NULL, "[ipv6]\npref64 = yes\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "needs [nat64] pool6"));
+	assert_int_equal(config_parse(NULL, "[ipv6]\npref64 = maybe\n", &c, &errs), -EINVAL);
+}
+
 static void test_telnet_listen(void **state)
 {
 	struct acd_config c;
@@ -983,6 +1040,7 @@ int main(void)
 		cmocka_unit_test(test_every_syntax_error),
 		cmocka_unit_test(test_error_overflow),
 		cmocka_unit_test(test_telnet_listen),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_check_start_files),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_coa),

@@ -212,7 +212,7 @@ static void test_permissions(void **state)
 	} v[] = {
 		{ CMD_SHOW_SESSIONS, true, true, true },  { CMD_SHOW_SESSION, true, true, true },
 		{ CMD_SHOW_STAT, true, true, true },      { CMD_SHOW_NAT64, true, true, true },
-		{ CMD_SHOW_PPPOE, true, true, true },
+		{ CMD_SHOW_PPPOE, true, true, true },     { CMD_SHOW_IPV6, true, true, true },
 		{ CMD_MONITOR, true, true, true },        { CMD_SHAPER_SET, false, true, true },
 		{ CMD_SHAPER_RESTORE, false, true, true }, { CMD_TERMINATE, false, true, true },
 		{ CMD_RELOAD, false, true, true },        { CMD_HOOK, false, false, true },
