@@ -84,10 +84,10 @@ static int offer(const struct dhcp6_conf *c, const char *user, struct dhcp6_leas
 {
 	int rc;
 
-	if (!c->pd_pool)
-		return -ENXIO;
 	if (l->has_prefix)
 		return 0;
+	if (!c->pd_pool)
+		return -ENXIO;
 	rc = ip6pool_alloc(c->pd_pool, user, &l->prefix);
 	if (rc < 0)
 		return rc;
@@ -99,7 +99,7 @@ static int offer(const struct dhcp6_conf *c, const char *user, struct dhcp6_leas
 
 void dhcp6_lease_free(const struct dhcp6_conf *c, struct dhcp6_lease *l)
 {
-	if (l->has_prefix && c->pd_pool)
+	if (l->has_prefix && !l->given && c->pd_pool)
 		(void)ip6pool_release(c->pd_pool, &l->prefix);
 	memset(l, 0, sizeof(*l));
 }

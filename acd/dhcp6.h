@@ -38,7 +38,8 @@ struct dhcp6_conf {
 };
 
 struct dhcp6_lease {
-	bool has_prefix;                /* taken from the pool: offered or bound */
+	bool has_prefix;                /* taken from the pool (or given): offered or bound */
+	bool given;                     /* the caller's (RADIUS said it): not the pool's */
 	bool bound;                     /* Request, Rapid Commit or Renew/Rebind: routed */
 	struct in6_addr prefix;
 	uint8_t plen;

@@ -54,6 +54,7 @@ struct v6s {
 	struct session *s;
 	struct in6_addr prefix;
 	bool has_prefix;
+	bool given;                     /* RADIUS's, outside the pool: never released to it */
 	bool active;                    /* advertising */
 	bool joined;
 	unsigned initial;               /* initial RAs still to send */
@@ -223,6 +224,26 @@ static void on_timer(struct ev_loop *loop, ev_timer *t, int revents)
 		advertise(x->v, x);
 }
 
+/* "ADDR/LEN" into a and *len: 0, or -1 */
+static int parse_prefix(const char *p, struct in6_addr *a, uint8_t *len)
+{
+	char buf[INET6_ADDRSTRLEN + 4], *slash, *end;
+	unsigned long n;
+
+	if (!p || strlen(p) >= sizeof(buf))
+		return -1;
+	memcpy(buf, p, strlen(p) + 1);
+	slash = strchr(buf, '/');
+	if (!slash || !slash[1])
+		return -1;
+	*slash = '\0';
+	n = strtoul(slash + 1, &end, 10);
+	if (*end || n > 128 || inet_pton(AF_INET6, buf, a) != 1)
+		return -1;
+	*len = (uint8_t)n;
+	return 0;
+}
+
 /* ---- the delegated prefix ----------------------------------------------------------- */
 
 static const char *pd_str(const struct dhcp6_lease *l, char *buf, size_t len)
@@ -266,12 +287,15 @@ static void pd_end(struct ipv6 *v, struct v6s *x, bool link, const char *why)
 		log_info("ipv6: sess=%s: delegated prefix %s %s", x->s->ifname,
 			 pd_str(&x->pd, pb, sizeof(pb)), why);
 	dhcp6_lease_free(&v->dc, &x->pd);
+	x->s->ipv6_delegated[0] = '\0';
 }
 
 static void pd_arm(struct ipv6 *v, struct v6s *x)
 {
 	double left;
 
+	if (x->pd.bound)
+		pd_str(&x->pd, x->s->ipv6_delegated, sizeof(x->s->ipv6_delegated));
 	if (!v->a->loop || !x->pd.bound)
 		return;
 	left = x->pd.expires - ev_now(v->a->loop);
@@ -320,6 +344,32 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 
 	if (x->has_prefix)
 		return 0;
+	if (x->s->radius_ipv6_prefix[0]) {
+		struct in6_addr a;
+		uint8_t len;
+
+		if (parse_prefix(x->s->radius_ipv6_prefix, &a, &len) == 0 && len == 64) {
+			/* RADIUS wins over the pool; one inside it is taken from it */
+			rc = ip6pool_contains(v->pool, &a) ? ip6pool_take(v->pool, &a, x->s->user) : 0;
+			if (rc == 0) {
+				x->prefix = a;
+				x->has_prefix = true;
+				x->given = !ip6pool_contains(v->pool, &a);
+				prefix_str(&x->prefix, x->s->ipv6_prefix, sizeof(x->s->ipv6_prefix));
+				v->st.prefixes_out++;
+				log_info("ipv6: sess=%s user=%s prefix=%s (RADIUS Framed-IPv6-Prefix)",
+					 x->s->ifname, user_str(x->s, ub, sizeof(ub)),
+					 x->s->ipv6_prefix);
+				return 0;
+			}
+			log_warnx("ipv6: sess=%s: RADIUS Framed-IPv6-Prefix %s is another session's: "
+				  "one from the pool instead", x->s->ifname, x->s->radius_ipv6_prefix);
+		} else {
+			log_warnx("ipv6: sess=%s: RADIUS Framed-IPv6-Prefix %s is not a /64 (SLAAC "
+				  "needs one): one from the pool instead", x->s->ifname,
+				  x->s->radius_ipv6_prefix);
+		}
+	}
 	rc = ip6pool_alloc(v->pool, x->s->user, &x->prefix);
 	if (rc == -ENOSPC) {
 		v->st.pool_full++;
@@ -333,6 +383,7 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 		return rc;
 	}
 	x->has_prefix = true;
+	prefix_str(&x->prefix, x->s->ipv6_prefix, sizeof(x->s->ipv6_prefix));
 	v->st.prefixes_out++;
 	log_info("ipv6: sess=%s user=%s prefix=%s", x->s->ifname,
 		 user_str(x->s, ub, sizeof(ub)), prefix_str(&x->prefix, pb, sizeof(pb)));
@@ -393,10 +444,13 @@ static void stop(struct ipv6 *v, struct session *s, bool final, bool release)
 	if (release && x->has_prefix) {
 		if (final)
 			(void)v->fx->route(v->fx_ctx, false, s->ifindex, &x->prefix, 64, NULL);
-		(void)ip6pool_release(v->pool, &x->prefix);
+		if (!x->given)
+			(void)ip6pool_release(v->pool, &x->prefix);
+		x->given = false;
 		log_debug("ipv6: sess=%s: prefix %s back to the pool", s->ifname,
 			  prefix_str(&x->prefix, pb, sizeof(pb)));
 		x->has_prefix = false;
+		s->ipv6_prefix[0] = '\0';
 	}
 }
 
@@ -404,26 +458,6 @@ static void drop(struct ipv6 *v, struct session *s)
 {
 	free(s->ext[v->slot]);
 	s->ext[v->slot] = NULL;
-}
-
-/* "ADDR/LEN" into a and *len: 0, or -1 */
-static int parse_prefix(const char *p, struct in6_addr *a, uint8_t *len)
-{
-	char buf[INET6_ADDRSTRLEN + 4], *slash, *end;
-	unsigned long n;
-
-	if (!p || strlen(p) >= sizeof(buf))
-		return -1;
-	memcpy(buf, p, strlen(p) + 1);
-	slash = strchr(buf, '/');
-	if (!slash || !slash[1])
-		return -1;
-	*slash = '\0';
-	n = strtoul(slash + 1, &end, 10);
-	if (*end || n > 128 || inet_pton(AF_INET6, buf, a) != 1)
-		return -1;
-	*len = (uint8_t)n;
-	return 0;
 }
 
 /* a restarted acd: the delegated prefix the state file says the session's
@@ -462,7 +496,8 @@ static void restore_pd(struct ipv6 *v, struct session *s, struct v6s *x, json_t 
 	l.iaid = (uint32_t)iaid;
 	if (expires <= (json_int_t)time(NULL))
 		return; /* ran out while acd was away: the client solicits again */
-	rc = ip6pool_take(v->pd_pool, &l.prefix, s->user);
+	l.given = !ip6pool_contains(v->pd_pool, &l.prefix);
+	rc = l.given ? 0 : ip6pool_take(v->pd_pool, &l.prefix, s->user);
 	if (rc < 0) {
 		log_warnx("ipv6: sess=%s: its delegated prefix from the state file is %s: dropped",
 			  s->ifname, rc == -EEXIST ? "another session's" : "not in pd-pool");
@@ -489,7 +524,8 @@ static void restore(struct ipv6 *v, struct session *s, json_t *saved)
 		restore_pd(v, s, x, pd);
 	if (parse_prefix(p, &a, &len) < 0 || len != 64)
 		return;
-	rc = ip6pool_take(v->pool, &a, s->user);
+	/* one outside the pool was RADIUS's: acd's own file says so */
+	rc = ip6pool_contains(v->pool, &a) ? ip6pool_take(v->pool, &a, s->user) : 0;
 	if (rc < 0) {
 		log_warnx("ipv6: sess=%s: its prefix %s from the state file is %s: it gets another",
 			  s->ifname, p, rc == -EEXIST ? "another session's" : "not in the pool");
@@ -497,11 +533,14 @@ static void restore(struct ipv6 *v, struct session *s, json_t *saved)
 	}
 	x = ext_of(v, s);
 	if (!x) {
-		(void)ip6pool_release(v->pool, &a);
+		if (ip6pool_contains(v->pool, &a))
+			(void)ip6pool_release(v->pool, &a);
 		return;
 	}
 	x->prefix = a;
 	x->has_prefix = true;
+	x->given = !ip6pool_contains(v->pool, &a);
+	prefix_str(&x->prefix, s->ipv6_prefix, sizeof(s->ipv6_prefix));
 }
 
 static void on_session(const struct session_event *ev, void *ctx)
@@ -683,6 +722,34 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ---- DHCPv6 ------------------------------------------------------------------------ */
 
+/* RADIUS's Delegated-IPv6-Prefix wins over pd-pool (one inside it is taken
+ * from it) */
+static void radius_pd(struct ipv6 *v, struct v6s *x)
+{
+	struct dhcp6_lease *l = &x->pd;
+	struct in6_addr a;
+	uint8_t len;
+	bool in;
+
+	if (parse_prefix(x->s->radius_delegated, &a, &len) < 0 || len < 1 || len > 64) {
+		log_warnx("ipv6: sess=%s: RADIUS Delegated-IPv6-Prefix %s is not a prefix of /1 "
+			  "to /64: %s", x->s->ifname, x->s->radius_delegated,
+			  v->pd_pool ? "one from pd-pool instead" : "none delegated");
+		return;
+	}
+	in = v->pd_pool && len == ip6pool_prefix_len(v->pd_pool) && ip6pool_contains(v->pd_pool, &a);
+	if (in && ip6pool_take(v->pd_pool, &a, x->s->user) < 0) {
+		log_warnx("ipv6: sess=%s: RADIUS Delegated-IPv6-Prefix %s is another session's: %s",
+			  x->s->ifname, x->s->radius_delegated, "one from pd-pool instead");
+		return;
+	}
+	memset(l, 0, sizeof(*l));
+	l->prefix = a;
+	l->plen = len;
+	l->has_prefix = true;
+	l->given = !in;
+}
+
 void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 		     const uint8_t *buf, size_t len)
 {
@@ -707,6 +774,8 @@ void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 		v->st.dhcp_other_if++;
 		return;
 	}
+	if (!x->pd.has_prefix && s->radius_delegated[0])
+		radius_pd(v, x);
 	had = x->pd.has_prefix;
 	n = dhcp6_answer(&v->dc, s->user, &x->pd, &m, now_of(v), out, sizeof(out), &what);
 	if (n <= 0) {

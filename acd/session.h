@@ -62,6 +62,14 @@ struct session {
 	 * discovery (set by acd's PPPoE server): its Agent-Circuit-Id and
 	 * Agent-Remote-Id as text, "" = none */
 	char circuit_id[64], remote_id[64];
+	/* the session's IPv6 prefixes as the IPv6 edge (ipv6.c) gives them,
+	 * "ADDR/LEN" or "": its link's /64, and the prefix DHCPv6 delegated
+	 * (accounting's Framed-IPv6-Prefix and Delegated-IPv6-Prefix, CoA's
+	 * lookup) */
+	char ipv6_prefix[52], ipv6_delegated[52];
+	/* what RADIUS said for them (sessrad.c, from the radattr file, when the
+	 * policy is read), "" = nothing: it wins over the pools */
+	char radius_ipv6_prefix[52], radius_delegated[52];
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
 	/* policy: what RADIUS said, an operator override, what is applied */
