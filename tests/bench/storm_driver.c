@@ -9,6 +9,8 @@
  * MODE
  *   up     PROGRAM hook ip-up   IFACE /dev/pts/K 0 LOCAL REMOTE (PROGRAM: acdctl)
  *   down   PROGRAM hook ip-down IFACE /dev/pts/K 0 LOCAL REMOTE
+ *   up6    PROGRAM hook ipv6-up IFACE /dev/pts/K 0 LLLOCAL LLREMOTE: an IPv6-only
+ *          session (its pppd refused IPCP), link-locals fe80::1 and fe80::2:K
  *   noop   PROGRAM show stat    (a control round trip that changes nothing)
  *   pair   per session, one after the other: noop, then up; the difference
  *          of the two is acd's own share of the hook (apply + state save)
@@ -42,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { M_UP, M_DOWN, M_NOOP, M_PAIR, M_SHELL };
+enum mode { M_UP, M_DOWN, M_NOOP, M_PAIR, M_SHELL, M_UP6 };
 
 struct opts {
 	enum mode mode;
@@ -119,6 +121,10 @@ static void build(const struct opts *o, enum mode m, long k, struct cmd *c)
 	snprintf(local, sizeof(local), "10.255.%ld.%ld", k / 250 % 250, k % 250 + 1);
 	snprintf(remote, sizeof(remote), "100.64.%ld.%ld", k / 250, k % 250 + 2);
 	snprintf(tty, sizeof(tty), "/dev/pts/%ld", k);
+	if (m == M_UP6) {
+		snprintf(local, sizeof(local), "fe80::1");
+		snprintf(remote, sizeof(remote), "fe80::2:%lx:%lx", (k >> 16) & 0xffff, k & 0xffff);
+	}
 	/* pppd replaces the environment of its scripts */
 	c->envp[e++] = put(c, "PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin");
 	if (m == M_SHELL) {
@@ -137,7 +143,7 @@ static void build(const struct opts *o, enum mode m, long k, struct cmd *c)
 	} else {
 		if (m != M_SHELL) {
 			c->argv[a++] = put(c, "hook");
-			c->argv[a++] = put(c, m == M_DOWN ? "ip-down" : "ip-up");
+			c->argv[a++] = put(c, m == M_DOWN ? "ip-down" : m == M_UP6 ? "ipv6-up" : "ip-up");
 		}
 		c->argv[a++] = put(c, "%s", ifname);
 		c->argv[a++] = put(c, "%s", tty);
@@ -150,8 +156,8 @@ static void build(const struct opts *o, enum mode m, long k, struct cmd *c)
 		c->envp[e++] = put(c, "DEVICE=%s", tty);
 		c->envp[e++] = put(c, "SPEED=0");
 		c->envp[e++] = put(c, "PEERNAME=sub%05ld@isp.example", k);
-		c->envp[e++] = put(c, "IPLOCAL=%s", local);
-		c->envp[e++] = put(c, "IPREMOTE=%s", remote);
+		c->envp[e++] = put(c, m == M_UP6 ? "LLLOCAL=%s" : "IPLOCAL=%s", local);
+		c->envp[e++] = put(c, m == M_UP6 ? "LLREMOTE=%s" : "IPREMOTE=%s", remote);
 		c->envp[e++] = put(c, "MACREMOTE=02:00:%02lx:%02lx:%02lx:%02lx", (k >> 24) & 255,
 				   (k >> 16) & 255, (k >> 8) & 255, k & 255);
 		c->envp[e++] = put(c, "ORIG_UID=0");
@@ -292,6 +298,8 @@ int main(int argc, char **argv)
 		case 'm':
 			if (!strcmp(optarg, "up"))
 				o.mode = M_UP;
+			else if (!strcmp(optarg, "up6"))
+				o.mode = M_UP6;
 			else if (!strcmp(optarg, "down"))
 				o.mode = M_DOWN;
 			else if (!strcmp(optarg, "noop"))
@@ -425,7 +433,7 @@ int main(int argc, char **argv)
 		fclose(raw);
 
 	printf("mode=%s n=%ld conc=%ld ok=%ld failed=%ld wall_us=%.0f per_s=%.1f",
-	       (const char *[]){ "up", "down", "noop", "pair", "shell" }[o.mode], n, o.conc, ok,
+	       (const char *[]){ "up", "down", "noop", "pair", "shell", "up6" }[o.mode], n, o.conc, ok,
 	       failed, (double)wall / 1000.0, (double)n / ((double)wall / 1e9));
 	if (o.mode == M_PAIR) {
 		int64_t *d = calloc((size_t)n, sizeof(*d));
