@@ -66,7 +66,14 @@ struct v6s {
 	struct in6_addr pd_via;
 	bool pd_routed;
 	ev_timer pd_t;                  /* the lease's end */
+	double dhcp_tokens;             /* the session's DHCPv6 budget (a token bucket) */
+	ev_tstamp dhcp_at;
 };
+
+/* A client sends a handful of DHCPv6 messages a minute (RFC 8415's
+ * retransmissions start at 1 s); more is a flood, dropped unanswered. */
+#define DHCP_RATE 4.0                   /* messages per second and session */
+#define DHCP_BURST 16.0
 
 static ev_tstamp now_of(const struct ipv6 *v)
 {
@@ -776,6 +783,19 @@ void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 	}
 	if (!x->pd.has_prefix && s->radius_delegated[0])
 		radius_pd(v, x);
+	if (v->a->loop) {
+		ev_tstamp now = ev_now(v->a->loop);
+
+		x->dhcp_tokens += (x->dhcp_at ? now - x->dhcp_at : DHCP_BURST) * DHCP_RATE;
+		if (x->dhcp_tokens > DHCP_BURST)
+			x->dhcp_tokens = DHCP_BURST;
+		x->dhcp_at = now;
+		if (x->dhcp_tokens < 1) {
+			v->st.dhcp_rate_limited++;
+			return;
+		}
+		x->dhcp_tokens -= 1;
+	}
 	had = x->pd.has_prefix;
 	n = dhcp6_answer(&v->dc, s->user, &x->pd, &m, now_of(v), out, sizeof(out), &what);
 	if (n <= 0) {
@@ -1196,8 +1216,9 @@ static json_t *dhcp_json(const struct ipv6 *v)
 	for (i = 1; i < DHCP6_DROP_MAX; i++)
 		json_object_set_new(d, dhcp6_drop_name((enum dhcp6_drop)i),
 				    json_integer((json_int_t)v->st.dhcp_drop[i]));
-	o = json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "in", in, "dropped", d,
-		      "other_interface", (json_int_t)v->st.dhcp_other_if, "unanswered",
+	o = json_pack("{s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "in", in, "dropped", d,
+		      "other_interface", (json_int_t)v->st.dhcp_other_if, "rate_limited",
+		      (json_int_t)v->st.dhcp_rate_limited, "unanswered",
 		      (json_int_t)v->st.dhcp_unanswered, "out", (json_int_t)v->st.dhcp_out,
 		      "errors", (json_int_t)v->st.dhcp_errors, "pd_bound",
 		      (json_int_t)v->st.pd_bound, "pd_released", (json_int_t)v->st.pd_released,

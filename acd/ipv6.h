@@ -60,7 +60,7 @@ struct ipv6_stats {
 	/* DHCPv6 */
 	uint64_t dhcp_in[DHCP6_RELAY_REPL + 1];  /* by message type */
 	uint64_t dhcp_drop[DHCP6_DROP_MAX];
-	uint64_t dhcp_other_if, dhcp_unanswered, dhcp_out, dhcp_errors;
+	uint64_t dhcp_other_if, dhcp_unanswered, dhcp_out, dhcp_errors, dhcp_rate_limited;
 	uint64_t pd_bound, pd_released, pd_expired, pd_pool_full;
 };
 

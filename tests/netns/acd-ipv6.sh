@@ -266,6 +266,23 @@ sleep 0.5
 drops=$(ipv6_stat '[.dhcpv6.dropped[]] | add')
 [ "$drops" -ge 4 ] || fail "acd counted $drops dropped DHCPv6 messages for 4 malformed ones: $(ctl -j show ipv6)"
 ctl show session ppp0 >/dev/null || fail "alice's session went after malformed DHCPv6 messages"
+log "a flood of 200 Information-Requests: a few answered, the rest dropped (rate_limited)"
+out0=$(ipv6_stat .dhcpv6.out)
+ip netns exec "$SUB_NS" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'sub0')
+s.bind(('::', 546))
+m = bytes.fromhex('0b000001' '0001000a00030001020000000001')
+for i in range(200):
+    s.sendto(m, ('ff02::1:2', 547, 0, socket.if_nametoindex('sub0')))
+"
+sleep 0.5
+answered=$(($(ipv6_stat .dhcpv6.out) - out0))
+limited=$(ipv6_stat .dhcpv6.rate_limited)
+log "answered $answered, rate-limited $limited"
+[ "$answered" -ge 1 ] && [ "$answered" -le 40 ] || fail "$answered of 200 Information-Requests answered (want 1..40)"
+[ $((answered + limited)) -eq 200 ] || fail "answered $answered + rate-limited $limited is not the 200 sent"
 
 grep -E 'ERROR|AddressSanitizer|runtime error' "$TMPD/acd.log" && fail "acd logged an error"
 pass
