@@ -16,6 +16,7 @@
 #include <glob.h>
 #include <arpa/inet.h>
 #include <grp.h>
+#include <ifaddrs.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -1363,6 +1364,31 @@ static void start_checks(struct conf_reader *c, struct acd_config *cfg)
 	}
 }
 
+/* A warning of a read at line (0: none), as conf_err writes an error:
+ * "file:line: warning: msg", cut to CONF_ERR_LEN.  It does not fail the read. */
+static void read_warn(const struct conf_reader *r, const struct acd_read *rd, int line,
+		      const char *msg)
+{
+	char *w;
+	int n;
+
+	if (rd->errs->nwarn >= ACD_CONF_MAX_WARNINGS) {
+		rd->errs->wmore++;
+		return;
+	}
+	w = rd->errs->warn[rd->errs->nwarn++];
+	if (line > 0)
+		n = snprintf(w, CONF_ERR_LEN, "%s:%d: warning: ", r->file, line);
+	else
+		n = snprintf(w, CONF_ERR_LEN, "%s: warning: ", r->file);
+	if (n >= 0 && n < CONF_ERR_LEN - 1) {
+		size_t m = strnlen(msg, CONF_ERR_LEN - 1 - (size_t)n);
+
+		memcpy(w + n, msg, m);
+		w[(size_t)n + m] = '\0';
+	}
+}
+
 /* ---- [pppoe] on this box: config_check_pppoe, and a load's checks ---- */
 
 /* Where a finding of the [pppoe] checks goes: in a read, to the read's
@@ -1385,9 +1411,9 @@ static void pppoe_found(struct pppoe_findings *f, bool warning, const char *key,
 static void pppoe_found(struct pppoe_findings *f, bool warning, const char *key, unsigned i,
 			const char *fmt, ...)
 {
-	char msg[CONF_ERR_LEN], *w;
+	char msg[CONF_ERR_LEN];
 	va_list ap;
-	int line, n;
+	int line;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -1411,23 +1437,7 @@ static void pppoe_found(struct pppoe_findings *f, bool warning, const char *key,
 		f->r->line = 0;
 		return;
 	}
-	if (f->rd->errs->nwarn >= ACD_CONF_MAX_WARNINGS) {
-		f->rd->errs->wmore++;
-		return;
-	}
-	/* as conf_err writes an error: "file:line: " ("file: " at line 0),
-	 * cut to CONF_ERR_LEN */
-	w = f->rd->errs->warn[f->rd->errs->nwarn++];
-	if (line > 0)
-		n = snprintf(w, CONF_ERR_LEN, "%s:%d: warning: ", f->r->file, line);
-	else
-		n = snprintf(w, CONF_ERR_LEN, "%s: warning: ", f->r->file);
-	if (n >= 0 && n < CONF_ERR_LEN - 1) {
-		size_t m = strnlen(msg, CONF_ERR_LEN - 1 - (size_t)n);
-
-		memcpy(w + n, msg, m);
-		w[(size_t)n + m] = '\0';
-	}
+	read_warn(f->r, f->rd, line, msg);
 }
 
 /* Was key's value refused in this read?  Then the value in cfg is the
@@ -1591,9 +1601,92 @@ int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- [ipv6] dns on this box: the [dns64] resolver by default ---- */
+
+/* rank of a as the address subscribers reach this box's resolver at: a
+ * global unicast on lo (the router's own service address) first, then one
+ * on any interface, then the same for a ULA; 0: not one to announce */
+static int dns_rank(const struct in6_addr *a, bool on_lo)
+{
+	int base;
+
+	if ((a->s6_addr[0] & 0xe0) == 0x20)             /* 2000::/3 */
+		base = 4;
+	else if ((a->s6_addr[0] & 0xfe) == 0xfc)        /* fc00::/7 */
+		base = 2;
+	else
+		return 0;
+	return base + on_lo;
+}
+
+int config_ipv6_dns_pick(const struct ifaddrs *list, struct in6_addr *out, char *ifname,
+			 size_t ifnamelen)
+{
+	const struct ifaddrs *i;
+	int best = 0;
+
+	for (i = list; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)i->ifa_addr;
+		int rank;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET6 || !i->ifa_name ||
+		    !(i->ifa_flags & IFF_UP))
+			continue;
+		rank = dns_rank(&sin6->sin6_addr, (i->ifa_flags & IFF_LOOPBACK) != 0);
+		if (rank > best) {
+			best = rank;
+			*out = sin6->sin6_addr;
+			if (ifnamelen)
+				snprintf(ifname, ifnamelen, "%s", i->ifa_name);
+		}
+	}
+	return best ? 0 : -1;
+}
+
+/* [ipv6] without dns, with [dns64]: the address of this box where BIND's
+ * DNS64 answers (BIND listens on every address unless told otherwise);
+ * unbound answers only where its own interface: says, so there the
+ * operator names it.  Without one, a warning: RAs and DHCPv6 carry no DNS. */
+static void ipv6_dns_default(struct conf_reader *r, const struct acd_read *rd,
+			     struct acd_config *cfg)
+{
+	char msg[CONF_ERR_LEN], ifname[IF_NAMESIZE], b[INET6_ADDRSTRLEN];
+	int line = conf_key_line(r, "ipv6", "prefix-pool");
+	struct ifaddrs *list;
+	int rc;
+
+	if (!cfg->ipv6_pool[0] || cfg->n_ipv6_dns || !cfg->nat64.dns64_present)
+		return;
+	if (cfg->nat64.dns_server == NAT64_DNS_UNBOUND) {
+		read_warn(r, rd, line, "[ipv6] has no dns, and [dns64]'s unbound answers only on "
+			  "the addresses its interface: names: set [ipv6] dns to one of them "
+			  "(until then RAs and DHCPv6 announce no DNS server)");
+		return;
+	}
+	if (getifaddrs(&list) < 0) {
+		snprintf(msg, sizeof(msg), "[ipv6] has no dns, and this box's addresses cannot be "
+			 "read (%s): set [ipv6] dns to the [dns64] resolver's address", strerror(errno));
+		read_warn(r, rd, line, msg);
+		return;
+	}
+	rc = config_ipv6_dns_pick(list, &cfg->ipv6_dns[0], ifname, sizeof(ifname));
+	freeifaddrs(list);
+	if (rc < 0) {
+		read_warn(r, rd, line, "[ipv6] has no dns, and this box has no global or ULA IPv6 "
+			  "address for [dns64]'s resolver: give one (on lo, say) or set [ipv6] dns "
+			  "(until then RAs and DHCPv6 announce no DNS server)");
+		return;
+	}
+	cfg->n_ipv6_dns = 1;
+	snprintf(msg, sizeof(msg), "[ipv6] has no dns: announcing %s (on %s), where [dns64]'s "
+		 "BIND answers; set [ipv6] dns to choose",
+		 inet_ntop(AF_INET6, &cfg->ipv6_dns[0], b, sizeof(b)), ifname);
+	read_warn(r, rd, line, msg);
+}
+
 /* what a read checks beyond the file itself */
 enum {
-	CHECK_PPPOE = 0x1,      /* [pppoe] on this box: config_load, config_check */
+	CHECK_PPPOE = 0x1,      /* [pppoe] on this box, [ipv6] dns's default: load, check */
 	CHECK_START = 0x2,      /* the files acd reads at start: config_check */
 };
 
@@ -1622,6 +1715,8 @@ static int parse(const char *path, const char *buf, struct acd_config *cfg,
 		struct pppoe_findings f = { .r = &r, .rd = &rd };
 
 		check_pppoe(&f, cfg);
+		if (!errs->n && !errs->more)
+			ipv6_dns_default(&r, &rd, cfg);
 	}
 	return errs->n || errs->more ? -EINVAL : 0;
 }

@@ -227,6 +227,16 @@ int config_check(const char *path, const char *buf, struct acd_config *cfg,
  */
 int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen);
 
+/*
+ * [ipv6] dns's default with [dns64] (BIND): from list (getifaddrs(3)), the
+ * address subscribers reach this box's resolver at: a global unicast on a
+ * loopback interface, else on any interface up, else a ULA the same way.
+ * 0 and *out (and its interface's name), or -1: none.
+ */
+struct ifaddrs;
+int config_ipv6_dns_pick(const struct ifaddrs *list, struct in6_addr *out, char *ifname,
+			 size_t ifnamelen);
+
 /* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
  * address family, address and port. */
 int config_listen_addr(const char *s, int *af, char *addr, size_t addrlen, unsigned *port);

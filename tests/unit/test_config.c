@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <cmocka.h>
 
 #include "acct_record.h"
@@ -287,6 +289,81 @@ static void test_error_overflow(void **state)
 
 /* telnet = PORT listens on 127.0.0.1; which addresses are loopback */
 /* [ipv6]: each key's errors name the value and what to give instead */
+/* [ipv6] dns's default with [dns64]: the box's address where BIND answers */
+static struct ifaddrs *ifa(struct ifaddrs *next, struct sockaddr_in6 *sa, const char *name,
+			   const char *addr, unsigned flags)
+{
+	static struct ifaddrs store[8];
+	static unsigned n;
+	struct ifaddrs *i = &store[n++ % 8];
+
+	memset(i, 0, sizeof(*i));
+	memset(sa, 0, sizeof(*sa));
+	sa->sin6_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, addr, &sa->sin6_addr), 1);
+	i->ifa_next = next;
+	i->ifa_name = (char *)name;
+	i->ifa_flags = flags;
+	i->ifa_addr = (struct sockaddr *)sa;
+	return i;
+}
+
+static void test_ipv6_dns_default(void **state)
+{
+	struct sockaddr_in6 sa[6];
+	struct in6_addr got;
+	struct ifaddrs *l;
+	struct acd_config c;
+	char a[INET6_ADDRSTRLEN], name[IF_NAMESIZE];
+
+	(void)state;
+	/* link-locals, ::1 and a down interface are never announced */
+	l = ifa(NULL, &sa[0], "lo", "::1", IFF_UP | IFF_LOOPBACK);
+	l = ifa(l, &sa[1], "eth0", "fe80::1", IFF_UP);
+	l = ifa(l, &sa[2], "eth1", "2001:db8::9", 0);
+	assert_int_equal(config_ipv6_dns_pick(l, &got, name, sizeof(name)), -1);
+	/* a ULA when nothing better; a global beats it; a global on lo beats both */
+	l = ifa(l, &sa[3], "eth0", "fd00::53", IFF_UP);
+	assert_int_equal(config_ipv6_dns_pick(l, &got, name, sizeof(name)), 0);
+	assert_string_equal(inet_ntop(AF_INET6, &got, a, sizeof(a)), "fd00::53");
+	l = ifa(l, &sa[4], "eth0", "2001:db8:1::1", IFF_UP);
+	assert_int_equal(config_ipv6_dns_pick(l, &got, name, sizeof(name)), 0);
+	assert_string_equal(inet_ntop(AF_INET6, &got, a, sizeof(a)), "2001:db8:1::1");
+	l = ifa(l, &sa[5], "lo", "2001:db8:ffff::53", IFF_UP | IFF_LOOPBACK);
+	assert_int_equal(config_ipv6_dns_pick(l, &got, name, sizeof(name)), 0);
+	assert_string_equal(inet_ntop(AF_INET6, &got, a, sizeof(a)), "2001:db8:ffff::53");
+	assert_string_equal(name, "lo");
+
+	/* unbound listens where it is told: no default, a warning that says so */
+	assert_int_equal(config_load(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n"
+					   "[nat64]\npool6 = 64:ff9b::/96\n"
+					   "[dns64]\nserver = unbound\n", &c, &errs), 0);
+	assert_int_equal(c.n_ipv6_dns, 0);
+	assert_int_equal(errs.nwarn, 1);
+	assert_non_null(strstr(errs.warn[0], "set [ipv6] dns"));
+	/* given, or without [dns64]: nothing added, nothing said */
+	assert_int_equal(config_load(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n"
+					   "dns = 2001:db8::53\n[nat64]\npool6 = 64:ff9b::/96\n"
+					   "[dns64]\nserver = bind\n", &c, &errs), 0);
+	assert_int_equal(c.n_ipv6_dns, 1);
+	assert_int_equal(errs.nwarn, 0);
+	assert_int_equal(config_load(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n", &c, &errs),
+			 0);
+	assert_int_equal(c.n_ipv6_dns, 0);
+	assert_int_equal(errs.nwarn, 0);
+	/* BIND: this box's address, or a warning when it has none; either way said */
+	assert_int_equal(config_load(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n"
+					   "[nat64]\npool6 = 64:ff9b::/96\n[dns64]\nserver = bind\n",
+					   &c, &errs), 0);
+	assert_int_equal(errs.nwarn, 1);
+	assert_non_null(strstr(errs.warn[0], c.n_ipv6_dns ? "announcing" : "no global or ULA"));
+	/* a parse does not look at the box */
+	assert_int_equal(config_parse(NULL, "[ipv6]\nprefix-pool = 2001:db8:100::/48\n"
+					    "[nat64]\npool6 = 64:ff9b::/96\n[dns64]\nserver = bind\n",
+					    &c, &errs), 0);
+	assert_int_equal(c.n_ipv6_dns, 0);
+}
+
 static void test_ipv6(void **state)
 {
 	struct acd_config c;
@@ -1041,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_error_overflow),
 		cmocka_unit_test(test_telnet_listen),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_ipv6_dns_default),
 		cmocka_unit_test(test_check_start_files),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_coa),
