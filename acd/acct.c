@@ -36,6 +36,7 @@ struct acct_sess {
 	 * Stop), as the billing side looks sessions up by them */
 	char ip[16];
 	char ipv6[48];
+	char ipv6_prefix[52], ipv6_delegated[52];
 	bool timer_on;
 	ev_timer interim;
 	struct session *s;
@@ -105,6 +106,10 @@ static void keep_addrs(struct acct_sess *as, const struct session *s)
 		snprintf(as->ip, sizeof(as->ip), "%s", s->ip);
 	if (s->ipv6_ll[0])
 		snprintf(as->ipv6, sizeof(as->ipv6), "%s", s->ipv6_ll);
+	if (s->ipv6_prefix[0])
+		snprintf(as->ipv6_prefix, sizeof(as->ipv6_prefix), "%s", s->ipv6_prefix);
+	if (s->ipv6_delegated[0])
+		snprintf(as->ipv6_delegated, sizeof(as->ipv6_delegated), "%s", s->ipv6_delegated);
 }
 
 static void send_record(struct acct *t, struct session *s, enum acct_status st,
@@ -125,6 +130,8 @@ static void send_record(struct acct *t, struct session *s, enum acct_status st,
 	keep_addrs(as, s);
 	snprintf(r.ip, sizeof(r.ip), "%s", as->ip);
 	snprintf(r.ipv6, sizeof(r.ipv6), "%s", as->ipv6);
+	snprintf(r.ipv6_prefix, sizeof(r.ipv6_prefix), "%s", as->ipv6_prefix);
+	snprintf(r.ipv6_delegated, sizeof(r.ipv6_delegated), "%s", as->ipv6_delegated);
 	r.event_time = now;
 	r.session_time = now > as->st.period_start ? (uint32_t)(now - as->st.period_start) : 0;
 	if (st != ACCT_START)

@@ -157,6 +157,27 @@ static void add_vstr(struct builder *b, uint32_t vendor, int attr, const char *s
 		b->failed = attr;
 }
 
+/* RFC 3162 §2.3 / RFC 4818: a reserved byte, the length, the prefix (all
+ * 16 bytes: "up to 16 octets", the bits past the length zero) */
+static void add_prefix(struct builder *b, int attr, const char *p)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = p ? strchr(p, '/') : NULL;
+	uint8_t v[18] = { 0 };
+	char *end;
+	unsigned long len;
+
+	if (!slash || (size_t)(slash - p) >= sizeof(buf))
+		return;
+	memcpy(buf, p, (size_t)(slash - p));
+	buf[slash - p] = '\0';
+	len = strtoul(slash + 1, &end, 10);
+	if (*end || end == slash + 1 || len > 128 || inet_pton(AF_INET6, buf, v + 2) != 1)
+		return;
+	v[1] = (uint8_t)len;
+	add(b, attr, v, sizeof(v));
+}
+
 int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 		      const struct acct_nas *nas, uint32_t delay, struct rc_value_pair **out,
 		      char *err, size_t errlen)
@@ -177,6 +198,8 @@ int acct_record_attrs(struct rc_conf *rh, const struct acct_record *r,
 	 * SLAAC or DHCPv6, and are not the NAS's to know) */
 	if (r->ipv6[0] && inet_pton(AF_INET6, r->ipv6, &a6) == 1 && IN6_IS_ADDR_LINKLOCAL(&a6))
 		add(&b, PW_FRAMED_INTERFACE_ID, &a6.s6_addr[8], 8);
+	add_prefix(&b, PW_FRAMED_IPV6_PREFIX, r->ipv6_prefix);
+	add_prefix(&b, PW_DELEGATED_IPV6_PREFIX, r->ipv6_delegated);
 	add_str(&b, PW_CALLING_STATION_ID, r->mac);
 	add_str(&b, PW_NAS_PORT_ID_STRING, r->ifname);
 	add_vstr(&b, VENDOR_ADSL_FORUM, ADSL_AGENT_CIRCUIT_ID, r->circuit_id);

@@ -109,6 +109,9 @@ struct acct_record {
 	char circuit_id[64], remote_id[64];
 	char ip[16];                    /* Framed-IP-Address, "" = none */
 	char ipv6[48];                  /* the peer's link-local (Framed-Interface-Id), "" = none */
+	/* the session's /64 and delegated prefix, "ADDR/LEN" (Framed-IPv6-Prefix,
+	 * Delegated-IPv6-Prefix), "" = none */
+	char ipv6_prefix[52], ipv6_delegated[52];
 	time_t event_time;              /* Event-Timestamp */
 	uint32_t session_time;          /* Acct-Session-Time of this period */
 	struct acct_counters c;         /* this period's counts */
@@ -125,7 +128,8 @@ struct acct_nas {
 /*
  * The attribute list of one record, in radcli's VALUE_PAIRs (*out, freed
  * with rc_avpair_free): Acct-Status-Type, Acct-Session-Id,
- * Acct-Multi-Session-Id, User-Name, Framed-IP-Address, Calling-Station-Id,
+ * Acct-Multi-Session-Id, User-Name, Framed-IP-Address, Framed-Interface-Id,
+ * Framed-IPv6-Prefix, Delegated-IPv6-Prefix, Calling-Station-Id,
  * NAS-Port-Id, NAS-Port-Type, Service-Type, Framed-Protocol,
  * NAS-Identifier, NAS-IP(v6)-Address, Event-Timestamp, Acct-Delay-Time
  * (delay; radcli adds its own retry time to it), and except on a Start

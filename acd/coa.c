@@ -730,6 +730,7 @@ static bool attr_supported(const struct radattr *x, bool coa)
 		case RADPKT_ATTR_EVENT_TIMESTAMP:
 		case RADPKT_ATTR_NAS_PORT_ID:
 		case RADPKT_ATTR_NAS_IPV6_ADDRESS:
+		case RADPKT_ATTR_FRAMED_IPV6_PREFIX:
 		case RADPKT_ATTR_STATE:
 		case RADPKT_ATTR_SERVICE_TYPE:
 		case RADPKT_ATTR_REPLY_MESSAGE:
@@ -771,8 +772,8 @@ static bool mac_norm(const char *s, size_t n, char out[13])
  * matches every one given. */
 struct ident {
 	unsigned n;
-	struct radpkt_attr user, sid, ip, mac, port_id, port;
-	bool has_user, has_sid, has_ip, has_mac, has_port_id, has_port;
+	struct radpkt_attr user, sid, ip, mac, port_id, port, ip6;
+	bool has_user, has_sid, has_ip, has_mac, has_port_id, has_port, has_ip6;
 	char mac_norm[13];
 };
 
@@ -785,8 +786,35 @@ static void ident_read(const struct radpkt *p, struct ident *id)
 	id->n += id->has_mac = radpkt_attr_find(p, RADPKT_ATTR_CALLING_STATION_ID, &id->mac);
 	id->n += id->has_port_id = radpkt_attr_find(p, RADPKT_ATTR_NAS_PORT_ID, &id->port_id);
 	id->n += id->has_port = radpkt_attr_find(p, RADPKT_ATTR_NAS_PORT, &id->port);
+	id->n += id->has_ip6 = radpkt_attr_find(p, RADPKT_ATTR_FRAMED_IPV6_PREFIX, &id->ip6);
 	if (id->has_mac && !mac_norm((const char *)id->mac.value, id->mac.len, id->mac_norm))
 		id->mac_norm[0] = '\0'; /* matches no session */
+}
+
+/* A Framed-IPv6-Prefix (RFC 3162 §2.3: reserved, length, prefix bytes,
+ * sized right by radpkt's checks) against the session's /64 ("ADDR/LEN",
+ * ipv6.c's): the same length and the same bits up to it. */
+static bool prefix_match(const struct radpkt_attr *at, const char *mine)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(mine, '/');
+	struct in6_addr want, have;
+	unsigned len, i;
+
+	if (at->len < 2 || at->len > 18 || !slash || (size_t)(slash - mine) >= sizeof(buf))
+		return false;
+	len = at->value[1];
+	memcpy(buf, mine, (size_t)(slash - mine));
+	buf[slash - mine] = '\0';
+	if (inet_pton(AF_INET6, buf, &have) != 1 || strtoul(slash + 1, NULL, 10) != len ||
+	    len > 128)
+		return false;
+	memset(&want, 0, sizeof(want));
+	memcpy(&want, at->value + 2, at->len - 2u);
+	for (i = 0; i < len; i++)
+		if ((want.s6_addr[i / 8] ^ have.s6_addr[i / 8]) & (0x80u >> (i % 8)))
+			return false;
+	return true;
 }
 
 static bool ident_match(const struct acd *a, const struct session *s, const struct ident *id)
@@ -809,6 +837,8 @@ static bool ident_match(const struct acd *a, const struct session *s, const stru
 			    strcmp(m, id->mac_norm) != 0))
 		return false;
 	if (id->has_port_id && !radpkt_attr_streq(&id->port_id, s->ifname))
+		return false;
+	if (id->has_ip6 && !prefix_match(&id->ip6, s->ipv6_prefix))
 		return false;
 	if (id->has_port) {
 		/* pppd's radius.so sends NAS-Port = the ppp unit */
@@ -907,7 +937,7 @@ void coa_decide(const struct acd *a, const struct radpkt *p, struct coa_decision
 	if (id.n == 0) {
 		nak(&d->v, RADPKT_EC_MISSING_ATTRIBUTE,
 		    "no session identification (User-Name, Acct-Session-Id, Framed-IP-Address, "
-		    "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
+		    "Framed-IPv6-Prefix, Calling-Station-Id, NAS-Port-Id or NAS-Port)");
 		goto out;
 	}
 	for (s = a->sess.list; s; s = s->next)

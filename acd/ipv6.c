@@ -66,6 +66,10 @@ struct v6s {
 	struct in6_addr pd_via;
 	bool pd_routed;
 	ev_timer pd_t;                  /* the lease's end */
+	/* RADIUS's Framed-IPv6-Routes as added (the radattr file may change
+	 * under a reload; these are what to remove) */
+	struct radv6_route routes[RADV6_ROUTE_MAX];
+	unsigned nroutes;
 	double dhcp_tokens;             /* the session's DHCPv6 budget (a token bucket) */
 	ev_tstamp dhcp_at;
 };
@@ -145,8 +149,13 @@ static int build(struct ipv6 *v, const struct v6s *x, bool final, uint8_t *buf, 
 						   .preferred = final ? 0 : c->ipv6_preferred };
 		ri.nprefix = 1;
 	}
-	for (i = 0; i < c->n_ipv6_dns && i < RA_DNS_MAX; i++)
-		ri.dns[ri.ndns++] = c->ipv6_dns[i];
+	if (x->s->radius6.ndns) { /* RADIUS's DNS-Server-IPv6-Address wins over [ipv6] dns */
+		for (i = 0; i < x->s->radius6.ndns && i < RA_DNS_MAX; i++)
+			ri.dns[ri.ndns++] = x->s->radius6.dns[i];
+	} else {
+		for (i = 0; i < c->n_ipv6_dns && i < RA_DNS_MAX; i++)
+			ri.dns[ri.ndns++] = c->ipv6_dns[i];
+	}
 	for (i = 0; i < c->n_ipv6_search && i < RA_SEARCH_MAX; i++)
 		snprintf(ri.search[ri.nsearch++], sizeof(ri.search[0]), "%s", c->ipv6_search[i]);
 	ri.dns_lifetime = final ? 0 : life;
@@ -267,7 +276,8 @@ static void pd_route(struct ipv6 *v, struct v6s *x)
 	char pb[64];
 	int rc;
 
-	rc = v->fx->route(v->fx_ctx, true, x->s->ifindex, &x->pd.prefix, x->pd.plen, &x->pd_via);
+	rc = v->fx->route(v->fx_ctx, true, x->s->ifindex, &x->pd.prefix, x->pd.plen, &x->pd_via,
+			  0);
 	if (rc < 0) {
 		v->st.route_errors++;
 		log_warnx("ipv6: sess=%s: cannot route the delegated %s to it: %s", x->s->ifname,
@@ -288,7 +298,7 @@ static void pd_end(struct ipv6 *v, struct v6s *x, bool link, const char *why)
 		return;
 	if (x->pd_routed && link)
 		(void)v->fx->route(v->fx_ctx, false, x->s->ifindex, &x->pd.prefix, x->pd.plen,
-				   &x->pd_via);
+				   &x->pd_via, 0);
 	x->pd_routed = false;
 	if (x->pd.bound)
 		log_info("ipv6: sess=%s: delegated prefix %s %s", x->s->ifname,
@@ -343,6 +353,69 @@ static struct v6s *ext_of(struct ipv6 *v, struct session *s)
 	return x;
 }
 
+/* ---- RADIUS's Framed-IPv6-Route and Framed-Interface-Id ------------------------------ */
+
+/* RADIUS's routes to the session, as the /64 is routed ("::" or no
+ * gateway: on-link; a gateway: via it, on the session's link) */
+static void routes_add(struct ipv6 *v, struct v6s *x)
+{
+	const struct radv6 *r = &x->s->radius6;
+	char rb[160];
+	unsigned i;
+	int rc;
+
+	if (x->nroutes)
+		return;
+	for (i = 0; i < r->nroutes && i < RADV6_ROUTE_MAX; i++) {
+		const struct radv6_route *rt = &r->routes[i];
+
+		rc = v->fx->route(v->fx_ctx, true, x->s->ifindex, &rt->prefix, rt->len,
+				  rt->has_via ? &rt->via : NULL, rt->metric);
+		radv6_route_str(rt, rb, sizeof(rb));
+		if (rc < 0) {
+			v->st.route_errors++;
+			log_warnx("ipv6: sess=%s: cannot add RADIUS Framed-IPv6-Route %s: %s",
+				  x->s->ifname, rb, strerror(-rc));
+			continue;
+		}
+		x->routes[x->nroutes++] = *rt;
+		log_info("ipv6: sess=%s route=\"%s\" (RADIUS Framed-IPv6-Route)", x->s->ifname, rb);
+	}
+}
+
+/* link: the link is still there (else its routes went with it) */
+static void routes_del(struct ipv6 *v, struct v6s *x, bool link)
+{
+	unsigned i;
+
+	for (i = 0; link && i < x->nroutes; i++)
+		(void)v->fx->route(v->fx_ctx, false, x->s->ifindex, &x->routes[i].prefix,
+				   x->routes[i].len, x->routes[i].has_via ? &x->routes[i].via : NULL,
+				   x->routes[i].metric);
+	x->nroutes = 0;
+}
+
+/*
+ * pppd negotiates the interface identifier in IPv6CP, before acd hears of
+ * the session, and pppd 2.4.9's radius.so does not use Framed-Interface-Id
+ * (nor can acd's PPPoE server pass it: pppd authenticates after it starts).
+ * The subscriber's SLAAC address is its /64 and that identifier; when
+ * RADIUS asked for another, say so.
+ */
+static void check_ifid(const struct session *s)
+{
+	struct in6_addr ll;
+	char want[24], got[24];
+
+	if (!s->radius6.has_ifid || inet_pton(AF_INET6, s->ipv6_ll, &ll) != 1 ||
+	    memcmp(&ll.s6_addr[8], s->radius6.ifid, 8) == 0)
+		return;
+	log_warnx("ipv6: sess=%s: RADIUS Framed-Interface-Id %s is not the interface identifier "
+		  "IPv6CP agreed (%s): pppd negotiates it, not acd (pppd's ipv6 option sets it)",
+		  s->ifname, radv6_ifid_str(s->radius6.ifid, want, sizeof(want)),
+		  radv6_ifid_str(&ll.s6_addr[8], got, sizeof(got)));
+}
+
 /* its /64: the one it had (a restart), else one from the pool */
 static int get_prefix(struct ipv6 *v, struct v6s *x)
 {
@@ -351,11 +424,11 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 
 	if (x->has_prefix)
 		return 0;
-	if (x->s->radius_ipv6_prefix[0]) {
+	if (x->s->radius6.prefix[0]) {
 		struct in6_addr a;
 		uint8_t len;
 
-		if (parse_prefix(x->s->radius_ipv6_prefix, &a, &len) == 0 && len == 64) {
+		if (parse_prefix(x->s->radius6.prefix, &a, &len) == 0 && len == 64) {
 			/* RADIUS wins over the pool; one inside it is taken from it */
 			rc = ip6pool_contains(v->pool, &a) ? ip6pool_take(v->pool, &a, x->s->user) : 0;
 			if (rc == 0) {
@@ -370,11 +443,11 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 				return 0;
 			}
 			log_warnx("ipv6: sess=%s: RADIUS Framed-IPv6-Prefix %s is another session's: "
-				  "one from the pool instead", x->s->ifname, x->s->radius_ipv6_prefix);
+				  "one from the pool instead", x->s->ifname, x->s->radius6.prefix);
 		} else {
 			log_warnx("ipv6: sess=%s: RADIUS Framed-IPv6-Prefix %s is not a /64 (SLAAC "
 				  "needs one): one from the pool instead", x->s->ifname,
-				  x->s->radius_ipv6_prefix);
+				  x->s->radius6.prefix);
 		}
 	}
 	rc = ip6pool_alloc(v->pool, x->s->user, &x->prefix);
@@ -412,14 +485,18 @@ static void start(struct ipv6 *v, struct session *s)
 	}
 	if (x->active)
 		return;
-	if (get_prefix(v, x) < 0)
+	check_ifid(s);
+	if (get_prefix(v, x) < 0) {
+		routes_add(v, x); /* RADIUS's routes do not need the /64 */
 		return;
-	rc = v->fx->route(v->fx_ctx, true, s->ifindex, &x->prefix, 64, NULL);
+	}
+	rc = v->fx->route(v->fx_ctx, true, s->ifindex, &x->prefix, 64, NULL, 0);
 	if (rc < 0) {
 		v->st.route_errors++;
 		log_warnx("ipv6: sess=%s: cannot route %s to it: %s", s->ifname,
 			  prefix_str(&x->prefix, pb, sizeof(pb)), strerror(-rc));
 	}
+	routes_add(v, x); /* after the /64: a gateway in it is on-link by then */
 	if (!x->joined && v->fx->join(v->fx_ctx, s->ifindex, true) == 0)
 		x->joined = true;
 	x->active = true;
@@ -446,11 +523,13 @@ static void stop(struct ipv6 *v, struct session *s, bool final, bool release)
 	if (x->joined && final)
 		(void)v->fx->join(v->fx_ctx, s->ifindex, false);
 	x->joined = false;
-	if (release)
+	if (release) {
 		pd_end(v, x, final, "back to the pool (the session's IPv6 ended)");
+		routes_del(v, x, final);
+	}
 	if (release && x->has_prefix) {
 		if (final)
-			(void)v->fx->route(v->fx_ctx, false, s->ifindex, &x->prefix, 64, NULL);
+			(void)v->fx->route(v->fx_ctx, false, s->ifindex, &x->prefix, 64, NULL, 0);
 		if (!x->given)
 			(void)ip6pool_release(v->pool, &x->prefix);
 		x->given = false;
@@ -572,10 +651,19 @@ static void on_session(const struct session_event *ev, void *ctx)
 	case SESSION_GONE: /* the link and its route went */
 		stop(v, ev->s, false, false);
 		break;
-	case SESSION_DOWN:
+	case SESSION_DOWN: {
+		/* the record keeps its prefixes for the listeners after us:
+		 * accounting's Stop carries them */
+		char p[sizeof(ev->s->ipv6_prefix)], d[sizeof(ev->s->ipv6_delegated)];
+
+		memcpy(p, ev->s->ipv6_prefix, sizeof(p));
+		memcpy(d, ev->s->ipv6_delegated, sizeof(d));
 		stop(v, ev->s, !ev->s->gone, true);
 		drop(v, ev->s);
+		memcpy(ev->s->ipv6_prefix, p, sizeof(p));
+		memcpy(ev->s->ipv6_delegated, d, sizeof(d));
 		break;
+	}
 	default:
 		break;
 	}
@@ -590,6 +678,16 @@ static void on_describe(const struct session *s, json_t *o, void *ctx)
 		return;
 	if (x->pd.bound)
 		json_object_set_new(o, "ipv6_delegated", json_string(pd_str(&x->pd, pb, sizeof(pb))));
+	if (x->nroutes) {
+		json_t *r = json_array();
+		char rb[160];
+		unsigned i;
+
+		for (i = 0; i < x->nroutes; i++)
+			json_array_append_new(r, json_string(radv6_route_str(&x->routes[i], rb,
+									     sizeof(rb))));
+		json_object_set_new(o, "ipv6_routes", r);
+	}
 	if (!x->has_prefix)
 		return;
 	json_object_set_new(o, "ipv6_prefix", json_string(prefix_str(&x->prefix, pb, sizeof(pb))));
@@ -738,16 +836,16 @@ static void radius_pd(struct ipv6 *v, struct v6s *x)
 	uint8_t len;
 	bool in;
 
-	if (parse_prefix(x->s->radius_delegated, &a, &len) < 0 || len < 1 || len > 64) {
+	if (parse_prefix(x->s->radius6.delegated, &a, &len) < 0 || len < 1 || len > 64) {
 		log_warnx("ipv6: sess=%s: RADIUS Delegated-IPv6-Prefix %s is not a prefix of /1 "
-			  "to /64: %s", x->s->ifname, x->s->radius_delegated,
+			  "to /64: %s", x->s->ifname, x->s->radius6.delegated,
 			  v->pd_pool ? "one from pd-pool instead" : "none delegated");
 		return;
 	}
 	in = v->pd_pool && len == ip6pool_prefix_len(v->pd_pool) && ip6pool_contains(v->pd_pool, &a);
 	if (in && ip6pool_take(v->pd_pool, &a, x->s->user) < 0) {
 		log_warnx("ipv6: sess=%s: RADIUS Delegated-IPv6-Prefix %s is another session's: %s",
-			  x->s->ifname, x->s->radius_delegated, "one from pd-pool instead");
+			  x->s->ifname, x->s->radius6.delegated, "one from pd-pool instead");
 		return;
 	}
 	memset(l, 0, sizeof(*l));
@@ -762,6 +860,7 @@ void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 {
 	struct session *s = session_by_ifindex(&v->a->sess, ifindex);
 	uint8_t out[DHCP6_MSG_MAX];
+	struct dhcp6_conf dc;
 	struct dhcp6_msg m;
 	enum dhcp6_drop d;
 	struct v6s *x;
@@ -781,7 +880,7 @@ void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 		v->st.dhcp_other_if++;
 		return;
 	}
-	if (!x->pd.has_prefix && s->radius_delegated[0])
+	if (!x->pd.has_prefix && s->radius6.delegated[0])
 		radius_pd(v, x);
 	if (v->a->loop) {
 		ev_tstamp now = ev_now(v->a->loop);
@@ -797,7 +896,12 @@ void ipv6_dhcp_input(struct ipv6 *v, int ifindex, const struct in6_addr *src,
 		x->dhcp_tokens -= 1;
 	}
 	had = x->pd.has_prefix;
-	n = dhcp6_answer(&v->dc, s->user, &x->pd, &m, now_of(v), out, sizeof(out), &what);
+	dc = v->dc;
+	if (s->radius6.ndns) { /* RADIUS's DNS-Server-IPv6-Address wins over [ipv6] dns */
+		dc.dns = s->radius6.dns;
+		dc.ndns = s->radius6.ndns;
+	}
+	n = dhcp6_answer(&dc, s->user, &x->pd, &m, now_of(v), out, sizeof(out), &what);
 	if (n <= 0) {
 		if (n < 0) {
 			v->st.dhcp_errors++;
@@ -902,11 +1006,11 @@ static int real_send(void *ctx, int ifindex, const uint8_t *buf, size_t len)
 }
 
 static int real_route(void *ctx, bool add, int ifindex, const struct in6_addr *p, uint8_t len,
-		      const struct in6_addr *via)
+		      const struct in6_addr *via, uint32_t metric)
 {
 	struct ipv6 *v = ctx;
 
-	return rtnl_route6(v->a->rtnl, add, ifindex, p, len, via);
+	return rtnl_route6(v->a->rtnl, add, ifindex, p, len, via, metric);
 }
 
 static int group(int fd, const char *addr, int ifindex, bool join)

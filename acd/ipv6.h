@@ -42,10 +42,10 @@ struct ipv6_fx {
 	/* buf (a DHCPv6 answer) to the client to, port 546, on ifindex: 0 or -errno */
 	int (*reply)(void *ctx, int ifindex, const struct in6_addr *to, const uint8_t *buf,
 		     size_t len);
-	/* the route prefix/len to ifindex (via a next hop, or NULL: on-link),
-	 * added or deleted: 0 or -errno */
+	/* the route prefix/len to ifindex (via a next hop, or NULL: on-link;
+	 * metric 0: the kernel's default), added or deleted: 0 or -errno */
 	int (*route)(void *ctx, bool add, int ifindex, const struct in6_addr *prefix,
-		     uint8_t len, const struct in6_addr *via);
+		     uint8_t len, const struct in6_addr *via, uint32_t metric);
 	/* all-routers (ff02::2) and All_DHCP_Relay_Agents_and_Servers
 	 * (ff02::1:2) on ifindex joined or left: 0 or -errno */
 	int (*join)(void *ctx, int ifindex, bool join);

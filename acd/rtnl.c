@@ -839,7 +839,7 @@ void rtnl_close(struct rtnl *r)
 /* ---- routes ----------------------------------------------------------------------- */
 
 int rtnl_route6(struct rtnl *r, bool add, int ifindex, const struct in6_addr *dst, uint8_t len,
-		const struct in6_addr *via)
+		const struct in6_addr *via, uint32_t metric)
 {
 	struct rtmsg rtm = {
 		.rtm_family = AF_INET6,
@@ -868,7 +868,8 @@ int rtnl_route6(struct rtnl *r, bool add, int ifindex, const struct in6_addr *ds
 	if (nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
 	    nla_put(msg, RTA_DST, sizeof(*dst), dst) < 0 ||
 	    nla_put_u32(msg, RTA_OIF, oif) < 0 ||
-	    (via && nla_put(msg, RTA_GATEWAY, sizeof(*via), via) < 0)) {
+	    (via && nla_put(msg, RTA_GATEWAY, sizeof(*via), via) < 0) ||
+	    (metric && nla_put_u32(msg, RTA_PRIORITY, metric) < 0)) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}

@@ -151,13 +151,15 @@ int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n);
 
 /*
  * The IPv6 route dst/len on the link ifindex in the main table (a session's
- * /64; a delegated prefix, via the subscriber's link-local): added
- * (replacing one to the same dst) or deleted; via NULL: on-link.  0, or
+ * /64; a delegated prefix, via the subscriber's link-local; RADIUS's
+ * Framed-IPv6-Route): added (replacing one to the same dst and metric) or
+ * deleted; via NULL: on-link; metric 0: the kernel's default (a delete
+ * with 0 takes the route whatever its metric).  0, or
  * -ENOENT (delete: none, or its link is gone), -EPERM, -ENOTCONN (no
  * rtnetlink), -errno.
  */
 int rtnl_route6(struct rtnl *r, bool add, int ifindex, const struct in6_addr *dst, uint8_t len,
-		const struct in6_addr *via);
+		const struct in6_addr *via, uint32_t metric);
 
 /*
  * The decoders, pure (no I/O): acd's one reading of each message, for the

@@ -31,6 +31,7 @@
 #define uthash_nonfatal_oom(elt) session_index_oom(elt)
 #include <uthash.h>
 
+#include "radv6.h"
 #include "shaper.h"
 
 struct acd_config;
@@ -67,9 +68,10 @@ struct session {
 	 * (accounting's Framed-IPv6-Prefix and Delegated-IPv6-Prefix, CoA's
 	 * lookup) */
 	char ipv6_prefix[52], ipv6_delegated[52];
-	/* what RADIUS said for them (sessrad.c, from the radattr file, when the
-	 * policy is read), "" = nothing: it wins over the pools */
-	char radius_ipv6_prefix[52], radius_delegated[52];
+	/* what RADIUS said of its IPv6 (sessrad.c, from the radattr file, when
+	 * the policy is read; radv6.h): its prefixes win over the pools, its
+	 * resolvers over [ipv6] dns; its routes are added with the /64 */
+	struct radv6 radius6;
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
 	/* policy: what RADIUS said, an operator override, what is applied */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "policy.h"
 #include "radattr.h"
+#include "radv6.h"
 #include "reload.h"
 #include "sessrad.h"
 
@@ -99,7 +100,9 @@ void sessrad_policy(struct acd *a, struct session *s)
 {
 	struct radattr_list l = { 0 };
 	struct policy_result r;
+	struct radv6_warnings w6;
 	char path[PATH_MAX + 32], err[512];
+	unsigned i;
 	int rc;
 
 	radattr_path(a, s, path, sizeof(path));
@@ -122,6 +125,9 @@ void sessrad_policy(struct acd *a, struct session *s)
 		if (r.malformed)
 			a->stats.radattr_errors++;
 	}
+	/* a bad IPv6 value is refused on its own: the rest, rates included, stand */
+	if (radv6_from_attrs(&l, &s->radius6, &w6) > 0)
+		a->stats.radattr_errors++;
 	radattr_free(&l);
 	s->radius_down = r.down;
 	s->radius_up = r.up;
@@ -135,7 +141,14 @@ void sessrad_policy(struct acd *a, struct session *s)
 		s->radius_up = s->coa_up;
 		snprintf(s->radius_src, sizeof(s->radius_src), "%s", s->coa_src);
 	}
-	snprintf(s->radius_warn, sizeof(s->radius_warn), "%.255s", r.warning);
+	snprintf(s->radius_warn, sizeof(s->radius_warn), "%.255s",
+		 r.warning[0] || !w6.n ? r.warning : w6.line[0]);
+	for (i = 0; i < w6.n && i < RADV6_WARN_MAX; i++)
+		log_warnx("sess=%s user=%s event=radius-ipv6 warning=\"%s\"", s->ifname, s->user,
+			  w6.line[i]);
+	if (w6.n > RADV6_WARN_MAX)
+		log_warnx("sess=%s user=%s event=radius-ipv6 warning=\"%u more refused IPv6 "
+			  "values\"", s->ifname, s->user, w6.n - RADV6_WARN_MAX);
 	if (r.warning[0]) {
 		log_warnx("sess=%s user=%s event=radius-policy warning=\"%s\"", s->ifname, s->user,
 			  r.warning);

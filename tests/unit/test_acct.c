@@ -323,6 +323,33 @@ static void test_record_start_stop(void **state)
 	assert_null(rc_avpair_get(l, PW_FRAMED_INTERFACE_ID, 0));
 	rc_avpair_free(l);
 
+	/* its prefixes, RFC 3162 2.3 / RFC 4818: reserved, length, 16 prefix bytes */
+	snprintf(r.ipv6_prefix, sizeof(r.ipv6_prefix), "2001:db8:1:2::/64");
+	snprintf(r.ipv6_delegated, sizeof(r.ipv6_delegated), "2001:db8:100::/56");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	{
+		VALUE_PAIR *p = rc_avpair_get(l, PW_FRAMED_IPV6_PREFIX, 0);
+		VALUE_PAIR *d = rc_avpair_get(l, PW_DELEGATED_IPV6_PREFIX, 0);
+
+		assert_non_null(p);
+		assert_non_null(d);
+		assert_int_equal(p->lvalue, 18);
+		assert_memory_equal(p->strvalue, "\0\x40\x20\x01\x0d\xb8\0\x01\0\x02\0\0\0\0\0\0\0\0",
+				    18);
+		assert_int_equal(d->lvalue, 18);
+		assert_memory_equal(d->strvalue, "\0\x38\x20\x01\x0d\xb8\x01\0\0\0\0\0\0\0\0\0\0\0",
+				    18);
+	}
+	rc_avpair_free(l);
+	/* what is not a prefix is left out */
+	snprintf(r.ipv6_prefix, sizeof(r.ipv6_prefix), "2001:db8:1:2::");
+	snprintf(r.ipv6_delegated, sizeof(r.ipv6_delegated), "2001:db8::/129");
+	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);
+	assert_null(rc_avpair_get(l, PW_FRAMED_IPV6_PREFIX, 0));
+	assert_null(rc_avpair_get(l, PW_DELEGATED_IPV6_PREFIX, 0));
+	rc_avpair_free(l);
+	r.ipv6_prefix[0] = r.ipv6_delegated[0] = '\0';
+
 	/* an IPv6 NAS address goes in NAS-IPv6-Address */
 	snprintf(nas.ip, sizeof(nas.ip), "2001:db8::9");
 	assert_int_equal(acct_record_attrs(rh, &r, &nas, 0, &l, err, sizeof(err)), 0);

@@ -301,6 +301,8 @@ static int setup_acd(void **state)
 	add_session("ppp3", "carol", "10.77.3.2", "02:00:00:00:00:03", "000000000000000D", 0, 0)
 		->gone = true;
 	add_session("ppp10", "dave", "10.77.10.2", "02:00:00:00:00:aa", "0000000000000010", 0, 0);
+	snprintf(session_named("ppp1")->ipv6_prefix, sizeof(session_named("ppp1")->ipv6_prefix),
+		 "2001:db8:0:1::/64");
 	return 0;
 }
 
@@ -371,6 +373,7 @@ static void add_rp_down(struct radpkt_builder *b, uint32_t kbit)
 static void test_decide_identify(void **state)
 {
 	static const uint8_t ip2[4] = { 10, 77, 2, 2 }, ip9[4] = { 10, 77, 9, 9 };
+	struct radpkt_builder *b;
 	struct coa_decision d;
 	struct req r;
 
@@ -390,6 +393,39 @@ static void test_decide_identify(void **state)
 	radpkt_add(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_FRAMED_IP_ADDRESS, ip9, 4);
 	decide(&r, &d);
 	assert_nak(&d, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+
+	/* Framed-IPv6-Prefix (RFC 3162 2.3): the session's /64, sent short or in
+	 * 16 bytes; another prefix or length matches nothing */
+	{
+		static const uint8_t p8[] = { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1 };
+		static const uint8_t p16[] = { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1,
+					       0, 0, 0, 0, 0, 0, 0, 0 };
+		static const uint8_t other[] = { 0, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2 };
+		static const uint8_t len56[] = { 0, 56, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0 };
+
+		radpkt_add(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_FRAMED_IPV6_PREFIX, p8,
+			   sizeof(p8));
+		decide(&r, &d);
+		assert_names(&d, "ppp1");
+		radpkt_add(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_FRAMED_IPV6_PREFIX, p16,
+			   sizeof(p16));
+		decide(&r, &d);
+		assert_names(&d, "ppp1");
+		radpkt_add(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_FRAMED_IPV6_PREFIX, other,
+			   sizeof(other));
+		decide(&r, &d);
+		assert_nak(&d, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+		radpkt_add(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_FRAMED_IPV6_PREFIX, len56,
+			   sizeof(len56));
+		decide(&r, &d);
+		assert_nak(&d, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+		/* with User-Name: both must hold */
+		b = req(&r, RADPKT_DISCONNECT_REQUEST);
+		radpkt_add_str(b, RADPKT_ATTR_USER_NAME, "alice");
+		radpkt_add(b, RADPKT_ATTR_FRAMED_IPV6_PREFIX, p8, sizeof(p8));
+		decide(&r, &d);
+		assert_nak(&d, RADPKT_EC_SESSION_CONTEXT_NOT_FOUND, "no session matches");
+	}
 
 	/* Calling-Station-Id in any of the usual MAC notations, any case */
 	radpkt_add_str(req(&r, RADPKT_DISCONNECT_REQUEST), RADPKT_ATTR_CALLING_STATION_ID,
@@ -526,7 +562,7 @@ static void test_decide_no_match(void **state)
 	decide(&r, &d);
 	assert_nak(&d, RADPKT_EC_MISSING_ATTRIBUTE,
 		   "no session identification (User-Name, Acct-Session-Id, Framed-IP-Address, "
-		   "Calling-Station-Id, NAS-Port-Id or NAS-Port)");
+		   "Framed-IPv6-Prefix, Calling-Station-Id, NAS-Port-Id or NAS-Port)");
 	assert_int_equal(d.matches, 0);
 	b = req(&r, RADPKT_DISCONNECT_REQUEST);
 	radpkt_add_str(b, RADPKT_ATTR_NAS_IDENTIFIER, "bras-test");

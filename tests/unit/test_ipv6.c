@@ -32,6 +32,10 @@ static struct {
 		bool add;
 		int ifindex;
 		struct in6_addr p;
+		uint8_t len;
+		bool has_via;
+		struct in6_addr via;
+		uint32_t metric;
 	} routes[8];
 	unsigned nroutes;
 	int joined;
@@ -64,14 +68,17 @@ static int fx_reply(void *ctx, int ifindex, const struct in6_addr *to, const uin
 }
 
 static int fx_route(void *ctx, bool add, int ifindex, const struct in6_addr *p, uint8_t len,
-		    const struct in6_addr *via)
+		    const struct in6_addr *via, uint32_t metric)
 {
 	(void)ctx;
-	assert_int_equal(len, 64);
-	assert_null(via);
 	assert_true(W.nroutes < 8);
 	W.routes[W.nroutes].add = add;
 	W.routes[W.nroutes].ifindex = ifindex;
+	W.routes[W.nroutes].len = len;
+	W.routes[W.nroutes].has_via = via != NULL;
+	if (via)
+		W.routes[W.nroutes].via = *via;
+	W.routes[W.nroutes].metric = metric;
 	W.routes[W.nroutes++].p = *p;
 	return 0;
 }
