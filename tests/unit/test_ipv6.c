@@ -17,6 +17,8 @@
 
 #include "acd.h"
 #include "ipv6.h"
+#include "radattr.h"
+#include "radv6.h"
 #include "sessfake.h"
 
 static struct acd A;
@@ -40,7 +42,12 @@ static struct {
 	unsigned nroutes;
 	int joined;
 	unsigned nreplies;
+	uint8_t reply[DHCP6_MSG_MAX];
+	size_t reply_len;
 	bool send_fails;
+	/* what a listener after ipv6.c saw of the session at its SESSION_DOWN */
+	char down_prefix[52];
+	int downs;
 } W;
 
 static int fx_send(void *ctx, int ifindex, const uint8_t *buf, size_t len)
@@ -61,8 +68,9 @@ static int fx_reply(void *ctx, int ifindex, const struct in6_addr *to, const uin
 	(void)ctx;
 	(void)ifindex;
 	(void)to;
-	(void)buf;
-	(void)len;
+	assert_true(len <= sizeof(W.reply));
+	memcpy(W.reply, buf, len);
+	W.reply_len = len;
 	W.nreplies++;
 	return 0;
 }
@@ -316,6 +324,114 @@ static void test_vanished(void **state)
 	assert_null(session_by_ifname(&A.sess, "ppp0"));
 }
 
+/* a listener after ipv6.c (accounting is one): the session's prefixes are
+ * still there at its SESSION_DOWN */
+static void after_ipv6(const struct session_event *ev, void *ctx)
+{
+	(void)ctx;
+	if (ev->type != SESSION_DOWN)
+		return;
+	W.downs++;
+	snprintf(W.down_prefix, sizeof(W.down_prefix), "%s", ev->s->ipv6_prefix);
+}
+
+/* RADIUS's IPv6 (radv6.h): its /64 wins over the pool, its resolvers over
+ * [ipv6] dns in the RA and in DHCPv6, its routes go to the session's link
+ * with the /64 and away with it */
+static void test_radius(void **state)
+{
+	static const char text[] =
+		"Framed-IPv6-Prefix 2001:db8:0:1::/64\n"
+		"DNS-Server-IPv6-Address 2001:db8::aa\n"
+		"DNS-Server-IPv6-Address 2001:db8::bb\n"
+		"Framed-IPv6-Route 2001:db8:5::/48\n"
+		"Framed-IPv6-Route 2001:db8:7::/48 fe80::2 20\n"
+		"Framed-Interface-Id 0:0:0:b0b\n";
+	/* Information-Request, xid 010203, ORO: DNS (23) */
+	static const uint8_t inforeq[] = { 11, 1, 2, 3, 0, 6, 0, 2, 0, 23 };
+	const struct session_listener l = { .event = after_ipv6 };
+	struct radattr_list rl = { 0 };
+	struct in6_addr ll, a;
+	const uint8_t *rd;
+	struct session *s;
+	char err[256], buf[INET6_ADDRSTRLEN];
+	size_t o;
+	json_t *j, *r;
+
+	(void)state;
+	assert_int_equal(session_listen(&A.sess, &l), 0);
+	fake_link(&SF, "ppp0", 10);
+	assert_int_equal(hook("ip-up", "ppp0", "10.0.0.1", "10.0.0.2", "alice"), 0);
+	s = session_by_ifname(&A.sess, "ppp0");
+	assert_int_equal(radattr_parse(text, sizeof(text) - 1, NULL, "t", &rl, err, sizeof(err)), 0);
+	assert_int_equal(radv6_from_attrs(&rl, &s->radius6, NULL), 0);
+	radattr_free(&rl);
+	assert_int_equal(hook("ipv6-up", "ppp0", "fe80::1", "fe80::2", "alice"), 0);
+	assert_int_equal(W.nsent, 1);
+	inet_ntop(AF_INET6, opt(0, 3) + 16, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8:0:1::");
+	/* RDNSS: RADIUS's two, not [ipv6] dns */
+	rd = opt(0, 25);
+	assert_non_null(rd);
+	assert_int_equal(rd[1], 5);
+	inet_ntop(AF_INET6, rd + 8, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::aa");
+	inet_ntop(AF_INET6, rd + 24, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::bb");
+	/* the /64, then the routes */
+	assert_int_equal(W.nroutes, 3);
+	assert_int_equal(W.routes[0].len, 64);
+	inet_ntop(AF_INET6, &W.routes[1].p, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8:5::");
+	assert_int_equal(W.routes[1].len, 48);
+	assert_false(W.routes[1].has_via);
+	assert_int_equal(W.routes[1].metric, 0);
+	assert_true(W.routes[2].add);
+	assert_int_equal(W.routes[2].ifindex, 10);
+	assert_true(W.routes[2].has_via);
+	inet_ntop(AF_INET6, &W.routes[2].via, buf, sizeof(buf));
+	assert_string_equal(buf, "fe80::2");
+	assert_int_equal(W.routes[2].metric, 20);
+	j = session_json(s, true);
+	assert_string_equal(json_string_value(json_object_get(j, "ipv6_prefix")),
+			    "2001:db8:0:1::/64");
+	r = json_object_get(j, "ipv6_routes");
+	assert_int_equal(json_array_size(r), 2);
+	assert_string_equal(json_string_value(json_array_get(r, 1)),
+			    "2001:db8:7::/48 via fe80::2 metric 20");
+	json_decref(j);
+	/* DHCPv6's DNS option: RADIUS's too */
+	inet_pton(AF_INET6, "fe80::2", &ll);
+	ipv6_dhcp_input(V, 10, &ll, inforeq, sizeof(inforeq));
+	assert_int_equal(W.nreplies, 1);
+	assert_int_equal(W.reply[0], 7); /* Reply */
+	for (o = 4; o + 4 <= W.reply_len; o += 4u + (size_t)(W.reply[o + 2] << 8 | W.reply[o + 3]))
+		if ((W.reply[o] << 8 | W.reply[o + 1]) == 23)
+			break;
+	assert_true(o + 4 + 32 <= W.reply_len);
+	assert_int_equal(W.reply[o + 2] << 8 | W.reply[o + 3], 32);
+	memcpy(&a, W.reply + o + 4, 16);
+	inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::aa");
+	/* the session ends: the routes go with the /64, and the listeners
+	 * after ipv6.c still see its prefix */
+	session_end(&A.sess, s, "admin-reset", true);
+	assert_int_equal(W.nroutes, 6);
+	assert_false(W.routes[3].add);
+	assert_int_equal(W.routes[3].len, 48);
+	assert_false(W.routes[4].add);
+	assert_int_equal(W.routes[4].metric, 20);
+	assert_true(W.routes[4].has_via);
+	assert_false(W.routes[5].add);
+	assert_int_equal(W.routes[5].len, 64);
+	assert_int_equal(W.downs, 1);
+	assert_string_equal(W.down_prefix, "2001:db8:0:1::/64");
+	/* outside the pool: never released into it */
+	j = ipv6_json(V);
+	assert_int_equal(json_integer_value(json_object_get(j, "pool_used")), 0);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +440,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_down_and_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pref64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vanished, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_radius, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
