@@ -20,7 +20,12 @@
 #      from pd-pool, routed via the client's link-local; kill -9 acd and
 #      start it again before T1: the client's Renew keeps its prefix;
 #      Release: the route goes, the prefix is back; malformed DHCPv6
-#      messages are dropped and counted.
+#      messages are dropped and counted;
+#   9. RADIUS wins over the pools (radattr file): Framed-IPv6-Prefix is the
+#      /64 SLAAC uses, DNS-Server-IPv6-Address the RDNSS (rdisc6), the
+#      Framed-IPv6-Routes are on pppN with their metric, a malformed one is
+#      refused with a log line, Delegated-IPv6-Prefix is what dhclient -P
+#      gets; the session's end takes the routes away.
 set -euo pipefail
 TEST_NAME=acd-ipv6
 . "$(dirname "$0")/lib.sh"
@@ -283,6 +288,59 @@ limited=$(ipv6_stat .dhcpv6.rate_limited)
 log "answered $answered, rate-limited $limited"
 [ "$answered" -ge 1 ] && [ "$answered" -le 40 ] || fail "$answered of 200 Information-Requests answered (want 1..40)"
 [ $((answered + limited)) -eq 200 ] || fail "answered $answered + rate-limited $limited is not the 200 sent"
+
+log "dave's RADIUS gives his IPv6: Framed-IPv6-Prefix, DNS-Server-IPv6-Address, Framed-IPv6-Route, Delegated-IPv6-Prefix"
+# as radattr.so writes them; one route is malformed (a length of 129): it
+# alone is refused, with a log line that quotes it
+printf '%s\n' 'User-Name dave' 'Framed-IPv6-Prefix 2001:db8:300:1::/64' \
+	'Delegated-IPv6-Prefix 2001:db8:400::/56' \
+	'DNS-Server-IPv6-Address 2001:db8::aa' 'DNS-Server-IPv6-Address 2001:db8::bb' \
+	'Framed-IPv6-Route 2001:db8:5::/48 :: 10' 'Framed-IPv6-Route 2001:db8:6::/129' \
+	>"$TMPD/radattr.ppp3"
+stand_in_pppd P3
+ppp_link 3
+session_up 3 dave "$P3"
+wait_until 10 has_global sub3 || fail "SLAAC gave sub3 no global address"
+g3=$(global_of sub3)
+python3 -c "import ipaddress,sys; sys.exit(0 if ipaddress.IPv6Address('$g3') in ipaddress.IPv6Network('2001:db8:300:1::/64') else 1)" ||
+	fail "sub3's address $g3 is not in RADIUS's Framed-IPv6-Prefix 2001:db8:300:1::/64"
+s=$(ctl -j show session ppp3)
+assert_jq "dave's prefix: RADIUS's, not the (full) pool's" "$s" .ipv6_prefix 2001:db8:300:1::/64
+assert_jq "dave's routes" "$s" '.ipv6_routes | join(",")' "2001:db8:5::/48 metric 10"
+grep -qF 'sess=ppp3 user=dave event=radius-ipv6 warning="Framed-IPv6-Route "2001:db8:6::/129" (line 7): the length is not a number from 0 to 128; ignored"' \
+	"$TMPD/acd.log" || fail "no log line refuses the malformed route: $(grep ppp3 "$TMPD/acd.log" | tail -n 8)"
+out=$(ip netns exec "$SUB_NS" rdisc6 -1 -w 3000 sub3) || fail "rdisc6 got no answer on sub3: $out"
+grep -qE 'Prefix +: 2001:db8:300:1::/64' <<<"$out" || fail "rdisc6 shows no RADIUS prefix: $out"
+grep -qE 'Recursive DNS server +: 2001:db8::aa' <<<"$out" || fail "rdisc6 shows no RADIUS RDNSS: $out"
+grep -qE 'Recursive DNS server +: 2001:db8::bb' <<<"$out" || fail "rdisc6 shows no second RADIUS RDNSS: $out"
+grep -qE 'Recursive DNS server +: 2001:db8::53' <<<"$out" && fail "rdisc6 shows [ipv6] dns, not RADIUS's: $out"
+ra=$(ip netns exec "$SUB_NS" python3 "$RA_CLIENT" sub3) || fail "ra_client: $ra"
+assert_jq "RDNSS from RADIUS, in its order" "$ra" '[.rdnss[].address] | join(",")' 2001:db8::aa,2001:db8::bb
+route=$(ip -n "$AC_NS" -6 -j route show 2001:db8:5::/48)
+assert_eq "the AC's route to RADIUS's 2001:db8:5::/48: device" ppp3 "$(jq -r '.[0].dev // empty' <<<"$route")"
+assert_eq "the AC's route to RADIUS's 2001:db8:5::/48: metric" 10 "$(jq -r '.[0].metric // empty' <<<"$route")"
+log "dhclient -P on dave's link: RADIUS's Delegated-IPv6-Prefix, not one from pd-pool"
+printf '#!/bin/sh\necho "$reason ${new_ip6_prefix:-}" >>"%s"\nexit 0\n' "$TMPD/dhc3.events" >"$TMPD/dhc3-script"
+chmod 0755 "$TMPD/dhc3-script"
+ip netns exec "$SUB_NS" dhclient -cf "$TMPD/dhclient.conf" -lf "$TMPD/dhc3.leases" \
+	-pf "$TMPD/dhc3.pid" -sf "$TMPD/dhc3-script" -P -d -v sub3 >"$TMPD/dhc3.log" 2>&1 &
+BG_PIDS+=($!)
+bound3() { grep -q '^BOUND6 ' "$TMPD/dhc3.events" 2>/dev/null; }
+wait_until 15 bound3 || fail "dhclient got no prefix on sub3: $(tail -n 20 "$TMPD/dhc3.log")"
+assert_eq "dave's delegated prefix" 2001:db8:400::/56 "$(grep -m1 '^BOUND6 ' "$TMPD/dhc3.events" | cut -d' ' -f2)"
+assert_jq "show session: RADIUS's delegated prefix" "$(ctl -j show session ppp3)" .ipv6_delegated 2001:db8:400::/56
+assert_eq "the AC's route to 2001:db8:400::/56" ppp3 \
+	"$(ip -n "$AC_NS" -6 -j route show 2001:db8:400::/56 | jq -r '.[0].dev // empty')"
+kill "$(cat "$TMPD/dhc3.pid")" 2>/dev/null || true
+log "dave hangs up: his routes go"
+hook ipv6-down ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "$P3" dave || fail "hook ipv6-down ppp3"
+hook ip-down ppp3 10.77.3.1 10.77.3.2 "$P3" dave || fail "hook ip-down ppp3"
+assert_eq "the route to 2001:db8:5::/48 after the session" "" \
+	"$(ip -n "$AC_NS" -6 -j route show 2001:db8:5::/48 | jq -r '.[0].dev // empty')"
+assert_eq "the route to 2001:db8:300:1::/64 after the session" "" \
+	"$(ip -n "$AC_NS" -6 -j route show 2001:db8:300:1::/64 | jq -r '.[0].dev // empty')"
+assert_eq "the route to 2001:db8:400::/56 after the session" "" \
+	"$(ip -n "$AC_NS" -6 -j route show 2001:db8:400::/56 | jq -r '.[0].dev // empty')"
 
 grep -E 'ERROR|AddressSanitizer|runtime error' "$TMPD/acd.log" && fail "acd logged an error"
 pass
