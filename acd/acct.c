@@ -106,10 +106,13 @@ static void keep_addrs(struct acct_sess *as, const struct session *s)
 		snprintf(as->ip, sizeof(as->ip), "%s", s->ip);
 	if (s->ipv6_ll[0])
 		snprintf(as->ipv6, sizeof(as->ipv6), "%s", s->ipv6_ll);
-	if (s->ipv6_prefix[0])
-		snprintf(as->ipv6_prefix, sizeof(as->ipv6_prefix), "%s", s->ipv6_prefix);
-	if (s->ipv6_delegated[0])
-		snprintf(as->ipv6_delegated, sizeof(as->ipv6_delegated), "%s", s->ipv6_delegated);
+	/* ipv6.c's, kept past ipv6-down by the session itself: ipv6.c's
+	 * listener clears the live ones before ours hears of it */
+	if (s->ipv6_prefix_had[0])
+		snprintf(as->ipv6_prefix, sizeof(as->ipv6_prefix), "%s", s->ipv6_prefix_had);
+	if (s->ipv6_delegated_had[0])
+		snprintf(as->ipv6_delegated, sizeof(as->ipv6_delegated), "%s",
+			 s->ipv6_delegated_had);
 }
 
 static void send_record(struct acct *t, struct session *s, enum acct_status st,

@@ -271,6 +271,15 @@ static const char *pd_str(const struct dhcp6_lease *l, char *buf, size_t len)
 	return buf;
 }
 
+/* s->ipv6_*_had: what it has now, when it has something */
+static void had(struct session *s)
+{
+	if (s->ipv6_prefix[0])
+		memcpy(s->ipv6_prefix_had, s->ipv6_prefix, sizeof(s->ipv6_prefix_had));
+	if (s->ipv6_delegated[0])
+		memcpy(s->ipv6_delegated_had, s->ipv6_delegated, sizeof(s->ipv6_delegated_had));
+}
+
 static void pd_route(struct ipv6 *v, struct v6s *x)
 {
 	char pb[64];
@@ -313,6 +322,7 @@ static void pd_arm(struct ipv6 *v, struct v6s *x)
 
 	if (x->pd.bound)
 		pd_str(&x->pd, x->s->ipv6_delegated, sizeof(x->s->ipv6_delegated));
+	had(x->s);
 	if (!v->a->loop || !x->pd.bound)
 		return;
 	left = x->pd.expires - ev_now(v->a->loop);
@@ -436,6 +446,7 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 				x->has_prefix = true;
 				x->given = !ip6pool_contains(v->pool, &a);
 				prefix_str(&x->prefix, x->s->ipv6_prefix, sizeof(x->s->ipv6_prefix));
+				had(x->s);
 				v->st.prefixes_out++;
 				log_info("ipv6: sess=%s user=%s prefix=%s (RADIUS Framed-IPv6-Prefix)",
 					 x->s->ifname, user_str(x->s, ub, sizeof(ub)),
@@ -464,6 +475,7 @@ static int get_prefix(struct ipv6 *v, struct v6s *x)
 	}
 	x->has_prefix = true;
 	prefix_str(&x->prefix, x->s->ipv6_prefix, sizeof(x->s->ipv6_prefix));
+	had(x->s);
 	v->st.prefixes_out++;
 	log_info("ipv6: sess=%s user=%s prefix=%s", x->s->ifname,
 		 user_str(x->s, ub, sizeof(ub)), prefix_str(&x->prefix, pb, sizeof(pb)));
@@ -627,6 +639,7 @@ static void restore(struct ipv6 *v, struct session *s, json_t *saved)
 	x->has_prefix = true;
 	x->given = !ip6pool_contains(v->pool, &a);
 	prefix_str(&x->prefix, s->ipv6_prefix, sizeof(s->ipv6_prefix));
+	had(s);
 }
 
 static void on_session(const struct session_event *ev, void *ctx)

@@ -68,6 +68,10 @@ struct session {
 	 * (accounting's Framed-IPv6-Prefix and Delegated-IPv6-Prefix, CoA's
 	 * lookup) */
 	char ipv6_prefix[52], ipv6_delegated[52];
+	/* the last of each it had, never cleared while the session lives:
+	 * accounting's records keep them after ipv6-down (or a released
+	 * lease), as they keep the IPv4 address after ip-down */
+	char ipv6_prefix_had[52], ipv6_delegated_had[52];
 	/* what RADIUS said of its IPv6 (sessrad.c, from the radattr file, when
 	 * the policy is read; radv6.h): its prefixes win over the pools, its
 	 * resolvers over [ipv6] dns; its routes are added with the /64 */

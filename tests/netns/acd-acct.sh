@@ -19,14 +19,17 @@
 #     logged at most once a second (the lines of the window counted, against
 #     the bound the limit guarantees), acd's RSS does not grow, hooks stay
 #     fast (the event loop never waits for RADIUS), and acd still exits
-#     at once.
+#     at once;
+#   - IPv6: the Interim at ipv6-up carries RADIUS's Framed-IPv6-Prefix, the
+#     Stop after ipv6-down still carries it and the prefix dhclient -P got
+#     (Delegated-IPv6-Prefix), as FreeRADIUS decodes them.
 set -euo pipefail
 TEST_NAME=acd-acct
 . "$(dirname "$0")/lib.sh"
 
 need_acd
 command -v freeradius >/dev/null || skip "freeradius not found (tools/install-deps installs it)"
-netns_init iperf3
+netns_init iperf3 dhclient
 add_pair 0
 add_pair 1
 add_pair 2
@@ -319,6 +322,55 @@ b=$(date +%s%N)
 ((b - a < 5000000000)) || fail "acd took $(((b - a) / 1000000)) ms to exit"
 grep -q "event=exit-unsent" "$TMPD/acd.log" || fail "acd did not log the records it could not send"
 grep -q "acct-s3cret" "$TMPD/acd.log" "$TMPD/state/"* && fail "the secret appeared in the log or state"
+log "IPv6: RADIUS's Framed-IPv6-Prefix and the delegated prefix in accounting (Interim, Stop)"
+start_radius
+write_conf none
+cat >>"$TMPD/acd.conf" <<CONF
+[ipv6]
+prefix-pool = 2001:db8:100::/60
+pd-pool = 2001:db8:200::/48
+pd-length = 56
+CONF
+# IPv6 on ppp3 and sub3 only (no DAD: their link-locals usable at once)
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.accept_dad=0
+ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.accept_dad=0
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.disable_ipv6=0
+ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.disable_ipv6=0
+ll() { # NS IFACE: its link-local address, once usable
+	ip -n "$1" -6 -j addr show dev "$2" | jq -r '[.[].addr_info[] | select(.scope == "link" and (.tentative | not)) | .local][0] // empty'
+}
+has_ll() { [ -n "$(ll "$1" "$2")" ]; }
+wait_until 5 has_ll "$AC_NS" ppp3 || fail "ppp3 has no link-local address"
+wait_until 5 has_ll "$SUB_NS" sub3 || fail "sub3 has no link-local address"
+printf 'User-Name dave\nFramed-IPv6-Prefix 2001:db8:300:1::/64\n' >"$TMPD/radattr.ppp3"
+acct_start
+ahook ip-up ppp3 "${PPPD[3]}" dave || fail "ip-up ppp3 failed"
+SID3=$(sid ppp3)
+wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Start\"" >/dev/null
+hook ipv6-up ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
+# (acd found ppp3's link at its start: ip-up's Interim came first, without IPv6)
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Interim-Update\" and .\"Framed-Interface-Id\" != null" 5)
+assert_jq "ppp3 newinfo Interim: RADIUS's prefix" "$r" '."Framed-IPv6-Prefix"' 2001:db8:300:1::/64
+log "dhclient -P on sub3: a /56 from pd-pool"
+printf '#!/bin/sh\necho "$reason ${new_ip6_prefix:-}" >>"%s"\nexit 0\n' "$TMPD/dhc3.events" >"$TMPD/dhc3-script"
+chmod 0755 "$TMPD/dhc3-script"
+: >"$TMPD/dhc3.conf"
+ip netns exec "$SUB_NS" dhclient -cf "$TMPD/dhc3.conf" -lf "$TMPD/dhc3.leases" \
+	-pf "$TMPD/dhc3.pid" -sf "$TMPD/dhc3-script" -P -d -v sub3 >"$TMPD/dhc3.log" 2>&1 &
+BG_PIDS+=($!)
+bound3() { grep -q '^BOUND6 ' "$TMPD/dhc3.events" 2>/dev/null; }
+wait_until 15 bound3 || fail "dhclient got no prefix on sub3: $(tail -n 20 "$TMPD/dhc3.log")"
+pd=$(grep -m1 '^BOUND6 ' "$TMPD/dhc3.events" | cut -d' ' -f2)
+assert_jq "show session ppp3: the delegated prefix" "$(ctl -j show session ppp3)" .ipv6_delegated "$pd"
+kill "$(cat "$TMPD/dhc3.pid")" 2>/dev/null || true
+log "ipv6-down, then ip-down: the Stop still names both prefixes"
+hook ipv6-down ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-down ppp3 failed"
+ahook ip-down ppp3 "${PPPD[3]}" dave || fail "ip-down ppp3 failed"
+r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Stop\"" 5)
+assert_jq "ppp3 Stop" "$r" '."Framed-IPv6-Prefix"' 2001:db8:300:1::/64 '."Delegated-IPv6-Prefix"' "$pd"
+log "FreeRADIUS logged Framed-IPv6-Prefix $(jq -r '."Framed-IPv6-Prefix"' <<<"$r") and Delegated-IPv6-Prefix $pd"
+stop_acd
+rm -f "$TMPD/radattr.ppp3"
 if grep -qE "Sanitizer|runtime error:" "$TMPD/acd.log"; then
 	grep -E -A20 "Sanitizer|runtime error:" "$TMPD/acd.log" >&2
 	fail "sanitizer report in acd's log"
