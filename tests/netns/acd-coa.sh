@@ -17,7 +17,10 @@
 #   - required Message-Authenticator: without one dropped, with one acted on;
 #   - Disconnect-Request: the session's pppd (a stand-in process named
 #     pppd) gets SIGTERM and the session's cause is disconnect-request;
-#   - counters for all of it in `show stat`.
+#   - counters for all of it in `show stat`;
+#   - a session named by Framed-IPv6-Prefix (RADIUS's /64 from its radattr
+#     file): CoA re-shapes it, another prefix or another user with it NAK
+#     503, Disconnect ends it.
 set -euo pipefail
 TEST_NAME=acd-coa
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +49,8 @@ listen = 127.0.0.1:$PORT
 client = 127.0.0.0/8 $TMPD/coa.secret
 require-message-authenticator = $1
 event-timestamp-window = 60s
+[ipv6]
+prefix-pool = 2001:db8:100::/60
 CONF
 }
 write_conf no
@@ -298,4 +303,37 @@ assert_eq "replay cache size after it was rewritten" 1048640 "$(command stat -c 
 out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Limit = 2048' 'Message-Authenticator = 0x00') ||
 	fail "a CoA after the cache was rewritten was not ACKed: $out"
 assert_eq "ppp0 tbf" 2048000 "$(tbf_bits ppp0)"
+log "CoA and Disconnect by Framed-IPv6-Prefix (RADIUS's /64 for dave's session)"
+add_pair 3
+# IPv6 on ppp3 and sub3 only (no DAD: their link-locals usable at once)
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.accept_dad=0
+ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.accept_dad=0
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.disable_ipv6=0
+ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.disable_ipv6=0
+ll() { # NS IFACE: its link-local address, once usable
+	ip -n "$1" -6 -j addr show dev "$2" | jq -r '[.[].addr_info[] | select(.scope == "link" and (.tentative | not)) | .local][0] // empty'
+}
+has_ll() { [ -n "$(ll "$1" "$2")" ]; }
+wait_until 5 has_ll "$AC_NS" ppp3 || fail "ppp3 has no link-local address"
+wait_until 5 has_ll "$SUB_NS" sub3 || fail "sub3 has no link-local address"
+stand_in_pppd "PPPD[3]"
+printf 'User-Name dave\nFramed-IPv6-Prefix 2001:db8:300:1::/64\n' >"$TMPD/radattr.ppp3"
+hook ip-up ppp3 10.77.3.1 10.77.3.2 "${PPPD[3]}" dave || fail "ip-up ppp3 failed"
+hook ipv6-up ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
+assert_jq "dave's prefix" "$(ctl -j show session ppp3)" .ipv6_prefix 2001:db8:300:1::/64
+out=$(radc coa "$TMPD/coa.secret" 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'RP-Downstream-Speed-Limit = 3072' \
+	'Message-Authenticator = 0x00') || fail "CoA by Framed-IPv6-Prefix was not ACKed: $out"
+assert_contains "radclient got" "CoA-ACK" "$out"
+assert_eq "ppp3 tbf after the CoA by Framed-IPv6-Prefix" 3072000 "$(tbf_bits ppp3)"
+nak Session-Context-Not-Found 'Framed-IPv6-Prefix = 2001:db8:300:2::/64' 'RP-Downstream-Speed-Limit = 1000' \
+	'Message-Authenticator = 0x00'
+nak Session-Context-Not-Found 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'User-Name = "alice"' \
+	'RP-Downstream-Speed-Limit = 1000' 'Message-Authenticator = 0x00'
+assert_eq "ppp3 tbf after the NAKs" 3072000 "$(tbf_bits ppp3)"
+out=$(radc disconnect "$TMPD/coa.secret" 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'Message-Authenticator = 0x00') ||
+	fail "Disconnect by Framed-IPv6-Prefix was not ACKed: $out"
+assert_contains "radclient got" "Disconnect-ACK" "$out"
+rc=0
+wait "${PPPD[3]}" || rc=$?
+assert_eq "dave's stand-in pppd exit status (128 + SIGTERM)" 143 "$rc"
 pass
