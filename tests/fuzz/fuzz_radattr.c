@@ -1,4 +1,4 @@
-/* Fuzz target: radattr_parse + policy_from_attrs (radattr.pppN files come
+/* Fuzz target: radattr_parse + policy_from_attrs + radv6_from_attrs (radattr.pppN files come
  * from pppd, which copies them from the RADIUS server's reply), and the
  * helpers of docs/untrusted-files.md on the same bytes: radattr_quote and
  * radattr_parse_pid.
@@ -10,7 +10,12 @@
  * one-line printable warning; a quote is printable, has no raw '"', is at
  * most RADATTR_QUOTE_SIZE - 1 long, decodes to the input's first
  * RADATTR_QUOTE_MAX bytes and ends in "..." exactly when it is cut; a pid
- * parses exactly when it is all digits and within range.
+ * parses exactly when it is all digits and within range; RADIUS's IPv6
+ * stays within its maxima, every prefix, resolver and route it keeps is
+ * one its own parsers accept again from their canonical text, and each
+ * refused value gets one printable warning whose quote is short; the IPv6
+ * part parsers take the raw input without crashing, and what they accept
+ * prints and parses back to itself.
  * Half the inputs are resolved against a small in-memory dictionary
  * (rc_read_dictionary_from_buffer: no file I/O), half without one. */
 #include <errno.h>
@@ -19,8 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "policy.h"
 #include "radattr.h"
+#include "radv6.h"
 #include "shaper.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +38,11 @@ static const char dict_text[] =
 	"ATTRIBUTE Framed-IP-Address 8 ipaddr\n"
 	"ATTRIBUTE Filter-Id 11 string\n"
 	"ATTRIBUTE Class 25 string\n"
+	"ATTRIBUTE Framed-Interface-Id 96 string\n"
+	"ATTRIBUTE Framed-IPv6-Prefix 97 ipv6prefix\n"
+	"ATTRIBUTE Framed-IPv6-Route 99 string\n"
+	"ATTRIBUTE Delegated-IPv6-Prefix 123 ipv6prefix\n"
+	"ATTRIBUTE DNS-Server-IPv6-Address 169 ipv6addr\n"
 	"VENDOR RoaringPenguin 10055\n"
 	"ATTRIBUTE RP-Upstream-Speed-Limit 1 integer RoaringPenguin\n"
 	"ATTRIBUTE RP-Downstream-Speed-Limit 2 integer RoaringPenguin\n"
@@ -184,6 +197,96 @@ static void check_policy(const struct radattr_list *l, uint64_t dd, uint64_t du)
 		abort();
 }
 
+/* a prefix kept: its text is canonical and parses back to itself */
+static void check_prefix_text(const char *p)
+{
+	struct in6_addr a;
+	uint8_t len;
+	const char *why;
+	char again[RADV6_PREFIX_STR];
+
+	if (!p[0])
+		return;
+	if (radv6_parse_prefix(p, strlen(p), 1, &a, &len, &why) != 0 ||
+	    strcmp(radv6_prefix_str(&a, len, again, sizeof(again)), p) != 0)
+		abort();
+}
+
+static void check_radv6(const struct radattr_list *l)
+{
+	struct radv6_warnings w;
+	struct radv6 o;
+	char buf[INET6_ADDRSTRLEN + 8], rb[160];
+	struct in6_addr a;
+	const char *why;
+	unsigned i, n = radv6_from_attrs(l, &o, &w);
+
+	if (n != w.n || o.ndns > RADV6_DNS_MAX || o.nroutes > RADV6_ROUTE_MAX)
+		abort();
+	check_prefix_text(o.prefix);
+	check_prefix_text(o.delegated);
+	for (i = 0; i < o.ndns; i++) {
+		inet_ntop(AF_INET6, &o.dns[i], buf, sizeof(buf));
+		if (radv6_parse_addr(buf, strlen(buf), &a, &why) != 0)
+			abort();
+	}
+	for (i = 0; i < o.nroutes; i++) {
+		if (o.routes[i].len < 1 || o.routes[i].len > 128)
+			abort();
+		radv6_route_str(&o.routes[i], rb, sizeof(rb));
+		check_printable(rb);
+	}
+	for (i = 0; i < w.n && i < RADV6_WARN_MAX; i++) {
+		if (!w.line[i][0] || strlen(w.line[i]) >= RADV6_WARN_LEN)
+			abort();
+		check_printable(w.line[i]);
+		check_quoted_short(w.line[i]);
+	}
+}
+
+/* the part parsers on the raw bytes (no NUL needed) */
+static void check_radv6_parts(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data, *why = NULL;
+	char text[200];
+	struct radv6_route r, back;
+	struct in6_addr a;
+	uint8_t len, id[8], id2[8];
+
+	if (radv6_parse_prefix(s, size, 0, &a, &len, &why) == 0)
+		check_prefix_text(radv6_prefix_str(&a, len, text, sizeof(text)));
+	else if (!why)
+		abort();
+	why = NULL;
+	if (radv6_parse_addr(s, size, &a, &why) != 0 && !why)
+		abort();
+	why = NULL;
+	if (radv6_parse_route(s, size, &r, &why) == 0) {
+		char p[RADV6_PREFIX_STR], v[INET6_ADDRSTRLEN] = "::";
+
+		/* the RFC's text of it parses back to the same route */
+		if (r.has_via)
+			inet_ntop(AF_INET6, &r.via, v, sizeof(v));
+		snprintf(text, sizeof(text), "%s %s %u", radv6_prefix_str(&r.prefix, r.len, p, sizeof(p)),
+			 v, r.metric);
+		if (radv6_parse_route(text, strlen(text), &back, &why) != 0 ||
+		    memcmp(&back.prefix, &r.prefix, 16) != 0 || back.len != r.len ||
+		    back.has_via != r.has_via || back.metric != r.metric ||
+		    (r.has_via && memcmp(&back.via, &r.via, 16) != 0))
+			abort();
+	} else if (!why) {
+		abort();
+	}
+	why = NULL;
+	if (radv6_parse_ifid(s, size, id, &why) == 0) {
+		radv6_ifid_str(id, text, sizeof(text));
+		if (radv6_parse_ifid(text, strlen(text), id2, &why) != 0 || memcmp(id, id2, 8) != 0)
+			abort();
+	} else if (!why) {
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct radattr_list l = { 0 }, back;
@@ -194,6 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	check_quote(data, size);
 	check_pid(data, size);
+	check_radv6_parts(data, size);
 	err[0] = '\0';
 	rc = radattr_parse((const char *)data, size, rh, "fuzz", &l, err, sizeof(err));
 	if (rc != 0) {
@@ -236,6 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_policy(&l, 0, 0);
 	check_policy(&l, 10000000, 2000000);
+	check_radv6(&l);
 	radattr_free(&l);
 	return 0;
 }
