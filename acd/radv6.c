@@ -79,15 +79,13 @@ static bool number_of(const char *s, size_t len, uint32_t max, uint32_t *out)
 	return true;
 }
 
-/* no bit set past the first len */
-static bool host_bits_clear(const struct in6_addr *a, uint8_t len)
+/* every bit past the first len cleared */
+static void mask(struct in6_addr *a, uint8_t len)
 {
 	unsigned i;
 
 	for (i = len; i < 128; i++)
-		if (a->s6_addr[i / 8] & (0x80u >> (i % 8)))
-			return false;
-	return true;
+		a->s6_addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
 }
 
 int radv6_parse_prefix(const char *s, size_t len, uint8_t minlen, struct in6_addr *addr,
@@ -114,10 +112,7 @@ int radv6_parse_prefix(const char *s, size_t len, uint8_t minlen, struct in6_add
 		*why = "the prefix is too short";
 		return -EINVAL;
 	}
-	if (!host_bits_clear(&a, (uint8_t)n)) {
-		*why = "bits are set past the prefix length";
-		return -EINVAL;
-	}
+	mask(&a, (uint8_t)n);
 	u = unusable(&a);
 	if (u) {
 		*why = u;

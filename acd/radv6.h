@@ -25,8 +25,11 @@
  *
  * Parsing is strict, as for any input from outside: no space around the
  * parts, a length of decimal digits 0..128 without sign or leading zero
- * ("/064" is refused), no bits set past the length, no multicast,
- * link-local, loopback, unspecified or IPv4-mapped prefix or resolver.
+ * ("/064" is refused), no multicast, link-local, loopback, unspecified or
+ * IPv4-mapped prefix or resolver.  The bits of a prefix past its length
+ * are cleared, not refused: pppd keeps only the bytes the attribute
+ * carried ("2001:db8:1:2::/64" may come as 2 + 8 bytes) and radattr.so
+ * prints 16 from its buffer, the rest whatever was there.
  * A bad value is refused on its own: it gets a warning naming the
  * attribute, its line and the value quoted (radattr_quote()), the others
  * still count.  Of a repeated Framed-IPv6-Prefix, Delegated-IPv6-Prefix or

@@ -146,7 +146,6 @@ static void test_malformed(void **state)
 		{ "Framed-IPv6-Prefix 2001:db8::/", "the length is not a number" },
 		{ "Framed-IPv6-Prefix 2001:db8::/64 ", "the length is not a number" },
 		{ "Framed-IPv6-Prefix  2001:db8::/64", "not an IPv6 address before" },
-		{ "Framed-IPv6-Prefix 2001:db8::1/64", "bits are set past the prefix length" },
 		{ "Framed-IPv6-Prefix 10.0.0.0/8", "not an IPv6 address before" },
 		{ "Framed-IPv6-Prefix ::/0", "the prefix is too short" },
 		{ "Framed-IPv6-Prefix fe80::/64", "a link-local address" },
@@ -216,6 +215,15 @@ static void test_limits(void **state)
 				   "Framed-IPv6-Prefix 2001:db8:1::/64\n"
 				   "Framed-IPv6-Prefix 2001:db8:2::/64\n", true, &o, &w), 1);
 	assert_string_equal(o.prefix, "2001:db8:1::/64");
+	/* past the length, what radattr.so printed from pppd's buffer after a
+	 * short attribute: cleared */
+	assert_int_equal(from_text("Framed-IPv6-Prefix 2001:db8:0:1:ab00:dead:beef:1/64\n"
+				   "Delegated-IPv6-Prefix 2001:db8:400:ff::/56\n"
+				   "Framed-IPv6-Route 2001:db8:5:1::/48\n", true, &o, &w), 0);
+	assert_string_equal(o.prefix, "2001:db8:0:1::/64");
+	assert_string_equal(o.delegated, "2001:db8:400::/56");
+	assert_string_equal(radv6_route_str(&o.routes[0], text, sizeof(text)), "2001:db8:5::/48");
+	text[0] = '\0';
 	for (i = 0; i < 5; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 "DNS-Server-IPv6-Address 2001:db8::%u\nFramed-IPv6-Route 2001:db8:%u::/48\n",
