@@ -319,6 +319,14 @@ assert_jq "RDNSS from RADIUS, in its order" "$ra" '[.rdnss[].address] | join(","
 route=$(ip -n "$AC_NS" -6 -j route show 2001:db8:5::/48)
 assert_eq "the AC's route to RADIUS's 2001:db8:5::/48: device" ppp3 "$(jq -r '.[0].dev // empty' <<<"$route")"
 assert_eq "the AC's route to RADIUS's 2001:db8:5::/48: metric" 10 "$(jq -r '.[0].metric // empty' <<<"$route")"
+log "kill -9 acd and start it again: dave keeps RADIUS's /64 and routes"
+stop_acd KILL
+start_acd
+s=$(ctl -j show session ppp3)
+assert_jq "dave's prefix after the restart" "$s" .ipv6_prefix 2001:db8:300:1::/64
+assert_jq "dave's routes after the restart" "$s" '.ipv6_routes | join(",")' "2001:db8:5::/48 metric 10"
+assert_eq "the AC's route to 2001:db8:5::/48 after the restart" "ppp3 10" \
+	"$(ip -n "$AC_NS" -6 -j route show 2001:db8:5::/48 | jq -r '.[0] | "\(.dev) \(.metric)"')"
 log "dhclient -P on dave's link: RADIUS's Delegated-IPv6-Prefix, not one from pd-pool"
 printf '#!/bin/sh\necho "$reason ${new_ip6_prefix:-}" >>"%s"\nexit 0\n' "$TMPD/dhc3.events" >"$TMPD/dhc3-script"
 chmod 0755 "$TMPD/dhc3-script"
