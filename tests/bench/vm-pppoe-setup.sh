@@ -1,12 +1,14 @@
 #!/bin/bash
 # Benchmark (VM guest, tests/vm/run.sh): PPPoE session set-up, N clients
 # (ACD_BENCH_N, 100) dialing at once, acd as the AC against Debian's
-# pppoe-server, in the same VM on the same clients.
+# pppoe-server and accel-ppp, in the same VM on the same clients.
 #
 #   c0..c{N-1}/eth0 -- ac/br-sub (a bridge: the access switch and the AC's
 #   port in one), answered by acd ([pppoe] interface = br-sub, one
-#   kernel-mode pppd per session) or by pppoe-server -I br-sub (a pppd per
-#   session behind its user-space relay) with acd in hook mode.
+#   kernel-mode pppd per session), by pppoe-server -I br-sub (a pppd per
+#   session behind its user-space relay) with acd in hook mode, or by
+#   accel-pppd (tests/bench/accel-ppp.sh: all sessions in one process,
+#   RADIUS against the same FreeRADIUS; left out when not built).
 #
 # Both ACs' pppds read the same options (conf/pppoe-options adapted:
 # radius.so against FreeRADIUS, one user per client with its address,
@@ -18,7 +20,9 @@
 # (no cold page cache), then the runs in the order acd, pppoe-server,
 # pppoe-server, acd, so that what the order costs falls on both.  Per run
 # and per AC (both runs pooled): sessions up of N, wall time from the start
-# to the last ip-up, sessions/s, latency p50/p99/max.  Prints a table,
+# to the last ip-up, sessions/s, latency p50/p99/max.  accel-ppp runs
+# between the two pppoe-server runs: acd, pppoe-server, accel-ppp,
+# accel-ppp, pppoe-server, acd.  Prints a table,
 # RESULT lines, and keeps every client's times in the output directory.
 #
 # Under TCG the guest's two CPUs are the limit: 2 x N pppds, FreeRADIUS and
@@ -32,10 +36,13 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../vm/guest/lib.sh"
 # shellcheck source=../vm/guest/acd-ac-lib.sh
 . "$VM_LIB_DIR/acd-ac-lib.sh"
+# shellcheck source=accel-ppp.sh
+. "$(dirname "${BASH_SOURCE[0]}")/accel-ppp.sh"
 
 N=${ACD_BENCH_N:-100}
 DEADLINE=${ACD_BENCH_DEADLINE:-300}
 acd_ac_need
+accel_find || log "accel-ppp: not built (tests/bench/accel-ppp-build.sh SRC on the host): left out"
 command -v pppoe-server >/dev/null || skip "pppoe-server is not installed on the host (Debian: pppoe)"
 need_modules ppp_generic pppoe veth bridge
 
@@ -165,8 +172,10 @@ hangup() {
 	while read -r p; do kill -TERM "$p" 2>/dev/null || true; done < "$B/pids-$1"
 	WAIT_STEP=1 wait_until 180 eval '! pgrep -x pppd >/dev/null' ||
 		fail "pppds left after the hang-up of $1: $(pgrep -c -x pppd)"
-	WAIT_STEP=1 wait_until 60 eval '! ip -n ac -o link show | grep -q ": ppp"' || fail "ppp interfaces left after $1"
-	WAIT_STEP=1 wait_until 30 eval '[ "$("$ACDCTL" -s "$ACD_SOCKET" -j show sessions | jq length)" = 0 ]' ||
+	# (up ones: accel-ppp keeps its units, down, for the next sessions)
+	WAIT_STEP=1 wait_until 60 eval '! ip -n ac -o link show up | grep -q ": ppp"' || fail "ppp interfaces left after $1"
+	[ -z "${ACD_PID:-}" ] ||
+		WAIT_STEP=1 wait_until 30 eval '[ "$("$ACDCTL" -s "$ACD_SOCKET" -j show sessions | jq length)" = 0 ]' ||
 		fail "acd has sessions left after $1"
 }
 # stats NAME COUNT RUN...: the table's row of NAME over RUN...: sessions up
@@ -214,8 +223,12 @@ secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}';
 # the ACs: acd with [pppoe] on br-sub, or pppoe-server on br-sub with acd
 # for the hooks only
 RP_PID=
-use_acd() {
+rp_stop() {
 	[ -z "$RP_PID" ] || { kill -TERM "$RP_PID"; wait_until 10 gone "$RP_PID" || fail "pppoe-server does not stop"; RP_PID=; }
+}
+use_acd() {
+	rp_stop
+	accel_stop
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	{
 		acd_conf_head "$W" warning /var/run
@@ -225,6 +238,7 @@ use_acd() {
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
 }
 use_rp() {
+	accel_stop
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	acd_conf_head "$W" warning /var/run > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
@@ -234,6 +248,12 @@ use_rp() {
 	RP_PID=$!
 	sleep 0.5
 	alive "$RP_PID" || fail "pppoe-server did not start: $(tail -5 "$VM_WORK/pppoe-server.log")"
+}
+
+use_accel() {
+	rp_stop
+	[ -z "${ACD_PID:-}" ] || { acd_stop TERM || true; ACD_PID=; }
+	accel_start ac br-sub "$AC_IP"
 }
 
 # acd, pppoe-server, pppoe-server, acd: whatever the order costs or gives
@@ -249,12 +269,22 @@ step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $
 use_rp
 measure rp-warm 1 "pppoe-server (warm-up)"
 measure rp1 "$N" "pppoe-server, run 1"
+if [ -n "${ACCEL:-}" ]; then
+	step "accel-ppp as the AC: a warm-up session, then $N clients at once, twice"
+	use_accel
+	measure accel-warm 1 "accel-ppp (warm-up)"
+	measure accel1 "$N" "accel-ppp, run 1"
+	measure accel2 "$N" "accel-ppp, run 2"
+	use_rp
+	measure rp-warm2 1 "pppoe-server (warm-up)"
+fi
 measure rp2 "$N" "pppoe-server, run 2"
 step "acd as the AC again: $N clients at once (2nd acd run)"
 use_acd
 measure acd2 "$N" "acd, run 2"
 stats acd "$N" acd1 acd2 >> "$B/rows.txt" || fail "no latencies for acd"
 stats pppoe-server "$N" rp1 rp2 >> "$B/rows.txt" || fail "no latencies for pppoe-server"
+[ -z "${ACCEL:-}" ] || stats accel-ppp "$N" accel1 accel2 >> "$B/rows.txt" || fail "no latencies for accel-ppp"
 kill -TERM "$RP_PID" 2>/dev/null || true
 
 {
@@ -264,7 +294,7 @@ kill -TERM "$RP_PID" 2>/dev/null || true
 } | tee "$VM_OUT/table.txt"
 while read -r line; do result "setup: $line"; done < "$B/rows.txt"
 cp "$B"/start-*.txt "$B/up.txt" "$VM_OUT/" # every client's times, for a closer look
-for run in acd1 acd2 rp1 rp2; do
+for run in acd1 acd2 rp1 rp2 ${ACCEL:+accel1 accel2}; do
 	[ "$(n_up "$run")" = "$N" ] || fail "$run: only $(n_up "$run") of $N sessions came up (see the table)"
 done
 pass
