@@ -31,7 +31,7 @@ lab_check() {
 	_lab_want '^lab: dave \(IPv6-only\): SLAAC on [a-z0-9-]+: 2001:db8:100:' "dave's global address by SLAAC"
 	_lab_want '^     ipv6-up to global address: [0-9.]+ s' "the time from ipv6-up to dave's global address"
 	_lab_want '^     dhcpcd \(DHCPv6-PD\): delegated 2001:db8:2[0-9a-f:]+/56, routed by acd' "dave's delegated prefix"
-	_lab_want '^     DNS64: v4only\.upstream\.example \(A 198\.51\.100\.2, no AAAA of its own\) -> AAAA 2001:db8:64::c633:6402$' "the DNS64 answer for the IPv4-only name"
+	_lab_want '^     DNS64: v4only\.upstream\.example \(A 198\.51\.100\.2; its zone has no AAAA\) -> AAAA 2001:db8:64::c633:6402$' "the DNS64 answer for the IPv4-only name"
 	_lab_want '^     RFC 7050: ipv4only\.arpa AAAA -> .*: the NAT64 prefix 2001:db8:64::/96$' "the NAT64 prefix from ipv4only.arpa"
 	_lab_want '^lab: dave, IPv6-only: NAT64 (jool|tayga) ' "the summary's line for dave with its NAT64"
 	n=$(grep -cE '^     dave +down64 +Filter-Id [0-9]+/[0-9]+ .* [0-9.]+ +[-+][0-9.]+%$' "$out" || true)
