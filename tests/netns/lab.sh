@@ -3,7 +3,9 @@
 # (on the binaries under test: ACD_LAB_BUILD), then checked from outside
 # (tests/common/lab-check.sh): its exit status (0 only when every iperf3
 # measurement is within its band of the RADIUS rate), the lines that say
-# acd applied every rate, the session table, carol's end, and that it left
+# acd applied every rate, the session table, carol's end, dave's IPv6-only
+# path (SLAAC, dhcpcd's delegated prefix, DNS64 in named, ipv4only.arpa,
+# his download through the NAT64: TAYGA on this kernel), and that it left
 # nothing behind.  ACD_LAB_EMULATE=1: pppd is emulated here even where the
 # kernel has PPP; tests/vm/guest/lab.sh runs the lab with real PPPoE.
 set -euo pipefail
@@ -16,9 +18,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/common/lab-check.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
 [ -n "${ACD_LAB_BUILD:-}" ] || fail "ACD_LAB_BUILD is not set (ctest sets it to the build directory)"
-for t in ip tc jq iperf3 freeradius radclient ss; do
+for t in ip tc jq iperf3 freeradius radclient ss named rndc tsig-keygen dig dhcpcd tayga python3; do
 	command -v "$t" >/dev/null || skip "$t not found (tools/install-deps installs it)"
 done
+[ -c /dev/net/tun ] || skip "no /dev/net/tun (TAYGA, the NAT64 for dave)"
 ip netns add "acdt-lab-probe-$$" 2>/dev/null || skip "cannot create network namespaces"
 ip netns del "acdt-lab-probe-$$"
 # an operator's lab (ACD_LAB_KEEP=1) is not ours to stop

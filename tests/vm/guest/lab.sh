@@ -7,9 +7,11 @@
 # kernel-mode pppd per session asks the lab's FreeRADIUS (radius.so), writes
 # radattr.pppN (radattr.so) and runs acd's hooks.  It runs on the binaries under test
 # (ACD_LAB_BUILD) and is checked from outside as on the host
-# (tests/common/lab-check.sh), plus: it chose real PPPoE and act_police,
-# acd answered every subscriber's discovery, and pppd's radattr files are
-# gone with their sessions.
+# (tests/common/lab-check.sh), plus: it chose real PPPoE, act_police and
+# Jool (acd's [nat64] for dave, the IPv6-only subscriber, whose pppd refuses
+# IPCP and whose CPE gets its prefix from dhcpcd over PPP), acd answered
+# every subscriber's discovery, and pppd's radattr files are gone with their
+# sessions.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../../common/lab-check.sh
@@ -18,12 +20,12 @@
 for v in ACD_BUILD_DIR ACD_SRC; do
 	[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
 done
-for p in freeradius radclient pppd iperf3 jq; do
+for p in freeradius radclient pppd iperf3 jq jool named dig dhcpcd; do
 	command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
 done
 # what the lab's probe looks for; loaded here so that a missing module is
-# this test's failure, not a quiet fall-back to emulation
-need_modules ppp_generic pppoe veth sch_tbf sch_ingress cls_u32 act_police
+# this test's failure, not a quiet fall-back to emulation (or to TAYGA)
+need_modules ppp_generic pppoe veth sch_tbf sch_ingress cls_u32 act_police jool
 
 out=$VM_WORK/lab.out
 step "tools/lab (ACD_LAB_BUILD=$ACD_BUILD_DIR)"
@@ -38,13 +40,19 @@ grep -q '^lab: this kernel has PPP: every subscriber dials a real PPPoE session'
 	fail "the lab did not dial real PPPoE sessions on a kernel with PPP"
 grep -q '^lab: this kernel has act_police: uploads are policed' "$out" ||
 	fail "the lab did not police uploads on a kernel with act_police"
-for u in alice bob carol; do
+grep -q "^lab: this kernel has Jool: acd's \[nat64\] runs a Jool instance (NAT64 jool)$" "$out" ||
+	fail "the lab did not run Jool on a kernel with the Jool module"
+grep -q '^lab: dave, IPv6-only: NAT64 jool ' "$out" || fail "the summary does not say dave went through Jool"
+grep -qE '^     and no ip-up \(dave.s pppd refused IPCP: noip\)' "$out" ||
+	fail "dave's session (pppd noip) was not an IPv6-only one"
+grep -qE '^lab: dave \(IPv6-only\): SLAAC on pppoe-dave: ' "$out" || fail "no SLAAC over dave's PPP link"
+for u in alice bob carol dave; do
 	grep -qE "^lab: $u: PPPoE session up after [0-9.]+ s: ppp[0-9]+ in acdlab-ac" "$out" ||
 		fail "no PPPoE session line for $u"
 done
 # acd, not another AC, answered: one record per subscriber link, and the
 # discovery counters of `show pppoe` (a PADS per session)
-[ "$(grep -cE '^     acd answered its discovery: session id [0-9]+, the client MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, on acc[0-9]+$' "$out")" = 3 ] ||
+[ "$(grep -cE '^     acd answered its discovery: session id [0-9]+, the client MAC ([0-9a-f]{2}:){5}[0-9a-f]{2}, on acc[0-9]+$' "$out")" = 4 ] ||
 	fail "not every session carries acd's PPPoE record (session id, MAC, acc interface)"
 grep -q '^lab: acdctl show pppoe' "$out" || fail "the lab did not show acd's discovery counters"
 [ "$(grep -cE '^     and ran ip-up: PPPD_PID=[0-9]+ PEERNAME=[a-z]+ IPREMOTE=100\.64\.[0-9.]+$' "$out")" = 3 ] ||
@@ -54,7 +62,9 @@ for f in /var/run/radattr.ppp*; do
 	[ -e "$f" ] && fail "$f is left after the lab"
 done
 # RESULT lines: user dir limit measured (the two numbers before "off by")
-awk '$1 ~ /^(alice|bob|carol)$/ && $2 ~ /^(down|up)6?$/ {
+awk '$1 ~ /^(alice|bob|carol|dave)$/ && $2 ~ /^(down|up)(6|64)?$/ {
 	for (i = 3; i <= NF; i++) if ($i ~ /%$/) { print "lab", $1, $2, "limit", $(i - 2), "measured", $(i - 1), "Mbit/s"; break }
 }' "$out" | while read -r line; do result "$line"; done
+t=$(sed -n 's/^     ipv6-up to global address: \([0-9.]*\) s.*/\1/p' "$out" | head -n 1)
+result "lab dave ipv6-up to global address (real PPP, SLAAC)" "$t s"
 pass
