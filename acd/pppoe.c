@@ -8,6 +8,15 @@
  * retransmitted PADR gets the same PADS, not a second session.  The PADT
  * goes out when that pppd exits, for pppd 2.4.9 sends none in this mode.
  *
+ * The PADS waits for pppd's session socket (up to PADS_WAIT, looked for in
+ * /proc/net/pppoe): the client speaks LCP the moment it has the PADS, and a
+ * Configure-Request that arrives before pppd holds the session is dropped
+ * by the kernel; the client sends it again only after its 3 s restart
+ * timer.  pppd runs `silent` (its first Configure-Request would reach a
+ * client without the PADS, and be lost the other way round), so it answers
+ * the client's at once; a client that never speaks LCP has its pppd ended
+ * after SETUP_MAX.
+ *
  * Limits, each said in `show pppoe`: PADIs per second in all, per
  * interface and per client MAC (a fixed table of token buckets: a flood
  * from random MACs costs acd no memory), sessions in all and per MAC, and
@@ -53,6 +62,8 @@
 #include "session.h"
 #include "state.h"
 
+#include <utlist.h>
+
 /* An add uthash cannot get memory for leaves the entry out of that index
  * (session.h asks for HASH_NONFATAL_OOM); here it is noticed and undone. */
 static bool oom;
@@ -68,6 +79,12 @@ static bool oom;
 #define FAST_FAILS 3            /* in a row, then the backoff */
 #define BACKOFF_MAX 60.0        /* s */
 #define PPPOE_MTU_DEFAULT 1492  /* 1500 - 8 of PPPoE and PPP headers */
+#ifndef PX_PROTO_OE
+#define PX_PROTO_OE 0           /* linux/if_pppox.h, whose linux/if.h clashes with net/if.h */
+#endif
+#define PADS_WAIT 3.0           /* s: longest a PADS waits for its pppd's socket */
+#define PADS_POLL 0.005         /* s: /proc/net/pppoe read this often meanwhile */
+#define SETUP_MAX 60.0          /* s: from pppd's start to its session's hook */
 
 /* why a frame was not answered: pppoe_parse()'s reasons, then ours */
 enum drop {
@@ -154,6 +171,10 @@ struct psess {
 	pid_t pid;
 	int pidfd;
 	ev_io watch;
+	ev_timer setup;                 /* SETUP_MAX, until its session is up */
+	bool setup_on;
+	bool pads_waiting;              /* in the waiting list: no PADS yet */
+	struct psess *wprev, *wnext;
 	double spawned;                 /* ev_now() */
 	time_t started;
 	bool padt_in;                   /* the client ended it: no PADT back */
@@ -178,6 +199,8 @@ struct pppoe {
 	struct iface *ifaces;
 	unsigned nifaces;
 	struct psess *by_sid, *by_pid, *by_req;
+	struct psess *waiting;          /* PADSs waiting for pppd's socket */
+	ev_timer poll;                  /* PADS_POLL while any waits */
 	unsigned nsess;
 	struct macount *macs;
 	uint16_t next_sid;
@@ -188,6 +211,8 @@ struct pppoe {
 	unsigned fast_fails;
 	double backoff_until;
 	uint64_t spawn_failures, backoffs;
+	uint64_t pads_waited, pads_unconnected, setup_timeouts;
+	bool wait_socket;               /* PADS after pppd's socket (the kernel has PPPoE) */
 	int slot;                       /* ours in session.ext[] */
 	bool subscribed;
 };
@@ -630,10 +655,17 @@ static int psess_add(struct pppoe *p, struct psess *ps)
 	return 0;
 }
 
+static void pads_done(struct pppoe *p, struct psess *ps);
+static void pads_wait(struct pppoe *p, struct psess *ps);
+static void setup_watch(struct pppoe *p, struct psess *ps);
+
 static void psess_free(struct pppoe *p, struct psess *ps)
 {
 	struct macount *mc = macount(p, ps->mac, false);
 
+	pads_done(p, ps);
+	if (ps->setup_on)
+		ev_timer_stop(p->a->loop, &ps->setup);
 	if (ps->pidfd >= 0) {
 		if (p->a->loop)
 			ev_io_stop(p->a->loop, &ps->watch);
@@ -692,6 +724,8 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 		a->v[n++] = a->local;
 	}
 	a->v[n++] = "nodetach";
+	if (p->wait_socket)
+		a->v[n++] = "silent";
 	a->v[n++] = "noaccomp";
 	a->v[n++] = "nopcomp";
 	a->v[n++] = "default-asyncmap";
@@ -753,7 +787,8 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	 */
 	if (ps) {
 		f->st.padr_dup++;
-		send_pads(p, f, ps);
+		if (!ps->pads_waiting)
+			send_pads(p, f, ps);
 		return;
 	}
 	rc = pppoe_cookie_check(&p->keys, cookie_now(), f->mac, m->src, f->ifindex,
@@ -845,9 +880,14 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		return;
 	}
 	f->st.sessions++;
-	send_pads(p, f, ps);
-	log_info("pppoe: interface=%s mac=%s sid=%u service=\"%s\" pppd=%d event=pads%s%s%s%s",
+	setup_watch(p, ps);
+	if (p->wait_socket)
+		pads_wait(p, ps);
+	else
+		send_pads(p, f, ps);
+	log_info("pppoe: interface=%s mac=%s sid=%u service=\"%s\" pppd=%d event=%s%s%s%s%s",
 		 f->name, mac, (unsigned)ps->sid, ps->service, (int)ps->pid,
+		 ps->pads_waiting ? "pppd" : "pads",
 		 ps->circuit_id[0] ? " circuit-id=" : "", ps->circuit_id,
 		 ps->remote_id[0] ? " remote-id=" : "", ps->remote_id);
 }
@@ -958,6 +998,142 @@ static void on_readable(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
+/* ---- the PADS after pppd's socket ------------------------------------------ */
+
+static void on_poll(struct ev_loop *loop, ev_timer *w, int revents);
+
+/* Out of the waiting list (if in it); the poll stops with the last one. */
+static void pads_done(struct pppoe *p, struct psess *ps)
+{
+	if (!ps->pads_waiting)
+		return;
+	DL_DELETE2(p->waiting, ps, wprev, wnext);
+	ps->pads_waiting = false;
+	if (!p->waiting && p->a->loop)
+		ev_timer_stop(p->a->loop, &p->poll);
+}
+
+/* Its PADS now: pppd holds the session (connected), or it waited long
+ * enough.  Not on an interface that is no longer ours. */
+static void pads_release(struct pppoe *p, struct psess *ps, bool connected)
+{
+	struct iface *f;
+	char mac[18];
+
+	pads_done(p, ps);
+	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
+	if (!f || !f->ours)
+		return;
+	if (connected) {
+		p->pads_waited++;
+	} else {
+		p->pads_unconnected++;
+		mac_str(ps->mac, mac, sizeof(mac));
+		log_notice("pppoe: interface=%s mac=%s sid=%u pppd=%d event=pads-unconnected "
+			   "pppd holds no session socket after %.0fs: PADS sent anyway", f->name,
+			   mac, (unsigned)ps->sid, (int)ps->pid, PADS_WAIT);
+	}
+	send_pads(p, f, ps);
+}
+
+static void pads_wait(struct pppoe *p, struct psess *ps)
+{
+	DL_APPEND2(p->waiting, ps, wprev, wnext);
+	ps->pads_waiting = true;
+	if (p->a->loop && !ev_is_active(&p->poll)) {
+		ev_timer_init(&p->poll, on_poll, PADS_POLL, PADS_POLL);
+		p->poll.data = p;
+		ev_timer_start(p->a->loop, &p->poll);
+	}
+}
+
+/*
+ * /proc/net/pppoe: a header, then a line per connected PPPoE socket,
+ *   Id       Address              Device
+ *   00000100 02:00:00:00:00:01    eth1
+ * the id printed from its network-order field as a host integer, so that
+ * ntohs() of it is the session id on either byte order.  A waiting session
+ * whose id, client MAC and interface are there is pppd's: its PADS goes.
+ */
+void pppoe_socket_scan(struct pppoe *p, FILE *in)
+{
+	char line[128], dev[IF_NAMESIZE + 1];
+	unsigned id, m[6], i;
+	struct psess *ps;
+	struct iface *f;
+	uint16_t sid;
+
+	while (p->waiting && fgets(line, sizeof(line), in)) {
+		if (sscanf(line, "%8x %2x:%2x:%2x:%2x:%2x:%2x %16s", &id, &m[0], &m[1], &m[2],
+			   &m[3], &m[4], &m[5], dev) != 8 || id > 0xffff)
+			continue;
+		sid = ntohs((uint16_t)id);
+		HASH_FIND(hh_sid, p->by_sid, &sid, sizeof(sid), ps);
+		if (!ps || !ps->pads_waiting)
+			continue;
+		for (i = 0; i < 6 && m[i] == ps->mac[i]; i++)
+			;
+		HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
+		if (i == 6 && f && strcmp(f->name, dev) == 0)
+			pads_release(p, ps, true);
+	}
+}
+
+void pppoe_socket_poll(struct pppoe *p)
+{
+	struct psess *ps, *tmp;
+	double now = now_mono(p);
+	FILE *in;
+
+	if (!p->waiting)
+		return;
+	in = p->fx->sockets ? p->fx->sockets(p->fx_ctx) : NULL;
+	if (in) {
+		pppoe_socket_scan(p, in);
+		fclose(in);
+	}
+	DL_FOREACH_SAFE2(p->waiting, ps, tmp, wnext)
+		if (now - ps->spawned >= PADS_WAIT)
+			pads_release(p, ps, false);
+}
+
+static void on_poll(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	pppoe_socket_poll(w->data);
+}
+
+/* A pppd whose session is not up SETUP_MAX after its start (a client that
+ * took its PADS and never spoke LCP to a silent pppd) is ended. */
+static void on_setup_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct psess *ps = w->data;
+	struct pppoe *p = ps->p;
+	char mac[18];
+
+	(void)loop;
+	(void)revents;
+	ps->setup_on = false;
+	if (ps->s || ps->pidfd < 0)
+		return;
+	p->setup_timeouts++;
+	mac_str(ps->mac, mac, sizeof(mac));
+	log_notice("pppoe: sid=%u mac=%s pppd=%d event=setup-timeout no session %.0fs after "
+		   "pppd's start: pppd ended", (unsigned)ps->sid, mac, (int)ps->pid, SETUP_MAX);
+	(void)p->fx->terminate(p->fx_ctx, ps->pidfd, ps->pid);
+}
+
+static void setup_watch(struct pppoe *p, struct psess *ps)
+{
+	if (!p->a->loop || !p->wait_socket)
+		return;
+	ev_timer_init(&ps->setup, on_setup_timeout, SETUP_MAX, 0);
+	ps->setup.data = ps;
+	ev_timer_start(p->a->loop, &ps->setup);
+	ps->setup_on = true;
+}
+
 /* ---- pppd ----------------------------------------------------------------- */
 
 static void child_gone(struct pppoe *p, struct psess *ps, int status)
@@ -966,7 +1142,9 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 	char mac[18];
 
 	mac_str(ps->mac, mac, sizeof(mac));
-	if (!ps->padt_in)
+	/* a session still waiting for its PADS is one the client never heard
+	 * of: its next PADR starts another */
+	if (!ps->padt_in && !ps->pads_waiting)
 		send_padt(p, ps, "session ended");
 	log_info("pppoe: sid=%u mac=%s pppd=%d event=pppd-exit status=%d after=%.1fs%s",
 		 (unsigned)ps->sid, mac, (int)ps->pid,
@@ -1114,9 +1292,16 @@ static int real_reap(void *ctx, int pidfd, pid_t pid, int *status)
 	return -errno;
 }
 
+static FILE *real_sockets(void *ctx)
+{
+	(void)ctx;
+	return fopen("/proc/net/pppoe", "re");
+}
+
 static const struct pppoe_fx real_fx = {
 	.send = real_send,
 	.spawn = real_spawn,
+	.sockets = real_sockets,
 	.terminate = real_terminate,
 	.reap = real_reap,
 };
@@ -1136,6 +1321,10 @@ static void tie(struct pppoe *p, struct session *s)
 		return;
 	ps->s = s;
 	s->ext[p->slot] = ps;
+	if (ps->setup_on) {
+		ev_timer_stop(p->a->loop, &ps->setup);
+		ps->setup_on = false;
+	}
 	/* the line, for accounting (which hears this event after us) */
 	memcpy(s->circuit_id, ps->circuit_id, sizeof(s->circuit_id));
 	memcpy(s->remote_id, ps->remote_id, sizeof(s->remote_id));
@@ -1479,6 +1668,7 @@ struct pppoe *pppoe_open_fx(struct acd *a, const struct pppoe_fx *fx, void *ctx,
 	p->fx_ctx = fx ? ctx : p;
 	p->fd = -1;
 	p->next_sid = 1;
+	p->wait_socket = fx && fx->sockets;
 	rc = pppoe_cookie_init(&p->keys, a->cfg.pppoe_cookie_lifetime, cookie_now());
 	if (rc == 0 && getrandom(&p->mac_seed, sizeof(p->mac_seed), 0) != sizeof(p->mac_seed))
 		rc = -errno;
@@ -1502,6 +1692,22 @@ fail:
 	free(p->mac_rl);
 	free(p);
 	return NULL;
+}
+
+/* The kernel has PPPoE sockets (and /proc/net/pppoe): opening one loads
+ * the module, as pppd's would.  Without them no pppd can hold a session;
+ * the PADS then goes at once (a development kernel with a stand-in pppd). */
+static bool kernel_pppoe(void)
+{
+	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_OE);
+
+	if (fd < 0) {
+		log_warnx("pppoe: this kernel has no PPPoE sockets (%s): pppd cannot hold a session "
+			  "(modprobe pppoe)", strerror(errno));
+		return false;
+	}
+	close(fd);
+	return true;
 }
 
 struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
@@ -1528,6 +1734,7 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 	if (a->rtnl && rtnl_subscribe(a->rtnl, on_link, p) == 0)
 		p->subscribed = true;
 	scan_pppds(p);
+	p->wait_socket = kernel_pppoe();
 	ev_io_init(&p->rd, on_readable, p->fd, EV_READ);
 	p->rd.data = p;
 	ev_io_start(a->loop, &p->rd);
@@ -1549,6 +1756,10 @@ void pppoe_close(struct pppoe *p)
 	}
 	if (p->subscribed)
 		rtnl_unsubscribe(p->a->rtnl, on_link, p);
+	/* a waiting PADS goes now: its silent pppd answers the client's LCP
+	 * (a restarted acd would not know the session to send it) */
+	while (p->waiting)
+		pads_release(p, p->waiting, true);
 	/* the pppds go on; a restarted acd finds them in the state file */
 	HASH_ITER(hh_sid, p->by_sid, ps, tmp)
 		psess_free(p, ps);
@@ -1612,7 +1823,11 @@ json_t *pppoe_stat_json(const struct pppoe *p)
 		json_array_append_new(ifs, o);
 	}
 	wait = p->backoff_until - now_mono(p);
-	return json_pack("{s:b,s:i,s:I,s:I,s:f,s:o}", "enabled", 1, "sessions", (int)p->nsess,
+	return json_pack("{s:b,s:i,s:I,s:I,s:I,s:I,s:I,s:f,s:o}", "enabled", 1,
+			 "sessions", (int)p->nsess,
+			 "pads_after_pppd", (json_int_t)p->pads_waited,
+			 "pads_unconnected", (json_int_t)p->pads_unconnected,
+			 "setup_timeouts", (json_int_t)p->setup_timeouts,
 			 "spawn_failures", (json_int_t)p->spawn_failures,
 			 "backoffs", (json_int_t)p->backoffs, "backoff_s", wait > 0 ? wait : 0.0,
 			 "interfaces", ifs);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -37,6 +38,9 @@ struct pppoe_fx {
 	int (*terminate)(void *ctx, int pidfd, pid_t pid);
 	/* the exit status of a process whose pidfd turned readable, and close it */
 	int (*reap)(void *ctx, int pidfd, pid_t pid, int *status);
+	/* /proc/net/pppoe (the connected PPPoE sockets) to read, or NULL;
+	 * NULL as a member: PADSs go at once, pppd runs without `silent` */
+	FILE *(*sockets)(void *ctx);
 };
 
 /* NULL with err empty without [pppoe]; NULL with err set on a failure. */
@@ -59,6 +63,11 @@ int pppoe_iface_set(struct pppoe *p, int ifindex, const char *name, const uint8_
 		    unsigned mtu);
 /* A pppd whose pidfd turned readable has exited: its PADT, its record gone. */
 void pppoe_child_exited(struct pppoe *p, pid_t pid);
+/* The PADSs that wait for their pppd's socket: those whose session in is
+ * /proc/net/pppoe's format go; poll reads fx->sockets, then sends those
+ * that waited PADS_WAIT (the event loop calls it every few ms meanwhile). */
+void pppoe_socket_scan(struct pppoe *p, FILE *in);
+void pppoe_socket_poll(struct pppoe *p);
 
 /* `show pppoe` */
 json_t *pppoe_stat_json(const struct pppoe *p);

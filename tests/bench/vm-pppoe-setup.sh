@@ -264,7 +264,7 @@ use_acd
 measure acd-warm 1 "acd (warm-up)"
 measure acd1 "$N" "acd, run 1"
 p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
-result "acd show pppoe after run 1: $(jq -c '.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped}' <<<"$p")"
+result "acd show pppoe after run 1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
 step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $N clients at once, twice"
 use_rp
 measure rp-warm 1 "pppoe-server (warm-up)"

@@ -95,11 +95,26 @@ static const struct pppoe_fx fx = {
 	.send = fx_send, .spawn = fx_spawn, .terminate = fx_terminate, .reap = fx_reap,
 };
 
+/* a kernel with PPPoE: the PADS waits for pppd's socket in this table */
+static char SOCKETS[512];
+
+static FILE *fx_sockets(void *ctx)
+{
+	(void)ctx;
+	return fmemopen(SOCKETS, strlen(SOCKETS), "r");
+}
+
+static const struct pppoe_fx fx_wait = {
+	.send = fx_send, .spawn = fx_spawn, .terminate = fx_terminate, .reap = fx_reap,
+	.sockets = fx_sockets,
+};
+
 static int setup(void **state)
 {
 	char err[256] = "";
 
 	(void)state;
+	SOCKETS[0] = '\0';
 	memset(&A, 0, sizeof(A));
 	memset(&SF, 0, sizeof(SF));
 	memset(&W, 0, sizeof(W));
@@ -112,7 +127,7 @@ static int setup(void **state)
 	snprintf(A.cfg.pppoe_plugin, sizeof(A.cfg.pppoe_plugin), "pppoe.so");
 	snprintf(A.cfg.pppoe_options, sizeof(A.cfg.pppoe_options), "/etc/acd/pppoe-options");
 	sessions_init(&A.sess, NULL, &A.cfg, &fake_fx, &SF);
-	P = pppoe_open_fx(&A, &fx, NULL, err, sizeof(err));
+	P = pppoe_open_fx(&A, *state ? *state : &fx, NULL, err, sizeof(err));
 	assert_non_null(P);
 	assert_int_equal(pppoe_iface_set(P, IFX, "ac0", AC_MAC, 1500), 0);
 	return 0;
@@ -656,6 +671,85 @@ static void test_reconfigure(void **state)
 	assert_int_equal(W.nsent, 1);
 }
 
+/*
+ * With kernel PPPoE the PADS waits until pppd holds the session (its line
+ * in /proc/net/pppoe: the id as the kernel prints its network-order field,
+ * the client's MAC, the interface), so the client's first LCP frame finds
+ * it; pppd runs silent.  A PADR meanwhile gets nothing; a pppd that exits
+ * meanwhile sends no PADT (the client never learned the id).
+ */
+static void test_pads_waits_for_pppd(void **state)
+{
+	struct pppoe_msg pado, pads;
+	uint8_t cookie[64];
+	size_t clen;
+	unsigned i;
+	bool silent = false;
+	struct req padr = { .code = PPPOE_PADR, .service = "", .host_uniq = "hu-1" };
+
+	(void)state;
+	input(&(struct req){ .code = PPPOE_PADI, .service = "", .host_uniq = "hu-1" });
+	pado = sent(0);
+	clen = pado.cookie.len;
+	memcpy(cookie, pado.cookie.p, clen);
+	padr.cookie = cookie;
+	padr.cookie_len = clen;
+	input(&padr);
+	assert_int_equal(W.nspawn, 1);
+	assert_int_equal(W.nsent, 1); /* no PADS yet */
+	for (i = 0; i < 32; i++) /* (the service is an empty argument) */
+		silent |= strcmp(W.argv[0][i], "silent") == 0;
+	assert_true(silent);
+	input(&padr);                  /* retransmitted: still nothing, no 2nd pppd */
+	assert_int_equal(W.nsent, 1);
+	assert_int_equal(W.nspawn, 1);
+	assert_int_equal(counter("padr_duplicate"), 1);
+	/* another client's socket, another interface's, a mangled line: not it */
+	snprintf(SOCKETS, sizeof(SOCKETS), "Id       Address              Device\n"
+		 "%08X 02:c1:00:00:00:02      ac0\n%08X 02:c1:00:00:00:01      ac1\n"
+		 "%08X 02:c1:00:00:00:01\n", htons(1), htons(1), htons(1));
+	pppoe_socket_poll(P);
+	assert_int_equal(W.nsent, 1);
+	/* pppd's: the PADS, once */
+	snprintf(SOCKETS, sizeof(SOCKETS), "Id       Address              Device\n"
+		 "%08X 02:c1:00:00:00:01      ac0\n", htons(1));
+	pppoe_socket_poll(P);
+	assert_int_equal(W.nsent, 2);
+	pads = sent(1);
+	assert_int_equal(pads.code, PPPOE_PADS);
+	assert_int_equal(pads.sid, 1);
+	assert_tag(&pads.host_uniq, "hu-1");
+	pppoe_socket_poll(P);
+	assert_int_equal(W.nsent, 2);
+	assert_int_equal(top("pads_after_pppd"), 1);
+	input(&padr);                  /* now a retransmission gets the PADS again */
+	assert_int_equal(W.nsent, 3);
+	assert_int_equal(sent(2).code, PPPOE_PADS);
+
+	/* a second client whose pppd exits before it holds the session: no
+	 * PADS, no PADT; its next PADR starts another pppd */
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL2_MAC, .service = "" });
+	pado = sent(3);
+	clen = pado.cookie.len;
+	memcpy(cookie, pado.cookie.p, clen);
+	padr = (struct req){ .code = PPPOE_PADR, .src = CL2_MAC, .service = "",
+			     .cookie = cookie, .cookie_len = clen };
+	input(&padr);
+	assert_int_equal(W.nspawn, 2);
+	pppoe_child_exited(P, 7001);
+	assert_int_equal(W.nsent, 4);
+	assert_int_equal(counter("padt_out"), 0);
+	input(&padr);
+	assert_int_equal(W.nspawn, 3);
+	/* acd stopping sends the waiting PADS: a restarted acd could not */
+	pppoe_close(P);
+	P = NULL;
+	assert_int_equal(W.nsent, 5);
+	pads = sent(4);
+	assert_int_equal(pads.code, PPPOE_PADS);
+	assert_memory_equal(pads.dst, CL2_MAC, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +769,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tie, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
+		cmocka_unit_test_prestate_setup_teardown(test_pads_waits_for_pppd, setup, teardown,
+							 (void *)&fx_wait),
 		cmocka_unit_test_setup_teardown(test_reconfigure, setup, teardown),
 	};
 
