@@ -467,6 +467,21 @@ static void send_pads(struct pppoe *p, struct iface *f, const struct psess *ps)
 	f->st.pads_out++;
 }
 
+/* The line a session's PADS gets: where, who, which pppd, the line ids;
+ * with the time it waited for pppd's socket. */
+static void log_pads(const struct pppoe *p, const struct iface *f, const struct psess *ps)
+{
+	char mac[18], waited[32] = "";
+
+	mac_str(ps->mac, mac, sizeof(mac));
+	if (p->wait_socket)
+		snprintf(waited, sizeof(waited), " waited=%.3fs", now_mono(p) - ps->spawned);
+	log_info("pppoe: interface=%s mac=%s sid=%u service=\"%s\" pppd=%d event=pads%s%s%s%s%s",
+		 f->name, mac, (unsigned)ps->sid, ps->service, (int)ps->pid,
+		 ps->circuit_id[0] ? " circuit-id=" : "", ps->circuit_id,
+		 ps->remote_id[0] ? " remote-id=" : "", ps->remote_id, waited);
+}
+
 static void send_padt(struct pppoe *p, const struct psess *ps, const char *why)
 {
 	struct iface *f = iface_get(p, ps->ifindex); /* a restarted acd may not have it yet */
@@ -881,15 +896,12 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	}
 	f->st.sessions++;
 	setup_watch(p, ps);
-	if (p->wait_socket)
+	if (p->wait_socket) {
 		pads_wait(p, ps);
-	else
+	} else {
 		send_pads(p, f, ps);
-	log_info("pppoe: interface=%s mac=%s sid=%u service=\"%s\" pppd=%d event=%s%s%s%s%s",
-		 f->name, mac, (unsigned)ps->sid, ps->service, (int)ps->pid,
-		 ps->pads_waiting ? "pppd" : "pads",
-		 ps->circuit_id[0] ? " circuit-id=" : "", ps->circuit_id,
-		 ps->remote_id[0] ? " remote-id=" : "", ps->remote_id);
+		log_pads(p, f, ps);
+	}
 }
 
 /* ---- PADT ----------------------------------------------------------------- */
@@ -1034,6 +1046,7 @@ static void pads_release(struct pppoe *p, struct psess *ps, bool connected)
 			   mac, (unsigned)ps->sid, (int)ps->pid, PADS_WAIT);
 	}
 	send_pads(p, f, ps);
+	log_pads(p, f, ps);
 }
 
 static void pads_wait(struct pppoe *p, struct psess *ps)
