@@ -39,12 +39,7 @@ acd_ac_need
 	skip "rp-pppoe's pppoe or ppp's pppoe-discovery is missing (Debian: pppoe, ppp)"
 need_modules ppp_generic pppoe veth bridge 8021q sch_tbf sch_ingress cls_u32 act_police
 
-W=$VM_WORK/acd
-SOCK=$W/acd.sock
-# shellcheck disable=SC2034 # read by tests/common/acd.sh
-ACD_SOCKET=$SOCK
 AC_IP=100.64.0.1
-mkdir -p "$W/state"
 declare -A PASS=([alice]=alice-pw [bob]=bob-pw [vic]=vic-pw [jim]=jim-pw)
 declare -A FRAMED=([alice]=100.64.0.10 [bob]=100.64.0.11 [vic]=100.64.0.12 [jim]=100.64.0.13)
 declare -A WANT_DOWN=([alice]=12000000 [bob]=8000000 [vic]=4000000 [jim]=5500000)
@@ -55,14 +50,6 @@ declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit"
 # client's), SID, the AC's ppp interface and pppd, the client's pppd
 declare -A NS CIF ACIF MAC SID IFC PID SUBPID
 
-ctl() { "$ACDCTL" -s "$SOCK" "$@"; }
-ctlj() {
-	local j
-	j=$("$ACDCTL" -s "$SOCK" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
-	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
-	printf '%s\n' "$j"
-}
-secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
 # pstat IFACE KEY: a counter of `show pppoe` for IFACE (0 if not listed yet)
 pstat() { ctlj show pppoe | jq -r --arg i "$1" --arg k "$2" '[.interfaces[] | select(.interface == $i) | .[$k]] | add // 0'; }
 
@@ -134,29 +121,8 @@ hooks_install
 # lcp-max-configure: a busy TCG guest can take longer than pppd's 10 tries
 ac_options "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
 log "pppd options: $(grep -v '^#' "$W/pppoe-options" | grep . | tr '\n' ';')"
-. "$ACD_SRC/tests/common/acd.sh"
-{
-	echo "# written by tests/vm/guest/acd-ac.sh"
-	acd_conf_head "$W" info /var/run
-	cat <<EOF
-[shaper]
-up-mode = police
-[pppoe]
-interface = eth-sub
-interface = eth-sub.*
-interface = eth-std
-ac-name = acd-vm-ac
-service-name = isp
-pppd-options = $W/pppoe-options
-local-ip = $AC_IP
-EOF
-} > "$W/acd.conf"
-run ip netns exec ac "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
-ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
-	fail "acd does not answer on $SOCK"
-[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
-log "acd runs, pid $ACD_PID"
-jq_assert "show pppoe: enabled, nothing yet" "$(ctlj show pppoe)" '.enabled == true and .sessions == 0'
+ac_start ac "$W/pppoe-options" "eth-sub eth-sub.* eth-std" "[shaper]" "up-mode = police"
+jq_assert "show pppoe: nothing yet" "$(ctlj show pppoe)" '.sessions == 0'
 
 # the subscribers' side of PAP, and their own /etc/ppp (no hooks)
 secrets=()
@@ -259,9 +225,8 @@ for u in alice bob; do
 	check_tc "$u"
 done
 [ "${SID[alice]}" != "${SID[bob]}" ] || fail "alice and bob share session id ${SID[alice]}"
-# both kernels carry the sessions: the AC's pppoe.ko lists them
-[ "$(ip netns exec ac awk 'NR > 1' /proc/net/pppoe | wc -l)" = 2 ] ||
-	fail "the AC's /proc/net/pppoe: $(ip netns exec ac cat /proc/net/pppoe)"
+# the AC's kernel carries the sessions: its pppoe.ko lists them
+ac_pppd_ok ac 2
 t=$(ctlj show sessions)
 jq_assert "show sessions: alice and bob, each with its discovery" "$t" \
 	'length == 2 and all(.[]; .shaped == true)'

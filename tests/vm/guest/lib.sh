@@ -9,8 +9,9 @@
 #   need_modules ppp_generic pppoe veth
 #   netns_add ac sub; veth_pair ac eth-ac sub eth-sub
 #   ppp_secrets user1 pass1
-#   pppoe_server_start ac eth-ac 198.51.100.1 198.51.100.10 4
+#   pppoe_server_start ac eth-ac 198.51.100.1 198.51.100.10 4 OPTIONS
 #   pppoe_client_start sub eth-sub user1; ppp_wait sub ppp0
+# (or pppoe_session ac sub, acd as the AC: acd-ac-lib.sh)
 #   iperf_server ac 198.51.100.1
 #   r=$(iperf_mbps sub 198.51.100.1 -R); assert_band "tbf down" "$r" 7 10.5 Mbit/s
 #   pass
@@ -40,6 +41,8 @@ mkdir -p "$VM_WORK" "$VM_OUT"
 
 _vm_t0=$(cut -d' ' -f1 /proc/uptime)
 vm_elapsed() { awk -v a="$_vm_t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.1f", b-a}'; }
+# secs_since T: seconds from vm_elapsed's T to now
+secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
 log()  { printf '[%6ss] %s\n' "$(vm_elapsed)" "$*"; }
 step() { printf '[%6ss] ==== %s\n' "$(vm_elapsed)" "$*"; }
 result() {  # result KEY VALUE...: a measured value, for people and the report
@@ -172,53 +175,51 @@ nat64_topology() {
 }
 
 # ---- PPP / PPPoE ---------------------------------------------------------------
-# ppp_secrets USER PASS [USER PASS]...: /etc/ppp/pap-secrets (0600) for both
-# ends (the overlay keeps the host's /etc untouched), neutral /etc/ppp/options
+# ppp_secrets [USER PASS]...: /etc/ppp/pap-secrets (0600) for both ends (the
+# overlay keeps the host's /etc untouched), any address; neutral
+# /etc/ppp/options
 ppp_secrets() {
 	mkdir -p /etc/ppp
 	: > /etc/ppp/options            # Debian's default wants auth, a modem, ...
-	umask 077
-	: > /etc/ppp/pap-secrets
+	(umask 077 && : > /etc/ppp/pap-secrets)
 	while [ $# -ge 2 ]; do
-		printf '"%s" * "%s" *\n' "$1" "$2" >> /etc/ppp/pap-secrets
+		ppp_secrets_addr "$1" "$2" '*'
 		shift 2
 	done
-	umask 022
-	cat > /etc/ppp/pppoe-server-options <<-EOF
-	require-pap
-	mtu 1492
-	mru 1492
-	lcp-echo-interval 10
-	lcp-echo-failure 3
-	noipv6
-	logfile $VM_WORK/pppd-ac.log
-	EOF
+}
+# ppp_secrets_addr USER PASS ADDR: USER's line in /etc/ppp/pap-secrets with
+# ADDR in its address field: an AC's pppd without RADIUS gives the
+# subscriber that address
+ppp_secrets_addr() {
+	printf '"%s" * "%s" %s\n' "$1" "$2" "$3" >> /etc/ppp/pap-secrets
 }
 
-# pppoe_server_start NS IFACE LOCAL_IP FIRST_REMOTE_IP MAX_SESSIONS
-# Debian's pppoe-server does the discovery; guest/pppd-kmode turns each
-# session into a kernel-mode pppd (rp_pppoe_sess), as Debian lacks -k.
+# pppoe_server_start NS IFACE LOCAL_IP FIRST_REMOTE_IP MAX_SESSIONS OPTIONS:
+# Debian's pppoe-server as operators run it (3.15: no kernel mode, each
+# session's pppd runs a user-space pppoe relay over a pty), its pppds
+# reading the options file OPTIONS
 pppoe_server_start() {
 	need_modules ppp_generic pppoe
+	command -v pppoe-server >/dev/null || skip "pppoe-server is not installed on the host (Debian: pppoe)"
 	ip netns exec "$1" pppoe-server -F -I "$2" -C acd-vm-ac -S isp \
-		-L "$3" -R "$4" -N "$5" -q "$VM_LIB_DIR/pppd-kmode" \
+		-L "$3" -R "$4" -N "$5" -O "$6" \
 		>> "$VM_WORK/pppoe-server.log" 2>&1 &
 	echo $! > "$VM_WORK/pppoe-server-$1-$2.pid"
 	# it has no socket to wait for: it must still run a moment later
 	sleep 0.3
 	kill -0 "$(cat "$VM_WORK/pppoe-server-$1-$2.pid")" 2>/dev/null ||
 		fail "pppoe-server on $1/$2 did not start"
-	log "pppoe-server on $1/$2: local $3, remote from $4, max $5 sessions"
+	log "pppoe-server on $1/$2: local $3, remote from $4, max $5 sessions, options $6"
 }
 
 # pppoe_client_start NS IFACE USER [LINKNAME [PPPD OPTION...]]: a
-# subscriber's pppd with the kernel rp-pppoe plugin, PAP from
+# subscriber's pppd with the kernel PPPoE plugin, PAP from
 # /etc/ppp/pap-secrets, default route via the session.  Runs in the
 # background; see ppp_wait.
 pppoe_client_start() {
 	local ns=$1 ifc=$2 user=$3 link=${4:-$1}
 	shift $(( $# < 4 ? $# : 4 ))
-	ip netns exec "$ns" pppd plugin rp-pppoe.so "nic-$ifc" rp_pppoe_service isp \
+	ip netns exec "$ns" pppd plugin pppoe.so "nic-$ifc" rp_pppoe_service isp \
 		user "$user" noauth noipdefault defaultroute noipv6 \
 		mtu 1492 mru 1492 maxfail 1 lcp-echo-interval 10 lcp-echo-failure 3 \
 		linkname "$link" logfile "$VM_WORK/pppd-$link.log" nodetach "$@" \
@@ -236,32 +237,6 @@ ppp_local_ip() { ip -n "$1" -4 -o addr show dev "$2" | awk '{print $4}' | cut -d
 # ppp_iface_by_peer NS PEER_IP: the ppp interface in NS whose peer is PEER_IP
 ppp_iface_by_peer() {
 	ip -n "$1" -4 -o addr show | awk -v p="$2" '$2 ~ /^ppp/ && $6 == p"/32" && !n++ {print $2}'
-}
-
-# pppoe_session NS_AC NS_SUB: one subscriber session over a fresh veth;
-# sets AC_IF (ppp interface on the AC), SUB_IP, AC_IP
-pppoe_session() {
-	local ac=$1 sub=$2 t0
-	t0=$(vm_elapsed)
-	need_modules ppp_generic pppoe veth
-	netns_add "$ac" "$sub"
-	veth_pair "$ac" eth-sub0 "$sub" eth0
-	ppp_secrets user1 pass1
-	pppoe_server_start "$ac" eth-sub0 198.51.100.1 198.51.100.10 4
-	pppoe_client_start "$sub" eth0 user1 sub1
-	ppp_wait "$sub" ppp0
-	SUB_IP=$(ppp_local_ip "$sub" ppp0)
-	AC_IP=198.51.100.1
-	wait_until 10 eval '[ -n "$(ppp_iface_by_peer "$ac" "$SUB_IP")" ]' ||
-		fail "no ppp interface on the AC for $SUB_IP"
-	AC_IF=$(ppp_iface_by_peer "$ac" "$SUB_IP")
-	log "PPPoE session up: $sub/ppp0 $SUB_IP <-> $ac/$AC_IF $AC_IP ($(awk -v a="$t0" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b-a}')s)"
-	ip netns exec "$sub" ping -c 2 -i 0.2 -W 2 "$AC_IP" >/dev/null || fail "ping over the PPPoE session"
-	grep -qi 'PAP authentication succeeded' "$VM_WORK/pppd-sub1.log" ||
-		fail "client log has no PAP success"
-	# kernel mode on both ends: the AC's pppd has the session in pppoe.ko
-	ps -eo args | grep -q '^/usr/sbin/pppd plugin rp-pppoe.so nic-.* rp_pppoe_sess ' ||
-		fail "AC pppd is not in kernel mode"
 }
 
 # ---- traffic ---------------------------------------------------------------------
