@@ -10,6 +10,7 @@
 #   acd_need                     acd and acdctl under test, or fail
 #   acd_ac_need                  that, FreeRADIUS, pppd's plugins, or fail/skip
 #   ctl ARGS / ctlj ARGS         acdctl on acd's socket (ctlj: -j, checked JSON)
+#   rate_users RP MT WISPR FID   a users file: one PAP user per rate convention
 #   radius_start NS USERS        FreeRADIUS in NS (127.0.0.1:1812) with the
 #                                users file USERS; sets RADDB
 #   radiusclient_conf DIR        DIR/radiusclient.conf for radius.so
@@ -77,6 +78,29 @@ ctlj() {
 	j=$("$ACDCTL" -s "$ACD_SOCKET" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
 	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
 	printf '%s\n' "$j"
+}
+
+# rate_users RP MT WISPR FID: a FreeRADIUS users file on stdout with four
+# PAP users, one per rate convention, and DEFAULT rejected; each argument
+# NAME[=ADDRESS] (Framed-IP-Address), the password NAME-pw, and
+#   RP    RP-Downstream/Upstream-Speed-Limit 12000/6000 kbit/s
+#   MT    Mikrotik-Rate-Limit "3M/8M" (rx/tx: up 3M, down 8M)
+#   WISPR WISPr-Bandwidth-Max-Down/Up 4000000/2000000 bit/s
+#   FID   Filter-Id "5500/2500" (kbit/s down/up)
+# so that no two subscribers' download bands overlap
+rate_users() {
+	local a rates=(
+		'RP-Downstream-Speed-Limit = 12000,\n\tRP-Upstream-Speed-Limit = 6000'
+		'Mikrotik-Rate-Limit = "3M/8M"'
+		'WISPr-Bandwidth-Max-Down = 4000000,\n\tWISPr-Bandwidth-Max-Up = 2000000'
+		'Filter-Id = "5500/2500"') i=0
+	for a; do
+		printf '%s\tCleartext-Password := "%s-pw"\n\tService-Type = Framed-User,\n\tFramed-Protocol = PPP,\n' "${a%%=*}" "${a%%=*}"
+		[[ $a == *=* ]] && printf '\tFramed-IP-Address = %s,\n' "${a#*=}"
+		printf '\t%b\n\n' "${rates[i]}"
+		i=$((i + 1))
+	done
+	printf 'DEFAULT\tAuth-Type := Reject\n\tReply-Message = "unknown subscriber"\n'
 }
 
 # radius_start NS USERS: conf/freeradius/ in a throw-away raddb with USERS

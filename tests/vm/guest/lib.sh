@@ -271,9 +271,58 @@ measure() {
 	assert_band "$what" "$r" "$lo" "$hi" Mbit/s
 }
 
+# meas_rate WHAT NS SERVER RATE LO HI [IPERF3 ARGS]: iperf3 from NS to
+# SERVER (-R: SERVER sends) within LO..HI times RATE (bit/s), with a socket
+# buffer of 40 ms at RATE: below a tbf's queue (50 ms), so that bursts do
+# not overflow it, above the RTT of a busy TCG guest.  Up to three tries (a
+# busy host), all reported.
+meas_rate() {
+	local what=$1 ns=$2 srv=$3 rate=$4 lo hi r first='' try
+	lo=$(awk -v r="$rate" -v f="$5" 'BEGIN{printf "%.2f", r * f / 1e6}')
+	hi=$(awk -v r="$rate" -v f="$6" 'BEGIN{printf "%.2f", r * f / 1e6}')
+	shift 6
+	set -- "$@" -w "$(awk -v r="$rate" 'BEGIN{w = r * 0.04 / 8 / 1024; if (w < 16) w = 16; printf "%dK", w}')"
+	for try in 1 2 3; do
+		r=$(iperf_mbps "$ns" "$srv" "$@") || fail "$what: iperf3 failed"
+		awk -v v="$r" -v lo="$lo" -v hi="$hi" 'BEGIN{exit !(v >= lo && v <= hi)}' && break
+		first+="${first:+, }$r"
+		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
+	done
+	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi" Mbit/s
+}
+# bands of meas_rate: a tbf's TCP goodput is ~95 % of the rate; a policer
+# drops, and TCP backs off below the rate
+# shellcheck disable=SC2034 # for the scenarios
+DOWN_LO=0.8 DOWN_HI=1.05 POL_LO=0.45 POL_HI=1.05
+
 # ---- tc readback ------------------------------------------------------------------
 # tc_json NS ARGS...: tc -j ARGS in NS (JSON array)
 tc_json() { local ns=$1; shift; ip netns exec "$ns" tc -j "$@"; }
+# tc_shaped NS IFACE DOWN UP police|ifb: IFACE in NS has exactly one root
+# tbf at DOWN (bit/s), an ingress qdisc and exactly one ingress filter
+# action: police at UP (and no IFB), or mirred to ifb-IFACE, whose root tbf
+# is at UP
+tc_shaped() {
+	local ns=$1 ifc=$2 d=$3 up=$4 mode=$5 q f r
+	q=$(tc_json "$ns" qdisc show dev "$ifc") || fail "tc qdisc show dev $ifc"
+	jq_assert "tc: root tbf $d on $ifc" "$q" \
+		"[.[] | select(.root == true)] | length == 1 and .[0].kind == \"tbf\" and .[0].options.rate == ($d / 8)"
+	jq_assert "tc: ingress qdisc on $ifc" "$q" 'any(.[]; .kind == "ingress")'
+	f=$(tc_json "$ns" filter show dev "$ifc" ingress) || fail "tc filter show dev $ifc ingress"
+	jq_assert "tc: one ingress action on $ifc (no duplicates)" "$f" \
+		"[.[] | .options.actions[]?] | length == 1 and .[0].kind == \"$([ "$mode" = police ] && echo police || echo mirred)\""
+	if [ "$mode" = police ]; then
+		# tc -j shows no police rate (iproute2 6.1): the text does
+		r=$(ip netns exec "$ns" tc filter show dev "$ifc" ingress | tc_word_bps rate) ||
+			fail "tc: no police rate on $ifc"
+		[ "$r" = "$up" ] || fail "tc: police rate on $ifc is $r bit/s, expected $up"
+		[ -z "$(ip -n "$ns" -o link show dev "ifb-$ifc" 2>/dev/null)" ] || fail "ifb-$ifc exists with up-mode police"
+	else
+		q=$(tc_json "$ns" qdisc show dev "ifb-$ifc") || fail "no ifb-$ifc"
+		jq_assert "tc: root tbf $up on ifb-$ifc" "$q" \
+			"any(.[]; .root == true and .kind == \"tbf\" and .options.rate == ($up / 8))"
+	fi
+}
 # tc_word_bps WORD < LINE: the rate after WORD in tc's text output, in bit/s
 # ("rate 10Mbit" -> 10000000; tc uses powers of 1000)
 tc_word_bps() {
