@@ -60,35 +60,8 @@ declare -A IFC MAC PID SUBPID LL ACLL
 # ---- FreeRADIUS ------------------------------------------------------------------
 step "FreeRADIUS on 127.0.0.1 in ns ac (conf/freeradius/, our users)"
 netns_add ac
-# one user per convention; the rates are chosen so that no two subscribers'
-# measurement bands overlap in the download direction
-radius_start ac 'alice	Cleartext-Password := "alice-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.10,
-	RP-Downstream-Speed-Limit = 12000,
-	RP-Upstream-Speed-Limit = 6000
-
-bob	Cleartext-Password := "bob-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.11,
-	Mikrotik-Rate-Limit = "3M/8M"
-
-carol	Cleartext-Password := "carol-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.12,
-	WISPr-Bandwidth-Max-Down = 4000000,
-	WISPr-Bandwidth-Max-Up = 2000000
-
-dave	Cleartext-Password := "dave-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Filter-Id = "5500/2500"
-
-DEFAULT	Auth-Type := Reject
-	Reply-Message = "unknown subscriber"'
+# one user per convention (dave has no IPv4: his session is IPv6-only)
+radius_start ac "$(rate_users alice=100.64.0.10 bob=100.64.0.11 carol=100.64.0.12 dave)"
 # acd's own accounting to a second FreeRADIUS: every Accounting-Request into
 # a detail file, read back as JSON (tests/common/radius.sh)
 (umask 077 && echo "acct-vm-secret" > "$W/acct.secret")
@@ -265,30 +238,7 @@ check_table() {
 			.ip == \"${FRAMED[$u]}\" and .mac == \"\" and .shaped == true)"
 	done
 }
-# check_tc IFACE DOWN UP MODE: the kernel has exactly one root tbf at DOWN,
-# and exactly one ingress filter action: police at UP, or mirred to the
-# IFB whose root tbf is at UP
-check_tc() {
-	local ifc=$1 d=$2 up=$3 mode=$4 q f r
-	q=$(tc_json ac qdisc show dev "$ifc") || fail "tc qdisc show dev $ifc"
-	jq_assert "tc: root tbf $d on $ifc" "$q" \
-		"[.[] | select(.root == true)] | length == 1 and .[0].kind == \"tbf\" and .[0].options.rate == ($d / 8)"
-	jq_assert "tc: ingress qdisc on $ifc" "$q" 'any(.[]; .kind == "ingress")'
-	f=$(tc_json ac filter show dev "$ifc" ingress) || fail "tc filter show dev $ifc ingress"
-	jq_assert "tc: one ingress action on $ifc (no duplicates)" "$f" \
-		"[.[] | .options.actions[]?] | length == 1 and .[0].kind == \"$([ "$mode" = police ] && echo police || echo mirred)\""
-	if [ "$mode" = police ]; then
-		# tc -j shows no police rate (iproute2 6.1): the text does
-		r=$(ip netns exec ac tc filter show dev "$ifc" ingress | tc_word_bps rate) ||
-			fail "tc: no police rate on $ifc"
-		[ "$r" = "$up" ] || fail "tc: police rate on $ifc is $r bit/s, expected $up"
-		[ -z "$(ip -n ac -o link show dev "ifb-$ifc" 2>/dev/null)" ] || fail "ifb-$ifc exists with up-mode police"
-	else
-		q=$(tc_json ac qdisc show dev "ifb-$ifc") || fail "no ifb-$ifc"
-		jq_assert "tc: root tbf $up on ifb-$ifc" "$q" \
-			"any(.[]; .root == true and .kind == \"tbf\" and .options.rate == ($up / 8))"
-	fi
-}
+check_tc() { tc_shaped ac "$@"; }
 
 # meas WHAT USER down|up RATE LO HI: iperf3 through USER's session, within
 # LO..HI times RATE (bit/s); up to three tries (a busy host), all reported.
@@ -299,27 +249,14 @@ ip netns exec ac iperf3 -s -D -p 5202 -I "$VM_WORK/iperf3-ac6.pid" --logfile "$V
 	fail "iperf3 IPv6 server in ac"
 wait_until 5 listening ac tcp 5202 || fail "iperf3 IPv6 server in ac is not listening"
 meas() {
-	local what=$1 u=$2 dir=$3 rate=$4 lo hi r first='' try args=() srv=$AC_IP
+	local args=() srv=$AC_IP
 	if [ "${MEAS_V6:-0}" = 1 ]; then
-		srv=${ACLL[$u]}%ppp0
+		srv=${ACLL[$2]}%ppp0
 		args+=(-p 5202 -6)
 	fi
-	lo=$(awk -v r="$4" -v f="$5" 'BEGIN{printf "%.2f", r * f / 1e6}')
-	hi=$(awk -v r="$4" -v f="$6" 'BEGIN{printf "%.2f", r * f / 1e6}')
-	[ "$dir" = down ] && args+=(-R)
-	# the socket buffer: 40 ms at the rate, below the tbf queue (50 ms) so
-	# that bursts do not overflow it, above the RTT of a busy TCG guest
-	args+=(-w "$(awk -v r="$rate" 'BEGIN{w = r * 0.04 / 8 / 1024; if (w < 16) w = 16; printf "%dK", w}')")
-	for try in 1 2 3; do
-		r=$(iperf_mbps "s-$u" "$srv" "${args[@]}") || fail "$what: iperf3 failed"
-		awk -v v="$r" -v lo="$lo" -v hi="$hi" 'BEGIN{exit !(v >= lo && v <= hi)}' && break
-		first+="${first:+, }$r"
-		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
-	done
-	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi" Mbit/s
+	[ "$3" = down ] && args+=(-R)
+	meas_rate "$1" "s-$2" "$srv" "$4" "$5" "$6" "${args[@]}"
 }
-DOWN_LO=0.8 DOWN_HI=1.05      # tbf: TCP goodput is ~95 % of the rate
-POL_LO=0.45 POL_HI=1.05       # a policer drops: TCP backs off below the rate
 
 # ---- RADIUS rates ----------------------------------------------------------------------
 step "session table and tc against the RADIUS rates"
