@@ -1,41 +1,106 @@
 # shellcheck shell=bash
-# tests/vm/guest/acd-ac-lib.sh - acd as the PPPoE access concentrator in the
-# guest, for the scenario acd-ac and the VM benchmarks of tests/bench
-# (sourced after lib.sh): FreeRADIUS with the caller's users, pppd's
-# radius.so config, acd's hooks installed as an operator installs them, the
-# pppd options acd gives its sessions (conf/pppoe-options adapted), acd
-# started with a [pppoe] section, and subscribers' own /etc/ppp.
+# tests/vm/guest/acd-ac-lib.sh - acd in the guest, as the PPPoE access
+# concentrator or beside pppoe-server, for the scenarios and the VM
+# benchmarks of tests/bench (sourced after lib.sh): FreeRADIUS with the
+# caller's users, pppd's radius.so config, acd's hooks installed as an
+# operator installs them, the pppd options acd gives its sessions
+# (conf/pppoe-options adapted), acd started with a [pppoe] section, and
+# subscribers' own /etc/ppp.
 #
-#   acd_ac_need                  the binaries and plugins, or fail/skip
+#   acd_need                     acd and acdctl under test, or fail
+#   acd_ac_need                  that, FreeRADIUS, pppd's plugins, or fail/skip
+#   ctl ARGS / ctlj ARGS         acdctl on acd's socket (ctlj: -j, checked JSON)
+#   rate_users RP MT WISPR FID   a users file: one PAP user per rate convention
 #   radius_start NS USERS        FreeRADIUS in NS (127.0.0.1:1812) with the
 #                                users file USERS; sets RADDB
 #   radiusclient_conf DIR        DIR/radiusclient.conf for radius.so
-#   hooks_install                cmake --install: /etc/ppp/*.d/acd
+#   hooks_install                cmake --install: /etc/ppp/{ip,ipv6}-{up,down}.d/acd
 #   ac_options DIR LOG [LINE...] DIR/pppoe-options: conf/pppoe-options with
 #                                DIR's radiusclient.conf, acd's socket, pppd's
 #                                log in LOG, and LINE... appended
+#   ac_options_pap DIR LOG [LINE...]
+#                                the same without RADIUS: PAP against
+#                                /etc/ppp/pap-secrets (see ppp_secrets_addr)
+#   ac_start NS OPTIONS IFACES [LINE...]
+#                                acd in NS answering PPPoE on IFACES, its
+#                                sessions' pppd reading OPTIONS; LINE... added
+#                                to its acd.conf; once it answers
+#   ac_pap_start NS IFACE        acd as the AC on IFACE without RADIUS, and
+#                                leaving the sessions' shaping to others
+#   ac_pppd_ok NS N              N kernel-mode sessions in NS, each a pppd of acd's
+#   pppoe_session NS_AC NS_SUB   one PAP session through acd's AC
 #   sub_etc NS                   NS's own /etc/ppp: its pppd runs no hooks
+#
+# W is acd's directory (config, socket, state), ACD_SOCKET its socket.
 
 # run.sh passes only ACD_* variables into the guest: ACD_ACDCTL if set, else
 # the acdctl built beside acd
 : "${ACDCTL:=${ACD_ACDCTL:-${ACD_BIN:+$(dirname "$ACD_BIN")/acdctl}}}"
+: "${W:=$VM_WORK/acd}"
+: "${ACD_SOCKET:=$W/acd.sock}"
+mkdir -p "$W/state"
 
-acd_ac_need() {
-	local v p
-	for v in ACD_BIN ACDCTL ACD_DICT ACD_SRC ACD_BUILD_DIR; do
+# acd_need: acd, acdctl, the dictionary and the sources under test (ctest
+# sets them), tests/common/acd.sh sourced, pppd and its PPPoE plugin
+acd_need() {
+	local v
+	for v in ACD_BIN ACDCTL ACD_DICT ACD_SRC; do
 		[ -n "${!v:-}" ] || fail "$v is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
 	done
 	[ -x "$ACD_BIN" ] || fail "ACD_BIN=$ACD_BIN is not an executable: build the target acd first"
 	[ -x "$ACDCTL" ] || fail "ACDCTL=$ACDCTL is not an executable: build the target acdctl first"
 	[ -f "$ACD_DICT" ] || fail "ACD_DICT=$ACD_DICT does not exist"
-	for p in freeradius radclient pppd run-parts iperf3 jq; do
+	command -v pppd >/dev/null || skip "pppd is not installed on the host (Debian: ppp)"
+	compgen -G "/usr/lib/pppd/*/pppoe.so" >/dev/null || skip "pppd's pppoe.so plugin is missing (Debian: ppp)"
+	# shellcheck source=../../common/acd.sh
+	. "$ACD_SRC/tests/common/acd.sh"
+}
+
+# acd_ac_need: acd_need, and what acd's AC with RADIUS and the hooks needs
+acd_ac_need() {
+	local p
+	acd_need
+	[ -n "${ACD_BUILD_DIR:-}" ] || fail "ACD_BUILD_DIR is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
+	for p in freeradius radclient run-parts iperf3 jq; do
 		command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
 	done
-	for p in pppoe.so radius.so radattr.so; do
+	for p in radius.so radattr.so; do
 		compgen -G "/usr/lib/pppd/*/$p" >/dev/null || skip "pppd's $p plugin is missing (Debian: ppp)"
 	done
 	[ -x /etc/ppp/ip-up ] && [ -x /etc/ppp/ip-down ] ||
 		skip "no Debian /etc/ppp/ip-up and ip-down (they run the run-parts directories)"
+}
+
+ctl() { "$ACDCTL" -s "$ACD_SOCKET" "$@"; }
+# ctlj ARGS: acdctl -j ARGS, validated JSON on stdout, or fail
+ctlj() {
+	local j
+	j=$("$ACDCTL" -s "$ACD_SOCKET" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
+	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
+	printf '%s\n' "$j"
+}
+
+# rate_users RP MT WISPR FID: a FreeRADIUS users file on stdout with four
+# PAP users, one per rate convention, and DEFAULT rejected; each argument
+# NAME[=ADDRESS] (Framed-IP-Address), the password NAME-pw, and
+#   RP    RP-Downstream/Upstream-Speed-Limit 12000/6000 kbit/s
+#   MT    Mikrotik-Rate-Limit "3M/8M" (rx/tx: up 3M, down 8M)
+#   WISPR WISPr-Bandwidth-Max-Down/Up 4000000/2000000 bit/s
+#   FID   Filter-Id "5500/2500" (kbit/s down/up)
+# so that no two subscribers' download bands overlap
+rate_users() {
+	local a rates=(
+		'RP-Downstream-Speed-Limit = 12000,\n\tRP-Upstream-Speed-Limit = 6000'
+		'Mikrotik-Rate-Limit = "3M/8M"'
+		'WISPr-Bandwidth-Max-Down = 4000000,\n\tWISPr-Bandwidth-Max-Up = 2000000'
+		'Filter-Id = "5500/2500"') i=0
+	for a; do
+		printf '%s\tCleartext-Password := "%s-pw"\n\tService-Type = Framed-User,\n\tFramed-Protocol = PPP,\n' "${a%%=*}" "${a%%=*}"
+		[[ $a == *=* ]] && printf '\tFramed-IP-Address = %s,\n' "${a#*=}"
+		printf '\t%b\n\n' "${rates[i]}"
+		i=$((i + 1))
+	done
+	printf 'DEFAULT\tAuth-Type := Reject\n\tReply-Message = "unknown subscriber"\n'
 }
 
 # radius_start NS USERS: conf/freeradius/ in a throw-away raddb with USERS
@@ -89,20 +154,28 @@ radiusclient_conf() {
 
 # hooks_install: `cmake --install` of the build under test puts the hooks
 # made from conf/ppp in /etc/ppp/<event>.d/acd (no dot, or run-parts skips
-# it), as an operator installs them; Debian's ip-up logs the hooks' output
-# to /var/log/ppp-ipupdown.log, kept with the logs
+# it), as an operator installs them.  Debian's ip-up and friends log
+# themselves and the hooks' output to /var/log/ppp-ipupdown.log if it
+# exists; its ip-pre-up truncates it (">" where the others append), racing
+# with the other end's ip-up, so it is a FIFO here, copied line by line to
+# $VM_WORK/ppp-ipupdown.log with the time each line came ("EPOCHREALTIME
+# line") by a reader that also holds it open for writing (never EOF, so no
+# hook ever blocks on it)
 hooks_install() {
 	local ev prog
 	run cmake --install "$ACD_BUILD_DIR" > "$VM_WORK/install.log" 2>&1 ||
 		fail "cmake --install $ACD_BUILD_DIR (see install.log)"
-	for ev in ip-up ip-down; do
+	for ev in ip-up ip-down ipv6-up ipv6-down; do
 		[ -x "/etc/ppp/$ev.d/acd" ] || fail "cmake --install did not put the $ev hook in /etc/ppp/$ev.d/acd"
 		prog=$(awk '$1 == "exec" { print $2 }' "/etc/ppp/$ev.d/acd")
 		[ -x "$prog" ] || fail "/etc/ppp/$ev.d/acd runs $prog, which is not installed"
 	done
-	rm -f /var/log/ppp-ipupdown.log
 	: > "$VM_WORK/ppp-ipupdown.log"
-	ln -s "$VM_WORK/ppp-ipupdown.log" /var/log/ppp-ipupdown.log
+	rm -f /var/log/ppp-ipupdown.log
+	mkfifo -m 0600 /var/log/ppp-ipupdown.log || fail "mkfifo /var/log/ppp-ipupdown.log"
+	# (nothing of it on the console's pipe, or the guest would never finish)
+	(exec 3<> /var/log/ppp-ipupdown.log
+	 while IFS= read -r l <&3; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done) >> "$VM_WORK/ppp-ipupdown.log" 2>&1 &
 	log "hooks installed: /etc/ppp/{ip,ipv6}-{up,down}.d/acd -> $prog"
 }
 
@@ -111,12 +184,28 @@ hooks_install() {
 # reads DIR/radiusclient.conf, the hooks reach acd's socket ($ACD_SOCKET;
 # pppd clears its scripts' environment), the log goes to LOG; LINE... added
 ac_options() {
-	local d=$1 logf=$2 o=$1/pppoe-options
-	shift 2
+	local d=$1 o=$1/pppoe-options
 	sed "s|^radius-config-file .*|radius-config-file $d/radiusclient.conf|" \
 		"$ACD_SRC/conf/pppoe-options" > "$o" || fail "copy conf/pppoe-options"
 	grep -q "^radius-config-file $d/radiusclient.conf\$" "$o" ||
 		fail "conf/pppoe-options has no radius-config-file line to adapt"
+	_ac_options_end "$@"
+}
+# ac_options_pap DIR LOG [LINE...]: ac_options for an AC without RADIUS:
+# conf/pppoe-options without radius.so, radattr.so and their config, so
+# that pppd checks PAP against /etc/ppp/pap-secrets, whose address field
+# gives the subscriber's address (ppp_secrets_addr)
+ac_options_pap() {
+	local o=$1/pppoe-options
+	sed '/^plugin radius\.so$/d; /^plugin radattr\.so$/d; /^radius-config-file /d' \
+		"$ACD_SRC/conf/pppoe-options" > "$o" || fail "copy conf/pppoe-options"
+	grep -v '^#' "$o" | grep radius && fail "conf/pppoe-options: RADIUS lines left to take out (above)"
+	grep -q '^require-pap$' "$o" || fail "conf/pppoe-options has no require-pap"
+	_ac_options_end "$@"
+}
+_ac_options_end() {
+	local o=$1/pppoe-options logf=$2
+	shift 2
 	{
 		echo "# added by the VM test"
 		echo "set ACD_SOCKET=$ACD_SOCKET"
@@ -124,6 +213,81 @@ ac_options() {
 		printf '%s\n' "$@"
 	} >> "$o"
 	chmod 0644 "$o"
+}
+
+# ac_start NS OPTIONS IFACES [LINE...]: acd in NS as the access
+# concentrator ([pppoe] on each of the blank-separated IFACES, AC-Name
+# acd-vm-ac, service isp, local-ip $AC_IP, its sessions' pppd reading
+# OPTIONS), LINE... added to the config (other sections: a section may come
+# again), log level $AC_LOG_LEVEL (info), its log in $VM_WORK/acd.log;
+# checked with acd -n first; once it answers on $ACD_SOCKET (ACD_PID)
+ac_start() {
+	local ns=$1 opts=$2 ifaces=$3 i list
+	shift 3
+	read -r -a list <<<"$ifaces"   # no glob: eth1.* is acd's pattern
+	{
+		echo "# written by $VM_NAME (tests/vm/guest/acd-ac-lib.sh)"
+		acd_conf_head "$W" "${AC_LOG_LEVEL:-info}" /var/run
+		echo "[pppoe]"
+		for i in "${list[@]}"; do echo "interface = $i"; done
+		printf 'ac-name = acd-vm-ac\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\n' "$opts" "$AC_IP"
+		printf '%s\n' "$@"
+	} > "$W/acd.conf"
+	run ip netns exec "$ns" "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
+	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec "$ns" ||
+		fail "acd does not answer on $ACD_SOCKET: $(tail -5 "$VM_WORK/acd.log")"
+	[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
+	jq_assert "show pppoe: enabled" "$(ctlj show pppoe)" '.enabled == true'
+	log "acd runs in ns $ns, pid $ACD_PID, the AC on $ifaces"
+}
+
+# ac_pap_start NS IFACE: acd as the AC on IFACE without RADIUS (PAP from
+# /etc/ppp/pap-secrets, no hooks): the scenarios that shape with acd-shape
+# get their sessions from it.  [pppd] interface-prefix names no interface
+# (1..8 characters): acd then neither reconciles nor adopts the ppp links,
+# which stay the caller's to shape.
+ac_pap_start() {
+	# lcp-max-configure: a busy TCG guest can take longer than pppd's 10 tries
+	ac_options_pap "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
+	ac_start "$1" "$W/pppoe-options" "$2" "[pppd]" "interface-prefix = acd-none"
+}
+
+# ac_pppd_ok NS N: NS's pppoe.ko carries N sessions (kernel mode), and acd
+# has N pppds as children, each with pppoe.so and rp_pppoe_sess
+ac_pppd_ok() {
+	local n k
+	n=$(ip netns exec "$1" awk 'NR > 1' /proc/net/pppoe | wc -l)
+	[ "$n" = "$2" ] || fail "$n sessions in $1's /proc/net/pppoe, expected $2: $(ip netns exec "$1" cat /proc/net/pppoe)"
+	k=$(pgrep -P "$ACD_PID" -f '^/usr/sbin/pppd plugin pppoe\.so nic-[^ ]+ rp_pppoe_sess [0-9]+:' | wc -l)
+	[ "$k" = "$2" ] || fail "acd has $k kernel-mode pppds, expected $2: $(pgrep -a -P "$ACD_PID")"
+}
+
+# pppoe_session NS_AC NS_SUB: one subscriber session over a fresh veth,
+# acd the AC (ac_pap_start) on NS_AC/eth-sub0, the subscriber a pppd with
+# pppoe.so in NS_SUB; sets AC_IF (ppp interface on the AC), SUB_IP, AC_IP
+pppoe_session() {
+	local ac=$1 sub=$2 t0
+	t0=$(vm_elapsed)
+	acd_need
+	need_modules ppp_generic pppoe veth
+	netns_add "$ac" "$sub"
+	veth_pair "$ac" eth-sub0 "$sub" eth0
+	AC_IP=198.51.100.1
+	ppp_secrets
+	ppp_secrets_addr user1 pass1 198.51.100.10
+	ac_pap_start "$ac" eth-sub0
+	pppoe_client_start "$sub" eth0 user1 sub1 lcp-max-configure 40
+	ppp_wait "$sub" ppp0 60
+	SUB_IP=$(ppp_local_ip "$sub" ppp0)
+	[ "$SUB_IP" = 198.51.100.10 ] || fail "the subscriber got $SUB_IP, not pap-secrets' 198.51.100.10"
+	wait_until 10 eval '[ -n "$(ppp_iface_by_peer "$ac" "$SUB_IP")" ]' ||
+		fail "no ppp interface on the AC for $SUB_IP"
+	AC_IF=$(ppp_iface_by_peer "$ac" "$SUB_IP")
+	log "PPPoE session up: $sub/ppp0 $SUB_IP <-> $ac/$AC_IF $AC_IP ($(secs_since "$t0")s)"
+	ip netns exec "$sub" ping -c 2 -i 0.2 -W 2 "$AC_IP" >/dev/null || fail "ping over the PPPoE session"
+	grep -q 'PAP peer authentication succeeded for user1' "$VM_WORK/pppd-ac.log" ||
+		fail "the AC's pppd log has no PAP success"
+	ac_pppd_ok "$ac" 1
 }
 
 # sub_etc NS: the subscriber's own /etc/ppp (ip netns exec binds

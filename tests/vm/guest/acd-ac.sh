@@ -39,12 +39,7 @@ acd_ac_need
 	skip "rp-pppoe's pppoe or ppp's pppoe-discovery is missing (Debian: pppoe, ppp)"
 need_modules ppp_generic pppoe veth bridge 8021q sch_tbf sch_ingress cls_u32 act_police
 
-W=$VM_WORK/acd
-SOCK=$W/acd.sock
-# shellcheck disable=SC2034 # read by tests/common/acd.sh
-ACD_SOCKET=$SOCK
 AC_IP=100.64.0.1
-mkdir -p "$W/state"
 declare -A PASS=([alice]=alice-pw [bob]=bob-pw [vic]=vic-pw [jim]=jim-pw)
 declare -A FRAMED=([alice]=100.64.0.10 [bob]=100.64.0.11 [vic]=100.64.0.12 [jim]=100.64.0.13)
 declare -A WANT_DOWN=([alice]=12000000 [bob]=8000000 [vic]=4000000 [jim]=5500000)
@@ -55,14 +50,6 @@ declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit"
 # client's), SID, the AC's ppp interface and pppd, the client's pppd
 declare -A NS CIF ACIF MAC SID IFC PID SUBPID
 
-ctl() { "$ACDCTL" -s "$SOCK" "$@"; }
-ctlj() {
-	local j
-	j=$("$ACDCTL" -s "$SOCK" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
-	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
-	printf '%s\n' "$j"
-}
-secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
 # pstat IFACE KEY: a counter of `show pppoe` for IFACE (0 if not listed yet)
 pstat() { ctlj show pppoe | jq -r --arg i "$1" --arg k "$2" '[.interfaces[] | select(.interface == $i) | .[$k]] | add // 0'; }
 
@@ -99,34 +86,7 @@ AC_MAC=$(ip -n ac -j link show dev eth-sub | jq -r '.[0].address')
 
 # ---- FreeRADIUS, acd -------------------------------------------------------------------
 step "FreeRADIUS (PAP users with RP, Mikrotik, WISPr and Filter-Id rates) in ns ac"
-radius_start ac 'alice	Cleartext-Password := "alice-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.10,
-	RP-Downstream-Speed-Limit = 12000,
-	RP-Upstream-Speed-Limit = 6000
-
-bob	Cleartext-Password := "bob-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.11,
-	Mikrotik-Rate-Limit = "3M/8M"
-
-vic	Cleartext-Password := "vic-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.12,
-	WISPr-Bandwidth-Max-Down = 4000000,
-	WISPr-Bandwidth-Max-Up = 2000000
-
-jim	Cleartext-Password := "jim-pw"
-	Service-Type = Framed-User,
-	Framed-Protocol = PPP,
-	Framed-IP-Address = 100.64.0.13,
-	Filter-Id = "5500/2500"
-
-DEFAULT	Auth-Type := Reject
-	Reply-Message = "unknown subscriber"'
+radius_start ac "$(rate_users alice=100.64.0.10 bob=100.64.0.11 vic=100.64.0.12 jim=100.64.0.13)"
 
 step "acd as the AC: [pppoe] on eth-sub, eth-sub.* and eth-std; pppd options from conf/pppoe-options"
 radiusclient_conf "$W"
@@ -134,29 +94,8 @@ hooks_install
 # lcp-max-configure: a busy TCG guest can take longer than pppd's 10 tries
 ac_options "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
 log "pppd options: $(grep -v '^#' "$W/pppoe-options" | grep . | tr '\n' ';')"
-. "$ACD_SRC/tests/common/acd.sh"
-{
-	echo "# written by tests/vm/guest/acd-ac.sh"
-	acd_conf_head "$W" info /var/run
-	cat <<EOF
-[shaper]
-up-mode = police
-[pppoe]
-interface = eth-sub
-interface = eth-sub.*
-interface = eth-std
-ac-name = acd-vm-ac
-service-name = isp
-pppd-options = $W/pppoe-options
-local-ip = $AC_IP
-EOF
-} > "$W/acd.conf"
-run ip netns exec ac "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
-ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
-	fail "acd does not answer on $SOCK"
-[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
-log "acd runs, pid $ACD_PID"
-jq_assert "show pppoe: enabled, nothing yet" "$(ctlj show pppoe)" '.enabled == true and .sessions == 0'
+ac_start ac "$W/pppoe-options" "eth-sub eth-sub.* eth-std" "[shaper]" "up-mode = police"
+jq_assert "show pppoe: nothing yet" "$(ctlj show pppoe)" '.sessions == 0'
 
 # the subscribers' side of PAP, and their own /etc/ppp (no hooks)
 secrets=()
@@ -210,39 +149,18 @@ check_session() {
 		fail "$u's pppd log has no 'PPP session is ${SID[$u]}': $(tail -5 "$VM_WORK/pppd-$u.log")"
 	result "$u: $(jq -c '{ifname, user, ip, mac, pppd_pid, down, up, source, pppoe}' <<<"$s")"
 }
-# check_tc USER: one root tbf at the RADIUS download rate on the AC's
-# interface, one ingress police at the upload rate
-check_tc() {
-	local u=$1 ifc=${IFC[$1]} q f r
-	q=$(tc_json ac qdisc show dev "$ifc") || fail "tc qdisc show dev $ifc"
-	jq_assert "tc: root tbf ${WANT_DOWN[$u]} on $ifc ($u)" "$q" \
-		"[.[] | select(.root == true)] | length == 1 and .[0].kind == \"tbf\" and .[0].options.rate == (${WANT_DOWN[$u]} / 8)"
-	f=$(tc_json ac filter show dev "$ifc" ingress) || fail "tc filter show dev $ifc ingress"
-	jq_assert "tc: one ingress police on $ifc ($u)" "$f" '[.[] | .options.actions[]?] | length == 1 and .[0].kind == "police"'
-	# tc -j shows no police rate (iproute2 6.1): the text does
-	r=$(ip netns exec ac tc filter show dev "$ifc" ingress | tc_word_bps rate) || fail "tc: no police rate on $ifc"
-	[ "$r" = "${WANT_UP[$u]}" ] || fail "tc: police rate on $ifc is $r bit/s, expected ${WANT_UP[$u]}"
-}
+# check_tc USER: USER's interface on the AC shaped to the RADIUS rates,
+# upload policed
+check_tc() { tc_shaped ac "${IFC[$1]}" "${WANT_DOWN[$1]}" "${WANT_UP[$1]}" police; }
 # meas WHAT USER down|up LO HI: iperf3 through USER's session against the
-# RADIUS rate, within LO..HI times it; up to three tries (a busy host)
+# RADIUS rate, within LO..HI times it (meas_rate)
 meas() {
-	local what=$1 u=$2 dir=$3 rate lo hi r first='' try args=()
-	[ "$dir" = down ] && rate=${WANT_DOWN[$u]} || rate=${WANT_UP[$u]}
-	lo=$(awk -v r="$rate" -v f="$4" 'BEGIN{printf "%.2f", r * f / 1e6}')
-	hi=$(awk -v r="$rate" -v f="$5" 'BEGIN{printf "%.2f", r * f / 1e6}')
-	[ "$dir" = down ] && args+=(-R)
-	# the socket buffer: 40 ms at the rate, below the tbf queue (50 ms)
-	args+=(-w "$(awk -v r="$rate" 'BEGIN{w = r * 0.04 / 8 / 1024; if (w < 16) w = 16; printf "%dK", w}')")
-	for try in 1 2 3; do
-		r=$(iperf_mbps "${NS[$u]}" "$AC_IP" "${args[@]}") || fail "$what: iperf3 failed"
-		awk -v v="$r" -v lo="$lo" -v hi="$hi" 'BEGIN{exit !(v >= lo && v <= hi)}' && break
-		first+="${first:+, }$r"
-		[ "$try" = 3 ] || log "$what: $r Mbit/s, outside $lo..$hi: once more (a busy host?)"
-	done
-	assert_band "$what${first:+ (earlier tries: $first)}" "$r" "$lo" "$hi" Mbit/s
+	if [ "$3" = down ]; then
+		meas_rate "$1" "${NS[$2]}" "$AC_IP" "${WANT_DOWN[$2]}" "$4" "$5" -R
+	else
+		meas_rate "$1" "${NS[$2]}" "$AC_IP" "${WANT_UP[$2]}" "$4" "$5"
+	fi
 }
-DOWN_LO=0.8 DOWN_HI=1.05      # tbf: TCP goodput is ~95 % of the rate
-POL_LO=0.45 POL_HI=1.05       # a policer drops: TCP backs off below the rate
 
 step "alice and bob dial acd on eth-sub"
 t0=$(vm_elapsed)
@@ -259,9 +177,8 @@ for u in alice bob; do
 	check_tc "$u"
 done
 [ "${SID[alice]}" != "${SID[bob]}" ] || fail "alice and bob share session id ${SID[alice]}"
-# both kernels carry the sessions: the AC's pppoe.ko lists them
-[ "$(ip netns exec ac awk 'NR > 1' /proc/net/pppoe | wc -l)" = 2 ] ||
-	fail "the AC's /proc/net/pppoe: $(ip netns exec ac cat /proc/net/pppoe)"
+# the AC's kernel carries the sessions: its pppoe.ko lists them
+ac_pppd_ok ac 2
 t=$(ctlj show sessions)
 jq_assert "show sessions: alice and bob, each with its discovery" "$t" \
 	'length == 2 and all(.[]; .shaped == true)'
@@ -305,20 +222,26 @@ result "VLAN 200 PADIs on the parent: not answered ($(ctlj show pppoe | jq -c '.
 # pppd 2.4.9's pppoe.so has no max-payload option: with mru and mtu above
 # 1492 (and an interface MTU of 8 more) it puts PPP-Max-Payload in its PADI
 # and PADR itself, and falls back to 1492 unless the AC echoes the tag
+# jim_payload PAYLOAD MTU: jim's session agreed PPP-Max-Payload PAYLOAD (0:
+# none), his AC pppd has mru/mtu MTU, the session's interface MTU on both
+# ends
+jim_payload() {
+	local side m
+	jq_assert "jim on ${ACIF[jim]}: max payload $1" "$(ctlj show session jim)" ".pppoe.max_payload == $1"
+	[[ $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline") == *" mru $2 mtu $2 " ]] ||
+		fail "jim's AC pppd on ${ACIF[jim]} is not mru/mtu $2: $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline")"
+	for side in "s-jim ppp0" "ac ${IFC[jim]}"; do
+		# shellcheck disable=SC2086
+		m=$(ip -n ${side% *} -j link show dev ${side#* } | jq .[0].mtu)
+		[ "$m" = "$2" ] || fail "MTU of $side is $m, expected $2 (max payload $1)"
+	done
+}
 step "RFC 4638 refused: jim asks for 1500 on eth1 -- ac/eth-std (MTU 1500): nothing echoed, 1492"
 ip -n s-jim link set eth1 mtu 1508 || true # his side could; the AC's cannot
 CIF[jim]=eth1 ACIF[jim]=eth-std MAC[jim]=$(ip -n s-jim -j link show dev eth1 | jq -r '.[0].address')
 dial jim mru 1500 mtu 1500
 check_session jim
-s=$(ctlj show session jim)
-jq_assert "jim on eth-std: no max payload agreed" "$s" '.pppoe.max_payload == 0'
-[[ $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline") == *" mru 1492 mtu 1492 " ]] ||
-	fail "jim's AC pppd on eth-std is not mru/mtu 1492: $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline")"
-for side in "s-jim ppp0" "ac ${IFC[jim]}"; do
-	# shellcheck disable=SC2086
-	m=$(ip -n ${side% *} -j link show dev ${side#* } | jq .[0].mtu)
-	[ "$m" = 1492 ] || fail "MTU of $side is $m, expected 1492 (RFC 4638 not agreed)"
-done
+jim_payload 0 1492
 result "RFC 4638 on a 1500 link: max_payload 0, session MTU 1492 on both ends"
 
 step "client hangs up: SIGTERM to jim's own pppd (2.4.9 sends no PADT: LCP Terminate ends the AC pppd)"
@@ -345,15 +268,7 @@ CIF[jim]=eth0 ACIF[jim]=eth-sub MAC[jim]=$(ip -n s-jim -j link show dev eth0 | j
 dial jim mru 1500 mtu 1500
 check_session jim
 check_tc jim
-s=$(ctlj show session jim)
-jq_assert "jim on eth-sub: max payload 1500" "$s" '.pppoe.max_payload == 1500'
-[[ $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline") == *" mru 1500 mtu 1500 " ]] ||
-	fail "jim's AC pppd is not mru/mtu 1500: $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline")"
-for side in "s-jim ppp0" "ac ${IFC[jim]}"; do
-	# shellcheck disable=SC2086
-	m=$(ip -n ${side% *} -j link show dev ${side#* } | jq .[0].mtu)
-	[ "$m" = 1500 ] || fail "MTU of $side is $m, expected 1500 (RFC 4638)"
-done
+jim_payload 1500 1500
 # a 1500-byte IP packet, not fragmented, through the session both ways
 ip netns exec s-jim ping -c 2 -i 0.3 -W 3 -M 'do' -s 1472 "$AC_IP" >/dev/null ||
 	fail "no 1500-byte DF ping through jim's RFC 4638 session"

@@ -25,25 +25,9 @@
 . "$VM_LIB_DIR/acd-ac-lib.sh"
 
 acd_ac_need
-for p in dhcpcd; do
-	command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
-done
+command -v dhcpcd >/dev/null || skip "dhcpcd is not installed on the host (tools/install-deps)"
 need_modules ppp_generic pppoe veth dummy sch_tbf sch_ingress cls_u32 act_police
 
-W=$VM_WORK/acd
-mkdir -p "$W/state"
-# shellcheck disable=SC2034 # read by tests/common/acd.sh
-ACD_SOCKET=$W/acd.sock
-# shellcheck source=../../common/acd.sh
-. "$ACD_SRC/tests/common/acd.sh"
-ctl() { "$ACDCTL" -s "$ACD_SOCKET" "$@"; }
-ctlj() {
-	local j
-	j=$("$ACDCTL" -s "$ACD_SOCKET" -j "$@") || fail "acdctl -j $* failed (status $?): $j"
-	jq -e . <<<"$j" >/dev/null 2>&1 || fail "acdctl -j $*: not JSON: $j"
-	printf '%s\n' "$j"
-}
-secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
 AC_IP=100.64.0.1
 DOWN=8000000 UP=4000000
 
@@ -56,51 +40,24 @@ ip netns exec s-v6 sysctl -qw net.ipv6.conf.default.accept_ra=1
 ip netns exec s-v6 sysctl -qw net.ipv6.conf.default.accept_dad=0
 
 step "acd as the AC with [ipv6] (prefix-pool, pd-pool, dns) and its hooks installed"
-ppp_secrets dave dave-pw
 # dave's IPv4 address from pap-secrets' address field (no RADIUS here)
-sed -i 's/^"dave" \* "dave-pw" \*$/"dave" * "dave-pw" 100.64.0.10/' /etc/ppp/pap-secrets
+ppp_secrets
+ppp_secrets_addr dave dave-pw 100.64.0.10
 sub_etc s-v6
 hooks_install
-cat > "$W/pppd-options" <<EOF
-require-pap
-+ipv6
-lcp-echo-interval 10
-lcp-echo-failure 3
-set ACD_SOCKET=$ACD_SOCKET
-logfile $VM_WORK/pppd-ac.log
-EOF
-{
-	acd_conf_head "$W" debug /var/run
-	cat <<EOF
-[shaper]
-up-mode = police
-default-down = $DOWN
-default-up = $UP
-[pppoe]
-interface = eth-sub
-ac-name = acd-vm-ac
-service-name = isp
-pppd-options = $W/pppd-options
-local-ip = $AC_IP
-[ipv6]
-prefix-pool = 2001:db8:100::/48
-pd-pool = 2001:db8:200::/40
-dns = 2001:db8:ffff::53
-search = isp.example
-EOF
-} > "$W/acd.conf"
-ip netns exec ac "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
-ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
-	fail "acd does not answer: $(tail -5 "$VM_WORK/acd.log")"
+ac_options_pap "$W" "$VM_WORK/pppd-ac.log"
+AC_LOG_LEVEL=debug ac_start ac "$W/pppoe-options" eth-sub "[shaper]" "up-mode = police" \
+	"default-down = $DOWN" "default-up = $UP" "[ipv6]" "prefix-pool = 2001:db8:100::/48" \
+	"pd-pool = 2001:db8:200::/40" "dns = 2001:db8:ffff::53" "search = isp.example"
 
 step "dave dials (pppd, pppoe.so, +ipv6); his kernel does SLAAC on ppp0"
-ip netns exec s-v6 pppd plugin pppoe.so nic-eth0 rp_pppoe_service isp user dave \
-	noauth noipdefault defaultroute +ipv6 mtu 1492 mru 1492 maxfail 1 \
-	lcp-echo-interval 10 lcp-echo-failure 3 linkname dave logfile "$VM_WORK/pppd-dave.log" \
-	nodetach >/dev/null 2>&1 &
-SUBPID=$!
-ppp_wait s-v6 ppp0
-has_v6() { [ -n "$(ctlj show session dave | jq -r '.ipv6 // empty')" ]; }
+pppoe_client_start s-v6 eth0 dave dave +ipv6 lcp-max-configure 40
+SUBPID=$(cat "$VM_WORK/pppd-dave.pid")
+ppp_wait s-v6 ppp0 60
+[ "$(ppp_local_ip s-v6 ppp0)" = 100.64.0.10 ] || fail "dave got $(ppp_local_ip s-v6 ppp0), not pap-secrets' 100.64.0.10"
+ac_pppd_ok ac 1
+# (the AC's ip-up may come a moment after the client's address)
+has_v6() { [ -n "$(ctl -j show session dave 2>/dev/null | jq -r '.ipv6 // empty' 2>/dev/null)" ]; }
 wait_until 20 has_v6 || fail "acd got no ipv6-up for dave: $(tail -5 "$VM_WORK/ppp-ipupdown.log")"
 t_up=$(vm_elapsed)
 global() { ip -n s-v6 -6 -j addr show dev ppp0 | jq -r '[.[].addr_info[] | select(.scope == "global") | .local][0] // empty'; }
@@ -182,8 +139,8 @@ done
 step "the session ends: the /64 and the /56 go back, their routes go"
 kill "$DHPID" 2>/dev/null || true
 kill "$SUBPID"
-gone() { ! ctl show session dave >/dev/null 2>&1; }
-wait_until 20 gone || fail "dave's session is still in acd 20 s after his pppd ended"
+no_session() { ! ctl show session dave >/dev/null 2>&1; }
+wait_until 20 no_session || fail "dave's session is still in acd 20 s after his pppd ended"
 [ -z "$(ip -n ac -6 route show "$p")" ] || fail "the route to $p outlived the session"
 [ -z "$(ip -n ac -6 route show "$pd")" ] || fail "the route to $pd outlived the session"
 jq_assert "the pools after the session" "$(ctlj show ipv6)" '.pool_used == 0 and .dhcpv6.pd_pool_used == 0'

@@ -1,11 +1,14 @@
 #!/bin/bash
 # Scenario leaf-qdiscs: htb + leaf qdisc (fq_codel, cake, sfq) through our
-# shaper on a real PPPoE session, for download and (via the IFB) upload.
+# shaper on a real PPPoE session (acd the access concentrator), for download
+# and (via the IFB) upload.
 # Every step is read back twice - from the kernel (tc -j) and from
 # acd-shape -j show - and measured with iperf3.  Then htb -> tbf (graft) and
 # clear.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=acd-ac-lib.sh
+. "$VM_LIB_DIR/acd-ac-lib.sh"
 
 need_shaper
 need_modules ppp_generic pppoe veth sch_tbf sch_htb sch_ingress cls_u32 act_mirred \

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Scenario pppoe-scale: N (20) concurrent PPPoE subscribers, each in its own
-# namespace behind a bridge on the AC, each with its own PAP user, all
+# namespace behind a bridge on the AC (acd the access concentrator on the
+# bridge, a kernel-mode pppd per session), each with its own PAP user, all
 # shaped by our shaper at once (download tbf 2/4/6M by session; upload
 # police on even sessions, IFB on odd ones).  Every session is read back
 # (acd-shape -j show and tc) and carries a short measured download, in
@@ -8,12 +9,15 @@
 # exactly their orphaned IFBs; clear on the rest leaves nothing behind.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=acd-ac-lib.sh
+. "$VM_LIB_DIR/acd-ac-lib.sh"
 
 N=${ACD_VM_SCALE_N:-20}
 BATCH=${ACD_VM_SCALE_BATCH:-5}
 RAMP=${ACD_VM_SCALE_RAMP:-5}
 T=${ACD_VM_SCALE_T:-3}
 need_shaper
+acd_need
 need_modules ppp_generic pppoe veth bridge sch_tbf sch_ingress cls_u32 act_police act_mirred
 modprobe ifb numifbs=0 || fail "modprobe ifb"
 
@@ -33,12 +37,11 @@ ip -all netns exec ip link set lo up >/dev/null || fail "lo up"
 for ((i = 0; i < N; i++)); do
 	ip -n "s$i" link set eth0 up || fail "s$i eth0 up"
 done
-secrets=()
-for ((i = 0; i < N; i++)); do secrets+=("user$i" "pass-$i-$RANDOM"); done
-ppp_secrets "${secrets[@]}"
-# patient LCP: a loaded TCG guest can take longer than pppd's default 30 s
-printf 'lcp-max-configure 40\n' >> /etc/ppp/pppoe-server-options
-pppoe_server_start ac br-sub 198.51.100.1 198.51.100.10 $((N + 4))
+# each user's address in pap-secrets: the AC has no RADIUS
+ppp_secrets
+for ((i = 0; i < N; i++)); do ppp_secrets_addr "user$i" "pass-$i-$RANDOM" "198.51.100.$((10 + i))"; done
+AC_IP=198.51.100.1
+ac_pap_start ac br-sub
 
 # subscribers whose ppp0 has IPv4 (one ip call for all namespaces)
 n_up() {
@@ -65,8 +68,7 @@ all_up() {
 	[ "$n" -ge "$N" ]
 }
 WAIT_STEP=1 wait_until 180 all_up || fail "only $(n_up)/$N sessions came up in 180s"
-up_s=$(awk -v a="$t0" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b-a}')
-result "$N sessions up in ${up_s}s"
+result "$N sessions up in $(secs_since "$t0")s"
 declare -a SIP SIF
 # one ip call per side: subscriber addresses, then the AC's peer addresses
 ip -all netns exec ip -4 -o addr show dev ppp0 2>/dev/null |
@@ -83,6 +85,7 @@ map_ac() {
 		SIF[i]=$ifc
 	done
 }
+ac_pppd_ok ac "$N"
 wait_until 20 map_ac || fail "not every session has its ppp interface on the AC: $(cat "$VM_WORK/ac-addrs")"
 [ "$(printf '%s\n' "${SIF[@]}" | sort -u | wc -l)" = "$N" ] || fail "AC interfaces not distinct: ${SIF[*]}"
 [ "$(printf '%s\n' "${SIP[@]}" | sort -u | wc -l)" = "$N" ] || fail "subscriber addresses not distinct: ${SIP[*]}"
@@ -105,7 +108,7 @@ for ((i = 0; i < N; i++)); do
 	ip netns exec ac "$ACD_SHAPE" apply "${SIF[i]}" down "$(down_m "$i")M" up 1M up-mode "$(upmode "$i")" ||
 		fail "acd-shape apply ${SIF[i]} (session $i) failed"
 done
-result "$N acd-shape apply in $(awk -v a="$t0" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b-a}')s"
+result "$N acd-shape apply in $(secs_since "$t0")s"
 
 step "read back every session"
 q_all=$(tc_json ac qdisc show) || fail "tc qdisc show"
@@ -161,7 +164,7 @@ for ((b = 0; b < N; b += BATCH)); do
 	done
 done
 result "per-session down Mbit/s (measured/shaped): ${rates[*]}"
-result "traffic check of $N sessions in $(awk -v a="$t0" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b-a}')s"
+result "traffic check of $N sessions in $(secs_since "$t0")s"
 free -m | sed -n 2p | awk '{print "guest memory used: " $3 " MiB of " $2}'
 
 step "hang-ups: 4 IFB sessions end, gc removes exactly their IFBs"

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Scenario pppoe-shaping: one real PPPoE session (kernel mode on both ends,
-# PAP), shaped on the AC by OUR shaper (acd-shape, $ACD_SHAPE), every rate
-# measured with iperf3 through the session:
+# Scenario pppoe-shaping: one real PPPoE session (acd the access
+# concentrator, kernel mode on both ends, PAP), shaped on the AC by OUR
+# shaper (acd-shape, $ACD_SHAPE), every rate measured with iperf3 through
+# the session:
 #   tbf download 10M; police upload 5M; ifb upload 3M; a live download change
 #   10M -> 20M measured second by second (no gap, no reset); clear leaves
 #   nothing behind.
@@ -9,6 +10,8 @@
 # from the subscriber); "up" = subscriber -> AC = its ingress.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=acd-ac-lib.sh
+. "$VM_LIB_DIR/acd-ac-lib.sh"
 
 need_shaper
 need_modules ppp_generic pppoe veth sch_tbf sch_ingress cls_u32 act_police act_mirred
