@@ -331,23 +331,14 @@ prefix-pool = 2001:db8:100::/60
 pd-pool = 2001:db8:200::/48
 pd-length = 56
 CONF
-# IPv6 on ppp3 and sub3 only (no DAD: their link-locals usable at once)
-ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.accept_dad=0
-ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.accept_dad=0
-ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.disable_ipv6=0
-ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.disable_ipv6=0
-ll() { # NS IFACE: its link-local address, once usable
-	ip -n "$1" -6 -j addr show dev "$2" | jq -r '[.[].addr_info[] | select(.scope == "link" and (.tentative | not)) | .local][0] // empty'
-}
-has_ll() { [ -n "$(ll "$1" "$2")" ]; }
-wait_until 5 has_ll "$AC_NS" ppp3 || fail "ppp3 has no link-local address"
-wait_until 5 has_ll "$SUB_NS" sub3 || fail "sub3 has no link-local address"
+# IPv6 on ppp3 and sub3 only
+pair_ipv6 3
 printf 'User-Name dave\nFramed-IPv6-Prefix 2001:db8:300:1::/64\n' >"$TMPD/radattr.ppp3"
 acct_start
 ahook ip-up ppp3 "${PPPD[3]}" dave || fail "ip-up ppp3 failed"
 SID3=$(sid ppp3)
 wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Start\"" >/dev/null
-hook ipv6-up ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
+hook ipv6-up ppp3 "$(link_local "$AC_NS" ppp3)" "$(link_local "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
 # (acd found ppp3's link at its start: ip-up's Interim came first, without IPv6)
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Interim-Update\" and .\"Framed-Interface-Id\" != null" 5)
 assert_jq "ppp3 newinfo Interim: RADIUS's prefix" "$r" '."Framed-IPv6-Prefix"' 2001:db8:300:1::/64
@@ -364,7 +355,7 @@ pd=$(grep -m1 '^BOUND6 ' "$TMPD/dhc3.events" | cut -d' ' -f2)
 assert_jq "show session ppp3: the delegated prefix" "$(ctl -j show session ppp3)" .ipv6_delegated "$pd"
 kill "$(cat "$TMPD/dhc3.pid")" 2>/dev/null || true
 log "ipv6-down, then ip-down: the Stop still names both prefixes"
-hook ipv6-down ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-down ppp3 failed"
+hook ipv6-down ppp3 "$(link_local "$AC_NS" ppp3)" "$(link_local "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-down ppp3 failed"
 ahook ip-down ppp3 "${PPPD[3]}" dave || fail "ip-down ppp3 failed"
 r=$(wait_rec ".\"Acct-Session-Id\" == \"$SID3\" and .\"Acct-Status-Type\" == \"Stop\"" 5)
 assert_jq "ppp3 Stop" "$r" '."Framed-IPv6-Prefix"' 2001:db8:300:1::/64 '."Delegated-IPv6-Prefix"' "$pd"

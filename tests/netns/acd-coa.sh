@@ -305,21 +305,12 @@ out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Lim
 assert_eq "ppp0 tbf" 2048000 "$(tbf_bits ppp0)"
 log "CoA and Disconnect by Framed-IPv6-Prefix (RADIUS's /64 for dave's session)"
 add_pair 3
-# IPv6 on ppp3 and sub3 only (no DAD: their link-locals usable at once)
-ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.accept_dad=0
-ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.accept_dad=0
-ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.ppp3.disable_ipv6=0
-ip netns exec "$SUB_NS" sysctl -qw net.ipv6.conf.sub3.disable_ipv6=0
-ll() { # NS IFACE: its link-local address, once usable
-	ip -n "$1" -6 -j addr show dev "$2" | jq -r '[.[].addr_info[] | select(.scope == "link" and (.tentative | not)) | .local][0] // empty'
-}
-has_ll() { [ -n "$(ll "$1" "$2")" ]; }
-wait_until 5 has_ll "$AC_NS" ppp3 || fail "ppp3 has no link-local address"
-wait_until 5 has_ll "$SUB_NS" sub3 || fail "sub3 has no link-local address"
+# IPv6 on ppp3 and sub3 only
+pair_ipv6 3
 stand_in_pppd "PPPD[3]"
 printf 'User-Name dave\nFramed-IPv6-Prefix 2001:db8:300:1::/64\n' >"$TMPD/radattr.ppp3"
 hook ip-up ppp3 10.77.3.1 10.77.3.2 "${PPPD[3]}" dave || fail "ip-up ppp3 failed"
-hook ipv6-up ppp3 "$(ll "$AC_NS" ppp3)" "$(ll "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
+hook ipv6-up ppp3 "$(link_local "$AC_NS" ppp3)" "$(link_local "$SUB_NS" sub3)" "${PPPD[3]}" dave || fail "ipv6-up ppp3 failed"
 assert_jq "dave's prefix" "$(ctl -j show session ppp3)" .ipv6_prefix 2001:db8:300:1::/64
 out=$(radc coa "$TMPD/coa.secret" 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'RP-Downstream-Speed-Limit = 3072' \
 	'Message-Authenticator = 0x00') || fail "CoA by Framed-IPv6-Prefix was not ACKed: $out"

@@ -151,6 +151,23 @@ add_pair() {
 	ip -n "$SUB_NS" link set "$sub" up
 }
 
+# link_local NS IFACE: its usable (not tentative) IPv6 link-local address
+link_local() {
+	ip -n "$1" -6 -j addr show dev "$2" |
+		jq -r '[.[].addr_info[] | select(.scope == "link" and (.tentative | not)) | .local][0] // empty'
+}
+has_link_local() { [ -n "$(link_local "$1" "$2")" ]; }
+# pair_ipv6 N: IPv6 on pppN and subN (no DAD: link-locals usable at once),
+# once both have their link-local
+pair_ipv6() {
+	ip netns exec "$AC_NS" sysctl -qw "net.ipv6.conf.ppp$1.accept_dad=0"
+	ip netns exec "$SUB_NS" sysctl -qw "net.ipv6.conf.sub$1.accept_dad=0"
+	ip netns exec "$AC_NS" sysctl -qw "net.ipv6.conf.ppp$1.disable_ipv6=0"
+	ip netns exec "$SUB_NS" sysctl -qw "net.ipv6.conf.sub$1.disable_ipv6=0"
+	wait_until 5 has_link_local "$AC_NS" "ppp$1" || fail "ppp$1 has no link-local address"
+	wait_until 5 has_link_local "$SUB_NS" "sub$1" || fail "sub$1 has no link-local address"
+}
+
 # ---- running things --------------------------------------------------------
 
 # shape ARGS...: run acd-shape inside the AC namespace.
