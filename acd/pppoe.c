@@ -84,7 +84,7 @@ static bool oom;
 #endif
 #define PADS_WAIT 3.0           /* s: longest a PADS waits for its pppd's socket */
 #define PADS_POLL 0.005         /* s: /proc/net/pppoe read this often meanwhile */
-#define SETUP_MAX 60.0          /* s: from pppd's start to its session's hook */
+#define SETUP_MAX 180.0         /* s: from pppd's start to its session's hook */
 
 /* why a frame was not answered: pppoe_parse()'s reasons, then ours */
 enum drop {
