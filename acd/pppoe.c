@@ -1763,16 +1763,16 @@ void pppoe_close(struct pppoe *p)
 
 	if (!p)
 		return;
+	/* a waiting PADS goes now, while the socket is open: its silent pppd
+	 * answers the client's LCP (a restarted acd could not send it) */
+	while (p->waiting)
+		pads_release(p, p->waiting, true);
 	if (p->fd >= 0) {
 		ev_io_stop(p->a->loop, &p->rd);
 		close(p->fd);
 	}
 	if (p->subscribed)
 		rtnl_unsubscribe(p->a->rtnl, on_link, p);
-	/* a waiting PADS goes now: its silent pppd answers the client's LCP
-	 * (a restarted acd would not know the session to send it) */
-	while (p->waiting)
-		pads_release(p, p->waiting, true);
 	/* the pppds go on; a restarted acd finds them in the state file */
 	HASH_ITER(hh_sid, p->by_sid, ps, tmp)
 		psess_free(p, ps);
