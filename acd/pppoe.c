@@ -172,7 +172,6 @@ struct psess {
 	int pidfd;
 	ev_io watch;
 	ev_timer setup;                 /* SETUP_MAX, until its session is up */
-	bool setup_on;
 	bool pads_waiting;              /* in the waiting list: no PADS yet */
 	struct psess *wprev, *wnext;
 	double spawned;                 /* ev_now() */
@@ -679,7 +678,7 @@ static void psess_free(struct pppoe *p, struct psess *ps)
 	struct macount *mc = macount(p, ps->mac, false);
 
 	pads_done(p, ps);
-	if (ps->setup_on)
+	if (ev_is_active(&ps->setup))
 		ev_timer_stop(p->a->loop, &ps->setup);
 	if (ps->pidfd >= 0) {
 		if (p->a->loop)
@@ -1127,7 +1126,6 @@ static void on_setup_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	ps->setup_on = false;
 	if (ps->s || ps->pidfd < 0)
 		return;
 	p->setup_timeouts++;
@@ -1144,7 +1142,6 @@ static void setup_watch(struct pppoe *p, struct psess *ps)
 	ev_timer_init(&ps->setup, on_setup_timeout, SETUP_MAX, 0);
 	ps->setup.data = ps;
 	ev_timer_start(p->a->loop, &ps->setup);
-	ps->setup_on = true;
 }
 
 /* ---- pppd ----------------------------------------------------------------- */
@@ -1334,10 +1331,8 @@ static void tie(struct pppoe *p, struct session *s)
 		return;
 	ps->s = s;
 	s->ext[p->slot] = ps;
-	if (ps->setup_on) {
+	if (ev_is_active(&ps->setup))
 		ev_timer_stop(p->a->loop, &ps->setup);
-		ps->setup_on = false;
-	}
 	/* the line, for accounting (which hears this event after us) */
 	memcpy(s->circuit_id, ps->circuit_id, sizeof(s->circuit_id));
 	memcpy(s->remote_id, ps->remote_id, sizeof(s->remote_id));
