@@ -260,13 +260,20 @@ out=$(radc coa "$TMPD/coa.secret" 'User-Name = "alice"' 'RP-Downstream-Speed-Lim
 	fail "a CoA with Message-Authenticator was not ACKed: $out"
 assert_eq "ppp0 tbf" 4096000 "$(tbf_bits ppp0)"
 
+# disconnected N ATTR...: a Disconnect-Request naming the session by ATTR...
+# is ACKed, and pppN's stand-in pppd ends by its SIGTERM
+disconnected() {
+	local n=$1 out rc=0
+	shift
+	out=$(radc disconnect "$TMPD/coa.secret" "$@" 'Message-Authenticator = 0x00') ||
+		fail "Disconnect by $* was not ACKed: $out"
+	assert_contains "radclient got" "Disconnect-ACK" "$out"
+	wait "${PPPD[$n]}" || rc=$?
+	assert_eq "ppp$n's stand-in pppd exit status (128 + SIGTERM)" 143 "$rc"
+}
+
 log "Disconnect-Request by Calling-Station-Id: SIGTERM to ppp1's pppd"
-out=$(radc disconnect "$TMPD/coa.secret" 'Calling-Station-Id = "02-00-00-00-00-01"' 'Message-Authenticator = 0x00') ||
-	fail "Disconnect was not ACKed: $out"
-assert_contains "radclient got" "Disconnect-ACK" "$out"
-rc=0
-wait "${PPPD[1]}" || rc=$?
-assert_eq "stand-in pppd exit status (128 + SIGTERM)" 143 "$rc"
+disconnected 1 'Calling-Station-Id = "02-00-00-00-00-01"'
 hook ip-down ppp1 10.77.1.1 10.77.1.2 "${PPPD[1]}" bob || fail "ip-down ppp1 failed"
 grep -q "sess=ppp1 user=bob event=down cause=disconnect-request" "$TMPD/acd.log" ||
 	fail "ppp1 did not end with cause disconnect-request"
@@ -321,10 +328,5 @@ nak Session-Context-Not-Found 'Framed-IPv6-Prefix = 2001:db8:300:2::/64' 'RP-Dow
 nak Session-Context-Not-Found 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'User-Name = "alice"' \
 	'RP-Downstream-Speed-Limit = 1000' 'Message-Authenticator = 0x00'
 assert_eq "ppp3 tbf after the NAKs" 3072000 "$(tbf_bits ppp3)"
-out=$(radc disconnect "$TMPD/coa.secret" 'Framed-IPv6-Prefix = 2001:db8:300:1::/64' 'Message-Authenticator = 0x00') ||
-	fail "Disconnect by Framed-IPv6-Prefix was not ACKed: $out"
-assert_contains "radclient got" "Disconnect-ACK" "$out"
-rc=0
-wait "${PPPD[3]}" || rc=$?
-assert_eq "dave's stand-in pppd exit status (128 + SIGTERM)" 143 "$rc"
+disconnected 3 'Framed-IPv6-Prefix = 2001:db8:300:1::/64'
 pass
