@@ -77,6 +77,7 @@ static bool oom;
 #define FRAMES_PER_WAKE 64      /* then the loop serves others */
 #define FAST_EXIT 2.0           /* s: a pppd gone this soon never ran */
 #define FAST_FAILS 3            /* in a row, then the backoff */
+#define BACKOFF_FIRST 4.0       /* s, doubled for each further fast exit */
 #define BACKOFF_MAX 60.0        /* s */
 #define PPPOE_MTU_DEFAULT 1492  /* 1500 - 8 of PPPoE and PPP headers */
 #ifndef PX_PROTO_OE
@@ -1161,14 +1162,14 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), lived,
 		 ps->padt_in ? " (client sent PADT)" : "");
 	/* a pppd that dies at once never ran: after a few in a row, PADRs
-	 * wait (1 s, 2, 4 ... 60 s) instead of starting the next one.  One we
+	 * wait (4 s, 8, 16 ... 60 s) instead of starting the next one.  One we
 	 * ended for its client's PADT says nothing of pppd either way: were
 	 * it counted, any client could stop all PADRs with three quick
 	 * PADR+PADT pairs. */
 	if (!ps->padt_in && !ps->adopted && !ps->s && lived < FAST_EXIT) {
 		if (++p->fast_fails >= FAST_FAILS) {
-			double wait = (double)(1u << (p->fast_fails - FAST_FAILS > 6
-							     ? 6 : p->fast_fails - FAST_FAILS));
+			double wait = BACKOFF_FIRST * (1u << (p->fast_fails - FAST_FAILS > 4
+							      ? 4 : p->fast_fails - FAST_FAILS));
 
 			if (wait > BACKOFF_MAX)
 				wait = BACKOFF_MAX;

@@ -509,7 +509,7 @@ assert_jq "PADS in the backoff" "$OUT" .pads[0].sid 0 '.pads[0] | has("ac_system
 sleep 1.5 # nothing to wait for: no pppd may start meanwhile
 assert_eq "pppds started while pppd fails" $((n0 + 3)) "$(nargv)"
 rm "$TMPD/fail"
-wait_until 5 is top .backoff_s 0 || fail "the backoff did not end: $(top .)"
+wait_until 8 is top .backoff_s 0 || fail "the backoff did not end: $(top .)"
 
 # (restart_case's first session shows PADRs are served again)
 # room for the restart cases beside the sessions still running
