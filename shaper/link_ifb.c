@@ -6,9 +6,7 @@
  * operator can tell our IFBs from anyone else's and find the ones whose
  * owner vanished.
  */
-#include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include <net/if.h>
 #include <linux/rtnetlink.h>
@@ -28,33 +26,20 @@ struct nl_msg *sh_build_ifb_add(const char *name, int owner_ifindex)
 	snprintf(alias, sizeof(alias), SH_IFB_ALIAS "%d", owner_ifindex);
 	rtnl_link_set_name(link, name);
 	rtnl_link_set_ifalias(link, alias);
-	/* created down: IPv6 is switched off before it comes up */
+	/*
+	 * An IFB never needs addresses.  Below IPv6's minimum MTU the kernel
+	 * gives it no IPv6 state at all; with one, its coming up and going
+	 * down each walk the namespace's whole IPv6 route table (and so does
+	 * switching IPv6 off by sysctl), so set-up would slow with every
+	 * session.  Nothing on the IFB reads this MTU: mirred hands it
+	 * packets of any size, and our qdiscs there take the session link's.
+	 */
+	rtnl_link_set_mtu(link, SH_IFB_MTU);
 	if (rtnl_link_set_type(link, "ifb") < 0 ||
 	    rtnl_link_build_add_request(link, NLM_F_CREATE | NLM_F_EXCL, &msg) < 0)
 		msg = NULL;
 	rtnl_link_put(link);
 	return msg;
-}
-
-/*
- * An IFB never needs addresses.  With IPv6 on, bringing each one up walks
- * the namespace's whole IPv6 route table, so session set-up would grow
- * slower with every session; switched off, it stays flat.  The sysctl
- * follows the caller's network namespace.  No IPv6 at all is fine.
- */
-void sh_ifb_no_ipv6(const char *name)
-{
-	char path[96];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (write(fd, "1", 1) != 1) {
-		/* not fatal: only slower */
-	}
-	close(fd);
 }
 
 /* The kernel ignores IFLA_IFALIAS when it creates a link: set it after,

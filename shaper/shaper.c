@@ -187,8 +187,8 @@ static int echoed_ifindex(struct nl_msg *msg, void *arg)
 /*
  * Create "name" as a fresh IFB, still down: its qdisc goes on before it
  * comes up (a root qdisc replaced on a running device costs an RCU grace
- * period), and its IPv6 is off before it ever starts.  -EEXIST when the
- * name is taken.
+ * period), and it never has IPv6 (SH_IFB_MTU).  -EEXIST when the name is
+ * taken.
  */
 static int ifb_create(struct shaper *sh, const struct sh_installed *cur, const char *name,
 		      int *idx)
@@ -203,7 +203,6 @@ static int ifb_create(struct shaper *sh, const struct sh_installed *cur, const c
 		return rc;
 	if (rc)
 		return kernel_err(sh, cur->ifname, &s, rc);
-	sh_ifb_no_ipv6(name);
 	if (*idx <= 0 && sh_link_by_name(sh, name, idx, NULL, 0, NULL, 0) < 0)
 		return set_err(sh, SHAPER_EKERNEL, "%s: IFB %s vanished after creation",
 			       cur->ifname, name);

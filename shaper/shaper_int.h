@@ -30,6 +30,7 @@
 #define SH_FILTER_PRIO    1u
 #define SH_FILTER_HANDLE  0x80000800u  /* 800::800 */
 #define SH_IFB_ALIAS      "acd-shaper owner="
+#define SH_IFB_MTU        1279u /* one under IPv6's minimum: no IPv6 on our IFBs */
 
 /* Kernel psched tick: PSCHED_SHIFT is 6 since Linux 2.6.31 (1 tick = 64 ns,
  * /proc/net/psched prints 000003e8 00000040). */
@@ -76,7 +77,6 @@ struct nl_msg *sh_build_filter_del(int ifindex);
 /* link_ifb.c */
 struct nl_msg *sh_build_ifb_add(const char *name, int owner_ifindex);
 struct nl_msg *sh_build_link_alias(int ifindex, int owner_ifindex);
-void sh_ifb_no_ipv6(const char *name);
 struct nl_msg *sh_build_link_del(int ifindex);
 
 /* ---- readback.c: what is installed (parsed from kernel messages) ---- */

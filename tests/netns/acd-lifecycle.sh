@@ -158,6 +158,9 @@ assert_jq "ppp0 dual-stack" "$(ctl -j show session fe80::a11c:e)" \
 	"ppp0 alice 10.77.0.2 fe80::a11c:e 10240000 5120000"
 assert_eq "ppp0 rate after ipv6-up" 10240000 "$(tbf_bits ppp0)"
 assert_eq "ifbs after ipv6-up (no second one)" ifb-ppp0 "$(ifb_devices "$AC_NS" | tr '\n' ' ' | xargs)"
+# below IPv6's minimum MTU the kernel keeps no IPv6 state for it
+ip netns exec "$AC_NS" test ! -e /proc/sys/net/ipv6/conf/ifb-ppp0 ||
+	fail "ifb-ppp0 has IPv6 state: its MTU is $(ip -n "$AC_NS" -o link show ifb-ppp0 | grep -o 'mtu [0-9]*')"
 assert_jq "lookup by pppd's spelling" "$(ctl -j show session FE80::0000:0000:A11C:000E)" .ifname ppp0
 hook ipv6-down ppp0 fe80::0000:0000:0000:0001 fe80::0000:0000:a11c:000e "$PPPD" alice ||
 	fail "hook ipv6-down ppp0 failed"

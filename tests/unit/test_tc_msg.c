@@ -354,8 +354,10 @@ static void test_ifb_link(void **state)
 	assert_true(nlh->nlmsg_flags & NLM_F_EXCL); /* never adopt by accident */
 	assert_int_equal(nlmsg_parse(nlh, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL), 0);
 	ifi = nlmsg_data(nlh);
-	assert_false(ifi->ifi_flags & IFF_UP); /* up only once IPv6 is off */
+	assert_false(ifi->ifi_flags & IFF_UP); /* up once its qdisc is on */
 	assert_string_equal(nla_get_string(tb[IFLA_IFNAME]), "ifb-ppp0");
+	assert_non_null(tb[IFLA_MTU]);
+	assert_true(nla_get_u32(tb[IFLA_MTU]) < 1280); /* so the kernel gives it no IPv6 */
 	assert_int_equal(nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL), 0);
 	assert_string_equal(nla_get_string(li[IFLA_INFO_KIND]), "ifb");
 	nlmsg_free(m);
