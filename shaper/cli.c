@@ -79,7 +79,11 @@ static int parse_rate(const char *key, const char *v, uint64_t *out)
 
 static int cmd_apply(struct shaper *sh, int argc, char **argv)
 {
-	struct shaper_policy p;
+	enum { X_DQ = 1, X_UQ = 2, X_LEAF = 4, X_ULEAF = 8, X_UPMODE = 16 };
+	struct shaper_policy p, given;
+	enum shaper_profile profile = SHAPER_PROFILE_AUTO;
+	bool use_profile = false;
+	unsigned set = 0;
 	uint32_t ms;
 	int i, idx, rc;
 
@@ -96,20 +100,29 @@ static int cmd_apply(struct shaper *sh, int argc, char **argv)
 			bad = parse_rate(k, v, &p.down.rate);
 		else if (strcmp(k, "up") == 0)
 			bad = parse_rate(k, v, &p.up.rate);
-		else if (strcmp(k, "down-qdisc") == 0 || strcmp(k, "up-qdisc") == 0) {
+		else if (strcmp(k, "profile") == 0) {
+			if (shaper_profile_parse(v, &profile) < 0)
+				return usage_error("profile \"%s\": unknown (use auto, cake, fq_codel "
+						   "or tbf)", v);
+			use_profile = true;
+		} else if (strcmp(k, "down-qdisc") == 0 || strcmp(k, "up-qdisc") == 0) {
 			enum shaper_qdisc *q = k[0] == 'd' ? &p.down.qdisc : &p.up.qdisc;
 
 			if (shaper_qdisc_parse(v, q) < 0 || *q == SHAPER_QDISC_NONE)
-				return usage_error("qdisc \"%s\": unknown (use tbf or htb)", v);
+				return usage_error("qdisc \"%s\": unknown (use tbf, htb or cake)", v);
+			set |= k[0] == 'd' ? X_DQ : X_UQ;
 		} else if (strcmp(k, "leaf") == 0) {
 			if (shaper_leaf_parse(v, &p.down.leaf) < 0)
 				return usage_error("leaf \"%s\": unknown (use none, fq_codel, sfq or cake)", v);
+			set |= X_LEAF;
 		} else if (strcmp(k, "up-leaf") == 0) {
 			if (shaper_leaf_parse(v, &p.up.leaf) < 0)
 				return usage_error("up-leaf \"%s\": unknown (use none, fq_codel, sfq or cake)", v);
+			set |= X_ULEAF;
 		} else if (strcmp(k, "up-mode") == 0) {
 			if (shaper_upmode_parse(v, &p.upmode) < 0)
 				return usage_error("up-mode \"%s\": unknown (use police or ifb)", v);
+			set |= X_UPMODE;
 		} else if (strcmp(k, "down-burst") == 0)
 			bad = parse_u32(k, v, SHAPER_BURST_MAX, &p.down.burst);
 		else if (strcmp(k, "up-burst") == 0)
@@ -121,6 +134,51 @@ static int cmd_apply(struct shaper *sh, int argc, char **argv)
 			return usage_error("apply: unknown keyword \"%s\"", k);
 		if (bad)
 			return 2;
+	}
+	/* a profile first, then what was given explicitly over it */
+	if (use_profile) {
+		struct shaper_caps caps;
+		enum shaper_profile chosen;
+		char why[256];
+
+		given = p;
+		rc = shaper_probe(sh, &caps);
+		if (rc < 0) {
+			fprintf(stderr, "acd-shape: profile %s: %s\n", shaper_profile_name(profile),
+				shaper_errmsg(sh));
+			return 1;
+		}
+		if (shaper_profile_pick(profile, &caps, &p, &chosen, why, sizeof(why)) < 0) {
+			fprintf(stderr, "acd-shape: %s\n", why);
+			return 1;
+		}
+		if (!json_out)
+			fprintf(stderr, "acd-shape: %s\n", why);
+		p.down.rate = given.down.rate;
+		p.up.rate = given.up.rate;
+		p.down.burst = given.down.burst;
+		p.up.burst = given.up.burst;
+		p.down.latency_us = given.down.latency_us;
+		p.up.latency_us = given.up.latency_us;
+		if (set & X_DQ)
+			p.down.qdisc = given.down.qdisc;
+		if (set & X_UQ)
+			p.up.qdisc = given.up.qdisc;
+		if (set & X_LEAF)
+			p.down.leaf = given.down.leaf;
+		if (set & X_ULEAF)
+			p.up.leaf = given.up.leaf;
+		if (set & X_UPMODE)
+			p.upmode = given.upmode;
+		/* an htb given over the profile gets the best leaf there is */
+		if ((set & X_DQ) && p.down.qdisc == SHAPER_QDISC_HTB && !(set & X_LEAF))
+			p.down.leaf = shaper_best_leaf(&caps);
+		if ((set & X_UQ) && p.up.qdisc == SHAPER_QDISC_HTB && !(set & X_ULEAF))
+			p.up.leaf = shaper_best_leaf(&caps);
+		if (shaper_caps_check(&caps, &p, why, sizeof(why)) < 0) {
+			fprintf(stderr, "acd-shape: %s: %s\n", argv[0], why);
+			return 1;
+		}
 	}
 	/* a leaf implies htb, so "leaf fq_codel" alone does what it says */
 	if (p.down.leaf != SHAPER_LEAF_NONE && p.down.qdisc == SHAPER_QDISC_NONE)
@@ -291,12 +349,53 @@ static int cmd_gc(struct shaper *sh, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_probe(struct shaper *sh, int argc, char **argv)
+{
+	struct shaper_policy p;
+	struct shaper_caps c;
+	enum shaper_profile chosen = SHAPER_PROFILE_AUTO;
+	char why[256];
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		return usage_error("probe takes no arguments");
+	memset(&p, 0, sizeof(p));
+	if (shaper_probe(sh, &c) < 0) {
+		fprintf(stderr, "acd-shape: %s\n", shaper_errmsg(sh));
+		return 1;
+	}
+	rc = shaper_profile_pick(SHAPER_PROFILE_AUTO, &c, &p, &chosen, why, sizeof(why));
+	if (json_out) {
+		json_t *o = json_pack("{s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:s?,s:s}", "tbf", c.tbf,
+				      "htb", c.htb, "cake", c.cake, "fq_codel", c.fq_codel, "sfq",
+				      c.sfq, "ifb", c.ifb, "police", c.police, "mirred", c.mirred,
+				      "auto", rc < 0 ? NULL : shaper_profile_name(chosen), "why", why);
+
+		if (!o)
+			return 1;
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("qdiscs: tbf %s, htb %s, cake %s, fq_codel %s, sfq %s\n"
+		       "upload: ifb %s, act_mirred %s, act_police %s\n%s\n",
+		       c.tbf ? "yes" : "no", c.htb ? "yes" : "no", c.cake ? "yes" : "no",
+		       c.fq_codel ? "yes" : "no", c.sfq ? "yes" : "no", c.ifb ? "yes" : "no",
+		       c.mirred ? "yes" : "no", c.police ? "yes" : "no", why);
+	}
+	return rc < 0 ? 1 : 0;
+}
+
 static const struct cmd cmds[] = {
 	{ "apply", cmd_apply,
-	  "IFACE [down RATE] [up RATE] [down-qdisc tbf|htb] [up-qdisc tbf|htb]\n"
+	  "IFACE [down RATE] [up RATE] [profile auto|cake|fq_codel|tbf]\n"
+	  "        [down-qdisc tbf|htb|cake] [up-qdisc tbf|htb|cake]\n"
 	  "        [leaf none|fq_codel|sfq|cake] [up-leaf ...] [up-mode police|ifb]\n"
 	  "        [down-burst BYTES] [up-burst BYTES] [latency MS]",
-	  "shape IFACE (a direction left out is unshaped)" },
+	  "shape IFACE (a direction left out is unshaped; without a profile or\n"
+	  "        qdisc: tbf down, police up; qdiscs given win over the profile's)" },
+	{ "probe", cmd_probe, "", "what the kernel can shape with, and what profile auto picks" },
 	{ "show", cmd_show, "IFACE", "read back the policy and its counters" },
 	{ "clear", cmd_clear, "IFACE", "remove all the shaper created, IFB included" },
 	{ "gc", cmd_gc, "", "remove IFB devices whose interface is gone" },

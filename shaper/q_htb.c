@@ -96,12 +96,39 @@ const char *sh_leaf_kind(enum shaper_leaf leaf)
 	return leaf == SHAPER_LEAF_NONE ? NULL : shaper_leaf_name(leaf);
 }
 
-/* Leaves take their kernel defaults: fq_codel's 5 ms target, sfq's
- * perturbation-free hashing, cake's unlimited bandwidth (htb shapes). */
-struct nl_msg *sh_build_leaf(int ifindex, enum shaper_leaf leaf)
+/*
+ * The leaf: fq_codel keeps its 5 ms target and 1024 flows, with a quantum
+ * of one full frame of the session link (an IFB's own MTU is not the
+ * link's) and its queue memory bounded by the rate (the kernel's default
+ * is 32 MiB, per session); cake below htb does no shaping of its own,
+ * so it gets only the memory bound; sfq takes its defaults.
+ */
+struct nl_msg *sh_build_leaf(int ifindex, const struct shaper_dir *din, unsigned mtu)
 {
-	if (leaf == SHAPER_LEAF_NONE)
+	struct shaper_dir d = sh_dir_resolved(din, mtu);
+	uint32_t mem = sh_queue_memory(sh_bps_to_Bps(d.rate));
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	int rc = 0;
+
+	if (d.leaf == SHAPER_LEAF_NONE)
 		return NULL;
-	return sh_msg_tc(RTM_NEWQDISC, SH_NLF_REPLACE, ifindex, SH_HTB_CLASS,
-			 sh_leaf_handle(leaf), 0, sh_leaf_kind(leaf));
+	msg = sh_msg_tc(RTM_NEWQDISC, SH_NLF_REPLACE, ifindex, SH_HTB_CLASS,
+			sh_leaf_handle(d.leaf), 0, sh_leaf_kind(d.leaf));
+	if (!msg || d.leaf == SHAPER_LEAF_SFQ)
+		return msg;
+	nest = nla_nest_start(msg, TCA_OPTIONS);
+	if (!nest)
+		rc = -1;
+	else if (d.leaf == SHAPER_LEAF_FQ_CODEL)
+		rc = nla_put_u32(msg, TCA_FQ_CODEL_QUANTUM, mtu + SHAPER_L2_OVERHEAD) < 0 ||
+		     nla_put_u32(msg, TCA_FQ_CODEL_MEMORY_LIMIT, mem) < 0;
+	else
+		rc = nla_put_u32(msg, TCA_CAKE_MEMORY, mem) < 0;
+	if (rc) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	nla_nest_end(msg, nest);
+	return msg;
 }

@@ -188,7 +188,7 @@ void shaper_ifb_name(const char *ifname, int ifindex, bool fallback, char out[16
 		snprintf(out, 16, "ifb%d", ifindex);
 }
 
-static const char *const qdisc_names[] = { "none", "tbf", "htb" };
+static const char *const qdisc_names[] = { "none", "tbf", "htb", "cake" };
 static const char *const leaf_names[] = { "none", "fq_codel", "sfq", "cake" };
 static const char *const upmode_names[] = { "police", "ifb" };
 

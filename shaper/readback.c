@@ -88,6 +88,22 @@ int sh_parse_qdisc(struct nl_msg *msg, struct sh_qdisc *q)
 		q->rate_Bps = rate_of(&p.rate, o[TCA_TBF_RATE64]);
 		q->burst = sh_xmit_size(q->rate_Bps, p.buffer);
 		q->limit = p.limit;
+	} else if (strcmp(q->kind, "cake") == 0 && tb[TCA_OPTIONS]) {
+		struct nlattr *o[TCA_CAKE_MAX + 1];
+
+		if (nla_parse_nested(o, TCA_CAKE_MAX, tb[TCA_OPTIONS], NULL) < 0)
+			return -EINVAL;
+		if (o[TCA_CAKE_BASE_RATE64] && nla_len(o[TCA_CAKE_BASE_RATE64]) >= 8)
+			q->rate_Bps = nla_get_u64(o[TCA_CAKE_BASE_RATE64]);
+		if (o[TCA_CAKE_MEMORY] && nla_len(o[TCA_CAKE_MEMORY]) >= 4)
+			q->memory = nla_get_u32(o[TCA_CAKE_MEMORY]);
+	} else if (strcmp(q->kind, "fq_codel") == 0 && tb[TCA_OPTIONS]) {
+		struct nlattr *o[TCA_FQ_CODEL_MAX + 1];
+
+		if (nla_parse_nested(o, TCA_FQ_CODEL_MAX, tb[TCA_OPTIONS], NULL) < 0)
+			return -EINVAL;
+		if (o[TCA_FQ_CODEL_MEMORY_LIMIT] && nla_len(o[TCA_FQ_CODEL_MEMORY_LIMIT]) >= 4)
+			q->memory = nla_get_u32(o[TCA_FQ_CODEL_MEMORY_LIMIT]);
 	}
 	return 0;
 }
@@ -178,7 +194,8 @@ bool sh_tree_ours(const struct sh_tree *t)
 {
 	return t->root.present &&
 	       ((strcmp(t->root.kind, "tbf") == 0 && sh_is_tbf_handle(t->root.handle)) ||
-		(strcmp(t->root.kind, "htb") == 0 && t->root.handle == SH_HTB_HANDLE));
+		(strcmp(t->root.kind, "htb") == 0 && t->root.handle == SH_HTB_HANDLE) ||
+		(strcmp(t->root.kind, "cake") == 0 && t->root.handle == SH_CAKE_HANDLE));
 }
 
 void sh_tree_policy(const struct sh_tree *t, struct shaper_dir *d)
@@ -191,6 +208,11 @@ void sh_tree_policy(const struct sh_tree *t, struct shaper_dir *d)
 		d->rate = t->root.rate_Bps * 8;
 		d->burst = t->root.burst;
 		d->latency_us = sh_tbf_latency(t->root.rate_Bps, t->root.burst, t->root.limit);
+		return;
+	}
+	if (t->root.handle == SH_CAKE_HANDLE) {
+		d->qdisc = SHAPER_QDISC_CAKE;
+		d->rate = t->root.rate_Bps * 8;
 		return;
 	}
 	d->qdisc = SHAPER_QDISC_HTB;

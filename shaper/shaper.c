@@ -57,10 +57,8 @@ static int kernel_err(struct shaper *sh, const char *ifname, const struct step *
 			return set_err(sh, SHAPER_ENOQDISC,
 				       "%s: kernel has no %s qdisc (module sch_%s): %s",
 				       ifname, s->what, s->what,
-				       strcmp(s->what, "tbf") && strcmp(s->what, "htb") &&
-						       strcmp(s->what, "ingress") ?
-					       "use leaf none, or a kernel with it" :
-					       "load the module or use a kernel with it");
+				       "load the module, or use profile auto (it picks what the "
+				       "kernel has)");
 		break;
 	case ST_FILTER:
 		if (err == -ENOENT || err == -EOPNOTSUPP) {
@@ -128,6 +126,15 @@ static int tree_apply(struct shaper *sh, const char *ifname, int ifindex, const 
 			handle = handle == SH_TBF_HANDLE ? SH_TBF_HANDLE_ALT : SH_TBF_HANDLE;
 		return run(sh, ifname, &s, sh_build_tbf(ifindex, handle, &d, mtu));
 	}
+	if (d.qdisc == SHAPER_QDISC_CAKE) {
+		/* in place when ours already (cake_change keeps the queue),
+		 * else grafted over whatever root was there */
+		if (ours && cur->root.handle == SH_CAKE_HANDLE && cur->root.rate_Bps == Bps &&
+		    cur->root.memory == sh_queue_memory(Bps))
+			return 0;
+		s.what = "cake";
+		return run(sh, ifname, &s, sh_build_cake(ifindex, &d, mtu));
+	}
 	/* htb: root (only when not there: htb cannot change in place), class, leaf */
 	if (!(ours && cur->root.handle == SH_HTB_HANDLE)) {
 		s.what = "htb";
@@ -147,7 +154,11 @@ static int tree_apply(struct shaper *sh, const char *ifname, int ifindex, const 
 		struct shaper_dir have;
 
 		sh_tree_policy(cur, &have);
-		if (!fresh && have.leaf == d.leaf)
+		/* the same leaf with its memory for this rate stays; another
+		 * memory changes in place (same handle) */
+		if (!fresh && have.leaf == d.leaf &&
+		    (d.leaf == SHAPER_LEAF_NONE || d.leaf == SHAPER_LEAF_SFQ ||
+		     cur->leaf.memory == sh_queue_memory(Bps)))
 			return 0;
 		if (d.leaf == SHAPER_LEAF_NONE) {
 			if (fresh || have.leaf == SHAPER_LEAF_NONE)
@@ -157,7 +168,7 @@ static int tree_apply(struct shaper *sh, const char *ifname, int ifindex, const 
 				   sh_build_qdisc_del(ifindex, SH_HTB_CLASS, cur->leaf.handle));
 		}
 		s = (struct step){ ST_QDISC, shaper_leaf_name(d.leaf), dev };
-		return run(sh, ifname, &s, sh_build_leaf(ifindex, d.leaf));
+		return run(sh, ifname, &s, sh_build_leaf(ifindex, &d, mtu));
 	}
 }
 

@@ -26,6 +26,7 @@
 #define SH_LEAF_FQ_CODEL  0x00210000u  /* 21: */
 #define SH_LEAF_SFQ       0x00220000u  /* 22: */
 #define SH_LEAF_CAKE      0x00230000u  /* 23: */
+#define SH_CAKE_HANDLE    0x00040000u  /* 4: cake as the root */
 #define SH_INGRESS_HANDLE 0xffff0000u  /* ffff: */
 #define SH_FILTER_PRIO    1u
 #define SH_FILTER_HANDLE  0x80000800u  /* 800::800 */
@@ -53,6 +54,13 @@ uint32_t sh_tbf_latency(uint64_t Bps, uint32_t burst, uint32_t limit);
 /* burst, latency and qdisc of a direction with defaults filled in */
 struct shaper_dir sh_dir_resolved(const struct shaper_dir *d, unsigned mtu);
 
+/* A flow-queueing qdisc's memory for its queue (fq_codel's memory_limit,
+ * cake's memlimit): SH_QUEUE_MEMORY_US of the rate, within bounds. */
+#define SH_QUEUE_MEMORY_US  200000u
+#define SH_QUEUE_MEMORY_MIN (256u << 10)
+#define SH_QUEUE_MEMORY_MAX (4u << 20)
+uint32_t sh_queue_memory(uint64_t Bps);
+
 /* ---- builders: every one returns a new message or NULL (ENOMEM) ---- */
 #define SH_NLF_REPLACE (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE)
 
@@ -64,9 +72,11 @@ bool sh_is_tbf_handle(uint32_t handle);
 /* q_htb.c */
 struct nl_msg *sh_build_htb_root(int ifindex);
 struct nl_msg *sh_build_htb_class(int ifindex, const struct shaper_dir *d, unsigned mtu);
-struct nl_msg *sh_build_leaf(int ifindex, enum shaper_leaf leaf);
+struct nl_msg *sh_build_leaf(int ifindex, const struct shaper_dir *d, unsigned mtu);
 uint32_t sh_leaf_handle(enum shaper_leaf leaf);
 const char *sh_leaf_kind(enum shaper_leaf leaf);
+/* q_cake.c */
+struct nl_msg *sh_build_cake(int ifindex, const struct shaper_dir *d, unsigned mtu);
 /* q_ingress.c */
 struct nl_msg *sh_build_ingress(int ifindex);
 struct nl_msg *sh_build_qdisc_del(int ifindex, uint32_t parent, uint32_t handle);
@@ -85,9 +95,10 @@ struct sh_qdisc {
 	char kind[16];
 	uint32_t handle;
 	uint32_t parent;
-	uint64_t rate_Bps;          /* tbf */
+	uint64_t rate_Bps;          /* tbf, cake */
 	uint32_t burst;             /* tbf, bytes */
 	uint32_t limit;             /* tbf, bytes */
+	uint32_t memory;            /* cake's memlimit, fq_codel's memory_limit */
 	struct shaper_counters c;
 };
 

@@ -66,10 +66,11 @@ enum shaper_qdisc {
 	SHAPER_QDISC_NONE = 0,  /* unshaped in this direction */
 	SHAPER_QDISC_TBF,
 	SHAPER_QDISC_HTB,
+	SHAPER_QDISC_CAKE,      /* cake alone: shapes, queues per flow, AQM */
 };
 
 enum shaper_leaf {
-	SHAPER_LEAF_NONE = 0,   /* htb's default pfifo */
+	SHAPER_LEAF_NONE = 0,   /* htb's default pfifo: a bare FIFO, for tests only */
 	SHAPER_LEAF_FQ_CODEL,
 	SHAPER_LEAF_SFQ,
 	SHAPER_LEAF_CAKE,
@@ -94,7 +95,7 @@ enum shaper_upmode {
 struct shaper_dir {
 	uint64_t rate;              /* bit/s */
 	uint32_t burst;             /* bytes; 0 = shaper_burst() default */
-	enum shaper_qdisc qdisc;    /* TBF or HTB; NONE is treated as TBF when rate != 0 */
+	enum shaper_qdisc qdisc;    /* TBF, HTB or CAKE; NONE is treated as TBF when rate != 0 */
 	enum shaper_leaf leaf;      /* HTB only */
 	uint32_t latency_us;        /* TBF only; 0 = SHAPER_DEFAULT_LATENCY_US */
 };
@@ -185,6 +186,58 @@ const char *shaper_strerror(int err);
  * message naming the bad value to err (if non-NULL).
  */
 int shaper_policy_check(const struct shaper_policy *p, char *err, size_t errlen);
+
+/* ---- what the kernel can do, and the profiles built on it ---- */
+
+/* What shaper_probe() found; all false until probed. */
+struct shaper_caps {
+	bool probed;
+	bool tbf, htb, cake, fq_codel, sfq;     /* qdisc kinds */
+	bool ifb;                               /* IFB devices */
+	bool police, mirred;                    /* ingress actions */
+};
+
+/*
+ * Probe the kernel (in the caller's network namespace) by creating each
+ * object once on a throwaway IFB device, which is deleted again.  The
+ * kernel loads modules on the way, as tc would.  0 with caps filled, or
+ * -SHAPER_EPERM (not root), -SHAPER_ENOIFB (no IFB to probe on: caps all
+ * false) with shaper_errmsg() set.
+ */
+int shaper_probe(struct shaper *sh, struct shaper_caps *caps);
+
+/* A whole shaping setup, both directions, by one name. */
+enum shaper_profile {
+	SHAPER_PROFILE_AUTO = 0,        /* the first of the three the kernel has */
+	SHAPER_PROFILE_CAKE,            /* cake both ways, upload through an IFB */
+	SHAPER_PROFILE_FQ_CODEL,        /* htb + fq_codel both ways, upload through an IFB */
+	SHAPER_PROFILE_TBF,             /* tbf down, police up (IFB + tbf without police) */
+};
+
+const char *shaper_profile_name(enum shaper_profile p);
+int shaper_profile_parse(const char *s, enum shaper_profile *out);
+
+/*
+ * Set the qdiscs, leaves and upload mode of p (its rates untouched) for
+ * profile want on a kernel with caps; auto takes cake, then fq_codel, then
+ * tbf, the first the kernel can do.  0 with *chosen set and why saying
+ * what was chosen and why; or -SHAPER_ENOQDISC with why naming the
+ * missing modules.
+ */
+int shaper_profile_pick(enum shaper_profile want, const struct shaper_caps *caps,
+			struct shaper_policy *p, enum shaper_profile *chosen, char *why,
+			size_t whylen);
+
+/*
+ * Can a kernel with caps do p's qdiscs?  0 (also when caps were never
+ * probed), or a negative SHAPER_E* code with err naming the direction and
+ * the missing module.
+ */
+int shaper_caps_check(const struct shaper_caps *caps, const struct shaper_policy *p,
+		      char *err, size_t errlen);
+
+/* The leaf for an htb the kernel can fill: fq_codel, cake, sfq, else NONE. */
+enum shaper_leaf shaper_best_leaf(const struct shaper_caps *caps);
 
 /* ---- rates and sizes: the one place where units are decided ---- */
 

@@ -210,21 +210,83 @@ static void test_leaves(void **state)
 	} v[] = { { SHAPER_LEAF_FQ_CODEL, "fq_codel", 0x210000 },
 		  { SHAPER_LEAF_SFQ, "sfq", 0x220000 },
 		  { SHAPER_LEAF_CAKE, "cake", 0x230000 } };
+	struct shaper_dir d = { .rate = 10000000, .qdisc = SHAPER_QDISC_HTB };
 	struct nlattr *tb[TCA_MAX + 1];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
-		struct nl_msg *m = sh_build_leaf(IFX, v[i].l);
-		struct tcmsg *t = hdr(m, RTM_NEWQDISC, tb);
+		struct nl_msg *m;
+		struct tcmsg *t;
 
+		d.leaf = v[i].l;
+		m = sh_build_leaf(IFX, &d, 1492);
+		t = hdr(m, RTM_NEWQDISC, tb);
 		assert_replace_flags(m);
 		assert_int_equal(t->tcm_parent, 0x20001);
 		assert_int_equal(t->tcm_handle, v[i].handle);
 		assert_string_equal(nla_get_string(tb[TCA_KIND]), v[i].kind);
+		if (v[i].l == SHAPER_LEAF_FQ_CODEL) {
+			struct nlattr *o[TCA_FQ_CODEL_MAX + 1];
+
+			assert_int_equal(nla_parse_nested(o, TCA_FQ_CODEL_MAX, tb[TCA_OPTIONS], NULL), 0);
+			/* one full frame of the session link, not of the device */
+			assert_int_equal(nla_get_u32(o[TCA_FQ_CODEL_QUANTUM]), 1492 + 18);
+			/* 200 ms of 10 Mbit/s is 250 kB: under the 256 KiB floor */
+			assert_int_equal(nla_get_u32(o[TCA_FQ_CODEL_MEMORY_LIMIT]), 256u << 10);
+		}
 		nlmsg_free(m);
 	}
-	assert_null(sh_build_leaf(IFX, SHAPER_LEAF_NONE));
+	d.leaf = SHAPER_LEAF_NONE;
+	assert_null(sh_build_leaf(IFX, &d, 1492));
+}
+
+static void test_queue_memory(void **state)
+{
+	(void)state;
+	assert_int_equal(sh_queue_memory(1), 256u << 10);
+	assert_int_equal(sh_queue_memory(1250000), 256u << 10);        /* 10 Mbit/s */
+	assert_int_equal(sh_queue_memory(6250000), 1250000);           /* 50 Mbit/s: 200 ms */
+	assert_int_equal(sh_queue_memory(12500000), 2500000);          /* 100 Mbit/s */
+	assert_int_equal(sh_queue_memory(125000000), 4u << 20);        /* 1 Gbit/s: the cap */
+	assert_int_equal(sh_queue_memory(UINT64_MAX), 4u << 20);
+}
+
+static void test_cake_root(void **state)
+{
+	struct shaper_dir d = { .rate = 100000000, .qdisc = SHAPER_QDISC_CAKE }, back;
+	struct nlattr *tb[TCA_MAX + 1], *o[TCA_CAKE_MAX + 1];
+	struct nl_msg *m = sh_build_cake(IFX, &d, 1492);
+	struct tcmsg *t = hdr(m, RTM_NEWQDISC, tb);
+	struct sh_tree tree;
+
+	(void)state;
+	assert_replace_flags(m);
+	assert_int_equal(t->tcm_parent, TC_H_ROOT);
+	assert_int_equal(t->tcm_handle, 0x40000);
+	assert_string_equal(nla_get_string(tb[TCA_KIND]), "cake");
+	assert_int_equal(nla_parse_nested(o, TCA_CAKE_MAX, tb[TCA_OPTIONS], NULL), 0);
+	assert_true(nla_get_u64(o[TCA_CAKE_BASE_RATE64]) == 12500000);
+	assert_int_equal(nla_get_u32(o[TCA_CAKE_DIFFSERV_MODE]), CAKE_DIFFSERV_BESTEFFORT);
+	assert_non_null(o[TCA_CAKE_RAW]);
+	assert_null(o[TCA_CAKE_OVERHEAD]);
+	assert_int_equal(nla_get_u32(o[TCA_CAKE_MEMORY]), 2500000);
+
+	/* read back: ours, and it says cake at the rate */
+	memset(&tree, 0, sizeof(tree));
+	assert_int_equal(sh_parse_qdisc(m, &tree.root), 0);
+	assert_true(tree.root.rate_Bps == 12500000);
+	assert_int_equal(tree.root.memory, 2500000);
+	assert_true(sh_tree_ours(&tree));
+	sh_tree_policy(&tree, &back);
+	assert_int_equal(back.qdisc, SHAPER_QDISC_CAKE);
+	assert_true(back.rate == 100000000);
+	assert_int_equal(back.leaf, SHAPER_LEAF_NONE);
+	nlmsg_free(m);
+
+	/* someone else's cake (another handle) is not ours */
+	tree.root.handle = 0x80010000u;
+	assert_false(sh_tree_ours(&tree));
 }
 
 static void test_ingress_and_deletes(void **state)
@@ -453,7 +515,8 @@ static void test_readback_htb(void **state)
 	m = sh_build_htb_class(IFX, &d, 1500);
 	assert_int_equal(sh_parse_class(m, &t.cls), 0);
 	nlmsg_free(m);
-	m = sh_build_leaf(IFX, SHAPER_LEAF_CAKE);
+	d.leaf = SHAPER_LEAF_CAKE;
+	m = sh_build_leaf(IFX, &d, 1500);
 	assert_int_equal(sh_parse_qdisc(m, &t.leaf), 0);
 	nlmsg_free(m);
 	assert_true(sh_tree_ours(&t));
@@ -524,6 +587,8 @@ int main(void)
 		cmocka_unit_test(test_tbf_defaults),
 		cmocka_unit_test(test_htb),
 		cmocka_unit_test(test_leaves),
+		cmocka_unit_test(test_queue_memory),
+		cmocka_unit_test(test_cake_root),
 		cmocka_unit_test(test_ingress_and_deletes),
 		cmocka_unit_test(test_police),
 		cmocka_unit_test(test_mirred),
