@@ -143,7 +143,10 @@ static json_t *shaper_state_json(struct acd *a, struct session *s)
 	json_object_set_new(o, "down_drops", json_integer((json_int_t)st.down.drops));
 	json_object_set_new(o, "up_installed", json_boolean(st.up_installed));
 	json_object_set_new(o, "up_rate", json_integer((json_int_t)st.policy.up.rate));
+	json_object_set_new(o, "down_leaf", json_string(shaper_leaf_name(st.policy.down.leaf)));
 	json_object_set_new(o, "up_mode", json_string(shaper_upmode_name(st.policy.upmode)));
+	json_object_set_new(o, "up_qdisc", json_string(shaper_qdisc_name(st.policy.up.qdisc)));
+	json_object_set_new(o, "up_leaf", json_string(shaper_leaf_name(st.policy.up.leaf)));
 	json_object_set_new(o, "up_drops", json_integer((json_int_t)st.up.drops));
 	json_object_set_new(o, "ifb", json_string(st.ifb));
 	return o;

@@ -201,41 +201,64 @@ static int set_ifprefix(struct conf_reader *c, const struct conf_key *k, const c
 static int set_qdisc(struct conf_reader *c, const struct conf_key *k, const char *v,
 			void *cfg)
 {
-	const char *key = k->name;
-	void *dst = CONF_FIELD(k, cfg);
 	enum shaper_qdisc q;
 
+	if (strcmp(v, "auto") == 0) {
+		*(int *)CONF_FIELD(k, cfg) = ACD_SHAPER_AUTO;
+		return 0;
+	}
 	if (shaper_qdisc_parse(v, &q) < 0 || q == SHAPER_QDISC_NONE) {
-		conf_err(c, "%s \"%s\": unknown (use tbf or htb)", key, v);
+		conf_err(c, "%s \"%s\": unknown (use auto, tbf, htb or cake)", k->name, v);
 		return -1;
 	}
-	*(enum shaper_qdisc *)dst = q;
+	*(int *)CONF_FIELD(k, cfg) = (int)q;
 	return 0;
 }
 
 static int set_leaf(struct conf_reader *c, const struct conf_key *k, const char *v,
 			void *cfg)
 {
-	const char *key = k->name;
-	void *dst = CONF_FIELD(k, cfg);
+	enum shaper_leaf l;
 
-	if (shaper_leaf_parse(v, dst) < 0) {
-		conf_err(c, "%s \"%s\": unknown (use none, fq_codel, sfq or cake)", key, v);
+	if (strcmp(v, "auto") == 0) {
+		*(int *)CONF_FIELD(k, cfg) = ACD_SHAPER_AUTO;
+		return 0;
+	}
+	if (shaper_leaf_parse(v, &l) < 0) {
+		conf_err(c, "%s \"%s\": unknown (use auto, fq_codel, cake or sfq)", k->name, v);
 		return -1;
 	}
+	*(int *)CONF_FIELD(k, cfg) = (int)l;
 	return 0;
 }
 
 static int set_upmode(struct conf_reader *c, const struct conf_key *k, const char *v,
 			void *cfg)
 {
-	const char *key = k->name;
-	void *dst = CONF_FIELD(k, cfg);
+	enum shaper_upmode m;
 
-	if (shaper_upmode_parse(v, dst) < 0) {
-		conf_err(c, "%s \"%s\": unknown (use police or ifb)", key, v);
+	if (strcmp(v, "auto") == 0) {
+		*(int *)CONF_FIELD(k, cfg) = ACD_SHAPER_AUTO;
+		return 0;
+	}
+	if (shaper_upmode_parse(v, &m) < 0) {
+		conf_err(c, "%s \"%s\": unknown (use auto, police or ifb)", k->name, v);
 		return -1;
 	}
+	*(int *)CONF_FIELD(k, cfg) = (int)m;
+	return 0;
+}
+
+static int set_profile(struct conf_reader *c, const struct conf_key *k, const char *v,
+		       void *cfg)
+{
+	enum shaper_profile p;
+
+	if (shaper_profile_parse(v, &p) < 0) {
+		conf_err(c, "%s \"%s\": unknown (use auto, cake, fq_codel or tbf)", k->name, v);
+		return -1;
+	}
+	*(int *)CONF_FIELD(k, cfg) = (int)p;
 	return 0;
 }
 
@@ -935,22 +958,39 @@ static void pr_ipv6_search(FILE *f, const struct conf_key *k, const void *cfg, u
 
 /* ---- printers ---- */
 
+static int field_int(const struct conf_key *k, const void *cfg)
+{
+	return *(const int *)((const char *)cfg + k->off);
+}
+
 static void pr_qdisc(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
+	int v = field_int(k, cfg);
+
 	(void)i;
-	fputs(shaper_qdisc_name(*(const enum shaper_qdisc *)((const char *)cfg + k->off)), f);
+	fputs(v == ACD_SHAPER_AUTO ? "auto" : shaper_qdisc_name((enum shaper_qdisc)v), f);
 }
 
 static void pr_leaf(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
+	int v = field_int(k, cfg);
+
 	(void)i;
-	fputs(shaper_leaf_name(*(const enum shaper_leaf *)((const char *)cfg + k->off)), f);
+	fputs(v == ACD_SHAPER_AUTO ? "auto" : shaper_leaf_name((enum shaper_leaf)v), f);
 }
 
 static void pr_upmode(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
 {
+	int v = field_int(k, cfg);
+
 	(void)i;
-	fputs(shaper_upmode_name(*(const enum shaper_upmode *)((const char *)cfg + k->off)), f);
+	fputs(v == ACD_SHAPER_AUTO ? "auto" : shaper_upmode_name((enum shaper_upmode)v), f);
+}
+
+static void pr_profile(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	(void)i;
+	fputs(shaper_profile_name((enum shaper_profile)field_int(k, cfg)), f);
 }
 
 static void pr_rate(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
@@ -1164,14 +1204,16 @@ static const struct conf_key keys[] = {
 	  .help = "NAS-Identifier acd sends (default: the host name)" },
 	{ "radius", "nas-ip-address", CUSTOM(set_nas_ip, pr_str), F(nas_ip),
 	  .help = "NAS-IP-Address acd sends" },
-	{ "shaper", "down-qdisc", CUSTOM(set_qdisc, pr_qdisc), F(down_qdisc), .dflt = "tbf",
-	  .help = "the download qdisc: tbf or htb" },
-	{ "shaper", "leaf", CUSTOM(set_leaf, pr_leaf), F(down_leaf), .dflt = "none",
-	  .help = "htb's leaf qdisc" },
-	{ "shaper", "up-mode", CUSTOM(set_upmode, pr_upmode), F(up_mode), .dflt = "police",
-	  .help = "the upload: police or ifb" },
-	{ "shaper", "up-qdisc", CUSTOM(set_qdisc, pr_qdisc), F(up_qdisc), .dflt = "tbf",
-	  .help = "the upload qdisc on ifb" },
+	{ "shaper", "profile", CUSTOM(set_profile, pr_profile), F(shaper_profile),
+	  .dflt = "auto", .help = "auto (the best the kernel has), cake, fq_codel or tbf" },
+	{ "shaper", "down-qdisc", CUSTOM(set_qdisc, pr_qdisc), F(down_qdisc), .dflt = "auto",
+	  .help = "the download qdisc over the profile's: tbf, htb or cake" },
+	{ "shaper", "leaf", CUSTOM(set_leaf, pr_leaf), F(down_leaf), .dflt = "auto",
+	  .help = "htb's leaf qdisc, both ways: fq_codel, cake or sfq" },
+	{ "shaper", "up-mode", CUSTOM(set_upmode, pr_upmode), F(up_mode), .dflt = "auto",
+	  .help = "the upload over the profile's: police or ifb" },
+	{ "shaper", "up-qdisc", CUSTOM(set_qdisc, pr_qdisc), F(up_qdisc), .dflt = "auto",
+	  .help = "the upload qdisc on the IFB over the profile's: tbf, htb or cake" },
 	{ "shaper", "latency", CUSTOM(set_duration_us, pr_duration), F(latency_us),
 	  .dflt = "50ms", .help = "tbf's latency" },
 	{ "shaper", "default-down", CUSTOM(set_rate, pr_rate), F(policy.default_down),
@@ -1325,9 +1367,12 @@ static void cross_checks(struct conf_reader *c, void *cfgv)
 		c->line = conf_key_line(c, "ipv6", "pref64");
 		conf_err(c, "[ipv6] pref64 = yes needs [nat64] pool6 (the prefix it announces)");
 	}
-	if (cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB) {
+	if (cfg->down_leaf != ACD_SHAPER_AUTO && cfg->down_leaf != SHAPER_LEAF_NONE && cfg->down_qdisc != SHAPER_QDISC_HTB &&
+		   cfg->up_qdisc != SHAPER_QDISC_HTB && cfg->down_qdisc != ACD_SHAPER_AUTO &&
+		   cfg->up_qdisc != ACD_SHAPER_AUTO) {
 		c->line = conf_key_line(c, "shaper", "leaf");
-		conf_err(c, "[shaper] leaf %s needs down-qdisc = htb", shaper_leaf_name(cfg->down_leaf));
+		conf_err(c, "[shaper] leaf %s needs down-qdisc or up-qdisc = htb",
+			 shaper_leaf_name((enum shaper_leaf)cfg->down_leaf));
 	}
 }
 
@@ -1684,9 +1729,124 @@ static void ipv6_dns_default(struct conf_reader *r, const struct acd_read *rd,
 	read_warn(r, rd, line, msg);
 }
 
+static struct shaper_caps shaper_caps;
+
+void config_shaper_caps(const struct shaper_caps *caps)
+{
+	shaper_caps = *caps;
+}
+
+/* the leaf of an htb: the one configured, else the profile's, else the
+ * best the kernel has */
+static int htb_leaf(const struct acd_config *cfg, enum shaper_leaf profile_leaf,
+		    enum shaper_leaf *out)
+{
+	if (cfg->down_leaf != ACD_SHAPER_AUTO)
+		*out = (enum shaper_leaf)cfg->down_leaf;
+	else if (profile_leaf != SHAPER_LEAF_NONE)
+		*out = profile_leaf;
+	else
+		*out = shaper_best_leaf(&shaper_caps);
+	return *out == SHAPER_LEAF_NONE ? -1 : 0;
+}
+
+/*
+ * [shaper] as sessions get it: the profile on this kernel, then each key
+ * given over it.  An error when the kernel cannot do what was asked
+ * explicitly; cfg->shape_why says what was chosen and why.
+ */
+static void shaper_resolve(struct conf_reader *r, struct acd_config *cfg)
+{
+	const struct shaper_caps *caps = &shaper_caps;
+	struct shaper_policy *p = &cfg->shape;
+	enum shaper_profile chosen = SHAPER_PROFILE_TBF;
+	enum shaper_leaf pleaf;
+	size_t n;
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	if (!caps->probed && cfg->shaper_profile == SHAPER_PROFILE_AUTO) {
+		p->down.qdisc = SHAPER_QDISC_TBF;
+		p->upmode = SHAPER_UP_POLICE;
+		snprintf(cfg->shape_why, sizeof(cfg->shape_why), "profile auto: the kernel was not "
+			 "probed (run as root to see the choice), so tbf down and police up");
+	} else {
+		struct shaper_caps all = { .probed = true, .tbf = true, .htb = true, .cake = true,
+					   .fq_codel = true, .sfq = true, .ifb = true,
+					   .police = true, .mirred = true };
+
+		if (shaper_profile_pick((enum shaper_profile)cfg->shaper_profile,
+					caps->probed ? caps : &all, p, &chosen, cfg->shape_why,
+					sizeof(cfg->shape_why)) < 0) {
+			r->line = conf_key_line(r, "shaper", "profile");
+			conf_err(r, "[shaper] %s", cfg->shape_why);
+			return;
+		}
+		if (!caps->probed)
+			snprintf(cfg->shape_why, sizeof(cfg->shape_why), "profile %s (the kernel was "
+				 "not probed)", shaper_profile_name(chosen));
+	}
+	pleaf = p->down.leaf;
+	n = strlen(cfg->shape_why);
+	if (cfg->down_qdisc != ACD_SHAPER_AUTO)
+		p->down.qdisc = (enum shaper_qdisc)cfg->down_qdisc;
+	if (cfg->up_mode != ACD_SHAPER_AUTO && (int)p->upmode != cfg->up_mode) {
+		p->upmode = (enum shaper_upmode)cfg->up_mode;
+		/* an IFB the profile did not have: the download's kind */
+		p->up.qdisc = p->upmode == SHAPER_UP_IFB ? p->down.qdisc : SHAPER_QDISC_NONE;
+	}
+	/* (with police, up-qdisc has nothing to say: old configs set both) */
+	if (cfg->up_qdisc != ACD_SHAPER_AUTO && p->upmode == SHAPER_UP_IFB)
+		p->up.qdisc = (enum shaper_qdisc)cfg->up_qdisc;
+	p->down.leaf = p->up.leaf = SHAPER_LEAF_NONE;
+	if (cfg->down_leaf == SHAPER_LEAF_NONE &&
+	    (p->down.qdisc == SHAPER_QDISC_HTB ||
+	     (p->upmode == SHAPER_UP_IFB && p->up.qdisc == SHAPER_QDISC_HTB))) {
+		r->line = conf_key_line(r, "shaper", "leaf");
+		conf_err(r, "[shaper] leaf none would leave every subscriber behind htb's bare FIFO "
+			 "(hundreds of ms of delay under load): use auto, fq_codel, cake or sfq");
+		return;
+	}
+	if ((p->down.qdisc == SHAPER_QDISC_HTB && htb_leaf(cfg, pleaf, &p->down.leaf) < 0) ||
+	    (p->upmode == SHAPER_UP_IFB && p->up.qdisc == SHAPER_QDISC_HTB &&
+	     htb_leaf(cfg, pleaf, &p->up.leaf) < 0)) {
+		r->line = conf_key_line(r, "shaper", "down-qdisc");
+		if (!r->line)
+			r->line = conf_key_line(r, "shaper", "up-qdisc");
+		conf_err(r, "[shaper] htb needs a leaf qdisc, and this kernel has none of "
+			 "fq_codel, cake or sfq: use tbf or cake, or load sch_fq_codel");
+		return;
+	}
+	if (cfg->down_qdisc != ACD_SHAPER_AUTO || cfg->up_mode != ACD_SHAPER_AUTO ||
+	    cfg->up_qdisc != ACD_SHAPER_AUTO || cfg->down_leaf != ACD_SHAPER_AUTO) {
+		char d[32], u[48];
+
+		snprintf(d, sizeof(d), "%s%s%s", shaper_qdisc_name(p->down.qdisc),
+			 p->down.leaf ? " + " : "", p->down.leaf ? shaper_leaf_name(p->down.leaf) : "");
+		if (p->upmode == SHAPER_UP_POLICE)
+			snprintf(u, sizeof(u), "police");
+		else
+			snprintf(u, sizeof(u), "ifb %s%s%s", shaper_qdisc_name(p->up.qdisc),
+				 p->up.leaf ? " + " : "", p->up.leaf ? shaper_leaf_name(p->up.leaf) : "");
+		if (n < sizeof(cfg->shape_why))
+			snprintf(cfg->shape_why + n, sizeof(cfg->shape_why) - n,
+				 "; with the keys given: down %s, up %s", d, u);
+	}
+	if (shaper_caps_check(caps, p, err, sizeof(err)) < 0) {
+		static const char *const names[] = { "down-qdisc", "up-qdisc", "up-mode", "leaf",
+						     "profile" };
+		unsigned i;
+
+		for (i = 0, r->line = 0; i < 5 && !r->line; i++)
+			r->line = conf_key_line(r, "shaper", names[i]);
+		conf_err(r, "[shaper] %s", err);
+	}
+}
+
 /* what a read checks beyond the file itself */
 enum {
-	CHECK_PPPOE = 0x1,      /* [pppoe] on this box, [ipv6] dns's default: load, check */
+	CHECK_PPPOE = 0x1,      /* [pppoe] on this box, [shaper] on this kernel, [ipv6]
+	                         * dns's default: load, check */
 	CHECK_START = 0x2,      /* the files acd reads at start: config_check */
 };
 
@@ -1715,6 +1875,8 @@ static int parse(const char *path, const char *buf, struct acd_config *cfg,
 		struct pppoe_findings f = { .r = &r, .rd = &rd };
 
 		check_pppoe(&f, cfg);
+		if (!errs->n && !errs->more)
+			shaper_resolve(&r, cfg);
 		if (!errs->n && !errs->more)
 			ipv6_dns_default(&r, &rd, cfg);
 	}

@@ -46,6 +46,9 @@
 #define ACD_IPV6_DOMAIN_LEN 254         /* 253 characters and the NUL */
 enum acd_pref64 { ACD_PREF64_AUTO, ACD_PREF64_YES, ACD_PREF64_NO };
 
+/* [shaper] down-qdisc, leaf, up-mode, up-qdisc: "auto", from the profile */
+#define ACD_SHAPER_AUTO (-1)
+
 /* ACD_PPPOE_OPTIONS, pppd-options' default: ${sysconfdir}/acd/pppoe-options,
  * from CMake (where conf/pppoe-options is installed) */
 
@@ -152,12 +155,17 @@ struct acd_config {
 	uint32_t ipv6_valid, ipv6_preferred; /* s: the /64's lifetimes */
 	uint32_t ipv6_mtu;              /* 0 = the session link's */
 	int ipv6_pref64;                /* enum acd_pref64 */
-	/* [shaper] */
-	enum shaper_qdisc down_qdisc;
-	enum shaper_leaf down_leaf;
-	enum shaper_upmode up_mode;
-	enum shaper_qdisc up_qdisc;
+	/* [shaper]: a profile, and the keys that override parts of it */
+	int shaper_profile;             /* enum shaper_profile */
+	int down_qdisc;                 /* enum shaper_qdisc, or ACD_SHAPER_AUTO */
+	int down_leaf;                  /* enum shaper_leaf (htb's, both ways), or ACD_SHAPER_AUTO */
+	int up_mode;                    /* enum shaper_upmode, or ACD_SHAPER_AUTO */
+	int up_qdisc;                   /* enum shaper_qdisc, or ACD_SHAPER_AUTO */
 	uint32_t latency_us;
+	/* not keys: what sessions get, decided at load from the keys above
+	 * and what this kernel has (config_shaper_caps); rates left 0 */
+	struct shaper_policy shape;
+	char shape_why[320];
 	/* precedence of RADIUS rate sources and the default rates */
 	struct policy_config policy;
 };
@@ -236,6 +244,14 @@ int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen);
 struct ifaddrs;
 int config_ipv6_dns_pick(const struct ifaddrs *list, struct in6_addr *out, char *ifname,
 			 size_t ifnamelen);
+
+/*
+ * What the kernel can shape with (shaper_probe()), for the loads that
+ * follow: config_load and config_check turn [shaper] into cfg->shape with
+ * it.  Until it is set (unit tests; acd -n without root) profile auto
+ * means tbf down and police up, and nothing is checked against a kernel.
+ */
+void config_shaper_caps(const struct shaper_caps *caps);
 
 /* Split "ADDR:PORT" / "[ADDR6]:PORT" (cfg->telnet, cfg->coa_listen) into an
  * address family, address and port. */

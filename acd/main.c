@@ -179,7 +179,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool check = false, verbose = false, fg = false;
-	char err[2048];
+	struct shaper_caps caps;
+	char err[2048], probe_err[512] = "";
+	int probe_rc;
 	int c, i;
 
 	while ((c = getopt_long(argc, argv, "c:dnvh", longopts, NULL)) != -1) {
@@ -211,13 +213,23 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* what the kernel can shape with decides [shaper] profile auto */
+	if (shaper_open(&a->sh) < 0)
+		fatalx("cannot open a netlink socket");
+	probe_rc = shaper_probe(a->sh, &caps);
+	if (probe_rc == 0)
+		config_shaper_caps(&caps);
+	else
+		snprintf(probe_err, sizeof(probe_err), "%s", shaper_errmsg(a->sh));
 	if (load_config(a, check) < 0)
 		return 1;
 	if (check) {
 		if (verbose)
 			config_print(stdout, &a->cfg);
-		else
+		printf("shaper: %s\n", a->cfg.shape_why);
+		if (!verbose)
 			printf("%s: OK\n", a->cfg_path ? a->cfg_path : "(built-in)");
+		shaper_close(a->sh);
 		return 0;
 	}
 	log_init(fg || strcmp(a->cfg.log, "stderr") == 0, a->cfg.log_level);
@@ -226,8 +238,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (mkdir(a->cfg.state_dir, 0700) < 0 && errno != EEXIST)
 		fatal("state-dir %s", a->cfg.state_dir);
-	if (shaper_open(&a->sh) < 0)
-		fatalx("cannot open a netlink socket");
+	if (probe_rc < 0)
+		log_warnx("shaper: %s", probe_err);
+	log_notice("shaper: %s", a->cfg.shape_why);
 	if (sessrad_init(a) < 0)
 		fatalx("radius dictionary %s cannot be loaded", a->cfg.dictionary);
 	/* not libev's default loop: that one reaps every child in its SIGCHLD

@@ -192,11 +192,12 @@ static void policy_for(const struct acd_config *c, const struct session *s,
 	memset(p, 0, sizeof(*p));
 	p->down.rate = s->override ? s->ov_down : s->radius_down;
 	p->up.rate = s->override ? s->ov_up : s->radius_up;
-	p->down.qdisc = c->down_qdisc;
-	p->down.leaf = c->down_qdisc == SHAPER_QDISC_HTB ? c->down_leaf : SHAPER_LEAF_NONE;
+	p->down.qdisc = c->shape.down.qdisc;
+	p->down.leaf = c->shape.down.leaf;
 	p->down.latency_us = c->latency_us;
-	p->upmode = c->up_mode;
-	p->up.qdisc = c->up_mode == SHAPER_UP_IFB ? c->up_qdisc : SHAPER_QDISC_NONE;
+	p->upmode = c->shape.upmode;
+	p->up.qdisc = c->shape.up.qdisc;
+	p->up.leaf = c->shape.up.leaf;
 	p->up.latency_us = c->latency_us;
 }
 

@@ -15,10 +15,11 @@ fail() { die "$@"; }
 
 # bench_conf: the benchmarks' acd.conf, on stdout: state in $TMP/state,
 # warnings only on stderr, the socket $ACD_SOCKET, radattr files in
-# $TMP/radattr, the dictionary, the upload mode; a caller may add sections.
+# $TMP/radattr, the dictionary, tbf (what bench_verify reads back) with the
+# upload mode; a caller may add sections.
 bench_conf() {
 	acd_conf_head "$TMP" warning "$TMP/radattr"
-	printf '[shaper]\nup-mode = %s\n' "$UPMODE"
+	printf '[shaper]\nprofile = tbf\nup-mode = %s\n' "$UPMODE"
 }
 
 # bench_acd [CMD...]: acd on $TMP/acd.conf in $NS through CMD (taskset

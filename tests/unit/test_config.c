@@ -47,8 +47,9 @@ static void test_embedded(void **state)
 	d.nat64.file = NULL; /* as a parse leaves it */
 	assert_memory_equal(&c, &d, sizeof(c));
 	assert_string_equal(c.socket, "/run/acd/acd.sock");
-	assert_int_equal(c.down_qdisc, SHAPER_QDISC_TBF);
-	assert_int_equal(c.up_mode, SHAPER_UP_POLICE);
+	assert_int_equal(c.shaper_profile, SHAPER_PROFILE_AUTO);
+	assert_int_equal(c.down_qdisc, ACD_SHAPER_AUTO);
+	assert_int_equal(c.up_mode, ACD_SHAPER_AUTO);
 	assert_int_equal(c.latency_us, 50000);
 	assert_int_equal(c.policy.norder, 4);
 	assert_int_equal(c.policy.order[0], POLICY_SRC_RP);
@@ -125,8 +126,9 @@ static void test_syntax_and_cross_checks(void **state)
 			 -EINVAL);
 	assert_int_equal(errs.n, 1);
 	assert_non_null(strstr(errs.msg[0], ":2: syntax error"));
-	assert_int_equal(config_parse(NULL, "[shaper]\nleaf = cake\n", &c, &errs), -EINVAL);
-	assert_non_null(strstr(errs.msg[0], "needs down-qdisc = htb"));
+	assert_int_equal(config_parse(NULL, "[shaper]\ndown-qdisc = tbf\nup-qdisc = cake\n"
+					    "leaf = cake\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "needs down-qdisc or up-qdisc = htb"));
 	assert_int_equal(config_parse(NULL, "[shaper]\nprecedence = rp rp\n", &c, &errs), -EINVAL);
 	assert_int_equal(config_parse(NULL, "[control]\ngroup = no-such-group-here\n", &c, &errs),
 			 -EINVAL);
@@ -208,6 +210,76 @@ static void test_reload_keeps_restart_keys(void **state)
 	assert_string_equal(n.telnet_password_file, "");
 }
 
+/* [shaper] profile on kernels of three kinds, and keys over it */
+static void test_shaper_profile(void **state)
+{
+	static const struct shaper_caps all = { .probed = true, .tbf = true, .htb = true,
+						.cake = true, .fq_codel = true, .sfq = true,
+						.ifb = true, .police = true, .mirred = true };
+	struct shaper_caps k = all, none = { 0 };
+	static struct acd_config c;
+
+	(void)state;
+	/* a kernel with everything: cake both ways */
+	config_shaper_caps(&all);
+	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_CAKE);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_IFB);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_CAKE);
+	assert_non_null(strstr(c.shape_why, "profile auto chose cake"));
+	/* an htb given over it gets fq_codel, both ways; police stays police */
+	assert_int_equal(config_load(NULL, "[shaper]\ndown-qdisc = htb\nup-mode = police\n", &c,
+				     &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_HTB);
+	assert_int_equal(c.shape.down.leaf, SHAPER_LEAF_FQ_CODEL);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_POLICE);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_NONE);
+	assert_non_null(strstr(c.shape_why, "with the keys given: down htb + fq_codel, up police"));
+	/* never a bare FIFO */
+	assert_int_equal(config_load(NULL, "[shaper]\nprofile = fq_codel\nleaf = none\n", &c,
+				     &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], ":3: [shaper] leaf none would leave every "
+				   "subscriber behind htb's bare FIFO"));
+	/* ... but an old config's leaf none beside tbf is harmless */
+	assert_int_equal(config_load(NULL, "[shaper]\ndown-qdisc = tbf\nleaf = none\nup-mode = "
+				     "police\nup-qdisc = tbf\n", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_TBF);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_POLICE);
+
+	/* no cake: htb + fq_codel both ways */
+	k.cake = false;
+	config_shaper_caps(&k);
+	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_HTB);
+	assert_int_equal(c.shape.down.leaf, SHAPER_LEAF_FQ_CODEL);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_HTB);
+	assert_int_equal(c.shape.up.leaf, SHAPER_LEAF_FQ_CODEL);
+	assert_non_null(strstr(c.shape_why, "lacks sch_cake"));
+	assert_int_equal(config_load(NULL, "[shaper]\nprofile = cake\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], ":2: [shaper] profile cake: this kernel lacks "
+				   "sch_cake"));
+
+	/* this development kernel: tbf and htb, an IFB, no police */
+	k.fq_codel = k.sfq = k.police = false;
+	config_shaper_caps(&k);
+	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_TBF);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_IFB);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_TBF);
+	assert_int_equal(config_load(NULL, "[shaper]\nup-mode = police\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], ":2: [shaper] upload by police: this kernel has no "
+				   "act_police"));
+	assert_int_equal(config_load(NULL, "[shaper]\ndown-qdisc = htb\n", &c, &errs), -EINVAL);
+	assert_non_null(strstr(errs.msg[0], "htb needs a leaf qdisc"));
+
+	/* not probed (not root): tbf and police, as before profiles */
+	config_shaper_caps(&none);
+	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_TBF);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_POLICE);
+	assert_non_null(strstr(c.shape_why, "not probed"));
+}
+
 static void roundtrip(const char *path, const char *text);
 
 /* checks of one key against another: at the line of the key at fault,
@@ -224,7 +296,10 @@ static void test_cross_check_lines(void **state)
 			   "[control]\n"                /* 7 */
 			   "telnet = 127.0.0.1:2000\n"  /* 8 */
 			   "group = no-such-group-here\n" /* 9 */
-			   "log = loud\n";              /* 10: unknown in [control] */
+			   "log = loud\n"               /* 10: unknown in [control] */
+			   "[shaper]\n"                 /* 11 */
+			   "down-qdisc = cake\n"        /* 12 */
+			   "up-qdisc = tbf\n";          /* 13 */
 
 	(void)state;
 	assert_int_equal(config_parse(NULL, text, &c, &errs), -EINVAL);
@@ -234,7 +309,8 @@ static void test_cross_check_lines(void **state)
 	assert_non_null(strstr(errs.msg[2], "(built-in):8: [control] telnet needs telnet-password-file"));
 	assert_non_null(strstr(errs.msg[3], "(built-in):2: [coa] listen needs at least one client"));
 	assert_non_null(strstr(errs.msg[4], "(built-in):6: [accounting] server needs secret-file"));
-	assert_non_null(strstr(errs.msg[5], "(built-in):4: [shaper] leaf cake needs down-qdisc = htb"));
+	assert_non_null(strstr(errs.msg[5], "(built-in):4: [shaper] leaf cake needs down-qdisc or "
+				   "up-qdisc = htb"));
 }
 
 /* inih returns only the first syntax error: every one is reported, in line
@@ -1112,6 +1188,7 @@ int main(void)
 		cmocka_unit_test(test_every_error_with_line),
 		cmocka_unit_test(test_syntax_and_cross_checks),
 		cmocka_unit_test(test_cross_check_lines),
+		cmocka_unit_test(test_shaper_profile),
 		cmocka_unit_test(test_admin_group),
 		cmocka_unit_test(test_reload_keeps_restart_keys),
 		cmocka_unit_test(test_every_syntax_error),

@@ -94,7 +94,8 @@ hooks_install
 # lcp-max-configure: a busy TCG guest can take longer than pppd's 10 tries
 ac_options "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
 log "pppd options: $(grep -v '^#' "$W/pppoe-options" | grep . | tr '\n' ';')"
-ac_start ac "$W/pppoe-options" "eth-sub eth-sub.* eth-std" "[shaper]" "up-mode = police"
+ac_start ac "$W/pppoe-options" "eth-sub eth-sub.* eth-std" "[shaper]" "profile = tbf" \
+	"up-mode = police"
 jq_assert "show pppoe: nothing yet" "$(ctlj show pppoe)" '.sessions == 0'
 
 # the subscribers' side of PAP, and their own /etc/ppp (no hooks)

@@ -46,7 +46,7 @@ ppp_secrets_addr dave dave-pw 100.64.0.10
 sub_etc s-v6
 hooks_install
 ac_options_pap "$W" "$VM_WORK/pppd-ac.log"
-AC_LOG_LEVEL=debug ac_start ac "$W/pppoe-options" eth-sub "[shaper]" "up-mode = police" \
+AC_LOG_LEVEL=debug ac_start ac "$W/pppoe-options" eth-sub "[shaper]" "profile = tbf" "up-mode = police" \
 	"default-down = $DOWN" "default-up = $UP" "[ipv6]" "prefix-pool = 2001:db8:100::/48" \
 	"pd-pool = 2001:db8:200::/40" "dns = 2001:db8:ffff::53" "search = isp.example"
 

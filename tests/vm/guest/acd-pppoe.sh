@@ -101,6 +101,8 @@ step "acd in ns ac (up-mode police), the hooks installed by cmake --install as a
 	acd_conf_head "$W" info /var/run
 	cat <<EOF
 [shaper]
+# tbf and the policer, as this scenario measures them (profiles: vm.profiles)
+profile = tbf
 up-mode = police
 [coa]
 listen = 127.0.0.1:3799
