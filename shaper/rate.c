@@ -270,7 +270,7 @@ static int dir_check(const char *name, const struct shaper_dir *d, char *err, si
 		       d->latency_us);
 		return -SHAPER_ERANGE;
 	}
-	if ((unsigned)d->qdisc > SHAPER_QDISC_HTB || (unsigned)d->leaf > SHAPER_LEAF_CAKE) {
+	if ((unsigned)d->qdisc > SHAPER_QDISC_CAKE || (unsigned)d->leaf > SHAPER_LEAF_CAKE) {
 		errfmt(err, errlen, "%s: unknown qdisc or leaf", name);
 		return -SHAPER_EINVAL;
 	}

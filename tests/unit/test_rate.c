@@ -201,6 +201,17 @@ static void test_policy_check(void **state)
 	assert_non_null(strstr(err, "upload mode ifb"));
 	p.upmode = SHAPER_UP_IFB;
 	assert_int_equal(shaper_policy_check(&p, err, sizeof(err)), 0);
+	/* cake alone, both ways; a leaf under it makes no sense */
+	p.down.qdisc = p.up.qdisc = SHAPER_QDISC_CAKE;
+	p.down.leaf = SHAPER_LEAF_NONE;
+	assert_int_equal(shaper_policy_check(&p, err, sizeof(err)), 0);
+	p.up.leaf = SHAPER_LEAF_FQ_CODEL;
+	assert_int_equal(shaper_policy_check(&p, err, sizeof(err)), -SHAPER_EINVAL);
+	p.up.leaf = SHAPER_LEAF_NONE;
+	p.down.qdisc = (enum shaper_qdisc)(SHAPER_QDISC_CAKE + 1);
+	assert_int_equal(shaper_policy_check(&p, err, sizeof(err)), -SHAPER_EINVAL);
+	p.down.qdisc = SHAPER_QDISC_HTB;
+	p.down.leaf = SHAPER_LEAF_FQ_CODEL;
 	p.up.burst = SHAPER_BURST_MAX + 1;
 	assert_int_equal(shaper_policy_check(&p, err, sizeof(err)), -SHAPER_ERANGE);
 	p.up.burst = 0;
