@@ -46,7 +46,7 @@ ensure_packages() { # package...
 	# host packages the install upgrades to match their foreign twins
 	local up
 	up=$(apt_get install -s --no-install-recommends "${missing[@]}" 2>/dev/null |
-		sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\].*/\1 (\2 ->/p' | grep -v ":$arch " || true)
+		sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\] (\([^ ]*\).*/\1 \2 -> \3/p' | grep -v ":$arch " || true)
 	if [ -n "$up" ]; then
 		echo "tools/cross: apt upgrades these host packages to the versions of their twins:"
 		printf '    %s\n' "$up"
