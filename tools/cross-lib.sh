@@ -49,7 +49,7 @@ ensure_packages() { # package...
 		sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\] (\([^ ]*\).*/\1 \2 -> \3/p' | grep -v ":$arch " || true)
 	if [ -n "$up" ]; then
 		echo "tools/cross: apt upgrades these host packages to the versions of their twins:"
-		printf '    %s\n' "$up"
+		while IFS= read -r l; do printf '    %s\n' "$l"; done <<<"$up"
 	fi
 	echo "tools/cross: installing ${missing[*]}"
 	apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
