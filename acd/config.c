@@ -1564,7 +1564,12 @@ static int pppoe_plugin_file(const char *plugin, char *path, size_t len)
 		snprintf(path, len, "%s", plugin);
 		return 0;
 	}
-	/* the directories are globbed, not the name: a '*' in it is a name */
+	/* the directories are globbed, not the name: a '*' in it is a name.
+	 * GLOB_ONLYDIR is a hint (a match that is a file fails the stat
+	 * below); musl has no such flag. */
+#ifndef GLOB_ONLYDIR
+#define GLOB_ONLYDIR 0
+#endif
 	for (i = 0; rc < 0 && i < sizeof(pppd_plugin_dirs) / sizeof(pppd_plugin_dirs[0]); i++) {
 		if (glob(pppd_plugin_dirs[i], GLOB_ONLYDIR, NULL, &g) != 0)
 			continue;

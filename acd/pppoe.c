@@ -44,7 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#if __has_include(<sys/pidfd.h>)
 #include <sys/pidfd.h>
+#endif
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,6 +65,32 @@
 #include "state.h"
 
 #include <utlist.h>
+
+#if !__has_include(<sys/pidfd.h>)
+/* musl (Alpine) has no pidfd wrappers: the system calls themselves (Linux 5.3) */
+static int pidfd_open(pid_t pid, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+static int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+/* nor close_range (Linux 5.9); in the child between fork and exec, so a
+ * system call only */
+static int close_range(unsigned int first, unsigned int last, int flags)
+{
+	return (int)syscall(SYS_close_range, first, last, flags);
+}
+#endif
+#ifndef W_EXITCODE
+#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig)) /* Linux's wait status; glibc-only macro */
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3 /* waitid() on a pidfd, Linux 5.4; glibc's <sys/wait.h> has it */
+#endif
 
 /* An add uthash cannot get memory for leaves the entry out of that index
  * (session.h asks for HASH_NONFATAL_OOM); here it is noticed and undone. */

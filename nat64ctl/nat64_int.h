@@ -6,6 +6,7 @@
 #define ACD_NAT64_INT_H
 
 #include <stdarg.h>
+#include <sys/types.h> /* mode_t: musl does not bring it in through the others */
 
 #include "nat64.h"
 

@@ -260,7 +260,10 @@ int nat64_write_atomic(const char *path, const char *data, mode_t mode, char *er
 	int fd;
 
 	if (strlen(path) >= PATH_MAX) {
-		snprintf(err, errlen, "%s: path too long", path);
+		/* quote its start only: the whole would not fit in err anyway
+		 * (and gcc on 32-bit targets rightly says so) */
+		snprintf(err, errlen, "%.64s...: path too long (%zu bytes, at most %d)", path,
+			 strlen(path), PATH_MAX - 1);
 		return -NAT64_EIO;
 	}
 	snprintf(dir, sizeof(dir), "%s", path);

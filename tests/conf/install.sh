@@ -61,6 +61,9 @@ o=$D$docdir/examples/openrc/acd
 [ -f "$o" ] || fail "examples/openrc/acd is not installed"
 grep -qx "command=$sbindir/acd" "$o" || fail "examples/openrc/acd: command is not $sbindir/acd"
 [ -f "$D$docdir/examples/acd.conf" ] || fail "examples/acd.conf is not installed"
+# its dictionary is the installed one (conf/acd.conf names /usr/local's)
+dict=$(sed -n 's/^dictionary = //p' "$D$docdir/examples/acd.conf")
+[ -f "$D$dict" ] || fail "examples/acd.conf: dictionary $dict is not what was installed"
 
 # [pppoe] pppd-options' default: there, readable, not writable by others;
 # an operator's edit survives the next install

@@ -1,0 +1,96 @@
+#!/bin/bash
+# arm.docs - docs/raspberry-pi.md's checked blocks, run as written, so the
+# guide cannot drift from what works; and dist/alpine checked as far as a
+# Debian machine can.
+#   docs.sh ACD_BIN
+# The guide marks its checked blocks by the fence's second word:
+#   ```sh deb       the package's file name: this version, a real architecture
+#   ```sh netns     run in order in a throwaway network namespace whose eth0
+#                   and eth1 (veth) stand in for the Pi's two ports
+#   ```ini acd.conf acd -n on it, in that namespace, with two paths moved
+#                   from the package's to this tree's (said below)
+#   ```ini sysctl   sysctl -p on it, in that namespace (net.* are per namespace)
+# Root only (namespaces): exit 77 otherwise.
+set -euo pipefail
+fail() { printf 'FAIL: arm.docs: %s\n' "$*" >&2; exit 1; }
+[ $# = 1 ] || fail "usage: docs.sh ACD_BIN"
+acd=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+guide=$top/docs/raspberry-pi.md
+[ "$(id -u)" -eq 0 ] || { echo "arm.docs: skipped: needs root (network namespaces)"; exit 77; }
+command -v shellcheck >/dev/null || { echo "arm.docs: skipped: no shellcheck"; exit 77; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# block KIND: the lines of every ``` block whose fence is "```LANG KIND"
+block() {
+	awk -v kind="$1" '
+		/^[ \t]*```/ && inb { inb = 0; next }
+		/^[ \t]*```[a-z]+ / { split($0, w, " "); if (w[2] == kind) { inb = 1; n++ }; next }
+		inb { sub(/^  /, ""); print }
+		END { if (!n) exit 1 }' "$guide"
+}
+for k in deb netns acd.conf sysctl; do
+	block "$k" >"$T/$k" || fail "docs/raspberry-pi.md has no \`\`\` block marked \"$k\""
+done
+
+# ---- the README links the guide ----
+grep -q '(docs/raspberry-pi.md)' "$top/README.md" || fail "README.md does not link docs/raspberry-pi.md"
+
+# ---- deb: every package name in the guide is this version's ----
+version=$(sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' "$top/debian/changelog")
+grep -q "apt install ./acd_${version}_arm64.deb" "$T/deb" ||
+	fail "the install block does not install acd_${version}_arm64.deb: $(cat "$T/deb")"
+stale=$(grep -o 'acd_[^ `|]*\.deb' "$guide" | grep -v -e "^acd_${version}_arm64.deb\$" \
+	-e "^acd_${version}_armhf.deb\$" | sort -u || true)
+[ -z "$stale" ] || fail "the guide names packages tools/deb does not build: $stale"
+echo "deb: the guide names acd_${version}_{arm64,armhf}.deb"
+
+# ---- netns, acd.conf, sysctl: in a throwaway network namespace ----
+# acd.conf's paths as the package installs them, moved to this tree's: the
+# dictionary, and [pppoe] pppd-options' default (/etc/acd/pppoe-options in
+# the package; this build's default is its own prefix's)
+sed "s|/usr/share/acd/radius-dict/|$top/radius-dict/|" "$T/acd.conf" |
+	sed "/^\[pppoe\]/a pppd-options = $top/conf/pppoe-options" >"$T/acd-here.conf"
+cat >"$T/run.sh" <<EOF
+set -euo pipefail
+ip link add eth0 type veth peer name wan0
+ip link add eth1 type veth peer name sub0
+ip link set wan0 up
+ip link set sub0 up
+EOF
+if unshare -n bash -c 'ip link add d0 type veth peer name d1 && ip link add link d0 name d0.5 type vlan id 5' 2>/dev/null; then
+	vlan=1
+	cat "$T/netns" >>"$T/run.sh"
+else
+	# no 8021q in this kernel (our containers): every netns block but the
+	# VLAN one runs, and a veth named eth0.100 stands in for acd -n
+	vlan=0
+	grep -v 'type vlan\|eth0\.100' "$T/netns" >>"$T/run.sh"
+	echo 'ip link add eth0.100 type veth peer name vlan100; ip link set vlan100 up; ip link set eth0.100 up' >>"$T/run.sh"
+fi
+cat >>"$T/run.sh" <<EOF
+echo "netns: the guide's commands ran; links:"
+ip -br link | sed 's/^/    /'
+ip -o link show eth1 | grep -q ' mtu 1508 '  || { echo "eth1's MTU is not 1508" >&2; exit 1; }
+"$acd" -n -c "$T/acd-here.conf"
+echo "acd.conf: acd -n accepts the guide's [pppoe] on eth0.100"
+sysctl -q -p "$T/sysctl"
+[ "\$(sysctl -n net.ipv4.ip_forward)" = 1 ] || { echo "sysctl: ip_forward is not 1" >&2; exit 1; }
+[ "\$(sysctl -n net.ipv4.ip_local_port_range | tr -s ' \t' ' ')" = "32768 60999" ] ||
+	{ echo "sysctl: ip_local_port_range is not the guide's" >&2; exit 1; }
+echo "sysctl: sysctl -p takes the guide's file"
+EOF
+out=$(unshare -n bash "$T/run.sh" 2>&1) || fail "the guide's commands failed in a network namespace: $out"
+echo "$out"
+[ "$vlan" = 1 ] || echo "netns: VLAN block skipped: this kernel cannot make VLANs (8021q)"
+# the sysctl file holds nothing but settings and comments
+grep -vE '^(#.*|[a-z0-9_.]+ = .+|)$' "$T/sysctl" && fail "sysctl: lines sysctl.d would not read"
+
+# ---- dist/alpine: untested on Alpine; shellcheck is what can run here ----
+shellcheck -s sh -e SC2034,SC2154 "$top/dist/alpine/APKBUILD" || fail "dist/alpine/APKBUILD: shellcheck"
+sed "s|@ACD_SBINDIR@|/usr/sbin|" "$top/conf/openrc/acd" >"$T/openrc-acd"
+shellcheck -s sh -e SC2034 "$T/openrc-acd" || fail "conf/openrc/acd: shellcheck"
+grep -q 'UNTESTED ON ALPINE' "$top/dist/alpine/APKBUILD" || fail "APKBUILD no longer says it is untested"
+echo "alpine: APKBUILD and the OpenRC script pass shellcheck (untested on Alpine itself)"
