@@ -32,6 +32,10 @@ if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
 	say "skipped: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
 	exit 77
 fi
+if [ "$(id -u)" != 0 ]; then
+	say "skipped: needs root (downloads into $CACHE; the VM test bed runs as root)"
+	exit 77
+fi
 case $ARCH in
 arm64) TRIPLET=aarch64-linux-gnu CPU=aarch64 ;;
 armhf) TRIPLET=arm-linux-gnueabihf CPU=arm ;;
