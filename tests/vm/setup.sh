@@ -317,6 +317,8 @@ if stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ]; then
 else
 	W=$(mktemp -d "$CACHE/initrd.XXXXXX")
 	trap 'rm -rf "$W"' EXIT
+	# the Jool step runs depmod; without Jool (armhf) it is done here
+	[ -s "$KROOT/lib/modules/$KVER/modules.dep" ] || depmod -b "$KROOT" "$KVER"
 	mkdir -p "$W"/{bin,dev,proc,sys,mods,lower,rw,newroot}
 	cp "$BB" "$W/bin/busybox"
 	: > "$W/modules.list"
