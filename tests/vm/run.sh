@@ -21,10 +21,19 @@
 # Environment: ACD_VM_CACHE (/var/cache/acd-vm), ACD_VM_SKIP, ACD_VM_TIMEOUT
 # (600), ACD_VM_MEM (MiB, 1024), ACD_VM_SMP (2), ACD_VM_ACCEL (auto|tcg|kvm),
 # ACD_VM_LOGLEVEL (kernel console loglevel, 4).
+#
+# ACD_VM_ARCH=arm64|armhf boots Debian's ARM kernel instead (TCG, cache
+# ACD_VM_CACHE-ARCH): its root is the one setup.sh made for it, with
+# ACD_VM_ACD_ROOT (acd installed for that architecture, acd-install.sh) laid
+# over it, and the source tree this script is in mounted at its own path, so
+# that SCRIPT (which must lie in it) and the scenarios' libraries are there.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ARCH=${ACD_VM_ARCH:-amd64}
 CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}
+[ "$ARCH" = amd64 ] || CACHE=$CACHE-$ARCH
+SRC=$(cd "$HERE/../.." && pwd)
 NAME='' OUT='' TIMEOUT=${ACD_VM_TIMEOUT:-600} SHELLMODE=0
 usage() { echo "usage: $0 [--name NAME] [--out DIR] [--timeout S] SCRIPT [ARG...] | --shell" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -73,8 +82,25 @@ if [ -z "$KVER" ] || [ ! -f "$KERNEL" ] || [ ! -f "$INITRD" ]; then
 	say "FAIL: the VM test bed is not set up in $CACHE: run $HERE/setup.sh (ctest: vm.setup)"
 	exit 1
 fi
-command -v qemu-system-x86_64 >/dev/null ||
-	{ say "FAIL: qemu-system-x86_64 missing: run $HERE/setup.sh"; exit 1; }
+# per architecture: QEMU, its machine and CPU (under TCG: a Cortex-A72 as
+# in a Pi 4; "max" would add pointer authentication, slow to emulate), the
+# serial console, the root shared as the guest's
+case $ARCH in
+amd64) QEMU_BIN=qemu-system-x86_64 MACHINE=q35 TCG_CPU=max CONSOLE=ttyS0 ROOTDIR=/ ;;
+arm64) QEMU_BIN=qemu-system-aarch64 MACHINE=virt TCG_CPU=cortex-a72 CONSOLE=ttyAMA0 ROOTDIR=$CACHE/rootfs ;;
+armhf) QEMU_BIN=qemu-system-arm MACHINE=virt,highmem=off TCG_CPU=cortex-a15 CONSOLE=ttyAMA0 ROOTDIR=$CACHE/rootfs ;;
+*)     say "FAIL: ACD_VM_ARCH=$ARCH (use amd64, arm64 or armhf)"; exit 1 ;;
+esac
+command -v "$QEMU_BIN" >/dev/null ||
+	{ say "FAIL: $QEMU_BIN missing: run ACD_VM_ARCH=$ARCH $HERE/setup.sh"; exit 1; }
+[ -x "$ROOTDIR/bin/bash" ] ||
+	{ say "FAIL: no $ARCH root in $ROOTDIR: run ACD_VM_ARCH=$ARCH $HERE/setup.sh"; exit 1; }
+if [ "$ARCH" != amd64 ] && [ "$SHELLMODE" = 0 ]; then
+	case $SCRIPT in
+	"$SRC"/*) ;;
+	*) say "FAIL: an $ARCH guest sees only $SRC of the host: $SCRIPT is not in it"; exit 1 ;;
+	esac
+fi
 
 : "${OUT:=$PWD/vm-out/$NAME}"
 mkdir -p "$OUT" && OUT=$(realpath "$OUT") || exit 1
@@ -124,6 +150,8 @@ kvm_cpu() {
 }
 ACCEL=${ACD_VM_ACCEL:-auto}
 KVM_CPU=
+# an ARM guest on this amd64 host is emulated
+[ "$ARCH" = amd64 ] || ACCEL=tcg
 if [ "$ACCEL" = auto ] || [ "$ACCEL" = kvm ]; then
 	KVM_CPU=$(kvm_cpu)
 	if [ -n "$KVM_CPU" ]; then
@@ -138,25 +166,39 @@ if [ "$ACCEL" = auto ] || [ "$ACCEL" = kvm ]; then
 fi
 case $ACCEL in
 kvm) ACCEL_ARGS=(-accel kvm -cpu "$KVM_CPU") ;;
-tcg) ACCEL_ARGS=(-accel tcg,thread=multi -cpu max) ;;
+tcg) ACCEL_ARGS=(-accel tcg,thread=multi -cpu "$TCG_CPU") ;;
 *)   say "FAIL: ACD_VM_ACCEL=$ACCEL (use auto, tcg or kvm)"; exit 1 ;;
 esac
 
-APPEND="console=ttyS0 quiet loglevel=${ACD_VM_LOGLEVEL:-4} panic=-1 oops=panic"
+APPEND="console=$CONSOLE quiet loglevel=${ACD_VM_LOGLEVEL:-4} panic=-1 oops=panic"
 APPEND="$APPEND acd.stage2=$HERE/guest/stage2.sh"
 [ "$SHELLMODE" = 1 ] && APPEND="$APPEND acd.shell=1"
+# an ARM guest: the source tree, and acd's install tree over its root
+EXTRA=()
+if [ "$ARCH" != amd64 ]; then
+	APPEND="$APPEND acd.src=$SRC"
+	EXTRA+=(-fsdev local,id=src,path="$SRC",security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=src,mount_tag=src)
+	if [ -n "${ACD_VM_ACD_ROOT:-}" ]; then
+		[ -d "$ACD_VM_ACD_ROOT" ] ||
+			{ say "FAIL: ACD_VM_ACD_ROOT=$ACD_VM_ACD_ROOT is not a directory (acd-install.sh makes it)"; exit 1; }
+		APPEND="$APPEND acd.acdroot=1"
+		EXTRA+=(-fsdev local,id=acdroot,path="$ACD_VM_ACD_ROOT",security_model=none,readonly=on
+			-device virtio-9p-pci,fsdev=acdroot,mount_tag=acdroot)
+	fi
+fi
 
-QEMU=(qemu-system-x86_64 -machine q35 "${ACCEL_ARGS[@]}"
+QEMU=("$QEMU_BIN" -machine "$MACHINE" "${ACCEL_ARGS[@]}"
 	-smp "${ACD_VM_SMP:-2}" -m "${ACD_VM_MEM:-1024}"
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND"
 	-display none -monitor none -serial stdio -no-reboot -nic none
-	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+	-fsdev local,id=hostroot,path="$ROOTDIR",security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 	-fsdev local,id=modules,path="$MODULES",security_model=none,readonly=on
 	-device virtio-9p-pci,fsdev=modules,mount_tag=modules
 	-fsdev local,id=out,path="$OUT",security_model=none
 	-device virtio-9p-pci,fsdev=out,mount_tag=out
-	-device virtio-rng-pci)
+	-device virtio-rng-pci "${EXTRA[@]}")
 
 if [ "$SHELLMODE" = 1 ]; then
 	exec "${QEMU[@]}"

@@ -8,7 +8,8 @@
 #      metapackage), its headers and kbuild, and jool-dkms: downloaded with
 #      apt-get and unpacked into the cache, never installed on the host
 #   3. the Jool kernel modules, built against those headers
-#   4. a tiny initramfs (busybox-static + virtio/9p/overlay modules)
+#   4. ARM guests only: a bookworm root of their own (mmdebstrap)
+#   5. a tiny initramfs (busybox-static + virtio/9p/overlay modules)
 #
 # Each step leaves a stamp file holding the versions it was made from; a step
 # whose stamp matches is skipped, so a second run takes about a second.
@@ -20,15 +21,23 @@
 #                    (fail if one is missing)
 #   ACD_VM_FORCE=1   redo every step
 #
+#   ACD_VM_ARCH    amd64 (default), arm64 or armhf: the guest's architecture.
+#                  An ARM guest cannot run the host's root: step 4 builds a
+#                  bookworm root of that architecture with mmdebstrap; its
+#                  cache is ACD_VM_CACHE with -ARCH appended
+#                  (/var/cache/acd-vm-arm64), never the amd64 one.
+#
 # Exit status: 0 ready, 77 skipped (ACD_VM_SKIP), 1 failed (with the reason).
 set -euo pipefail
 
+ARCH=${ACD_VM_ARCH:-amd64}
 CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}
+[ "$ARCH" = amd64 ] || CACHE=$CACHE-$ARCH
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RECIPE=3        # bump when the way a step is done changes
 
-say()  { printf 'vm-setup: %s\n' "$*"; }
-die()  { printf 'vm-setup: FAILED: %s\n' "$*" >&2; exit 1; }
+say()  { printf 'vm-setup[%s]: %s\n' "$ARCH" "$*"; }
+die()  { printf 'vm-setup[%s]: FAILED: %s\n' "$ARCH" "$*" >&2; exit 1; }
 now()  { date +%s.%N; }
 T0=$(now)
 elapsed() { awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
@@ -60,12 +69,30 @@ apt_update() {
 }
 
 # ---- 1. host packages ------------------------------------------------------
-HOST_PKGS=(
-	qemu-system-x86 busybox-static cpio kmod gzip     # VM and initramfs
-	make gcc-12 libelf-dev                            # building Jool
-	iproute2 iputils-ping procps psmisc jq            # guest: plumbing
-	ppp pppoe iperf3 jool-tools                       # guest: the real things
-)
+# per architecture: the kernel's metapackage, the package qualifier of
+# foreign packages, QEMU, the kernel's ARCH and the cross compiler for Jool
+# (none: no Jool, the armhf guest only shapes), the guest's own root
+case $ARCH in
+amd64)	META=linux-image-amd64 Q='' KARCH='' CROSS='' JOOL=1 OWNROOT=0
+	HOST_PKGS=(qemu-system-x86 busybox-static
+		iproute2 iputils-ping procps psmisc jq        # guest: plumbing
+		ppp pppoe iperf3 jool-tools) ;;               # guest: the real things
+arm64)	META=linux-image-arm64 Q=:arm64 KARCH=arm64 CROSS=aarch64-linux-gnu- JOOL=1 OWNROOT=1
+	HOST_PKGS=(qemu-system-arm gcc-12-aarch64-linux-gnu mmdebstrap arch-test qemu-user-static) ;;
+armhf)	META=linux-image-armmp Q=:armhf KARCH=arm CROSS='' JOOL=0 OWNROOT=1
+	HOST_PKGS=(qemu-system-arm mmdebstrap arch-test qemu-user-static) ;;
+*)	die "ACD_VM_ARCH=$ARCH: use amd64, arm64 or armhf" ;;
+esac
+HOST_PKGS+=(cpio kmod gzip make gcc-12 libelf-dev)  # initramfs, building Jool
+if [ "$OWNROOT" = 1 ]; then
+	# the guest's root: what the scenarios run (guest/*.sh, ../common), and
+	# the shared libraries of acd, which run.sh lays over it
+	ROOT_PKGS=(bash busybox-static hostname mount util-linux mawk kmod
+		iproute2 iputils-ping procps psmisc jq diffutils
+		ppp pppoe iperf3 jool-tools
+		libnl-3-200 libnl-route-3-200 libev4 libjansson4 libinih1 libradcli4
+		libnettle8 libgnutls30)
+fi
 missing=()
 for p in "${HOST_PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -85,7 +112,10 @@ fi
 # linux-image-amd64 -> linux-image-6.1.0-NN-amd64 -> headers, common, kbuild.
 # apt-cache is slow (about a second a call): the answer is kept in
 # $CACHE/resolved together with a fingerprint of apt's package lists.
-dep() { apt-cache depends "$1" 2>/dev/null | awk -v re="$2" '$1=="Depends:" && $2 ~ re {print $2; exit}'; }
+# dep PKG RE: PKG's first dependency matching RE, without <virtual> brackets
+# or an :arch qualifier (linux-kbuild of the host: it runs here)
+dep() { apt-cache depends "$1" 2>/dev/null |
+	awk -v re="$2" '$1=="Depends:" { gsub(/[<>]/, "", $2); sub(/:[a-z0-9]+$/, "", $2) } $1=="Depends:" && $2 ~ re {print $2; exit}'; }
 lists_fp() { stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* 2>/dev/null | sha256sum | cut -c1-16; }
 declare -A VER
 resolve() {
@@ -95,8 +125,8 @@ resolve() {
 		# shellcheck disable=SC1091
 		. <(sed 1d "$CACHE/resolved")
 	else
-		IMG=$(dep linux-image-amd64 '^linux-image-[0-9]')
-		[ -n "$IMG" ] || return 1
+		IMG=$(dep "$META$Q" '^linux-image-[0-9]')$Q
+		[ "$IMG" != "$Q" ] || return 1
 		HDR=linux-headers-${IMG#linux-image-}
 		COMMON=$(dep "$HDR" '^linux-headers-.*-common')
 		KBUILD=$(dep "$HDR" '^linux-kbuild-')
@@ -108,6 +138,8 @@ resolve() {
 		mv "$CACHE/resolved.$$" "$CACHE/resolved"
 	fi
 	KVER=${IMG#linux-image-}
+	KVER=${KVER%"$Q"}
+	HDRDIR=${HDR%"$Q"}
 	PKGS=("$IMG" "$HDR" "$COMMON" "$KBUILD" jool-dkms)
 	VER=()
 	local kv p
@@ -121,21 +153,37 @@ resolve() {
 }
 cand() { printf '%s' "${VER[$1]}"; }
 resolve || { apt_update || true; resolve; } ||
-	die "cannot resolve the kernel from the linux-image-amd64 metapackage (apt-get update failed or no such package); set ACD_VM_SKIP=1 to opt out of the VM suite"
+	die "cannot resolve the kernel from the $META$Q metapackage (apt-get update failed or no such package); set ACD_VM_SKIP=1 to opt out of the VM suite"
 say "kernel $KVER ($(cand "$IMG")), jool-dkms $(cand jool-dkms)"
 
-# userspace jool must match the module (the guest runs the host's jool)
-JT=$(dpkg-query -W -f='${Version}' jool-tools 2>/dev/null || true)
-[ "${JT%%-*}" = "$(cand jool-dkms | sed 's/-.*//')" ] ||
-	say "WARNING: jool-tools $JT differs from jool-dkms $(cand jool-dkms): Jool refuses mismatched versions"
+# userspace jool must match the module (the guest runs the host's jool, or
+# the one of its own root, from the same archive)
+if [ "$OWNROOT" = 0 ]; then
+	JT=$(dpkg-query -W -f='${Version}' jool-tools 2>/dev/null || true)
+	[ "${JT%%-*}" = "$(cand jool-dkms | sed 's/-.*//')" ] ||
+		say "WARNING: jool-tools $JT differs from jool-dkms $(cand jool-dkms): Jool refuses mismatched versions"
+fi
 
 KROOT=$CACHE/kroot-$KVER
-JKEY="$KEY build=$RECIPE"
+JKEY="$KEY build=$RECIPE${KARCH:+ cross=$KARCH}"
 INIT_SRC=$HERE/initramfs-init
-IKEY="$JKEY busybox=$(dpkg-query -W -f='${Version}' busybox-static) init=$(sha256sum < "$INIT_SRC" | cut -c1-16)"
+# the guest's own root (ARM): keyed on the candidate versions of what it is
+# made of, for this architecture
+ROOTFS=$CACHE/rootfs
+RKEY=''
+if [ "$OWNROOT" = 1 ]; then
+	RKEY="recipe=$RECIPE arch=$ARCH $(apt-cache policy "${ROOT_PKGS[@]/%/$Q}" 2>/dev/null |
+		awk '/^[^ ]/{sub(":$","",$1); p=$1} /Candidate:/{printf "%s=%s ", p, $2}')"
+	[[ $RKEY != *'(none)'* ]] || die "a package of the $ARCH root has no candidate: $RKEY"
+	BBVER=$(sed -n "s/.* busybox-static$Q=\([^ ]*\).*/\1/p" <<<"$RKEY")
+else
+	BBVER=$(dpkg-query -W -f='${Version}' busybox-static)
+fi
+IKEY="$JKEY busybox=$BBVER init=$(sha256sum < "$INIT_SRC" | cut -c1-16)"
 INITRD=$CACHE/initramfs-$KVER.cpio.gz
 all_cached() {
-	stamp_ok "kernel-$KVER" "$KEY" && stamp_ok "jool-$KVER" "$JKEY" &&
+	stamp_ok "kernel-$KVER" "$KEY" && { [ "$JOOL" = 0 ] || stamp_ok "jool-$KVER" "$JKEY"; } &&
+	{ [ "$OWNROOT" = 0 ] || { stamp_ok rootfs "$RKEY" && [ -x "$ROOTFS/bin/bash" ]; }; } &&
 	stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ] && [ -f "$KROOT/boot/vmlinuz-$KVER" ] &&
 	[ "$(cat "$CACHE/current" 2>/dev/null)" = "$KVER" ]
 }
@@ -168,25 +216,32 @@ else
 		fi
 	fi
 	for p in "${PKGS[@]}"; do
-		ls "$DL/${p}_"*.deb >/dev/null 2>&1 || {
+		ls "$DL/${p%"$Q"}_"*.deb >/dev/null 2>&1 || {
 			tail -5 "$CACHE/download.log" >&2
 			die "cannot download $p (kernel $KVER) from the Debian mirror; the VM suite cannot run without it. Set ACD_VM_SKIP=1 to opt out explicitly."
 		}
 	done
 	rm -rf "$KROOT" "$KROOT.tmp"; mkdir -p "$KROOT.tmp"
-	for p in "${PKGS[@]}"; do dpkg -x "$DL/${p}_"*.deb "$KROOT.tmp"; done
+	for p in "${PKGS[@]}"; do dpkg -x "$DL/${p%"$Q"}_"*.deb "$KROOT.tmp"; done
 	[ -f "$KROOT.tmp/boot/vmlinuz-$KVER" ] || die "no vmlinuz-$KVER in $IMG"
 	mv "$KROOT.tmp" "$KROOT"
 	rm -rf "$DL"
 	# the headers' Makefile includes the -common tree by its absolute /usr/src path
-	sed -i "s|^include /usr/src/|include $KROOT/usr/src/|" "$KROOT/usr/src/$HDR/Makefile"
+	sed -i "s|^include /usr/src/|include $KROOT/usr/src/|" "$KROOT/usr/src/$HDRDIR/Makefile"
 	rm -f "$CACHE/stamps/jool-$KVER" "$CACHE/stamps/initramfs-$KVER"
 	stamp_set "kernel-$KVER" "$KEY"
 	say "kernel: unpacked into $KROOT ($(elapsed)s)"
 fi
 
 # ---- 3. Jool modules ----------------------------------------------------------
-if stamp_ok "jool-$KVER" "$JKEY" && ls "$KROOT/lib/modules/$KVER/updates/jool/"*.ko >/dev/null 2>&1; then
+# an ARM kernel's: cross-compiled (the headers' scripts are the host's
+# linux-kbuild, unpacked beside them)
+KMAKE=()
+[ -z "$KARCH" ] || KMAKE=(ARCH="$KARCH" CROSS_COMPILE="$CROSS")
+[ -z "$CROSS" ] || KMAKE+=(CC="${CROSS}gcc-12")
+if [ "$JOOL" = 0 ]; then
+	say "jool: not built for $ARCH (no scenario of this guest needs it)"
+elif stamp_ok "jool-$KVER" "$JKEY" && ls "$KROOT/lib/modules/$KVER/updates/jool/"*.ko >/dev/null 2>&1; then
 	say "jool: cached"
 else
 	JSRC=$(ls -d "$KROOT"/usr/src/jool-* 2>/dev/null | head -1)
@@ -198,7 +253,7 @@ else
 	say "jool: building ${jdirs[*]} for $KVER"
 	for d in "${jdirs[@]}"; do
 		d=${d%/}
-		make -C "$KROOT/usr/src/$HDR" M="$JB/$d" -j"$(nproc)" modules \
+		make -C "$KROOT/usr/src/$HDRDIR" M="$JB/$d" -j"$(nproc)" "${KMAKE[@]}" modules \
 			>"$CACHE/jool-build.log" 2>&1 ||
 			{ tail -30 "$CACHE/jool-build.log" >&2; die "building Jool ($d) against $HDR failed"; }
 	done
@@ -212,13 +267,58 @@ else
 	say "jool: $(cd "$KROOT/lib/modules/$KVER/updates/jool" && echo *.ko) ($(elapsed)s)"
 fi
 
-# ---- 4. initramfs ----------------------------------------------------------------
+# ---- 4. the guest's own root (ARM) ---------------------------------------------------
+# A bookworm root of the guest's architecture, made with mmdebstrap (its
+# maintainer scripts run under qemu-user, registered with binfmt_misc), from
+# the host's apt sources.  run.sh shares it read-only as the guest's root and
+# lays the acd under test over it (ACD_VM_ACD_ROOT, see acd-install.sh).
+if [ "$OWNROOT" = 1 ]; then
+	if stamp_ok rootfs "$RKEY" && [ -x "$ROOTFS/bin/bash" ]; then
+		say "root: cached ($ROOTFS)"
+	else
+		qa=$(case $ARCH in arm64) echo aarch64 ;; armhf) echo arm ;; esac)
+		if [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$qa" ]; then
+			mountpoint -q /proc/sys/fs/binfmt_misc ||
+				mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
+				die "cannot mount binfmt_misc (mmdebstrap runs $ARCH maintainer scripts under qemu-user)"
+			f=/usr/lib/binfmt.d/qemu-$qa.conf
+			[ -f "$f" ] || die "$f missing (qemu-user-static)"
+			sed -n 's/^\(:.*\)/\1/p' "$f" > /proc/sys/fs/binfmt_misc/register ||
+				die "cannot register qemu-$qa with binfmt_misc"
+			say "registered qemu-$qa-static with binfmt_misc"
+		fi
+		say "root: mmdebstrap $ARCH bookworm with ${ROOT_PKGS[*]}"
+		src=
+		for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
+			[ -f "$f" ] && grep -q '^[^#]*deb.*debian' "$f" && { src=$f; break; }
+		done
+		[ -n "$src" ] || die "no Debian apt source found in /etc/apt to build the root from"
+		rm -rf "$ROOTFS" "$ROOTFS.tmp"
+		mmdebstrap --mode=root --variant=apt --arch="$ARCH" \
+			--include="$(IFS=,; echo "${ROOT_PKGS[*]}")" \
+			--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+			--dpkgopt='path-exclude=/usr/share/locale/*' \
+			bookworm "$ROOTFS.tmp" "$src" </dev/null >"$CACHE/mmdebstrap.log" 2>&1 ||
+			{ tail -30 "$CACHE/mmdebstrap.log" >&2; die "mmdebstrap of the $ARCH root failed (log: $CACHE/mmdebstrap.log)"; }
+		[ -x "$ROOTFS.tmp/bin/bash" ] && [ -x "$ROOTFS.tmp/bin/busybox" ] ||
+			die "the $ARCH root has no bash or busybox"
+		mv "$ROOTFS.tmp" "$ROOTFS"
+		rm -f "$CACHE/stamps/initramfs-$KVER"
+		stamp_set rootfs "$RKEY"
+		say "root: $ROOTFS ($(du -sm "$ROOTFS" | cut -f1) MiB, $(elapsed)s)"
+	fi
+fi
+
+# ---- 5. initramfs ----------------------------------------------------------------
 BB=/bin/busybox
+[ "$OWNROOT" = 0 ] || BB=$ROOTFS/bin/busybox    # of the guest's architecture
 if stamp_ok "initramfs-$KVER" "$IKEY" && [ -s "$INITRD" ]; then
 	say "initramfs: cached"
 else
 	W=$(mktemp -d "$CACHE/initrd.XXXXXX")
 	trap 'rm -rf "$W"' EXIT
+	# the Jool step runs depmod; without Jool (armhf) it is done here
+	[ -s "$KROOT/lib/modules/$KVER/modules.dep" ] || depmod -b "$KROOT" "$KVER"
 	mkdir -p "$W"/{bin,dev,proc,sys,mods,lower,rw,newroot}
 	cp "$BB" "$W/bin/busybox"
 	: > "$W/modules.list"

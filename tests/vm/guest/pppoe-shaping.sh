@@ -44,7 +44,10 @@ log "show: $j"
 jq_assert "show after down 10M" "$j" \
 	".ifname == \"$IF\" and .down.installed == true and .down.qdisc == \"tbf\" and .down.rate == 10000000 and .up.installed == false"
 shape_ok ac apply "$IF" down 10M            # idempotent
-measure "tbf down 10M" sub "$AC_IP" 7 10.5 -R
+# (meas_rate: a window below the tbf's queue, as the scenarios on RADIUS
+# rates do; on a slower guest, an arm64 one, TCP otherwise overflows the
+# queue and saws below the rate: 6.6-7.3 of 10 Mbit/s there)
+meas_rate "tbf down 10M" sub "$AC_IP" 10000000 0.7 1.05 -R
 j=$(shape_json ac "$IF")
 jq_assert "counters after traffic" "$j" '.down.bytes > 1000000 and .down.packets > 500'
 result "tbf counters: $(jq -c '.down | {bytes,packets,drops,overlimits}' <<<"$j")"
@@ -81,7 +84,7 @@ jq_assert "mirred filter readback" "$f" \
 jq_assert "no police left" "$f" \
 	'all(.[]; (.options.actions // []) | all(.[]; .kind != "police"))'
 measure "ifb up 3M" sub "$AC_IP" 2 3.2
-measure "tbf down 10M (with ifb up)" sub "$AC_IP" 7 10.5 -R
+meas_rate "tbf down 10M (with ifb up)" sub "$AC_IP" 10000000 0.7 1.05 -R
 
 step "live change: download 10M -> 20M during one transfer"
 b0=$(shape_json ac "$IF" | jq .down.bytes)
