@@ -208,7 +208,7 @@ int shaper_probe(struct shaper *sh, struct shaper_caps *caps);
 
 /* A whole shaping setup, both directions, by one name. */
 enum shaper_profile {
-	SHAPER_PROFILE_AUTO = 0,        /* the first of the three the kernel has */
+	SHAPER_PROFILE_AUTO = 0,        /* fq_codel, cake, tbf: the first the kernel has */
 	SHAPER_PROFILE_CAKE,            /* cake both ways, upload through an IFB */
 	SHAPER_PROFILE_FQ_CODEL,        /* htb + fq_codel both ways, upload through an IFB */
 	SHAPER_PROFILE_TBF,             /* tbf down, police up (IFB + tbf without police) */
@@ -219,7 +219,7 @@ int shaper_profile_parse(const char *s, enum shaper_profile *out);
 
 /*
  * Set the qdiscs, leaves and upload mode of p (its rates untouched) for
- * profile want on a kernel with caps; auto takes cake, then fq_codel, then
+ * profile want on a kernel with caps; auto takes fq_codel, then cake, then
  * tbf, the first the kernel can do.  0 with *chosen set and why saying
  * what was chosen and why; or -SHAPER_ENOQDISC with why naming the
  * missing modules.

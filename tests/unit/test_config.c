@@ -220,16 +220,23 @@ static void test_shaper_profile(void **state)
 	static struct acd_config c;
 
 	(void)state;
-	/* a kernel with everything: cake both ways */
+	/* a kernel with everything: htb + fq_codel both ways */
 	config_shaper_caps(&all);
 	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
-	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_CAKE);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_HTB);
+	assert_int_equal(c.shape.down.leaf, SHAPER_LEAF_FQ_CODEL);
 	assert_int_equal(c.shape.upmode, SHAPER_UP_IFB);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_HTB);
+	assert_int_equal(c.shape.up.leaf, SHAPER_LEAF_FQ_CODEL);
+	assert_non_null(strstr(c.shape_why, "profile auto chose fq_codel"));
+	/* cake when asked, both ways */
+	assert_int_equal(config_load(NULL, "[shaper]\nprofile = cake\n", &c, &errs), 0);
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_CAKE);
 	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_CAKE);
-	assert_non_null(strstr(c.shape_why, "profile auto chose cake"));
-	/* an htb given over it gets fq_codel, both ways; police stays police */
-	assert_int_equal(config_load(NULL, "[shaper]\ndown-qdisc = htb\nup-mode = police\n", &c,
-				     &errs), 0);
+	assert_int_equal(c.shape.upmode, SHAPER_UP_IFB);
+	/* an htb given over cake gets fq_codel; police stays police */
+	assert_int_equal(config_load(NULL, "[shaper]\nprofile = cake\ndown-qdisc = htb\n"
+				     "up-mode = police\n", &c, &errs), 0);
 	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_HTB);
 	assert_int_equal(c.shape.down.leaf, SHAPER_LEAF_FQ_CODEL);
 	assert_int_equal(c.shape.upmode, SHAPER_UP_POLICE);
@@ -246,15 +253,16 @@ static void test_shaper_profile(void **state)
 	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_TBF);
 	assert_int_equal(c.shape.upmode, SHAPER_UP_POLICE);
 
-	/* no cake: htb + fq_codel both ways */
-	k.cake = false;
+	/* no fq_codel: cake both ways; no cake: profile cake is refused */
+	k.fq_codel = false;
 	config_shaper_caps(&k);
 	assert_int_equal(config_load(NULL, "", &c, &errs), 0);
-	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_HTB);
-	assert_int_equal(c.shape.down.leaf, SHAPER_LEAF_FQ_CODEL);
-	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_HTB);
-	assert_int_equal(c.shape.up.leaf, SHAPER_LEAF_FQ_CODEL);
-	assert_non_null(strstr(c.shape_why, "lacks sch_cake"));
+	assert_int_equal(c.shape.down.qdisc, SHAPER_QDISC_CAKE);
+	assert_int_equal(c.shape.up.qdisc, SHAPER_QDISC_CAKE);
+	assert_non_null(strstr(c.shape_why, "lacks sch_fq_codel"));
+	k.fq_codel = true;
+	k.cake = false;
+	config_shaper_caps(&k);
 	assert_int_equal(config_load(NULL, "[shaper]\nprofile = cake\n", &c, &errs), -EINVAL);
 	assert_non_null(strstr(errs.msg[0], ":2: [shaper] profile cake: this kernel lacks "
 				   "sch_cake"));

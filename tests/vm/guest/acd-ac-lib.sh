@@ -29,6 +29,7 @@
 #                                leaving the sessions' shaping to others
 #   ac_pppd_ok NS N              N kernel-mode sessions in NS, each a pppd of acd's
 #   pppoe_session NS_AC NS_SUB   one PAP session through acd's AC
+#   ac_pap_pair AC SUB USER ADDR SUB -- AC, USER's PAP secret, hooks, options
 #   sub_etc NS                   NS's own /etc/ppp: its pppd runs no hooks
 #
 # W is acd's directory (config, socket, state), ACD_SOCKET its socket.
@@ -288,6 +289,20 @@ pppoe_session() {
 	grep -q 'PAP peer authentication succeeded for user1' "$VM_WORK/pppd-ac.log" ||
 		fail "the AC's pppd log has no PAP success"
 	ac_pppd_ok "$ac" 1
+}
+
+# ac_pap_pair AC SUB USER ADDR: SUB/eth0 -- AC/eth-sub, USER's PAP secret
+# (password USER-pw) with ADDR, SUB's own /etc/ppp, acd's hooks installed
+# and the AC's pppd options without RADIUS in $W/pppoe-options: what
+# ac_start needs for one subscriber that acd shapes
+ac_pap_pair() {
+	netns_add "$1" "$2"
+	veth_pair "$1" eth-sub "$2" eth0
+	ppp_secrets
+	ppp_secrets_addr "$3" "$3-pw" "$4"
+	sub_etc "$2"
+	hooks_install
+	ac_options_pap "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
 }
 
 # sub_etc NS: the subscriber's own /etc/ppp (ip netns exec binds

@@ -7,7 +7,7 @@
 # kernel-mode pppd per session asks the lab's FreeRADIUS (radius.so), writes
 # radattr.pppN (radattr.so) and runs acd's hooks.  It runs on the binaries under test
 # (ACD_LAB_BUILD) and is checked from outside as on the host
-# (tests/common/lab-check.sh), plus: it chose real PPPoE, cake and
+# (tests/common/lab-check.sh), plus: it chose real PPPoE, htb + fq_codel and
 # Jool (acd's [nat64] for dave, the IPv6-only subscriber, whose pppd refuses
 # IPCP and whose CPE gets its prefix from dhcpcd over PPP), acd answered
 # every subscriber's discovery, and pppd's radattr files are gone with their
@@ -25,7 +25,7 @@ for p in freeradius radclient pppd iperf3 jq jool named dig dhcpcd; do
 done
 # what the lab's probe looks for; loaded here so that a missing module is
 # this test's failure, not a quiet fall-back to emulation (or to TAYGA)
-need_modules ppp_generic pppoe veth sch_cake ifb sch_ingress cls_u32 act_mirred jool
+need_modules ppp_generic pppoe veth sch_htb sch_fq_codel ifb sch_ingress cls_u32 act_mirred jool
 
 out=$VM_WORK/lab.out
 step "tools/lab (ACD_LAB_BUILD=$ACD_BUILD_DIR)"
@@ -38,8 +38,8 @@ cp "$out" "$VM_WORK/lab.log"
 step "checks"
 grep -q '^lab: this kernel has PPP: every subscriber dials a real PPPoE session' "$out" ||
 	fail "the lab did not dial real PPPoE sessions on a kernel with PPP"
-grep -q '^lab: shaping: profile auto chose cake: this kernel has sch_cake$' "$out" ||
-	fail "the lab's acd did not shape with cake on a kernel with sch_cake"
+grep -q '^lab: shaping: profile auto chose fq_codel (htb + fq_codel): this kernel has sch_fq_codel' "$out" ||
+	fail "the lab's acd did not shape with htb + fq_codel on a kernel with sch_fq_codel"
 grep -q "^lab: this kernel has Jool: acd's \[nat64\] runs a Jool instance (NAT64 jool)$" "$out" ||
 	fail "the lab did not run Jool on a kernel with the Jool module"
 grep -q '^lab: dave, IPv6-only: NAT64 jool ' "$out" || fail "the summary does not say dave went through Jool"
