@@ -43,13 +43,7 @@ need_modules ppp_generic pppoe veth sch_tbf sch_htb sch_fq_codel sch_cake ifb sc
 AC_IP=100.64.0.1
 
 step "topology: sub/eth0 -- ac/eth-sub; acd as the AC"
-netns_add ac sub
-veth_pair ac eth-sub sub eth0
-ppp_secrets
-ppp_secrets_addr alice alice-pw 100.64.0.10
-sub_etc sub
-hooks_install
-ac_options_pap "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40"
+ac_pap_pair ac sub alice 100.64.0.10
 ac_start ac "$W/pppoe-options" eth-sub "[shaper]" "profile = tbf" "up-mode = police" \
 	"default-down = 10M" "default-up = 10M"
 pppoe_client_start sub eth0 alice alice lcp-max-configure 40
@@ -59,7 +53,7 @@ wait_until 20 eval '[ "$(ctl -j show session alice 2>/dev/null | jq -r ".down //
 	fail "acd did not shape alice: $(ctl -j show session alice)"
 ip netns exec ac iperf3 -s -B "$AC_IP" -p 5201 -D >/dev/null 2>&1
 ip netns exec ac iperf3 -s -B "$AC_IP" -p 5202 -D >/dev/null 2>&1
-ip netns exec ac irtt server -b "$AC_IP:2112" -q > "$W/irtt-server.log" 2>&1 &
+ip netns exec ac irtt server -b "$AC_IP:2112" > "$W/irtt-server.log" 2>&1 &
 wait_until 5 eval 'ip netns exec ac ss -Hlun "sport = :2112" | grep -q .' || fail "irtt server did not start"
 
 # mode_set MODE: [shaper] of acd.conf for MODE, reloaded
