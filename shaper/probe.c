@@ -136,9 +136,9 @@ int shaper_profile_pick(enum shaper_profile want, const struct shaper_caps *caps
 			size_t whylen)
 {
 	/* fq_codel before cake: both keep added latency a few ms under load,
-	 * but cake allocates all 8 of its tins whatever the mode, about 1.6 MB
-	 * a session both ways against fq_codel's 0.2 MB (bench.vm-qdisc-memory,
-	 * docs/shaping.md): 1000 sessions would take 1.6 GB of a 4 GB Pi */
+	 * but cake allocates all 8 of its tins whatever the mode, 2.1 MB a
+	 * session both ways against fq_codel's 0.2 MB (bench.vm-qdisc-memory,
+	 * docs/shaping.md): 1000 sessions would take 2.1 GB of a 4 GB Pi */
 	static const enum shaper_profile order[] = { SHAPER_PROFILE_FQ_CODEL, SHAPER_PROFILE_CAKE,
 						     SHAPER_PROFILE_TBF };
 	char miss[3][96];
@@ -159,7 +159,7 @@ int shaper_profile_pick(enum shaper_profile want, const struct shaper_caps *caps
 		use = order[i];
 		if (i == 0)
 			errfmt(why, whylen, "profile auto chose fq_codel (htb + fq_codel): this "
-			       "kernel has sch_fq_codel (profile cake takes 8 times its memory per "
+			       "kernel has sch_fq_codel (profile cake takes 11 times its memory per "
 			       "session)");
 		else if (i == 1)
 			errfmt(why, whylen, "profile auto chose cake: this kernel lacks %s for "
