@@ -24,7 +24,7 @@ log "$(uname -m): acd $ACD_BIN, acdctl $ACDCTL, $N sessions"
 netns_add ac sub
 {
 	acd_conf_head "$W" info "$W"
-	printf '[shaper]\nup-mode = police\n'
+	printf '[shaper]\nprofile = tbf\nup-mode = police\n'
 } > "$W/acd.conf"
 must "acd -n" ip netns exec ac "$ACD_BIN" -n -c "$W/acd.conf"
 ACD_START_WAIT=30 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
