@@ -36,7 +36,9 @@ rss0=$(rss_kb VmRSS)
 result "acd RSS idle: $rss0 kB"
 
 cp "$(command -v sleep)" "$VM_WORK/pppd"
-"$VM_WORK/pppd" 900 &
+# (not on the console: stage2 reads it to its end, and a failure would
+# wait for this sleep instead of powering off)
+"$VM_WORK/pppd" 900 >/dev/null 2>&1 &
 PPPD=$!
 
 # ms_since T0: milliseconds from EPOCHREALTIME T0 to now
