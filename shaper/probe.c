@@ -69,9 +69,17 @@ int shaper_probe(struct shaper *sh, struct shaper_caps *caps)
 			sh_talk(sh, sh_build_filter_del(idx));
 		caps->mirred = try(sh, sh_build_filter_mirred(idx, idx));
 	}
-	caps->probed = true;
 	rc = sh_talk(sh, sh_build_link_del(idx));
 	sh->kmsg[0] = '\0';
+	/* a Linux without even tbf is not a kernel's answer but a netlink
+	 * that does not carry tc (qemu-user's, say): nothing was learnt */
+	if (!caps->tbf && !caps->htb && !caps->cake && !caps->fq_codel) {
+		memset(caps, 0, sizeof(*caps));
+		errfmt(sh->err, sizeof(sh->err), "the kernel took no qdisc at all (not even tbf) "
+		       "on probe device %s: cannot tell what it shapes with", name);
+		return -SHAPER_EKERNEL;
+	}
+	caps->probed = true;
 	if (rc && rc != -ENODEV)
 		errfmt(sh->err, sizeof(sh->err), "probe device %s could not be deleted (%s): "
 		       "delete it with ip link del %s", name, strerror(-rc), name);

@@ -201,8 +201,9 @@ struct shaper_caps {
  * Probe the kernel (in the caller's network namespace) by creating each
  * object once on a throwaway IFB device, which is deleted again.  The
  * kernel loads modules on the way, as tc would.  0 with caps filled, or
- * -SHAPER_EPERM (not root), -SHAPER_ENOIFB (no IFB to probe on: caps all
- * false) with shaper_errmsg() set.
+ * -SHAPER_EPERM (not root), -SHAPER_ENOIFB (no IFB to probe on), or
+ * -SHAPER_EKERNEL (no qdisc at all was taken: a netlink that does not carry
+ * tc, as under qemu-user), caps all false, with shaper_errmsg() set.
  */
 int shaper_probe(struct shaper *sh, struct shaper_caps *caps);
 
