@@ -730,10 +730,16 @@ static void psess_free(struct pppoe *p, struct psess *ps)
 }
 
 /*
- * pppd's argv as rp-pppoe's `pppoe-server -k` builds it, the plugin first
- * so that nic-IF parses: pppd plugin PLUGIN nic-IF rp_pppoe_sess SID:MAC
- * rp_pppoe_service SVC file OPTIONS [LOCAL:] nodetach noaccomp nopcomp
- * default-asyncmap remotenumber MAC mru M mtu M
+ * pppd's argv as rp-pppoe's `pppoe-server -k` builds it, the plugin before
+ * nic-IF so that it parses, but the address pair before the plugin:
+ * pppd [LOCAL:] plugin PLUGIN nic-IF rp_pppoe_sess SID:MAC rp_pppoe_service
+ * SVC file OPTIONS nodetach [silent] noaccomp nopcomp default-asyncmap
+ * remotenumber MAC mru M mtu M.  Once pppoe.so is loaded, pppd offers it
+ * every word no named option takes, the address pair too, and it asks the
+ * kernel for an interface of that name (SIOCGIFINDEX).  There is none, so
+ * the kernel runs modprobe twice (netdev-ADDR, ADDR), at most 50 at once:
+ * 100 clients dialing at once stalled each pppd for seconds in the VM.
+ * Before the plugin, pppd's own parser takes the pair at once.
  */
 struct pppd_argv {
 	char *v[32];
@@ -753,6 +759,10 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 	snprintf(a->sess, sizeof(a->sess), "%u:%s", (unsigned)ps->sid, a->mac);
 	snprintf(a->mtu, sizeof(a->mtu), "%u", mtu);
 	a->v[n++] = (char *)c->pppoe_pppd;
+	if (c->pppoe_local_ip[0]) {
+		snprintf(a->local, sizeof(a->local), "%s:", c->pppoe_local_ip);
+		a->v[n++] = a->local;
+	}
 	a->v[n++] = "plugin";
 	a->v[n++] = (char *)c->pppoe_plugin;
 	a->v[n++] = a->nic;
@@ -762,10 +772,6 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 	a->v[n++] = (char *)ps->service;
 	a->v[n++] = "file";
 	a->v[n++] = (char *)c->pppoe_options;
-	if (c->pppoe_local_ip[0]) {
-		snprintf(a->local, sizeof(a->local), "%s:", c->pppoe_local_ip);
-		a->v[n++] = a->local;
-	}
 	a->v[n++] = "nodetach";
 	if (p->wait_socket)
 		a->v[n++] = "silent";

@@ -95,7 +95,7 @@ for k in "${ACS[@]}"; do
 	tc_json ac qdisc show dev "$ifc" | jq -e 'all(.[]; .kind != "tbf" and .kind != "ingress")' >/dev/null ||
 		fail "the AC's $ifc ($k) is shaped: $(tc_json ac qdisc show dev "$ifc")"
 done
-pgrep -f '^/usr/sbin/pppd plugin pppoe.so nic-eth-acd rp_pppoe_sess ' >/dev/null ||
+pgrep -f '^/usr/sbin/pppd ([0-9.]+: )?plugin pppoe.so nic-eth-acd rp_pppoe_sess ' >/dev/null ||
 	fail "no kernel-mode pppd of acd's"
 pgrep -f '^/usr/sbin/pppoe -n -I eth-rp -e ' >/dev/null || fail "no user-space relay of pppoe-server's"
 log "acd's pppd: $(pgrep -a -f 'nic-eth-acd rp_pppoe_sess')"

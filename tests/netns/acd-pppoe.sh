@@ -154,7 +154,7 @@ standin() {
 	local f
 	for f in "$TMPD"/argv.*; do
 		[[ -e $f ]] || continue
-		if [[ $(sed -n 6p "$f") == "$1:$2" ]]; then
+		if [[ $(sed -n '/^rp_pppoe_sess$/{n;p;q}' "$f") == "$1:$2" ]]; then
 			echo "${f##*.}"
 			return 0
 		fi
@@ -168,9 +168,11 @@ wait_standin() {
 }
 nargv() { find "$TMPD" -maxdepth 1 -name 'argv.*' | wc -l; }
 # expect_argv SID MAC SERVICE MTU: what acd must run, pppoe-server -k's argv
+# with the address pair first (before pppoe.so, which would look it up as
+# an interface)
 expect_argv() {
-	printf '%s\n' "$TMPD/pppd" plugin "$TMPD/pppoe.so" nic-ac0 rp_pppoe_sess "$1:$2" \
-		rp_pppoe_service "$3" file "$TMPD/pppoe-options" 100.64.0.1: nodetach noaccomp \
+	printf '%s\n' "$TMPD/pppd" 100.64.0.1: plugin "$TMPD/pppoe.so" nic-ac0 rp_pppoe_sess \
+		"$1:$2" rp_pppoe_service "$3" file "$TMPD/pppoe-options" nodetach noaccomp \
 		nopcomp default-asyncmap remotenumber "$2" mru "$4" mtu "$4"
 }
 assert_argv() {

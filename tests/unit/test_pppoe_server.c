@@ -300,10 +300,12 @@ static void test_padr_starts_pppd(void **state)
 	assert_int_equal(W.nspawn, 1);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_string_equal(W.argv[0][i], want[i]);
-	/* with local-ip, LOCAL: comes after the options file */
+	/* with local-ip, LOCAL: comes before the plugin (which would take it
+	 * for an interface name and have the kernel run modprobe for it) */
 	snprintf(A.cfg.pppoe_local_ip, sizeof(A.cfg.pppoe_local_ip), "100.64.0.1");
 	assert_int_equal(dial(CL2_MAC, NULL, NULL), 2);
-	assert_string_equal(W.argv[1][10], "100.64.0.1:");
+	assert_string_equal(W.argv[1][1], "100.64.0.1:");
+	assert_string_equal(W.argv[1][2], "plugin");
 	assert_string_equal(W.argv[1][11], "nodetach");
 }
 

@@ -259,7 +259,7 @@ ac_pppd_ok() {
 	local n k
 	n=$(ip netns exec "$1" awk 'NR > 1' /proc/net/pppoe | wc -l)
 	[ "$n" = "$2" ] || fail "$n sessions in $1's /proc/net/pppoe, expected $2: $(ip netns exec "$1" cat /proc/net/pppoe)"
-	k=$(pgrep -P "$ACD_PID" -f '^/usr/sbin/pppd plugin pppoe\.so nic-[^ ]+ rp_pppoe_sess [0-9]+:' | wc -l)
+	k=$(pgrep -P "$ACD_PID" -f '^/usr/sbin/pppd ([0-9.]+: )?plugin pppoe\.so nic-[^ ]+ rp_pppoe_sess [0-9]+:' | wc -l)
 	[ "$k" = "$2" ] || fail "acd has $k kernel-mode pppds, expected $2: $(pgrep -a -P "$ACD_PID")"
 }
 

@@ -144,7 +144,7 @@ check_session() {
 	[ "$(ps -o ppid= -p "${PID[$u]}" | tr -d ' ')" = "$ACD_PID" ] ||
 		fail "$u's AC pppd ${PID[$u]} is not acd's child: $(ps -o pid,ppid,args -p "${PID[$u]}")"
 	args=$(tr '\0' ' ' < "/proc/${PID[$u]}/cmdline")
-	[[ $args == "/usr/sbin/pppd plugin pppoe.so nic-${ACIF[$u]} rp_pppoe_sess ${SID[$u]}:${MAC[$u]} rp_pppoe_service isp file $W/pppoe-options $AC_IP: nodetach silent noaccomp nopcomp default-asyncmap remotenumber ${MAC[$u]} mru "* ]] ||
+	[[ $args == "/usr/sbin/pppd $AC_IP: plugin pppoe.so nic-${ACIF[$u]} rp_pppoe_sess ${SID[$u]}:${MAC[$u]} rp_pppoe_service isp file $W/pppoe-options nodetach silent noaccomp nopcomp default-asyncmap remotenumber ${MAC[$u]} mru "* ]] ||
 		fail "$u's AC pppd argv: $args"
 	grep -q "PPP session is ${SID[$u]}\$" "$VM_WORK/pppd-$u.log" ||
 		fail "$u's pppd log has no 'PPP session is ${SID[$u]}': $(tail -5 "$VM_WORK/pppd-$u.log")"
