@@ -134,10 +134,11 @@ static void rescan_addrs(struct linkwatch *lw)
 	struct rtnl_linkaddr *v = NULL;
 	ssize_t n = rtnl_links(lw->a->rtnl, lw->a->cfg.ifprefix, NULL, 0, &v);
 	ssize_t i;
+	int rc = n < 0 ? (int)n : rtnl_addrs(lw->a->rtnl, v, (size_t)n);
 
-	if (n < 0 || rtnl_addrs(lw->a->rtnl, v, (size_t)n) < 0) {
-		log_warnx("linkwatch: cannot list addresses: a hook lost meanwhile waits for "
-			  "acd's next start");
+	if (rc < 0) {
+		log_warnx("linkwatch: cannot list %s (%s): a hook lost meanwhile waits for "
+			  "acd's next start", n < 0 ? "links" : "addresses", strerror(-rc));
 	} else {
 		for (i = 0; i < n; i++)
 			if (v[i].has_addr)

@@ -455,11 +455,32 @@ static int request(struct rtnl *r, int type, int flags, void *hdr, size_t hdrlen
 	nl_cb_put(cb);
 	if (rc < 0) {
 		rc = nl_errno(rc);
-		if (rc != -ENODEV) /* the kernel's answer was read whole */
+		if (rc != -ENODEV && rc != -EINTR) /* the kernel's answer was read whole */
 			req_failed(r);
 		return rc;
 	}
 	return c.err;
+}
+
+/*
+ * A dump, again while the kernel marks it interrupted (NLM_F_DUMP_INTR: the
+ * table changed under it, as when a hundred ppp links come up at once):
+ * reset(arg) before each new try throws away what the last one gave.
+ * -EINTR after DUMP_TRIES interrupted tries.
+ */
+#define DUMP_TRIES 5
+
+static int dump(struct rtnl *r, int type, void *hdr, size_t hdrlen, reply_fn *fn,
+		void (*reset)(void *arg), void *arg)
+{
+	int rc = -EINTR, i;
+
+	for (i = 0; i < DUMP_TRIES && rc == -EINTR; i++) {
+		if (i)
+			reset(arg);
+		rc = request(r, type, NLM_F_DUMP, hdr, hdrlen, fn, arg);
+	}
+	return rc;
 }
 
 /* ---- counters ------------------------------------------------------------------- */
@@ -551,6 +572,11 @@ static int stat_link(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+static void stat_reset(void *arg)
+{
+	((struct stats *)arg)->n = 0;
+}
+
 static int stat_cmp(const void *x, const void *y)
 {
 	const struct link_stat *a = x, *b = y;
@@ -567,7 +593,7 @@ ssize_t rtnl_counters_all(struct rtnl *r, struct link_stat **out)
 	*out = NULL;
 	if (!r)
 		return -ENOTCONN;
-	rc = request(r, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), stat_link, &t);
+	rc = dump(r, RTM_GETLINK, &ifi, sizeof(ifi), stat_link, stat_reset, &t);
 	if (rc < 0) {
 		free(t.v);
 		return rc;
@@ -599,6 +625,11 @@ struct links {
 	size_t n, cap;
 	struct ipos *by_index;          /* v's positions, sorted by ifindex */
 };
+
+static void links_reset(void *arg)
+{
+	((struct links *)arg)->n = 0;
+}
 
 static int add_link(struct links *l, const struct rtnl_ifinfo *li)
 {
@@ -702,7 +733,7 @@ ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t n
 				rc = add_link(&l, &li);
 		}
 	} else {
-		rc = request(r, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi), dump_link, &l);
+		rc = dump(r, RTM_GETLINK, &ifi, sizeof(ifi), dump_link, links_reset, &l);
 	}
 	if (rc < 0) {
 		free(l.v);
@@ -712,29 +743,34 @@ ssize_t rtnl_links(struct rtnl *r, const char *prefix, const int *only, size_t n
 	return (ssize_t)l.n;
 }
 
+/* no address known of any link */
+static void addrs_reset(void *arg)
+{
+	struct links *l = arg;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		l->v[i].has_addr = false;
+		l->v[i].local[0] = l->v[i].peer[0] = l->v[i].peer_ll[0] = '\0';
+	}
+}
+
 int rtnl_addrs(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
 {
 	struct links l = { .v = v, .n = n };
 	struct ifaddrmsg ifa = { .ifa_family = AF_UNSPEC };
-	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		v[i].has_addr = false;
-		v[i].local[0] = v[i].peer[0] = v[i].peer_ll[0] = '\0';
-	}
+	addrs_reset(&l);
 	if (!n)
 		return 0;
 	if (!r)
 		return -ENOTCONN;
 	rc = index_links(&l);
 	if (rc == 0)
-		rc = request(r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa), dump_addr, &l);
+		rc = dump(r, RTM_GETADDR, &ifa, sizeof(ifa), dump_addr, addrs_reset, &l);
 	if (rc < 0) /* what the dump gave before it failed goes too */
-		for (i = 0; i < n; i++) {
-			v[i].has_addr = false;
-			v[i].local[0] = v[i].peer[0] = v[i].peer_ll[0] = '\0';
-		}
+		addrs_reset(&l);
 	free(l.by_index);
 	return rc;
 }
@@ -762,6 +798,13 @@ static int dump_route(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+static void lls_reset(void *arg)
+{
+	struct lls *t = arg;
+
+	memset(t->has, 0, t->l->n * sizeof(*t->has));
+}
+
 int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
 {
 	struct links l = { .v = v, .n = n };
@@ -778,7 +821,7 @@ int rtnl_peer_lls(struct rtnl *r, struct rtnl_linkaddr *v, size_t n)
 	t.has = calloc(n, sizeof(*t.has));
 	rc = !t.ll || !t.has ? -ENOMEM : index_links(&l);
 	if (rc == 0)
-		rc = request(r, RTM_GETROUTE, NLM_F_DUMP, &rtm, sizeof(rtm), dump_route, &t);
+		rc = dump(r, RTM_GETROUTE, &rtm, sizeof(rtm), dump_route, lls_reset, &t);
 	if (rc == 0)
 		for (i = 0; i < n; i++)
 			if (t.has[i] && !v[i].peer_ll[0])

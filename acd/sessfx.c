@@ -126,12 +126,13 @@ static ssize_t fx_links(void *ctx, const int *only, size_t nonly, struct rtnl_li
 {
 	struct acd *a = ctx;
 	ssize_t n = rtnl_links(a->rtnl, a->cfg.ifprefix, only, nonly, out);
+	int rc;
 
 	/* without the addresses, sessions found at start-up lack their IPs
 	 * and no link counts as addressed for adoption */
-	if (n > 0 && rtnl_addrs(a->rtnl, *out, (size_t)n) < 0)
-		log_warnx("reconcile: cannot list addresses: sessions found without a saved record "
-			  "lack their IPs");
+	if (n > 0 && (rc = rtnl_addrs(a->rtnl, *out, (size_t)n)) < 0)
+		log_warnx("reconcile: cannot list addresses (%s): sessions found without a saved "
+			  "record lack their IPs", strerror(-rc));
 	return n;
 }
 
