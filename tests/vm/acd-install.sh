@@ -21,21 +21,14 @@ set -euo pipefail
 
 [ $# = 3 ] || { echo "usage: $0 ARCH DEST BUILD" >&2; exit 2; }
 ARCH=$1 DEST=$2 BUILD=$3
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
 CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}-$ARCH
 say() { printf 'acd-install[%s]: %s\n' "$ARCH" "$*"; }
 die() { printf 'acd-install[%s]: FAILED: %s\n' "$ARCH" "$*" >&2; exit 1; }
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
-
-if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
-	say "skipped: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
-	exit 77
-fi
-if [ "$(id -u)" != 0 ]; then
-	say "skipped: needs root (downloads into $CACHE; the VM test bed runs as root)"
-	exit 77
-fi
+# shellcheck source=host-lib.sh
+. "$HERE/host-lib.sh"
+vm_skip_unless_ready skipped "downloads into $CACHE; the VM test bed runs as root"
 case $ARCH in
 arm64) TRIPLET=aarch64-linux-gnu CPU=aarch64 ;;
 armhf) TRIPLET=arm-linux-gnueabihf CPU=arm ;;
