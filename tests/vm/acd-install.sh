@@ -80,7 +80,7 @@ deb_current() {
 		why="$why changed after $DEB was made"
 	fi
 	say "package: $why: tools/deb $ARCH"
-	t0=$(date +%s)
+	t0=$(date +%s.%N)
 	if ! "$SRC/tools/deb" "$ARCH"; then
 		# (its lintian may have failed after the .deb was written: not
 		# a package to test, nor to take for current next time)
