@@ -1,102 +1,133 @@
 #!/bin/bash
-# tests/vm/acd-install.sh - acd under test, installed for an ARM guest.
+# tests/vm/acd-install.sh - acd under test, installed for an ARM guest as an
+# operator installs it: from its Debian package.
 #
-#   acd-install.sh ARCH DEST BUILD
+#   acd-install.sh ARCH DEST
 #
 # An ARM guest of the test bed (run.sh with ACD_VM_ARCH) cannot run the
-# host's binaries: it gets acd installed for its architecture in DEST (what
-# an operator's install leaves: /usr/sbin/acd, acdctl, acd-shape, nat64ctl,
-# the dictionaries, /etc/acd), which run.sh lays over the guest's root
-# (ACD_VM_ACD_ROOT).  BUILD is a scratch directory for the build.
+# host's binaries: it gets acd's .deb of its architecture installed in DEST
+# (/usr/sbin/acd, acdctl, acd-shape, nat64ctl, the dictionaries, /etc/acd,
+# the pppd hooks), which run.sh lays over the guest's root
+# (ACD_VM_ACD_ROOT).  So the scenarios run what `tools/deb ARCH` packages,
+# not a build of our own.
 #
-# install_acd below is the one place that decides how: today a cross-build
-# of this source tree (Debian's cross compiler, the :ARCH -dev packages, and
-# radcli's, which is not co-installable with the host's, unpacked aside);
-# once the packages are built in CI, the .deb unpacked into DEST instead.
+#   1. the package: build/deb/acd_VERSION_ARCH.deb of this source tree, made
+#      by tools/deb ARCH first when it is missing or older than a file that
+#      tools/deb packages (git's tracked and untracked, unignored files), so
+#      a second run reuses it
+#   2. its Depends checked against the guest's root (setup.sh's, with its
+#      dpkg database): what apt would have to add is a failure here
+#   3. dpkg -x into DEST, laid out as dpkg leaves it on the guest's
+#      merged-/usr root (DEST/lib/... moved to DEST/usr/lib/...: a real
+#      DEST/lib would hide the root's /lib symlink in the overlay)
 #
-# Environment: ACD_VM_CACHE (as setup.sh: radcli is unpacked in its -ARCH
+# The maintainer scripts are not run: the postinst only enables acd.service
+# (deb-systemd-helper) and try-restarts a running acd on upgrades; the
+# guest has no systemd and the scenarios start acd themselves.  That apt
+# installs the package and its scripts work is tools/deb-root's test
+# (arm.deb-root-arm64).
+#
+# Environment: ACD_VM_CACHE (as setup.sh: the guest's root is in its -ARCH
 # cache), ACD_VM_SKIP=1 (exit 77).
 # Exit status: 0 installed, 77 skipped, 1 failed (with the reason).
 set -euo pipefail
 
-[ $# = 3 ] || { echo "usage: $0 ARCH DEST BUILD" >&2; exit 2; }
-ARCH=$1 DEST=$2 BUILD=$3
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+[ $# = 2 ] || { echo "usage: $0 ARCH DEST" >&2; exit 2; }
+ARCH=$1 DEST=$2
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
 CACHE=${ACD_VM_CACHE:-/var/cache/acd-vm}-$ARCH
+ROOTFS=$CACHE/rootfs
 say() { printf 'acd-install[%s]: %s\n' "$ARCH" "$*"; }
 die() { printf 'acd-install[%s]: FAILED: %s\n' "$ARCH" "$*" >&2; exit 1; }
-T0=$(date +%s.%N)
-elapsed() { awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+# shellcheck source=host-lib.sh
+. "$HERE/host-lib.sh"
+vm_skip_unless_ready skipped "builds the package with apt's help, reads $CACHE; the VM test bed runs as root"
 
-if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
-	say "skipped: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
-	exit 77
-fi
-if [ "$(id -u)" != 0 ]; then
-	say "skipped: needs root (downloads into $CACHE; the VM test bed runs as root)"
-	exit 77
-fi
 case $ARCH in
-arm64) TRIPLET=aarch64-linux-gnu CPU=aarch64 ;;
-armhf) TRIPLET=arm-linux-gnueabihf CPU=arm ;;
+arm64) MAGIC=aarch64 ;;
+armhf) MAGIC='ARM, EABI5' ;;
 *)     die "ARCH=$ARCH: use arm64 or armhf" ;;
 esac
+if [ ! -x "$ROOTFS/bin/bash" ] || [ ! -d "$ROOTFS/var/lib/dpkg" ]; then
+	die "no $ARCH guest root in $ROOTFS: run ACD_VM_ARCH=$ARCH $HERE/setup.sh (ctest: vm-$ARCH.setup)"
+fi
 
-# radcli_aside: libradcli-dev:ARCH unpacked in the cache (keyed on its
-# version) with a radcli.pc pointing there, on stdout its pkgconfig dir
-radcli_aside() {
-	local v d dl
-	v=$(apt-cache policy "libradcli-dev:$ARCH" | awk '/Candidate:/{print $2}')
-	[ -n "$v" ] && [ "$v" != "(none)" ] || die "no libradcli-dev:$ARCH in apt's lists (dpkg --add-architecture $ARCH; apt-get update)"
-	d=$CACHE/radcli-$v
-	if [ ! -f "$d/pkgconfig/radcli.pc" ]; then
-		mkdir -p "$CACHE"
-		dl=$(mktemp -d "$CACHE/radcli-dl.XXXXXX")
-		chown _apt "$dl" 2>/dev/null || true
-		(cd "$dl" && apt-get download -q "libradcli-dev:$ARCH=$v" "libradcli4:$ARCH=$v") \
-			>"$dl/log" 2>&1 || { cat "$dl/log" >&2; die "apt-get download libradcli-dev:$ARCH"; }
-		rm -rf "$d"; mkdir -p "$d/pkgconfig"
-		for f in "$dl"/*.deb; do dpkg -x "$f" "$d"; done
-		rm -rf "$dl"
-		# the shipped .pc, its prefix moved to the unpacked tree
-		sed -e "s|^prefix=.*|prefix=$d/usr|" \
-			-e "s|^libdir=.*|libdir=$d/usr/lib/$TRIPLET|" \
-			-e "s|^includedir=.*|includedir=$d/usr/include|" \
-			"$d/usr/lib/$TRIPLET/pkgconfig/radcli.pc" > "$d/pkgconfig/radcli.pc" ||
-			die "no radcli.pc in libradcli-dev:$ARCH"
+VERSION=$(cd "$SRC" && { dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null ||
+	sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog; })
+DEB=$SRC/build/deb/acd_${VERSION}_$ARCH.deb
+
+# deb_newer_source: on stdout the first file tools/deb would package that
+# changed after $DEB was made (nothing: $DEB is current)
+deb_newer_source() {
+	# (-files0-from takes the paths: find allows none beside it)
+	# shellcheck disable=SC2185
+	(cd "$SRC" && git ls-files -z --cached --others --exclude-standard | grep -zv '^build/' |
+		find -files0-from - -newer "$DEB" -print -quit 2>/dev/null) || true
+}
+
+# deb_current: $DEB made by tools/deb unless it is there and current
+deb_current() {
+	local why t0
+	if [ ! -f "$DEB" ]; then
+		why="there is no $DEB"
+	else
+		why=$(deb_newer_source)
+		if [ -z "$why" ]; then
+			say "package: $DEB is current (made $(date -r "$DEB" '+%F %T'))"
+			return 0
+		fi
+		why="$why changed after $DEB was made"
 	fi
-	printf '%s\n' "$d/pkgconfig"
+	say "package: $why: tools/deb $ARCH"
+	t0=$(date +%s.%N)
+	if ! "$SRC/tools/deb" "$ARCH"; then
+		# (its lintian may have failed after the .deb was written: not
+		# a package to test, nor to take for current next time)
+		rm -f "$DEB"
+		die "tools/deb $ARCH failed (above)"
+	fi
+	[ -f "$DEB" ] || die "tools/deb $ARCH made no $DEB"
+	# dated when tools/deb copied the sources, so that an edit made
+	# during the build makes the next run build again
+	touch -d "@$t0" "$DEB"
 }
 
-# install_acd DEST: acd for ARCH installed in DEST (emptied first)
+# deps_met: the package's Depends (versions, alternatives) against the
+# guest root's dpkg database, checked by dpkg-dev's own resolver (that of
+# Build-Depends; dpkg -i --no-act stops before its dependency check)
+deps_met() {
+	local deps out
+	command -v dpkg-checkbuilddeps >/dev/null || die "dpkg-checkbuilddeps missing (Debian: dpkg-dev)"
+	deps=$(dpkg-deb -f "$DEB" Depends) || die "dpkg-deb -f $DEB Depends"
+	out=$(dpkg-checkbuilddeps --admindir="$ROOTFS/var/lib/dpkg" -a "$ARCH" -d "$deps" /dev/null 2>&1) ||
+		die "the guest's root $ROOTFS lacks what the package depends on (setup.sh's ROOT_PKGS): ${out##*: }"
+	say "package: Depends met by the guest's root: $deps"
+}
+
+# install_acd DEST: the package unpacked in DEST (emptied first), as dpkg
+# lays it on the guest's merged-/usr root
 install_acd() {
-	local dest=$1 pc
-	command -v "$TRIPLET-gcc" >/dev/null ||
-		die "$TRIPLET-gcc missing (Debian: crossbuild-essential-$ARCH)"
-	[ -f "/usr/lib/$TRIPLET/pkgconfig/libnl-route-3.0.pc" ] ||
-		die "the $ARCH -dev packages are missing (libnl-3-dev:$ARCH libnl-route-3-dev:$ARCH libev-dev:$ARCH libjansson-dev:$ARCH libinih-dev:$ARCH libgnutls28-dev:$ARCH nettle-dev:$ARCH)"
-	pc=$(radcli_aside)
-	say "cross-building $SRC for $ARCH in $BUILD"
-	# a minimal inline toolchain: Debian's multiarch cross compiler finds
-	# the :ARCH libraries in /usr/lib/TRIPLET by itself
-	PKG_CONFIG_LIBDIR=$pc:/usr/lib/$TRIPLET/pkgconfig:/usr/share/pkgconfig \
-		cmake -S "$SRC" -B "$BUILD" -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$CPU" \
-		-DCMAKE_C_COMPILER="$TRIPLET-gcc" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_INSTALL_SYSCONFDIR=/etc \
-		-DBUILD_TESTING=OFF -DACD_WERROR=ON -DACD_PPP_DIR= >"$BUILD.log" 2>&1 ||
-		{ tail -30 "$BUILD.log" >&2; die "cmake (cross $ARCH) failed"; }
-	cmake --build "$BUILD" -j"$(nproc)" >>"$BUILD.log" 2>&1 ||
-		{ grep -E 'error|warning' "$BUILD.log" | head -20 >&2; die "cross build for $ARCH failed (log: $BUILD.log)"; }
+	local dest=$1 d to
 	rm -rf "$dest"; mkdir -p "$dest"
-	DESTDIR=$dest cmake --install "$BUILD" >>"$BUILD.log" 2>&1 ||
-		{ tail -20 "$BUILD.log" >&2; die "cmake --install into $dest failed"; }
+	dpkg -x "$DEB" "$dest" || die "dpkg -x $DEB $dest"
+	for d in "$dest"/*/; do
+		d=$(basename "$d")
+		[ -L "$ROOTFS/$d" ] || continue
+		to=$(readlink "$ROOTFS/$d")   # lib -> usr/lib
+		mkdir -p "$dest/$to" || die "mkdir $dest/$to"
+		cp -a "$dest/$d/." "$dest/$to/" || die "moving $dest/$d into $dest/$to, as the guest's root has /$d"
+		rm -rf "${dest:?}/$d"
+	done
 }
 
-mkdir -p "$(dirname "$BUILD")"
+mkdir -p "$(dirname "$DEST")"
+deb_current
+deps_met
 install_acd "$DEST"
 for b in acd acdctl acd-shape nat64ctl; do
 	f=$DEST/usr/sbin/$b
 	[ -x "$f" ] || die "$f was not installed"
-	file -b "$f" | grep -q "$(case $ARCH in arm64) echo aarch64 ;; armhf) echo 'ARM, EABI5' ;; esac)" ||
-		die "$f is not an $ARCH program: $(file -b "$f")"
+	file -b "$f" | grep -q "$MAGIC" || die "$f is not an $ARCH program: $(file -b "$f")"
 done
-say "installed in $DEST ($(elapsed)s): $(cd "$DEST" && echo usr/sbin/*)"
+say "installed $(basename "$DEB") in $DEST ($(elapsed)s): $(cd "$DEST" && echo usr/sbin/*)"

@@ -56,16 +56,9 @@ else
 	: "${NAME:=shell}"
 fi
 say() { printf 'vm-run[%s]: %s\n' "$NAME" "$*" >&2; }
-
-if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
-	say "SKIP: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
-	exit 77
-fi
-
-if [ "$(id -u)" != 0 ]; then
-	say "SKIP: needs root (the guest runs the host's root file system as root)"
-	exit 77
-fi
+# shellcheck source=host-lib.sh
+. "$HERE/host-lib.sh"
+vm_skip_unless_ready SKIP "the guest runs the host's root file system as root"
 
 # a setup.sh run changing the cache waits for us (and we for it); QEMU
 # inherits the lock, so it is held until the VM is gone
@@ -207,7 +200,7 @@ fi
 
 say "booting $KVER ($ACCEL${KVM_CPU:+ -cpu $KVM_CPU}, ${ACD_VM_SMP:-2} CPU, ${ACD_VM_MEM:-1024} MiB, timeout ${TIMEOUT}s): $SCRIPT $*"
 say "console: $OUT/console.log"
-T0=$(date +%s.%N)
+VM_T0=$(date +%s.%N)   # elapsed (host-lib.sh) counts the boot from here
 QPID=
 trap '[ -n "$QPID" ] && kill "$QPID" 2>/dev/null' EXIT
 trap 'say "interrupted"; exit 130' INT TERM
@@ -231,7 +224,7 @@ wait "$QPID" || QRC=$?
 QPID=
 wait "$WD" || true
 sleep 0.2   # let tee finish the log
-WALL=$(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+WALL=$(elapsed)
 
 if [ -s "$OUT/qemu.stderr" ]; then sed 's/^/qemu: /' "$OUT/qemu.stderr" >&2; fi
 panic=$(grep -m1 -E 'Kernel panic|BUG: |Oops: |general protection fault' "$OUT/console.log" 2>/dev/null || true)

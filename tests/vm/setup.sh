@@ -38,18 +38,9 @@ RECIPE=3        # bump when the way a step is done changes
 
 say()  { printf 'vm-setup[%s]: %s\n' "$ARCH" "$*"; }
 die()  { printf 'vm-setup[%s]: FAILED: %s\n' "$ARCH" "$*" >&2; exit 1; }
-now()  { date +%s.%N; }
-T0=$(now)
-elapsed() { awk -v a="$T0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
-
-if [ "${ACD_VM_SKIP:-0}" = 1 ]; then
-	say "skipped: ACD_VM_SKIP=1 (the operator opted out of the VM test bed)"
-	exit 77
-fi
-if [ "$(id -u)" != 0 ]; then
-	say "skipped: needs root (installs packages, writes $CACHE, runs QEMU with the host root shared)"
-	exit 77
-fi
+# shellcheck source=host-lib.sh
+. "$HERE/host-lib.sh"
+vm_skip_unless_ready skipped "installs packages, writes $CACHE, runs QEMU with the host root shared"
 
 mkdir -p "$CACHE/stamps"
 

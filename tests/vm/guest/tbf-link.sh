@@ -1,9 +1,10 @@
 #!/bin/bash
-# Scenario tbf-link: the short boot of a guest whose acd cannot be built yet
-# (armhf): the kernel shapes one link and the rate is measured.
+# Scenario tbf-link: the short boot of a guest (armhf): the kernel shapes
+# one link and the rate is measured.
 #
 #   ns a -- veth -- ns b; unshaped iperf3 first, then a tbf of 8 Mbit/s on
-#   a's side (acd-shape when ACD_SHAPE names one, else the guest's own tc),
+#   a's side (acd-shape when ACD_SHAPE names one: ctest gives the armhf
+#   package's; else the guest's own tc),
 #   read back and measured with iperf3 (b receives), then removed.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
