@@ -4,13 +4,17 @@
  * In a network namespace that already holds COUNT interfaces PREFIX0..
  * and one radattr file per interface, do per session what acd will do:
  * read and parse DIR/radattr.IFACE, resolve the interface, build the
- * policy (tbf down, police or IFB+tbf up) and call shaper_apply().  The
+ * policy (tbf down, police or IFB+tbf up; with -P, a profile's qdiscs as
+ * acd's [shaper] profile picks them on this kernel) and call
+ * shaper_apply().  The
  * file is read for every session, as the shell hook reads it, so both
  * sides pay for the same I/O.  Process start-up is not counted: the
  * daemon is long-running, and one handle serves every session.
  *
  * Output: one "key=value ..." line per pass for run.sh, then peak RSS:
- *   pass=apply sessions=1000 upmode=ifb total_us=... per_session_us=...
+ *   pass=apply sessions=1000 upmode=ifb profile=- total_us=... per_session_us=...
+ *       ... user_us=... sys_us=...  (this process's CPU in the pass: the
+ *       kernel's share is sys, netlink requests run in the sender's context)
  *   pass=reapply ...          (with -r: the same policies again, a no-op)
  *   maxrss_kb=...
  * Exit 0, or 1 with the shaper's message on stderr at the first failure.
@@ -36,6 +40,8 @@ struct bench {
 	const char *dir;
 	const char *prefix;
 	enum shaper_upmode upmode;
+	struct shaper_policy tmpl;  /* -P: the profile's qdiscs, leaves and upmode */
+	const char *profile;        /* -P's name, NULL without */
 	long count;
 	uint64_t *ns;           /* per-session durations of the current pass */
 	char *line;             /* getline buffer, reused */
@@ -126,9 +132,17 @@ static int session(struct bench *b, long i)
 	memset(&p, 0, sizeof(p));
 	if (read_radattr(b, path, &p) < 0)
 		return -1;
-	p.down.qdisc = SHAPER_QDISC_TBF;
-	p.up.qdisc = SHAPER_QDISC_TBF;  /* used in ifb mode only */
-	p.upmode = b->upmode;
+	if (b->profile) {
+		p.down.qdisc = b->tmpl.down.qdisc;
+		p.down.leaf = b->tmpl.down.leaf;
+		p.up.qdisc = b->tmpl.up.qdisc;
+		p.up.leaf = b->tmpl.up.leaf;
+		p.upmode = b->tmpl.upmode;
+	} else {
+		p.down.qdisc = SHAPER_QDISC_TBF;
+		p.up.qdisc = SHAPER_QDISC_TBF;  /* used in ifb mode only */
+		p.upmode = b->upmode;
+	}
 
 	ifindex = shaper_ifindex(b->sh, ifname);
 	if (ifindex < 0) {
@@ -163,11 +177,18 @@ static double pct_us(const uint64_t *v, long n, double pct)
 	return (double)v[k - 1] / 1000.0;
 }
 
+static double tv_us(const struct timeval *tv)
+{
+	return (double)tv->tv_sec * 1e6 + (double)tv->tv_usec;
+}
+
 static int run_pass(struct bench *b, const char *name)
 {
+	struct rusage r0, r1;
 	uint64_t start, total;
 	long i;
 
+	getrusage(RUSAGE_SELF, &r0);
 	start = now_ns();
 	for (i = 0; i < b->count; i++) {
 		uint64_t t0 = now_ns();
@@ -177,13 +198,18 @@ static int run_pass(struct bench *b, const char *name)
 		b->ns[i] = now_ns() - t0;
 	}
 	total = now_ns() - start;
+	getrusage(RUSAGE_SELF, &r1);
 
 	qsort(b->ns, (size_t)b->count, sizeof(b->ns[0]), cmp_u64);
-	printf("pass=%s sessions=%ld upmode=%s total_us=%.0f per_session_us=%.1f "
-	       "p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
-	       name, b->count, shaper_upmode_name(b->upmode), (double)total / 1000.0,
+	printf("pass=%s sessions=%ld upmode=%s profile=%s total_us=%.0f per_session_us=%.1f "
+	       "p50_us=%.1f p99_us=%.1f max_us=%.1f user_us=%.0f sys_us=%.0f\n",
+	       name, b->count,
+	       shaper_upmode_name(b->profile ? b->tmpl.upmode : b->upmode),
+	       b->profile ? b->profile : "-", (double)total / 1000.0,
 	       (double)total / 1000.0 / (double)b->count, pct_us(b->ns, b->count, 50),
-	       pct_us(b->ns, b->count, 99), pct_us(b->ns, b->count, 100));
+	       pct_us(b->ns, b->count, 99), pct_us(b->ns, b->count, 100),
+	       tv_us(&r1.ru_utime) - tv_us(&r0.ru_utime),
+	       tv_us(&r1.ru_stime) - tv_us(&r0.ru_stime));
 	fflush(stdout);
 	return 0;
 }
@@ -191,21 +217,26 @@ static int run_pass(struct bench *b, const char *name)
 static void usage(FILE *to)
 {
 	fprintf(to,
-		"usage: bench_shaper -d RADATTR_DIR -n COUNT [-p PREFIX] [-u police|ifb] [-r]\n"
+		"usage: bench_shaper -d RADATTR_DIR -n COUNT [-p PREFIX] [-u police|ifb | -P PROFILE] [-r]\n"
 		"  apply the policy from RADATTR_DIR/radattr.PREFIXi to PREFIXi, i < COUNT\n"
-		"  (PREFIX default ppp, upload mode default police);\n"
+		"  (PREFIX default ppp, upload mode default police, tbf both ways);\n"
+		"  -P: the qdiscs of profile auto, fq_codel, cake or tbf, as acd picks them\n"
+		"      after probing this kernel (an error if it lacks them);\n"
 		"  -r: apply everything a second time and report that pass too\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct bench b = { .prefix = "ppp", .upmode = SHAPER_UP_POLICE };
+	enum shaper_profile want = SHAPER_PROFILE_AUTO, chosen;
+	struct shaper_caps caps;
 	bool reapply = false;
+	char why[256] = "";
 	struct rusage ru;
 	char *end;
 	int opt, rc;
 
-	while ((opt = getopt(argc, argv, "d:n:p:u:rh")) != -1) {
+	while ((opt = getopt(argc, argv, "d:n:p:u:P:rh")) != -1) {
 		switch (opt) {
 		case 'd':
 			b.dir = optarg;
@@ -226,6 +257,14 @@ int main(int argc, char **argv)
 				fprintf(stderr, "bench_shaper: -u \"%s\": use police or ifb\n", optarg);
 				return 2;
 			}
+			break;
+		case 'P':
+			if (shaper_profile_parse(optarg, &want) < 0) {
+				fprintf(stderr, "bench_shaper: -P \"%s\": use auto, fq_codel, cake "
+					"or tbf\n", optarg);
+				return 2;
+			}
+			b.profile = optarg;
 			break;
 		case 'r':
 			reapply = true;
@@ -253,6 +292,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_shaper: shaper_open: %s\n", shaper_strerror(rc));
 		free(b.ns);
 		return 1;
+	}
+
+	if (b.profile) {
+		rc = shaper_probe(b.sh, &caps);
+		if (rc == 0)
+			rc = shaper_profile_pick(want, &caps, &b.tmpl, &chosen, why, sizeof(why));
+		if (rc < 0) {
+			fprintf(stderr, "bench_shaper: -P %s: %s\n", b.profile,
+				why[0] ? why : shaper_errmsg(b.sh));
+			shaper_close(b.sh);
+			free(b.ns);
+			return 1;
+		}
+		b.profile = shaper_profile_name(chosen);
 	}
 
 	rc = run_pass(&b, "apply");
