@@ -74,7 +74,7 @@ install_acd() {
 	command -v "$TRIPLET-gcc" >/dev/null ||
 		die "$TRIPLET-gcc missing (Debian: crossbuild-essential-$ARCH)"
 	[ -f "/usr/lib/$TRIPLET/pkgconfig/libnl-route-3.0.pc" ] ||
-		die "the $ARCH -dev packages are missing (libnl-3-dev:$ARCH libnl-route-3-dev:$ARCH libev-dev:$ARCH libjansson-dev:$ARCH libinih-dev:$ARCH libgnutls28-dev:$ARCH nettle-dev:$ARCH)"
+		die "the $ARCH -dev packages are missing (libnl-3-dev:$ARCH libnl-route-3-dev:$ARCH libev-dev:$ARCH libjansson-dev:$ARCH libinih-dev:$ARCH libgnutls28-dev:$ARCH nettle-dev:$ARCH libmicrohttpd-dev:$ARCH)"
 	pc=$(radcli_aside)
 	say "cross-building $SRC for $ARCH in $BUILD"
 	# a minimal inline toolchain: Debian's multiarch cross compiler finds

@@ -1,0 +1,185 @@
+/*
+ * The Prometheus exposition writer (acd/metrics_fmt.c): every byte of a
+ * family, label escaping (hostile user names), histograms (cumulative
+ * buckets, +Inf, _sum, _count), the size bound; and metrics_build() of an
+ * acd with no sessions and no modules, whose lines all parse.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "acd.h"
+#include "metrics.h"
+#include "metrics_fmt.h"
+
+static void test_family_and_samples(void **state)
+{
+	struct mx m;
+
+	(void)state;
+	mx_init(&m, 1 << 20);
+	mx_family(&m, "acd_x_total", MX_COUNTER, "help with \\ and\nnewline \"kept\"");
+	mx_u64(&m, "acd_x_total", NULL, 18446744073709551615ull);
+	mx_u64(&m, "acd_x_total", (const char *[]){ "a", "1", "b", "two", NULL }, 0);
+	mx_family(&m, "acd_y", MX_GAUGE, "g");
+	mx_f64(&m, "acd_y", NULL, 0.5);
+	mx_f64(&m, "acd_y", (const char *[]){ "k", "v", NULL }, -1);
+	assert_false(m.full);
+	assert_string_equal(m.buf,
+		"# HELP acd_x_total help with \\\\ and\\nnewline \"kept\"\n"
+		"# TYPE acd_x_total counter\n"
+		"acd_x_total 18446744073709551615\n"
+		"acd_x_total{a=\"1\",b=\"two\"} 0\n"
+		"# HELP acd_y g\n"
+		"# TYPE acd_y gauge\n"
+		"acd_y 0.5\n"
+		"acd_y{k=\"v\"} -1\n");
+	assert_int_equal(m.len, strlen(m.buf));
+	mx_free(&m);
+}
+
+/* A user name is the subscriber's to choose: it must not end the line,
+ * close the label or forge another series. */
+static void test_escaping(void **state)
+{
+	struct mx m;
+
+	(void)state;
+	mx_init(&m, 1 << 20);
+	mx_u64(&m, "acd_s", (const char *[]){ "user", "a\"} 1\nacd_fake 2 \\", NULL }, 3);
+	assert_string_equal(m.buf, "acd_s{user=\"a\\\"} 1\\nacd_fake 2 \\\\\"} 3\n");
+	mx_free(&m);
+
+	/* not UTF-8: U+FFFD for each bad byte; valid UTF-8 kept */
+	mx_init(&m, 1 << 20);
+	mx_escape(&m, "\xff" "caf\xc3\xa9" "\xc3" "\xed\xa0\x80", false);
+	assert_string_equal(m.buf, "\xef\xbf\xbd" "caf\xc3\xa9" "\xef\xbf\xbd"
+				   "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	mx_free(&m);
+
+	/* a NULL label value is the empty string */
+	mx_init(&m, 1 << 20);
+	mx_u64(&m, "acd_s", (const char *[]){ "interface", NULL, NULL }, 1);
+	assert_string_equal(m.buf, "acd_s{interface=\"\"} 1\n");
+	mx_free(&m);
+}
+
+static void test_histogram(void **state)
+{
+	static const double bounds[] = { 0.001, 0.25, 1 };
+	static const uint64_t counts[] = { 2, 0, 5, 1 }; /* per bucket, the last above 1 s */
+	struct mx m;
+
+	(void)state;
+	mx_init(&m, 1 << 20);
+	mx_family(&m, "acd_h_seconds", MX_HISTOGRAM, "h");
+	mx_histogram(&m, "acd_h_seconds", (const char *[]){ "type", "coa", NULL }, bounds, 3,
+		     counts, 4.5);
+	assert_string_equal(m.buf,
+		"# HELP acd_h_seconds h\n"
+		"# TYPE acd_h_seconds histogram\n"
+		"acd_h_seconds_bucket{type=\"coa\",le=\"0.001\"} 2\n"
+		"acd_h_seconds_bucket{type=\"coa\",le=\"0.25\"} 2\n"
+		"acd_h_seconds_bucket{type=\"coa\",le=\"1\"} 7\n"
+		"acd_h_seconds_bucket{type=\"coa\",le=\"+Inf\"} 8\n"
+		"acd_h_seconds_sum{type=\"coa\"} 4.5\n"
+		"acd_h_seconds_count{type=\"coa\"} 8\n");
+	mx_free(&m);
+
+	/* no labels: le alone */
+	mx_init(&m, 1 << 20);
+	mx_histogram(&m, "h", NULL, bounds, 1, (const uint64_t[]){ 0, 0 }, 0);
+	assert_string_equal(m.buf, "h_bucket{le=\"0.001\"} 0\nh_bucket{le=\"+Inf\"} 0\n"
+				   "h_sum 0\nh_count 0\n");
+	mx_free(&m);
+}
+
+/* The latency rings' buckets: each observation in the first bucket whose
+ * bound it does not exceed; above the last, +Inf. */
+static void test_lat_buckets(void **state)
+{
+	struct lat_ring *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	lat_add_us(r, 100);             /* on the first bound: the first bucket */
+	lat_add_us(r, 101);
+	lat_add_us(r, 10000000);
+	lat_add_us(r, 10000001);
+	assert_int_equal(r->bucket[0], 1);
+	assert_int_equal(r->bucket[1], 1);
+	assert_int_equal(r->bucket[LAT_BUCKETS - 1], 1);
+	assert_int_equal(r->bucket[LAT_BUCKETS], 1);
+	assert_int_equal(r->sum_us, 100 + 101 + 10000000 + 10000001);
+	assert_int_equal(r->count, 4);
+	free(r);
+}
+
+static void test_bound(void **state)
+{
+	struct mx m;
+	int i;
+
+	(void)state;
+	mx_init(&m, 64);
+	for (i = 0; i < 10; i++)
+		mx_u64(&m, "acd_long_name_total", NULL, 1);
+	assert_true(m.full);
+	assert_true(m.len < 64);
+	mx_free(&m);
+}
+
+/* Every line of a whole exposition is a comment or NAME[{...}] VALUE, and
+ * each family's TYPE comes before its samples, once. */
+static void test_build(void **state)
+{
+	static struct acd a;
+	struct mx m;
+	char *line, *save = NULL;
+	int families = 0;
+
+	(void)state;
+	config_defaults(&a.cfg);
+	a.stats.hook.bucket[0] = 3;
+	a.stats.hook.count = 3;
+	mx_init(&m, METRICS_MAX_BYTES);
+	metrics_build(&a, NULL, &m);
+	assert_false(m.full);
+	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_bucket{le=\"0.0001\"} 3\n"));
+	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_count 3\n"));
+	assert_non_null(strstr(m.buf, "\nacd_sessions{state=\"up\"} 0\n"));
+	assert_non_null(strstr(m.buf, "\nprocess_open_fds "));
+	for (line = strtok_r(m.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "# TYPE ", 7)) {
+			families++;
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		if (!strchr(line, ' '))
+			fail_msg("not NAME VALUE: %s", line);
+		if (strspn(line, "abcdefghijklmnopqrstuvwxyz_") < 4)
+			fail_msg("bad name: %s", line);
+	}
+	assert_true(families > 40);
+	mx_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_family_and_samples),
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_lat_buckets),
+		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_build),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
