@@ -83,6 +83,10 @@ printf '%s\n' "$out" >"$TMPD/scrape.txt"
 log "scrape: $(wc -l <"$TMPD/scrape.txt") lines, $(wc -c <"$TMPD/scrape.txt") bytes"
 lint=$(promtool check metrics <"$TMPD/scrape.txt" 2>&1) || fail "promtool check metrics: $lint"
 assert_eq "promtool's findings" "" "$lint"
+DOC=$(dirname "$0")/../../docs/metrics.md
+for f in $(awk '$1 == "#" && $2 == "TYPE" { print $3 }' "$TMPD/scrape.txt"); do
+	grep -qF "| \`$f" "$DOC" || fail "docs/metrics.md does not list $f"
+done
 assert_eq "sessions up" "$(ctl -j show stat | jq .sessions)" "$(metric "$out" 'acd_sessions{state="up"}')"
 # the links had their addresses before acd started: found at start-up
 assert_eq "sessions by origin reconciled" 3 "$(metric "$out" 'acd_sessions_by_origin{origin="reconciled"}')"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -134,13 +135,32 @@ static void test_bound(void **state)
 	mx_free(&m);
 }
 
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
 /* Every line of a whole exposition is a comment or NAME[{...}] VALUE, and
- * each family's TYPE comes before its samples, once. */
+ * each family's TYPE comes before its samples, once; each family is in
+ * docs/metrics.md. */
 static void test_build(void **state)
 {
 	static struct acd a;
 	struct mx m;
-	char *line, *save = NULL;
+	char *line, *save = NULL, *doc = read_file(ACD_METRICS_DOC), want[128];
 	int families = 0;
 
 	(void)state;
@@ -157,6 +177,9 @@ static void test_build(void **state)
 	for (line = strtok_r(m.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "# TYPE ", 7)) {
 			families++;
+			snprintf(want, sizeof(want), "| `%.*s", (int)strcspn(line + 7, " "), line + 7);
+			if (!strstr(doc, want))
+				fail_msg("docs/metrics.md does not list %s", line + 7);
 			continue;
 		}
 		if (line[0] == '#')
@@ -168,6 +191,55 @@ static void test_build(void **state)
 	}
 	assert_true(families > 40);
 	mx_free(&m);
+	free(doc);
+}
+
+/* How long a whole exposition takes at 5000 sessions, without and with
+ * per-session series (no link counters here: no rtnetlink); the issue's
+ * target is 10 ms for the default set, the bound here is loose for a
+ * loaded machine. */
+static void test_build_5000(void **state)
+{
+	static struct acd a;
+	struct session *v = calloc(5000, sizeof(*v));
+	struct timespec t0, t1;
+	double ms[2];
+	size_t len[2];
+	unsigned i, k;
+
+	(void)state;
+	assert_non_null(v);
+	config_defaults(&a.cfg);
+	for (i = 0; i < 5000; i++) {
+		snprintf(v[i].ifname, sizeof(v[i].ifname), "ppp%u", i);
+		snprintf(v[i].user, sizeof(v[i].user), "user%u@example.net", i);
+		snprintf(v[i].radius_src, sizeof(v[i].radius_src), "%s",
+			 i % 3 ? "RP-Downstream-Speed-Limit" : "default");
+		v[i].shaped = true;
+		v[i].applied.down.rate = 10000000;
+		v[i].next = i + 1 < 5000 ? &v[i + 1] : NULL;
+	}
+	a.sess.list = v;
+	a.sess.n = 5000;
+	a.cfg.metrics_sessions_max = 5000;
+	for (k = 0; k < 2; k++) {
+		struct mx m;
+
+		a.cfg.metrics_sessions = k == 1;
+		mx_init(&m, METRICS_MAX_BYTES);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		metrics_build(&a, NULL, &m);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		assert_false(m.full);
+		ms[k] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		len[k] = m.len;
+		mx_free(&m);
+	}
+	print_message("metrics_build at 5000 sessions: %.2f ms, %zu bytes; with per-session "
+		      "series %.2f ms, %zu bytes\n", ms[0], len[0], ms[1], len[1]);
+	assert_true(ms[0] < 250);
+	assert_true(ms[1] < 2500);
+	free(v);
 }
 
 int main(void)
@@ -179,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_lat_buckets),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_build_5000),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
