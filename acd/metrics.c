@@ -466,6 +466,16 @@ static void nat64_metrics(struct acd *a, struct mx *o)
 		json_decref(j);
 		return;
 	}
+	if (json_is_true(json_object_get(j, "dns64"))) {
+		inst = jint(j, "dns64_installed");
+		gauge(o, "acd_dns64_up",
+		      "1 when the last [dns64] install and resolver reload succeeded, 0 when it "
+		      "failed, -1 before the first", (double)inst);
+	}
+	if (!json_is_true(json_object_get(j, "nat64"))) { /* [dns64] alone */
+		json_decref(j);
+		return;
+	}
 	gauge(o, "acd_nat64_instance_up", "1 when the NAT64 instance exists (last check)",
 	      json_is_true(json_object_get(j, "running")));
 	counter(o, "acd_nat64_applies_total", "configuration applies that changed something",
@@ -501,12 +511,6 @@ static void nat64_metrics(struct acd *a, struct mx *o)
 	for (k = 0; k < 3; k++)
 		mx_u64(o, "acd_nat64_session_entries", (const char *[]){ "protocol", protos[k], NULL },
 		       (uint64_t)jint(json_object_get(j, "sessions"), protos[k]));
-	if (json_is_true(json_object_get(j, "dns64"))) {
-		inst = jint(j, "dns64_installed");
-		gauge(o, "acd_dns64_up",
-		      "1 when the last [dns64] install and resolver reload succeeded, 0 when it "
-		      "failed, -1 before the first", (double)inst);
-	}
 	json_decref(j);
 }
 

@@ -284,6 +284,7 @@ json_t *natmon_json(struct natmon *m, bool detail)
 	json_object_set_new(o, "pool4_used_pct_max", json_real(worst));
 	if (detail) {
 		json_object_set_new(o, "running", json_boolean(m->have_status && m->st.state.instance_exists));
+		json_object_set_new(o, "nat64", json_boolean(m->cfg.nat64_present));
 		json_object_set_new(o, "dns64", json_boolean(m->cfg.dns64_present));
 		json_object_set_new(o, "dns64_installed", json_integer(m->dns64_installed));
 		json_object_set_new(o, "pool6", json_string(m->have_status && m->st.state.pool6_set
