@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,14 @@
 
 #define POLICY_SOURCES_MAX 32   /* distinct policy-source label values (the rest: "other") */
 
+/* One exposition, shared by the scrapes that serve it: the endpoint holds
+ * one reference to the latest, each response one until it is sent. */
+struct snap {
+	atomic_uint refs;
+	size_t len;
+	char *text;
+};
+
 struct metrics {
 	struct acd *a;
 	struct MHD_Daemon *d;
@@ -43,8 +52,7 @@ struct metrics {
 
 	pthread_mutex_t mu;             /* all below */
 	pthread_cond_t cv;              /* a new snapshot, or closing */
-	char *snap;                     /* the latest exposition, NUL-terminated */
-	size_t snap_len;
+	struct snap *snap;              /* the latest, NULL before the first */
 	uint64_t gen;                   /* snapshots built */
 	double built;                   /* CLOCK_MONOTONIC of the latest */
 	bool asked, closing;
@@ -568,34 +576,54 @@ void metrics_build(struct acd *a, struct metrics *m, struct mx *o)
 	      m ? m->build_s : 0);
 }
 
-/* ev_async: a scrape wants a new snapshot */
+/* libmicrohttpd's free callback too: a response sent */
+static void snap_unref(void *cls)
+{
+	struct snap *sn = cls;
+
+	if (sn && atomic_fetch_sub(&sn->refs, 1) == 1) {
+		free(sn->text);
+		free(sn);
+	}
+}
+
+/* ev_async: a scrape wants a new snapshot.  Built without the lock; under
+ * it only pointers change, so a scrape never holds the loop up. */
 static void on_async(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct metrics *m = w->data;
+	struct snap *sn = calloc(1, sizeof(*sn)), *old = NULL;
 	double t0 = mono();
 	struct mx o;
 
 	(void)loop;
 	(void)revents;
 	mx_init(&o, METRICS_MAX_BYTES);
-	metrics_build(m->a, m, &o);
-	if (o.full) {
+	if (sn)
+		metrics_build(m->a, m, &o);
+	if (o.full || !o.buf || !sn) {
 		log_warnx("metrics: the exposition passed %u bytes or memory ran out: "
 			  "lower [metrics] per-session-max", METRICS_MAX_BYTES);
 		mx_free(&o);
+		free(sn);
+		sn = NULL;
+	} else {
+		atomic_init(&sn->refs, 1);
+		sn->text = o.buf;
+		sn->len = o.len;
 	}
 	m->build_s = mono() - t0;
 	pthread_mutex_lock(&m->mu);
-	if (o.buf) {
-		free(m->snap);
-		m->snap = o.buf;
-		m->snap_len = o.len;
+	if (sn) {
+		old = m->snap;
+		m->snap = sn;
 	}
 	m->gen++;
 	m->built = mono();
 	m->asked = false;
 	pthread_cond_broadcast(&m->cv);
 	pthread_mutex_unlock(&m->mu);
+	snap_unref(old);
 }
 
 /* ---- serving, on libmicrohttpd's threads ---- */
@@ -629,16 +657,24 @@ static enum MHD_Result allow_cb(void *cls, const struct sockaddr *sa, socklen_t 
 	return ok ? MHD_YES : MHD_NO;
 }
 
+/* text: static, or sn's (then the response holds sn's reference, and
+ * drops it when sent) */
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *text,
-			     size_t len, bool must_copy, const char *allow)
+			     size_t len, struct snap *sn, const char *allow)
 {
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 
-	r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)text,
-					    must_copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
-	if (!r)
+	if (sn)
+		r = MHD_create_response_from_buffer_with_free_callback_cls(len, sn->text,
+									   snap_unref, sn);
+	else
+		r = MHD_create_response_from_buffer(len, (void *)(uintptr_t)text,
+						    MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		snap_unref(sn);
 		return MHD_NO;
+	}
 	(void)MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				      code == MHD_HTTP_OK ? "text/plain; version=0.0.4; charset=utf-8"
 							  : "text/plain; charset=utf-8");
@@ -653,9 +689,8 @@ static enum MHD_Result serve(struct metrics *m, struct MHD_Connection *c)
 {
 	static const char busy[] = "acd has not built its metrics yet: try again\n";
 	struct timespec until;
-	enum MHD_Result rc;
+	struct snap *sn;
 	uint64_t want;
-	bool fresh;
 
 	pthread_mutex_lock(&m->mu);
 	m->scrapes++;
@@ -675,16 +710,16 @@ static enum MHD_Result serve(struct metrics *m, struct MHD_Connection *c)
 		while (m->gen < want && !m->closing)
 			if (pthread_cond_timedwait(&m->cv, &m->mu, &until) == ETIMEDOUT)
 				break;
-		fresh = m->gen >= want;
-		if (!fresh)
+		if (m->gen < want)
 			m->stale++;
 	}
-	if (m->snap)
-		rc = reply(c, MHD_HTTP_OK, m->snap, m->snap_len, true, NULL);
-	else
-		rc = reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, busy, sizeof(busy) - 1, false, NULL);
+	sn = m->snap;
+	if (sn)
+		atomic_fetch_add(&sn->refs, 1);
 	pthread_mutex_unlock(&m->mu);
-	return rc;
+	if (!sn)
+		return reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, busy, sizeof(busy) - 1, NULL, NULL);
+	return reply(c, MHD_HTTP_OK, sn->text, sn->len, sn, NULL);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -705,13 +740,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		m->bad_method++;
 		pthread_mutex_unlock(&m->mu);
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, bad_method, sizeof(bad_method) - 1,
-			     false, "GET, HEAD");
+			     NULL, "GET, HEAD");
 	}
 	if (strcmp(url, "/metrics")) {
 		pthread_mutex_lock(&m->mu);
 		m->not_found++;
 		pthread_mutex_unlock(&m->mu);
-		return reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1, false, NULL);
+		return reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1, NULL, NULL);
 	}
 	return serve(m, c);
 }
@@ -778,7 +813,7 @@ struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 		snprintf(err, errlen, "[metrics] listen %s: cannot listen (%s): is the address this "
 			 "box's and the port free?", a->cfg.metrics_listen, strerror(errno));
 		ev_async_stop(a->loop, &m->async);
-		free(m->snap);
+		snap_unref(m->snap);
 		free(m);
 		return NULL;
 	}
@@ -805,6 +840,6 @@ void metrics_close(struct metrics *m)
 	ev_async_stop(m->a->loop, &m->async);
 	pthread_cond_destroy(&m->cv);
 	pthread_mutex_destroy(&m->mu);
-	free(m->snap);
+	snap_unref(m->snap); /* the responses' went with the daemon */
 	free(m);
 }
