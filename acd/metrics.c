@@ -751,7 +751,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return serve(m, c);
 }
 
-/* libmicrohttpd's own messages, into acd's log */
+/* libmicrohttpd's own messages, into acd's log at debug: nearly all are
+ * about one client's connection (closed mid-request, too large), and a
+ * hostile client must not fill the log; a failure to listen is reported
+ * by metrics_open() itself. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[256];
@@ -759,7 +762,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	log_warnx("metrics: %s", msg);
+	log_debug("metrics: %s", msg);
 }
 
 static void copy_allow(struct metrics *m, const struct acd_config *cfg)
@@ -802,12 +805,12 @@ struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	m->d = MHD_start_daemon(flags, 0, allow_cb, m, on_request, m,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)a->cfg.metrics_max_conns,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cfg.metrics_timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)a->cfg.metrics_max_request,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256u << 10),
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 				MHD_OPTION_END);
 	if (!m->d) {
 		snprintf(err, errlen, "[metrics] listen %s: cannot listen (%s): is the address this "
