@@ -15,9 +15,15 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+
 #include "acd.h"
+#include "ipv6.h"
 #include "metrics.h"
 #include "metrics_fmt.h"
+#include "pppoe.h"
+#include "sessfake.h"
 
 static void test_family_and_samples(void **state)
 {
@@ -156,25 +162,14 @@ static char *read_file(const char *path)
 /* Every line of a whole exposition is a comment or NAME[{...}] VALUE, and
  * each family's TYPE comes before its samples, once; each family is in
  * docs/metrics.md. */
-static void test_build(void **state)
+/* how many families text has; it fails on a malformed line or a family
+ * docs/metrics.md does not list (text is cut into lines) */
+static int check_exposition(char *text)
 {
-	static struct acd a;
-	struct mx m;
 	char *line, *save = NULL, *doc = read_file(ACD_METRICS_DOC), want[128];
 	int families = 0;
 
-	(void)state;
-	config_defaults(&a.cfg);
-	a.stats.hook.bucket[0] = 3;
-	a.stats.hook.count = 3;
-	mx_init(&m, METRICS_MAX_BYTES);
-	metrics_build(&a, NULL, &m);
-	assert_false(m.full);
-	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_bucket{le=\"0.0001\"} 3\n"));
-	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_count 3\n"));
-	assert_non_null(strstr(m.buf, "\nacd_sessions{state=\"up\"} 0\n"));
-	assert_non_null(strstr(m.buf, "\nprocess_open_fds "));
-	for (line = strtok_r(m.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "# TYPE ", 7)) {
 			families++;
 			snprintf(want, sizeof(want), "| `%.*s", (int)strcspn(line + 7, " "), line + 7);
@@ -189,9 +184,153 @@ static void test_build(void **state)
 		if (strspn(line, "abcdefghijklmnopqrstuvwxyz_") < 4)
 			fail_msg("bad name: %s", line);
 	}
-	assert_true(families > 40);
-	mx_free(&m);
 	free(doc);
+	return families;
+}
+
+static void test_build(void **state)
+{
+	static struct acd a;
+	struct mx m;
+
+	(void)state;
+	config_defaults(&a.cfg);
+	a.stats.hook.bucket[0] = 3;
+	a.stats.hook.count = 3;
+	mx_init(&m, METRICS_MAX_BYTES);
+	metrics_build(&a, NULL, &m);
+	assert_false(m.full);
+	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_bucket{le=\"0.0001\"} 3\n"));
+	assert_non_null(strstr(m.buf, "\nacd_hook_duration_seconds_count 3\n"));
+	assert_non_null(strstr(m.buf, "\nacd_sessions{state=\"up\"} 0\n"));
+	assert_non_null(strstr(m.buf, "\nprocess_open_fds "));
+	assert_null(strstr(m.buf, "acd_pppoe_padi_received_total")); /* [pppoe] off */
+	assert_true(check_exposition(m.buf) > 40);
+	mx_free(&m);
+}
+
+/* effects that do nothing: the PPPoE server's and the IPv6 edge's */
+static int pp_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	(void)ifindex;
+	(void)frame;
+	(void)len;
+	return 0;
+}
+
+static int pp_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
+{
+	(void)ctx;
+	(void)argv;
+	(void)pid;
+	(void)pidfd;
+	return -ENOENT;
+}
+
+static int pp_terminate(void *ctx, int pidfd, pid_t pid)
+{
+	(void)ctx;
+	(void)pidfd;
+	(void)pid;
+	return 0;
+}
+
+static int pp_reap(void *ctx, int pidfd, pid_t pid, int *status)
+{
+	(void)ctx;
+	(void)pidfd;
+	(void)pid;
+	*status = 0;
+	return 0;
+}
+
+static int v6_reply(void *ctx, int ifindex, const struct in6_addr *to, const uint8_t *buf,
+		    size_t len)
+{
+	(void)ctx;
+	(void)ifindex;
+	(void)to;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+static int v6_route(void *ctx, bool add, int ifindex, const struct in6_addr *prefix, uint8_t len,
+		    const struct in6_addr *via, uint32_t metric)
+{
+	(void)ctx;
+	(void)add;
+	(void)ifindex;
+	(void)prefix;
+	(void)len;
+	(void)via;
+	(void)metric;
+	return 0;
+}
+
+static int v6_join(void *ctx, int ifindex, bool join)
+{
+	(void)ctx;
+	(void)ifindex;
+	(void)join;
+	return 0;
+}
+
+static uint32_t v6_mtu(void *ctx, int ifindex)
+{
+	(void)ctx;
+	(void)ifindex;
+	return 1492;
+}
+
+/* With [pppoe] and [ipv6]: their families too, a drop reason as a label,
+ * all documented */
+static void test_build_pppoe_ipv6(void **state)
+{
+	static const struct pppoe_fx pfx = { .send = pp_send, .spawn = pp_spawn,
+					     .terminate = pp_terminate, .reap = pp_reap };
+	static const struct ipv6_fx vfx = { pp_send, v6_reply, v6_route, v6_join, v6_mtu };
+	static const uint8_t mac[6] = { 2, 0xac, 0, 0, 0, 1 };
+	static struct acd a;
+	static struct fake sf;
+	uint8_t frame[64] = { 0 };
+	char err[256] = "";
+	struct mx m;
+
+	(void)state;
+	config_defaults(&a.cfg);
+	snprintf(a.cfg.pppoe_ifaces[0], sizeof(a.cfg.pppoe_ifaces[0]), "ac*");
+	a.cfg.n_pppoe_ifaces = 1;
+	inet_pton(AF_INET6, "2001:db8:100::", &a.cfg.ipv6_pool_addr);
+	a.cfg.ipv6_pool_len = 56;
+	snprintf(a.cfg.ipv6_pool, sizeof(a.cfg.ipv6_pool), "2001:db8:100::/56");
+	sessions_init(&a.sess, NULL, &a.cfg, &fake_fx, &sf);
+	a.pppoe = pppoe_open_fx(&a, &pfx, NULL, err, sizeof(err));
+	assert_non_null(a.pppoe);
+	assert_int_equal(pppoe_iface_set(a.pppoe, 3, "ac0", mac, 1500), 0);
+	a.ipv6 = ipv6_open_fx(&a, &vfx, NULL, err, sizeof(err));
+	assert_non_null(a.ipv6);
+	/* a PADI from a broadcast source: dropped, with its reason */
+	memset(frame, 0xff, 12);
+	frame[12] = 0x88;
+	frame[13] = 0x63;
+	frame[14] = 0x11;
+	frame[15] = 0x09;
+	pppoe_input(a.pppoe, 3, frame, sizeof(frame), false);
+	mx_init(&m, METRICS_MAX_BYTES);
+	metrics_build(&a, NULL, &m);
+	assert_false(m.full);
+	assert_non_null(strstr(m.buf, "\nacd_pppoe_enabled 1\n"));
+	assert_non_null(strstr(m.buf, "\nacd_pppoe_padi_received_total{interface=\"ac0\"} "));
+	assert_non_null(strstr(m.buf, "\nacd_pppoe_dropped_total{interface=\"ac0\",reason=\""));
+	assert_non_null(strstr(m.buf, "\nacd_ipv6_enabled 1\n"));
+	assert_non_null(strstr(m.buf, "\nacd_dhcpv6_leases 0\n"));
+	assert_true(check_exposition(m.buf) > 60);
+	mx_free(&m);
+	ipv6_close(a.ipv6);
+	pppoe_close(a.pppoe);
+	sessions_free(&a.sess);
 }
 
 /* How long a whole exposition takes at 5000 sessions, without and with
@@ -251,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_lat_buckets),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_build_pppoe_ipv6),
 		cmocka_unit_test(test_build_5000),
 	};
 
