@@ -4,7 +4,7 @@
 # 1 s scrape interval.  Through its HTTP API: the target is up, a PromQL
 # query returns the session count `acdctl show stat` reports (and follows
 # it when a session ends), and every alert rule loaded and evaluates
-# without an error.
+# without an error.  Over IPv6 loopback: listen = [::1]:PORT, allow = ::1.
 set -euo pipefail
 TEST_NAME=acd-prometheus
 . "$(dirname "$0")/lib.sh"
@@ -17,11 +17,14 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 add_pair 0
 add_pair 1
 add_pair 2
+# netns_init turned IPv6 off: on again for the loopback alone
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+ip netns exec "$AC_NS" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
 export ACD_SOCKET=$TMPD/acd.sock
 acd_conf <<CONF
 [metrics]
-listen = 9464
-allow = 127.0.0.1
+listen = [::1]:9464
+allow = ::1
 CONF
 start_acd
 in_ac() { ip netns exec "$AC_NS" "$@"; }
@@ -39,7 +42,7 @@ rule_files:
 scrape_configs:
   - job_name: acd
     static_configs:
-      - targets: ['127.0.0.1:9464']
+      - targets: ['[::1]:9464']
 YML
 in_ac prometheus --config.file="$TMPD/prometheus.yml" --storage.tsdb.path="$TMPD/prom" \
 	--web.listen-address=127.0.0.1:9090 --log.level=warn >"$TMPD/prometheus.log" 2>&1 &
