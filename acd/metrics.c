@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -776,9 +777,11 @@ static void copy_allow(struct metrics *m, const struct acd_config *cfg)
 struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
+	sigset_t all, old;
 	struct metrics *m;
 	socklen_t sslen;
 	unsigned flags;
+	int saved;
 
 	if (!a->cfg.metrics_listen[0])
 		return NULL;
@@ -804,6 +807,10 @@ struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* signals stay with the event loop's thread: the library's threads
+	 * (and the connections' they start) inherit a full mask */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	m->d = MHD_start_daemon(flags, 0, allow_cb, m, on_request, m,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -812,9 +819,11 @@ struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)a->cfg.metrics_max_request,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256u << 10),
 				MHD_OPTION_END);
+	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!m->d) {
 		snprintf(err, errlen, "[metrics] listen %s: cannot listen (%s): is the address this "
-			 "box's and the port free?", a->cfg.metrics_listen, strerror(errno));
+			 "box's and the port free?", a->cfg.metrics_listen, strerror(saved));
 		ev_async_stop(a->loop, &m->async);
 		snap_unref(m->snap);
 		free(m);
