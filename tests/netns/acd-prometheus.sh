@@ -44,7 +44,7 @@ scrape_configs:
     static_configs:
       - targets: ['[::1]:9464']
 YML
-in_ac prometheus --config.file="$TMPD/prometheus.yml" --storage.tsdb.path="$TMPD/prom" \
+ip netns exec "$AC_NS" prometheus --config.file="$TMPD/prometheus.yml" --storage.tsdb.path="$TMPD/prom" \
 	--web.listen-address=127.0.0.1:9090 --log.level=warn >"$TMPD/prometheus.log" 2>&1 &
 PROM=$!
 BG_PIDS+=("$PROM")
