@@ -497,6 +497,28 @@ void acct_reload_check(struct acd *a)
 			  "settings stay");
 }
 
+int acct_sender_stats(struct acct *t, struct acct_sender_stats *out)
+{
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	if (!t)
+		return -1;
+	pthread_mutex_lock(&t->mu);
+	out->queued = t->queued;
+	out->sent = t->sent;
+	out->failed = t->failed;
+	out->timeouts = t->timeouts;
+	memcpy(out->dropped_by, t->dropped_by, sizeof(out->dropped_by));
+	out->depth = t->count;
+	out->qsize = t->qsize;
+	out->rtt = t->lat;
+	pthread_mutex_unlock(&t->mu);
+	for (i = 0; i < t->nservers && i < 2; i++)
+		snprintf(out->servers[i], sizeof(out->servers[i]), "%s", t->servers[i]);
+	return 0;
+}
+
 json_t *acct_stat_json(struct acct *t)
 {
 	json_t *o;

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "acct_record.h"
+#include "latency.h"
 
 struct acd;
 
@@ -39,6 +40,16 @@ void acct_close(struct acct *t);
 #define ACCT_CLOSE_WAIT 2.0     /* seconds */
 /* After a reload: log that changed [accounting] settings wait for a restart. */
 void acct_reload_check(struct acd *a);
+
+/* What the metrics endpoint reads, copied under the sender's lock. */
+struct acct_sender_stats {
+	uint64_t queued, sent, failed, timeouts, dropped_by[4];
+	unsigned depth, qsize;
+	struct lat_ring rtt;            /* a request's send to its answer */
+	char servers[2][64];            /* as configured ("" when fewer) */
+};
+/* 0, or -1 when accounting is off (t NULL) */
+int acct_sender_stats(struct acct *t, struct acct_sender_stats *out);
 
 /* `show stat`'s "accounting" object */
 json_t *acct_stat_json(struct acct *t);

@@ -48,7 +48,7 @@ struct acct {
 	bool busy, stop, abandoned;
 	struct acct_result *res;        /* ring of qsize results for the loop */
 	unsigned rhead, rcount;
-	uint64_t sent, failed, dropped, queued;
+	uint64_t sent, failed, dropped, queued, timeouts;
 	uint64_t dropped_by[4];         /* by acct_status */
 	char last_error[256];
 	struct lat_ring lat;            /* request queued-at-worker to answer */

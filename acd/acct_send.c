@@ -141,6 +141,8 @@ static void *worker(void *arg)
 			lat_add(&t->lat, t0);
 		} else {
 			t->failed++;
+			if (res.rc == TIMEOUT_RC)
+				t->timeouts++;
 			snprintf(t->last_error, sizeof(t->last_error), "%s %s: %s",
 				 r.ifname, r.session_id, err);
 		}

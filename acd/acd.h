@@ -22,6 +22,8 @@ struct acct;
 struct acd_reload_hook;
 struct rc_conf;
 
+#define ACD_COA_CAUSES 110       /* Error-Cause 401..508 as cause - 400, 0 for none */
+
 struct acd_stats {
 	uint64_t hook_errors, shaper_errors, radattr_errors;
 	uint64_t requests, bad_requests;
@@ -33,6 +35,13 @@ struct acd_stats {
 	char coa_last_error[640];
 	struct lat_ring coa;            /* verified request to reply sent */
 	struct lat_ring hook;           /* pppd hooks: request read to reply queued */
+	struct lat_ring setup;          /* the hooks that made a session: up to its reply */
+	struct lat_ring shape;          /* shaper_apply(), each call */
+	/* shaper applies and failures by the download qdisc (enum shaper_qdisc) */
+	uint64_t shaper_applies[4], shaper_apply_failures[4], shaper_clear_failures;
+	/* CoA-Requests [0] and Disconnect-Requests [1] answered: ACKs; NAKs by
+	 * Error-Cause (the cause - 400: 1..108; [0]: none) */
+	uint64_t coa_acked[2], coa_naked[2][ACD_COA_CAUSES];
 };
 
 struct acd {
@@ -53,6 +62,7 @@ struct acd {
 	struct pppoe *pppoe;            /* NULL without [pppoe] (pppoe.h) */
 	struct ipv6 *ipv6;              /* NULL without [ipv6] prefix-pool (ipv6.h) */
 	struct natmon *nat;             /* NULL without [nat64]/[dns64] */
+	struct metrics *metrics;        /* NULL when [metrics] listen is off (metrics.h) */
 	struct acd_reload_hook *reload_hooks; /* who takes part in a reload (reload.h) */
 };
 

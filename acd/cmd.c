@@ -323,7 +323,7 @@ static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct repl
 	const char *event = arg_str(args, "event");
 	json_t *argv = json_object_get(args, "argv"), *env = json_object_get(args, "env");
 	char err[512] = "";
-	uint64_t t0 = lat_now();
+	uint64_t t0 = lat_now(), ups = a->sess.up;
 	int rc;
 
 	(void)p; /* root's alone, as the table says */
@@ -333,6 +333,8 @@ static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct repl
 	rc = session_hook(&a->sess, event, argv, env, err, sizeof(err));
 	json_decref(env);
 	lat_add(&a->stats.hook, t0);
+	if (a->sess.up != ups) /* this hook made a session */
+		lat_add(&a->stats.setup, t0);
 	if (rc < 0) {
 		a->stats.hook_errors++;
 		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", err);

@@ -1026,6 +1026,7 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	enum radpkt_ma ma;
 	char peer[64];
 	uint64_t t0 = lat_now();
+	unsigned kind;
 	int32_t slot;
 	int rc, len;
 
@@ -1114,6 +1115,12 @@ static void handle(struct coa *c, const uint8_t *buf, size_t n,
 	if (sendto(c->fd, b.buf, (size_t)len, 0, (const struct sockaddr *)from, fromlen) < 0)
 		log_warn("coa: from=%s id=%u cannot send the reply", peer, p.id);
 	lat_add(&a->stats.coa, t0);
+	kind = p.code == RADPKT_COA_REQUEST ? 0 : 1;
+	if (d.v.ack)
+		a->stats.coa_acked[kind]++;
+	else
+		a->stats.coa_naked[kind][d.v.cause > 400 && d.v.cause - 400 < ACD_COA_CAUSES
+					 ? d.v.cause - 400 : 0]++;
 	if (d.v.ack) {
 		a->stats.coa_acks++;
 		log_info("coa: from=%s id=%u %s ack %s", peer, p.id,

@@ -150,7 +150,8 @@ bool config_listen_is_loopback(const char *s)
 	return IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
 }
 
-/* off, PORT (on 127.0.0.1, kept as 127.0.0.1:PORT), ADDRESS:PORT, [IPv6]:PORT */
+/* off, PORT (on 127.0.0.1, kept as 127.0.0.1:PORT), ADDRESS:PORT, [IPv6]:PORT:
+ * telnet, [metrics] listen */
 static int set_telnet(struct conf_reader *c, const struct conf_key *k, const char *v,
 			void *cfg)
 {
@@ -394,17 +395,104 @@ static int set_nas_id(struct conf_reader *c, const struct conf_key *k, const cha
 	return 0;
 }
 
-bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr)
+/* Is addr (of family af) inside net/prefix (of family naf)? */
+static bool prefix_match(int naf, const uint8_t net[16], unsigned prefix, int af,
+			 const void *addr)
 {
 	const uint8_t *a = addr;
-	unsigned bits = c->prefix, i;
+	unsigned bits = prefix, i;
 
-	if (af != c->af)
+	if (af != naf)
 		return false;
 	for (i = 0; bits >= 8; i++, bits -= 8)
-		if (a[i] != c->net[i])
+		if (a[i] != net[i])
 			return false;
-	return bits == 0 || ((a[i] ^ c->net[i]) & (uint8_t)(0xff00 >> bits)) == 0;
+	return bits == 0 || ((a[i] ^ net[i]) & (uint8_t)(0xff00 >> bits)) == 0;
+}
+
+bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr)
+{
+	return prefix_match(c->af, c->net, c->prefix, af, addr);
+}
+
+/*
+ * ADDRESS[/PREFIX] into af, net (host bits cleared) and prefix; -1 with
+ * why set ("... is not an address", "prefix length ... out of range").
+ */
+static int net_parse(const char *v, int *af, uint8_t net[16], unsigned *prefix, char *why,
+		     size_t whylen)
+{
+	char spec[64], *slash, *end;
+	unsigned long len;
+	unsigned i;
+
+	if (strlen(v) >= sizeof(spec)) {
+		snprintf(why, whylen, "longer than %zu characters", sizeof(spec) - 1);
+		return -1;
+	}
+	snprintf(spec, sizeof(spec), "%s", v);
+	slash = strchr(spec, '/');
+	if (slash)
+		*slash = '\0';
+	*af = strchr(spec, ':') ? AF_INET6 : AF_INET;
+	memset(net, 0, 16);
+	if (inet_pton(*af, spec, net) != 1) {
+		snprintf(why, whylen, "\"%s\" is not an IPv4 or IPv6 address", spec);
+		return -1;
+	}
+	*prefix = *af == AF_INET ? 32 : 128;
+	if (slash) {
+		len = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || *end || slash[1] == '-' || len > *prefix) {
+			snprintf(why, whylen, "prefix length \"/%s\" out of range (0 to %u)",
+				 slash + 1, *prefix);
+			return -1;
+		}
+		*prefix = (unsigned)len;
+		for (i = 0; i < 16; i++) {
+			unsigned keep = *prefix > i * 8 ? *prefix - i * 8 : 0;
+
+			if (keep < 8)
+				net[i] &= (uint8_t)(0xff00 >> keep);
+		}
+	}
+	return 0;
+}
+
+bool config_net_match(const struct acd_net *n, int af, const void *addr)
+{
+	return prefix_match(n->af, n->net, n->prefix, af, addr);
+}
+
+/* [metrics] allow = ADDRESS[/PREFIX] (repeatable) */
+static int set_metrics_allow(struct conf_reader *c, const struct conf_key *k, const char *v,
+			     void *cfgv)
+{
+	struct acd_config *cfg = cfgv;
+	struct acd_net *n;
+	char why[160];
+
+	if (cfg->n_metrics_allow >= ACD_METRICS_MAX_ALLOW) {
+		conf_err(c, "%s: more than %d entries (give prefixes, e.g. 192.0.2.0/24)",
+			 k->name, ACD_METRICS_MAX_ALLOW);
+		return -1;
+	}
+	n = &cfg->metrics_allow[cfg->n_metrics_allow];
+	memset(n, 0, sizeof(*n));
+	if (net_parse(v, &n->af, n->net, &n->prefix, why, sizeof(why)) < 0) {
+		conf_err(c, "%s \"%s\": %s: use ADDRESS or ADDRESS/PREFIX "
+			 "(e.g. 192.0.2.7 or 2001:db8::/32)", k->name, v, why);
+		return -1;
+	}
+	snprintf(n->spec, sizeof(n->spec), "%s", v);
+	cfg->n_metrics_allow++;
+	return 0;
+}
+
+static void pr_metrics_allow(FILE *f, const struct conf_key *k, const void *cfg, unsigned i)
+{
+	(void)k;
+	fputs(((const struct acd_config *)cfg)->metrics_allow[i].spec, f);
 }
 
 /* client = ADDRESS[/PREFIX] SECRET-FILE (repeatable) */
@@ -414,9 +502,7 @@ static int set_coa_client(struct conf_reader *c, const struct conf_key *k, const
 	struct acd_config *cfg = cfgv;
 	const char *key = k->name;
 	struct coa_client_cfg *cl;
-	char spec[64], file[PATH_MAX], err[PATH_MAX + 200], *slash, *end;
-	unsigned long prefix;
-	unsigned i;
+	char spec[64], file[PATH_MAX], err[PATH_MAX + 200], why[160];
 	int n;
 
 	if (cfg->n_coa_clients >= ACD_COA_MAX_CLIENTS) {
@@ -433,30 +519,9 @@ static int set_coa_client(struct conf_reader *c, const struct conf_key *k, const
 		return -1;
 	}
 	snprintf(cl->spec, sizeof(cl->spec), "%s", spec);
-	slash = strchr(spec, '/');
-	if (slash)
-		*slash = '\0';
-	cl->af = strchr(spec, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(cl->af, spec, cl->net) != 1) {
-		conf_err(c, "%s \"%s\": \"%s\" is not an IPv4 or IPv6 address", key, v, spec);
+	if (net_parse(spec, &cl->af, cl->net, &cl->prefix, why, sizeof(why)) < 0) {
+		conf_err(c, "%s \"%s\": %s", key, v, why);
 		return -1;
-	}
-	cl->prefix = cl->af == AF_INET ? 32 : 128;
-	if (slash) {
-		errno = 0;
-		prefix = strtoul(slash + 1, &end, 10);
-		if (!slash[1] || *end || slash[1] == '-' || prefix > cl->prefix) {
-			conf_err(c, "%s \"%s\": prefix length \"/%s\" out of range (0 to %u)", key,
-				v, slash + 1, cl->prefix);
-			return -1;
-		}
-		cl->prefix = (unsigned)prefix;
-		for (i = 0; i < 16; i++) {
-			unsigned keep = cl->prefix > i * 8 ? cl->prefix - i * 8 : 0;
-
-			if (keep < 8)
-				cl->net[i] &= (uint8_t)(0xff00 >> keep);
-		}
 	}
 	if (file[0] != '/') {
 		conf_err(c, "%s \"%s\": secret file \"%s\" is not an absolute path", key, v, file);
@@ -1247,6 +1312,31 @@ static const struct conf_key keys[] = {
 	  .help = "seconds per try" },
 	{ "accounting", "retries", .type = CONF_UINT, .min = 0, .max = 10, F(acct_retries),
 	  .dflt = "2", .help = "tries after the first" },
+	/* [metrics]: where it listens and its limits wait for a restart; allow
+	 * and the per-session series apply at a reload */
+	{ "metrics", "listen", CUSTOM(set_telnet, pr_listen), F(metrics_listen), .dflt = "off",
+	  .flags = CONF_RESTART, .restart_as = "metrics listen and limits",
+	  .help = "where the Prometheus endpoint listens (PORT: on 127.0.0.1), or off" },
+	{ "metrics", "allow", CUSTOM(set_metrics_allow, pr_metrics_allow), F(metrics_allow),
+	  REPEAT(n_metrics_allow), .help = "ADDRESS[/PREFIX] that may scrape, repeatable (none: any)" },
+	{ "metrics", "max-connections", .type = CONF_UINT, .min = 1, .max = 256,
+	  F(metrics_max_conns), .dflt = "8", .flags = CONF_RESTART,
+	  .restart_as = "metrics listen and limits", .use = "give a number from 1 to 256",
+	  .help = "scrapers' connections at once" },
+	{ "metrics", "max-request-size", .type = CONF_UINT, .min = 1024, .max = 65536,
+	  F(metrics_max_request), .dflt = "8192", .flags = CONF_RESTART,
+	  .restart_as = "metrics listen and limits",
+	  .use = "give bytes from 1024 to 65536 (e.g. 8192)",
+	  .help = "a request's line and headers, at most" },
+	{ "metrics", "timeout", SECONDS(1, 300), F(metrics_timeout_s), .dflt = "10s",
+	  .flags = CONF_RESTART, .restart_as = "metrics listen and limits",
+	  .use = "give seconds from 1 to 300 (e.g. 10s)",
+	  .help = "a connection idle this long is closed" },
+	{ "metrics", "per-session", .type = CONF_BOOL, F(metrics_sessions), .dflt = "no",
+	  .help = "series per session (bytes, packets, rates)" },
+	{ "metrics", "per-session-max", .type = CONF_UINT, .min = 1, .max = 100000,
+	  F(metrics_sessions_max), .dflt = "1000", .use = "give a number from 1 to 100000",
+	  .help = "sessions with series of their own, at most (the rest are counted)" },
 };
 #undef F
 #undef CUSTOM

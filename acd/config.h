@@ -63,6 +63,15 @@ struct coa_client_cfg {
 	size_t secret_len;
 };
 
+/* [metrics] allow = ADDRESS[/PREFIX]: a client that may scrape */
+#define ACD_METRICS_MAX_ALLOW 16
+struct acd_net {
+	char spec[64];                  /* as written, for printing */
+	int af;                         /* AF_INET or AF_INET6 */
+	uint8_t net[16];                /* network address, host bits zero */
+	unsigned prefix;
+};
+
 struct acd_config {
 	/* [acd] */
 	char state_dir[PATH_MAX];
@@ -95,6 +104,15 @@ struct acd_config {
 	bool coa_require_ma;            /* drop requests without Message-Authenticator */
 	bool coa_require_timestamp;     /* drop requests without Event-Timestamp */
 	uint32_t coa_window_s;          /* Event-Timestamp tolerance and replay window */
+	/* [metrics] the Prometheus endpoint (metrics.h) */
+	char metrics_listen[64];        /* "" = off, else "ADDR:PORT" / "[ADDR6]:PORT" */
+	struct acd_net metrics_allow[ACD_METRICS_MAX_ALLOW]; /* none: anyone who reaches it */
+	unsigned n_metrics_allow;
+	uint32_t metrics_max_conns;     /* connections at once */
+	uint32_t metrics_max_request;   /* bytes of a request (line and headers) */
+	uint32_t metrics_timeout_s;     /* a connection's idle limit */
+	bool metrics_sessions;          /* per-session series */
+	uint32_t metrics_sessions_max;  /* at most this many sessions' series */
 	/* [nat64] and [dns64]: libnat64's, the same keys as nat64ctl's file */
 	struct nat64_config nat64;
 	uint32_t nat64_check_s;         /* [acd] nat64-check-interval */
@@ -264,6 +282,8 @@ bool config_listen_is_loopback(const char *s);
 
 /* Does addr (af, 4 or 16 bytes) fall in a client's network? */
 bool config_coa_client_match(const struct coa_client_cfg *c, int af, const void *addr);
+/* Is addr (af: AF_INET 4 bytes, AF_INET6 16) inside n? */
+bool config_net_match(const struct acd_net *n, int af, const void *addr);
 
 /* Write cfg as a file that parses back to the same cfg. */
 void config_print(FILE *f, const struct acd_config *cfg);

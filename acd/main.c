@@ -24,6 +24,7 @@
 #include "reload.h"
 #include "acd_version.h"
 #include "log.h"
+#include "metrics.h"
 #include "natmon.h"
 #include "ipv6.h"
 #include "pppoe.h"
@@ -140,6 +141,24 @@ static void ipv6_reloaded(struct acd *a, const struct acd_config *old)
 	ipv6_reconfigure(a->ipv6);
 }
 static struct acd_reload_hook ipv6_hook = { .name = "ipv6", .applied = ipv6_reloaded };
+
+/* [metrics] allow: the next connection is checked against the new list */
+static void metrics_reloaded(struct acd *a, const struct acd_config *old)
+{
+	(void)old;
+	metrics_reconfigure(a->metrics);
+}
+static struct acd_reload_hook metrics_hook = { .name = "metrics", .applied = metrics_reloaded };
+
+/* the metrics endpoint with no allow-list, beyond the box: say so */
+static void metrics_notice(const struct acd *a)
+{
+	if (a->metrics && !a->cfg.n_metrics_allow && !config_listen_is_loopback(a->cfg.metrics_listen))
+		log_notice("metrics: %s is not a loopback address and [metrics] allow is empty: "
+			   "anyone who reaches it may read session counts and user names "
+			   "(with per-session); add allow = your Prometheus' address",
+			   a->cfg.metrics_listen);
+}
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -285,6 +304,12 @@ int main(int argc, char **argv)
 	a->lw = linkwatch_open(a);
 	if (!a->lw)
 		fatalx("cannot watch network links (netlink)");
+	err[0] = '\0';
+	a->metrics = metrics_open(a, err, sizeof(err)); /* reads all of the above */
+	if (!a->metrics && err[0])
+		fatalx("%s", err);
+	metrics_notice(a);
+	acd_reload_hook(a, &metrics_hook);
 	/* the session core's listeners, in the order they hear an event:
 	 * the PPPoE server (its session's line first), the IPv6 edge, accounting (their opens
 	 * registered them), the monitor, the state file */
@@ -300,6 +325,7 @@ int main(int argc, char **argv)
 		   a->cfg_path ? a->cfg_path : "(built-in)", a->cfg.socket, a->sess.n);
 	ev_run(a->loop, 0);
 
+	metrics_close(a->metrics); /* its threads first: none waits for a loop that ended */
 	state_flush();
 	(void)state_save(a);
 	linkwatch_close(a->lw);

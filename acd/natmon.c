@@ -39,6 +39,7 @@ struct natmon {
 	time_t checked;                  /* last check, wall clock */
 	time_t applied;                  /* last successful apply that changed something */
 	uint64_t applies, apply_failures, drifts;
+	int dns64_installed;             /* the last [dns64] install: 1 done, 0 failed, -1 none yet */
 	char last_error[512];
 	char last_change[512];
 };
@@ -97,6 +98,9 @@ static void dns64_now(struct natmon *m, struct nat64_ctx *ctx, const struct nat6
 {
 	int rc = nat64_dns64_install(ctx, cfg, NULL, NAT64_DNS_RELOAD);
 
+	pthread_mutex_lock(&m->mu);
+	m->dns64_installed = rc >= 0;
+	pthread_mutex_unlock(&m->mu);
 	if (rc < 0)
 		snapshot_error(m, "dns64", *nat64_errmsg(ctx) ? nat64_errmsg(ctx) : nat64_strerror(rc));
 	else if (rc == 0)
@@ -201,6 +205,7 @@ struct natmon *natmon_open(const struct nat64_config *cfg, unsigned interval_s)
 	pthread_cond_init(&m->cv, NULL);
 	m->cfg = *cfg;
 	m->interval_s = interval_s;
+	m->dns64_installed = -1;
 	/* signals stay with the event loop's thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -279,6 +284,9 @@ json_t *natmon_json(struct natmon *m, bool detail)
 	json_object_set_new(o, "pool4_used_pct_max", json_real(worst));
 	if (detail) {
 		json_object_set_new(o, "running", json_boolean(m->have_status && m->st.state.instance_exists));
+		json_object_set_new(o, "nat64", json_boolean(m->cfg.nat64_present));
+		json_object_set_new(o, "dns64", json_boolean(m->cfg.dns64_present));
+		json_object_set_new(o, "dns64_installed", json_integer(m->dns64_installed));
 		json_object_set_new(o, "pool6", json_string(m->have_status && m->st.state.pool6_set
 				    ? nat64_prefix6_str(&m->st.state.pool6, buf, sizeof(buf)) : ""));
 		json_object_set_new(o, "module_version", json_string(m->st.state.module_version));

@@ -1847,6 +1847,11 @@ static json_t *stats_json(const struct ifstats *st)
 			 "limit_hits", (json_int_t)st->limit_hits);
 }
 
+bool pppoe_started(const struct pppoe *p, const struct session *s)
+{
+	return p && p->slot >= 0 && s->ext[p->slot] != NULL;
+}
+
 json_t *pppoe_stat_json(const struct pppoe *p)
 {
 	json_t *ifs, *o;

@@ -69,6 +69,9 @@ void pppoe_child_exited(struct pppoe *p, pid_t pid);
 void pppoe_socket_scan(struct pppoe *p, FILE *in);
 void pppoe_socket_poll(struct pppoe *p);
 
+struct session;
+/* Did this server start s's pppd (s carries its discovery record)? */
+bool pppoe_started(const struct pppoe *p, const struct session *s);
 /* `show pppoe` */
 json_t *pppoe_stat_json(const struct pppoe *p);
 

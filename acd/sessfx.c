@@ -29,12 +29,17 @@ static int fx_shape(void *ctx, const struct session *s, const struct shaper_poli
 		    char *err, size_t errlen)
 {
 	struct acd *a = ctx;
+	uint64_t t0 = lat_now();
 	int rc = shaper_apply(a->sh, s->ifindex, p);
+	unsigned q = (unsigned)p->down.qdisc < 4 ? (unsigned)p->down.qdisc : 0;
 
+	lat_add(&a->stats.shape, t0);
+	a->stats.shaper_applies[q]++;
 	if (rc < 0) {
 		snprintf(err, errlen, "%s", shaper_errmsg(a->sh));
 		snprintf(a->stats.last_error, sizeof(a->stats.last_error), "%s", err);
 		a->stats.shaper_errors++;
+		a->stats.shaper_apply_failures[q]++;
 	}
 	return rc;
 }
@@ -44,8 +49,10 @@ static int fx_clear(void *ctx, const struct session *s, char *err, size_t errlen
 	struct acd *a = ctx;
 	int rc = shaper_clear(a->sh, s->ifindex);
 
-	if (rc < 0)
+	if (rc < 0) {
 		snprintf(err, errlen, "%s", shaper_errmsg(a->sh));
+		a->stats.shaper_clear_failures++;
+	}
 	return rc;
 }
 

@@ -546,6 +546,8 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 		/* the session exists and shows the error; pppd carries on */
 		snprintf(err, errlen, "%s", s->shape_err);
 	}
+	if (fresh)
+		s->origin = SESSION_ORIGIN_HOOK;
 	ev.type = fresh ? SESSION_UP : SESSION_PROTO_UP;
 	ev.s = s;
 	/* the second protocol of a running session: listeners hear of its
@@ -767,6 +769,7 @@ static int adopt_links(struct sessions *t, json_t *saved, const int *only, size_
 				 rec ? "yes" : "no");
 		}
 		(void)session_shape(t, s);
+		s->origin = only ? SESSION_ORIGIN_ADOPTED : SESSION_ORIGIN_RECONCILED;
 		ev.type = only ? SESSION_ADOPTED : SESSION_RECONCILED;
 		ev.s = s;
 		ev.saved = rec;

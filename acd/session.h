@@ -42,6 +42,13 @@ struct sessions;
 #define SESSION_LISTENERS_MAX 8
 #define SESSION_GONE_GRACE 3.0          /* seconds */
 
+/* how a session came to the table (the metrics count them by it) */
+enum session_origin {
+	SESSION_ORIGIN_HOOK,            /* pppd's ip-up/ipv6-up hook */
+	SESSION_ORIGIN_ADOPTED,         /* a link with an address and no hook */
+	SESSION_ORIGIN_RECONCILED,      /* found again at start-up */
+};
+
 /*
  * One subscriber session.  Created by a hook (or found at start-up, or
  * adopted), freed by the core right after its SESSION_DOWN event; nothing
@@ -78,6 +85,7 @@ struct session {
 	struct radv6 radius6;
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
+	enum session_origin origin;
 	/* policy: what RADIUS said, an operator override, what is applied */
 	uint64_t radius_down, radius_up;
 	char radius_src[80];            /* "RP-Downstream-Speed-Limit", "default", ... */

@@ -113,7 +113,7 @@ static void test_every_error_with_line(void **state)
 	assert_non_null(strstr(errs.msg[2], "(built-in):5: default-down rate \"10Q\": unknown unit \"Q\""));
 	assert_non_null(strstr(errs.msg[3], "(built-in):6: latency \"soon\""));
 	assert_string_equal(errs.msg[4], "(built-in):8: unknown section [nat99] (known: acd, "
-			    "control, pppd, pppoe, ipv6, radius, shaper, coa, accounting, nat64, dns64)");
+			    "control, pppd, pppoe, ipv6, radius, shaper, coa, accounting, metrics, nat64, dns64)");
 	assert_non_null(strstr(errs.msg[5], "(built-in):10: radattr-dir \"relative/dir\": not an absolute path"));
 }
 
@@ -529,6 +529,44 @@ static void test_telnet_listen(void **state)
 	assert_false(config_listen_is_loopback("192.0.2.1:2000"));
 	assert_false(config_listen_is_loopback("[::]:2000"));
 	assert_false(config_listen_is_loopback("2000"));
+}
+
+/* [metrics]: listen as telnet's, the allow-list's prefixes, limits */
+static void test_metrics(void **state)
+{
+	static const uint8_t in4[4] = { 192, 0, 2, 77 }, out4[4] = { 192, 0, 3, 1 };
+	struct acd_config c;
+	uint8_t in6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9 };
+
+	(void)state;
+	assert_int_equal(config_parse(NULL, "", &c, &errs), 0);
+	assert_string_equal(c.metrics_listen, ""); /* off by default */
+	assert_int_equal(c.n_metrics_allow, 0);
+	assert_int_equal(config_parse(NULL, "[metrics]\nlisten = 9464\nallow = 192.0.2.0/24\n"
+				      "allow = 2001:db8:5::/48\nper-session = yes\n", &c, &errs), 0);
+	assert_string_equal(c.metrics_listen, "127.0.0.1:9464");
+	assert_int_equal(c.n_metrics_allow, 2);
+	assert_true(config_net_match(&c.metrics_allow[0], AF_INET, in4));
+	assert_false(config_net_match(&c.metrics_allow[0], AF_INET, out4));
+	assert_false(config_net_match(&c.metrics_allow[0], AF_INET6, in6));
+	assert_true(config_net_match(&c.metrics_allow[1], AF_INET6, in6));
+	in6[6] = 6;
+	assert_true(config_net_match(&c.metrics_allow[1], AF_INET6, in6)); /* inside the /48 */
+	in6[3] = 0xb9;
+	assert_false(config_net_match(&c.metrics_allow[1], AF_INET6, in6));
+	roundtrip(NULL, "[metrics]\nlisten = [::1]:9464\nallow = 10.0.0.0/8\nallow = ::1\n");
+	assert_int_equal(config_parse(NULL, "[metrics]\nlisten = 0\nallow = 300.1.2.3\n"
+				      "allow = 10.0.0.0/33\nmax-connections = 0\n"
+				      "max-request-size = 100\ntimeout = 0s\n", &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 6);
+	assert_non_null(strstr(errs.msg[0], ":2: listen \"0\": use off, PORT (on 127.0.0.1)"));
+	assert_non_null(strstr(errs.msg[1], ":3: allow \"300.1.2.3\": \"300.1.2.3\" is not an "
+				"IPv4 or IPv6 address: use ADDRESS or ADDRESS/PREFIX"));
+	assert_non_null(strstr(errs.msg[2], ":4: allow \"10.0.0.0/33\": prefix length \"/33\" "
+				"out of range (0 to 32)"));
+	assert_non_null(strstr(errs.msg[3], ":5: max-connections"));
+	assert_non_null(strstr(errs.msg[4], ":6: max-request-size"));
+	assert_non_null(strstr(errs.msg[5], ":7: timeout"));
 }
 
 /* acd -n: the files acd reads only at start, each at its key's line */
@@ -1202,6 +1240,7 @@ int main(void)
 		cmocka_unit_test(test_every_syntax_error),
 		cmocka_unit_test(test_error_overflow),
 		cmocka_unit_test(test_telnet_listen),
+		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_ipv6_dns_default),
 		cmocka_unit_test(test_check_start_files),

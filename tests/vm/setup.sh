@@ -82,7 +82,7 @@ if [ "$OWNROOT" = 1 ]; then
 		iproute2 iputils-ping procps psmisc jq diffutils
 		ppp pppoe iperf3 jool-tools
 		libnl-3-200 libnl-route-3-200 libev4 libjansson4 libinih1 libradcli4
-		libnettle8 libgnutls30)
+		libnettle8 libgnutls30 libmicrohttpd12)
 fi
 missing=()
 for p in "${HOST_PKGS[@]}"; do

@@ -1,0 +1,235 @@
+#!/bin/bash
+# acd-metrics.sh - the Prometheus endpoint ([metrics]) against real clients:
+#   - a scrape with sessions, CoA (radclient, when present) and accounting
+#     activity passes `promtool check metrics`, and says what show stat says;
+#   - 404 for another path, 405 for another method, an oversized request
+#     refused; acd answers afterwards;
+#   - [metrics] allow: a reload to a list without us refuses our connections
+#     (and counts them); a reload with a bad value is refused and the running
+#     list stays; per-session series with a cap, and the counter of what it
+#     dropped;
+#   - clients that hold every connection open without finishing a request do
+#     not slow the control socket nor the hooks (measured, both ways);
+#   - acd -n names the key of a bad listen value.
+set -euo pipefail
+TEST_NAME=acd-metrics
+. "$(dirname "$0")/lib.sh"
+
+need_acd
+command -v curl >/dev/null || skip "curl not found (tools/install-deps installs it)"
+command -v promtool >/dev/null || skip "promtool not found (Debian package prometheus; tools/install-deps installs it)"
+netns_init socat
+add_pair 0
+add_pair 1
+add_pair 2
+printf 'User-Name alice\nRP-Downstream-Speed-Limit 8000\nRP-Upstream-Speed-Limit 2000\n' >"$TMPD/radattr.ppp0"
+printf 'User-Name bob "the \\ builder"\nWISPr-Bandwidth-Max-Down 6000000\n' >"$TMPD/radattr.ppp1"
+
+PORT=9464
+URL=http://127.0.0.1:$PORT/metrics
+export ACD_SOCKET=$TMPD/acd.sock
+umask 077
+printf 'coa-s3cret\n' >"$TMPD/coa.secret"
+umask 022
+# write_conf [METRICS-LINE...]: the test's config, the lines added to [metrics]
+write_conf() {
+	acd_conf <<CONF
+[coa]
+listen = 127.0.0.1:3799
+client = 127.0.0.0/8 $TMPD/coa.secret
+[accounting]
+server = 127.0.0.1:1
+secret-file = $TMPD/coa.secret
+timeout = 1s
+retries = 0
+[metrics]
+listen = $PORT
+max-connections = 4
+timeout = 30s
+$(printf '%s\n' "$@")
+CONF
+}
+write_conf
+start_acd
+in_ac() { ip netns exec "$AC_NS" "$@"; }
+scrape() { in_ac curl -sS --max-time 5 "$URL"; }
+code_of() { in_ac curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@" || true; }
+# metric TEXT SERIES: the value of the series (name and labels as written)
+metric() { awk -v s="$2" '$1 == s { print $2 }' <<<"$1"; }
+
+log "acd -n names the key of a bad listen value and says what to give"
+printf '[metrics]\nlisten = 127.0.0.1:99999\n' >"$TMPD/bad.conf"
+rc=0; out=$("$ACD_BIN" -n -c "$TMPD/bad.conf" 2>&1) || rc=$?
+assert_eq "acd -n on a bad listen" 1 "$rc"
+assert_contains "the error" 'bad.conf:2: listen "127.0.0.1:99999": use off, PORT' "$out"
+
+log "two sessions, a CoA, accounting that gets no answer"
+hook ip-up ppp0 10.77.0.1 10.77.0.2 $$ alice
+hook ip-up ppp1 10.77.1.1 10.77.1.2 $$ 'bob "the \ builder"'
+if command -v radclient >/dev/null; then
+	# no such session: a NAK with Error-Cause 503
+	printf 'User-Name = nobody\nRP-Downstream-Speed-Limit = 1000\n' |
+		in_ac radclient -r 1 -t 2 -x 127.0.0.1:3799 coa coa-s3cret >/dev/null 2>&1 || true
+	COA=1
+else
+	log "radclient not found: no CoA activity in this scrape"
+	COA=0
+fi
+acct_tried() { [[ "$(ctl -j show stat | jq '.accounting.failed')" -ge 1 ]]; }
+wait_until 10 acct_tried || fail "accounting never reported its failed Start"
+
+out=$(scrape) || fail "no scrape: $out"
+printf '%s\n' "$out" >"$TMPD/scrape.txt"
+log "scrape: $(wc -l <"$TMPD/scrape.txt") lines, $(wc -c <"$TMPD/scrape.txt") bytes"
+lint=$(promtool check metrics <"$TMPD/scrape.txt" 2>&1) || fail "promtool check metrics: $lint"
+assert_eq "promtool's findings" "" "$lint"
+DOC=$(dirname "$0")/../../docs/metrics.md
+for f in $(awk '$1 == "#" && $2 == "TYPE" { print $3 }' "$TMPD/scrape.txt"); do
+	grep -qF "| \`$f" "$DOC" || fail "docs/metrics.md does not list $f"
+done
+assert_eq "sessions up" "$(ctl -j show stat | jq .sessions)" "$(metric "$out" 'acd_sessions{state="up"}')"
+# the links had their addresses before acd started: found at start-up
+assert_eq "sessions by origin reconciled" 3 "$(metric "$out" 'acd_sessions_by_origin{origin="reconciled"}')"
+src=$(ctl -j show session ppp0 | jq -r .source)
+log "ppp0's policy source: $src"
+assert_eq "sessions whose policy came from $src" 1 \
+	"$(metric "$out" "acd_sessions_by_policy_source{source=\"$src\"}")"
+assert_eq "hooks in the histogram" 2 "$(metric "$out" 'acd_hook_duration_seconds_count')"
+assert_eq "+Inf bucket = count" "$(metric "$out" 'acd_hook_duration_seconds_count')" \
+	"$(metric "$out" 'acd_hook_duration_seconds_bucket{le="+Inf"}')"
+[[ "$(metric "$out" acd_accounting_failures_total)" -ge 1 ]] ||
+	fail "accounting's failed Start is not counted: $(grep ^acd_accounting <<<"$out")"
+assert_eq "build info" 1 "$(grep -c '^acd_build_info{version="' <<<"$out")"
+for m in process_cpu_seconds_total process_resident_memory_bytes process_open_fds \
+	process_start_time_seconds; do
+	[[ -n "$(metric "$out" "$m")" ]] || fail "$m is missing"
+done
+if ((COA)); then
+	assert_eq "CoA NAK 503" 1 \
+		"$(metric "$out" 'acd_coa_responses_total{type="coa",result="nak",error_cause="503"}')"
+fi
+
+log "404 for another path, 405 for another method, nothing echoed"
+assert_eq "GET /" 404 "$(code_of "http://127.0.0.1:$PORT/")"
+assert_eq "GET /metrics/../etc" 404 "$(code_of "http://127.0.0.1:$PORT/metricsx")"
+assert_eq "POST /metrics" 405 "$(code_of -X POST -d x "$URL")"
+assert_eq "DELETE /metrics" 405 "$(code_of -X DELETE "$URL")"
+body=$(in_ac curl -s --max-time 5 "http://127.0.0.1:$PORT/%3Cscript%3E" || true)
+[[ "$body" != *script* ]] || fail "the 404 echoes the path: $body"
+assert_eq "HEAD /metrics" 200 "$(code_of -I "$URL")"
+
+log "an oversized request is refused; acd serves the next"
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+c=$(code_of -H "X-Big: $big" "$URL")
+[[ "$c" =~ ^(4[0-9][0-9]|000)$ ]] || fail "a 20000-byte header got $c"
+log "a 20000-byte header: HTTP $c"
+c=$(code_of "$URL?$big")
+[[ "$c" =~ ^(4[0-9][0-9]|000)$ ]] || fail "a 20000-byte URL got $c"
+assert_eq "the next scrape" 200 "$(code_of "$URL")"
+
+log "clients that hold every connection, mid-request, do not slow the control socket or hooks"
+twenty() { # ms for 20 show stat in a row
+	local t0 t1
+	t0=$(date +%s%N)
+	for _ in $(seq 20); do ctl show stat >/dev/null || fail "acd did not answer"; done
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+# hook_us: acd's own mean time per hook since the last call (show stat's
+# hook_latency count and sum), in microseconds: what the event loop spent,
+# without the cost of starting acdctl that the wall-clock times include
+echo "0 0" >"$TMPD/hook_us"
+hook_us() {
+	local s c s0 c0
+	read -r s c < <(ctl -j show stat | jq -r '"\(.hook_latency.sum_us) \(.hook_latency.count)"')
+	read -r s0 c0 <"$TMPD/hook_us"
+	echo "$s $c" >"$TMPD/hook_us"
+	echo $((c > c0 ? (s - s0) / (c - c0) : 0))
+}
+hooks() { # ms for 10 ip-up + ip-down hooks of a third session
+	local t0 t1
+	t0=$(date +%s%N)
+	for _ in $(seq 10); do
+		hook ip-up ppp2 10.77.2.1 10.77.2.2 $$ carol >/dev/null 2>&1
+		hook ip-down ppp2 10.77.2.1 10.77.2.2 $$ carol >/dev/null 2>&1
+	done
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+hook_us >/dev/null
+base=$(twenty) hbase=$(hooks) ubase=$(hook_us)
+STUCK=()
+for i in $(seq 8); do # twice max-connections: the rest wait in the backlog
+	# a request line and one header, never the blank line that ends them;
+	# the shell becomes the sleep that holds the connection
+	ip netns exec "$AC_NS" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n' >&3; exec sleep 60" &
+	STUCK+=("$!")
+	BG_PIDS+=("$!")
+done
+sleep 1
+busy=$(twenty) hbusy=$(hooks) ubusy=$(hook_us)
+log "20 show stat: ${base} ms alone, ${busy} ms beside 8 stuck clients; 10 hook pairs: ${hbase} ms, ${hbusy} ms; in acd ${ubase} us, ${ubusy} us a hook"
+((busy < 3 * base + 1000)) || fail "show stat slowed from $base to $busy ms"
+((hbusy < 3 * hbase + 1000)) || fail "hooks slowed from $hbase to $hbusy ms"
+kill "${STUCK[@]}" 2>/dev/null || true
+free_again() { [[ "$(code_of "$URL")" == 200 ]]; }
+wait_until 10 free_again || fail "the endpoint did not serve again after the stuck clients left"
+
+log "a client that scrapes without pause does not slow the hooks either"
+# one curl, one connection kept alive, 100000 requests (?N: a query string
+# the endpoint ignores)
+ip netns exec "$AC_NS" curl -s -o /dev/null --max-time 60 "$URL?[1-100000]" &
+HAMMER=$!
+BG_PIDS+=("$HAMMER")
+sleep 1
+s0=$(metric "$(scrape)" acd_metrics_scrapes_total)
+hook_us >/dev/null
+hham=$(hooks) uham=$(hook_us)
+s1=$(metric "$(scrape)" acd_metrics_scrapes_total)
+kill "$HAMMER" 2>/dev/null || true
+wait "$HAMMER" 2>/dev/null || true
+log "10 hook pairs: ${hbase} ms alone, ${hham} ms beside $((s1 - s0)) scrapes (the machine's 2 cores shared with curl);" \
+	"in acd ${ubase} us, ${uham} us a hook"
+# what the loop spends per hook must not grow with scrapes beside it; the
+# wall-clock time may (curl and acdctl share the CPU)
+((uham < 2 * ubase + 2000)) || fail "acd's hook time grew from $ubase to $uham us beside a scraping client"
+hook ip-down ppp2 10.77.2.1 10.77.2.2 $$ carol || true
+hook ip-up ppp2 10.77.2.1 10.77.2.2 $$ carol
+sleep 0.3 # past METRICS_FRESH: the last scrape's snapshot is not served again
+out=$(scrape)
+assert_eq "a session from a hook" 1 "$(metric "$out" 'acd_sessions_by_origin{origin="hook"}')"
+[[ "$(metric "$out" acd_session_setup_duration_seconds_count)" -ge 10 ]] ||
+	fail "sessions set up by hooks: $(metric "$out" acd_session_setup_duration_seconds_count)"
+
+log "[metrics] allow: a reload without us refuses our connections and counts them"
+write_conf "allow = 192.0.2.0/24" "allow = 2001:db8::/32"
+ctl reload >/dev/null || fail "reload refused a good allow-list"
+assert_eq "a refused scrape" 000 "$(code_of "$URL")"
+log "a reload with a bad allow value is refused and the running list stays"
+write_conf "allow = 192.0.2.0/24"
+sed -i 's|^allow = 192.0.2.0/24$|allow = 300.1.2.3|' "$TMPD/acd.conf"
+rc=0; err=$(ctl reload 2>&1) || rc=$?
+((rc != 0)) || fail "a reload with allow = 300.1.2.3 was accepted"
+assert_contains "the reload's error" 'allow "300.1.2.3"' "$err"
+assert_eq "still refused" 000 "$(code_of "$URL")"
+write_conf "allow = 127.0.0.0/8" "per-session = yes" "per-session-max = 1"
+ctl reload >/dev/null || fail "reload refused allow = 127.0.0.0/8"
+out=$(scrape) || fail "no scrape after allowing 127.0.0.0/8"
+[[ "$(metric "$out" acd_metrics_refused_connections_total)" -ge 2 ]] ||
+	fail "refused connections not counted: $(metric "$out" acd_metrics_refused_connections_total)"
+
+log "per-session series: capped at 1, the rest counted, user names escaped"
+printf '%s\n' "$out" >"$TMPD/scrape2.txt"
+lint=$(promtool check metrics <"$TMPD/scrape2.txt" 2>&1) || fail "promtool check metrics (per-session): $lint"
+assert_eq "download byte series" 1 "$(grep -c '^acd_session_download_bytes_total{' <<<"$out")"
+[[ "$(metric "$out" acd_metrics_session_series_dropped_total)" -ge 1 ]] ||
+	fail "dropped series not counted"
+hook ip-down ppp0 10.77.0.1 10.77.0.2 $$ alice
+hook ip-down ppp2 10.77.2.1 10.77.2.2 $$ carol
+sleep 0.3
+out=$(scrape)
+grep -qF 'user="bob \"the \\ builder\""' <<<"$out" ||
+	fail "bob's series is missing or not escaped: $(grep acd_session_download_bytes_total <<<"$out")"
+
+stop_acd
+pass
