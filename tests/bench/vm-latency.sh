@@ -18,10 +18,19 @@
 #   tbf-ifb  tbf / IFB + tbf (the tbf profile without act_police)
 #   fq_codel htb + fq_codel / IFB + htb + fq_codel
 #   cake     cake / IFB + cake
-# and once, unshaped (the baseline of the link itself).
+# and once, unshaped (the baseline of the link itself).  Variants of cake,
+# to choose its options on numbers (acd gives besteffort, raw length, no
+# ack filter; each variant is acd's cake changed with tc after every rate
+# change, both ways unless said):
+#   cake-ds4  diffserv4 (four tins by DSCP) instead of besteffort
+#   cake-ovh  overhead 26: each packet counted with its PPPoE (8), Ethernet
+#             (14) and FCS (4) bytes, the operator's link rather than IP
+#   cake-ack  ack-filter on the upload (the IFB): drops ACKs a later ACK
+#             makes redundant
 #
 # Environment: ACD_BENCH_ROUNDS (2), ACD_BENCH_PLANS ("10 50 100", Mbit/s,
-# the same both ways), ACD_BENCH_MODES ("tbf tbf-ifb fq_codel cake"),
+# the same both ways), ACD_BENCH_MODES ("tbf tbf-ifb fq_codel cake"; the
+# cake-* variants on demand),
 # ACD_VM_IPERF_T (seconds of load, 14).  Fails only when a session or a
 # measurement does not work; the table is the result.
 # shellcheck source=../vm/guest/lib.sh
@@ -63,11 +72,33 @@ mode_set() {
 	tbf)      prof=tbf up=police ;;
 	tbf-ifb)  prof=tbf up=ifb ;;
 	fq_codel) prof=fq_codel up=auto ;;
-	cake)     prof=cake up=auto ;;
+	cake|cake-*) prof=cake up=auto ;;
 	*)        fail "mode $1: unknown" ;;
 	esac
 	sed -i -e "s/^profile = .*/profile = $prof/" -e "s/^up-mode = .*/up-mode = $up/" "$W/acd.conf"
 	ctl reload >/dev/null || fail "reload to mode $1 failed: $(tail -3 "$VM_WORK/acd.log")"
+}
+
+# cake_variant MODE: a cake-* mode's options on acd's cake, after each rate
+# change (tc change keeps what it does not name: rate, memlimit, handle)
+cake_variant() {
+	local down up dev
+	case $1 in
+	cake-ds4) down=diffserv4 up=diffserv4 ;;
+	cake-ovh) down="overhead 26" up="overhead 26" ;;
+	cake-ack) down='' up=ack-filter ;;
+	*)        return 0 ;;
+	esac
+	for dev in ppp0 ifb-ppp0; do
+		local o=$down
+		[ "$dev" = ppp0 ] || o=$up
+		[ -n "$o" ] || continue
+		# shellcheck disable=SC2086 # o is tc's words
+		tc -n ac qdisc change dev "$dev" root cake $o ||
+			fail "$1: tc qdisc change dev $dev root cake $o"
+		tc -n ac qdisc show dev "$dev" root | grep -q "${o%% *}" ||
+			fail "$1: $dev's cake did not take $o: $(tc -n ac qdisc show dev "$dev" root)"
+	done
 }
 
 # irtt_stats FILE: "rtt_p50 send_p50 send_p99 recv_p50 recv_p99 lost" in ms
@@ -93,6 +124,7 @@ one_case() {
 	bps=$((plan * 1000000))
 	[ "$plan" = 0 ] && bps=0
 	ctl shaper set alice "$bps" "$bps" >/dev/null || fail "acdctl shaper set alice $bps $bps"
+	[ "$plan" = 0 ] || cake_variant "$mode"
 	sleep 1
 	ip netns exec sub irtt client -i 10ms -d 3s -q -o "$W/idle.json" "$AC_IP:2112" >/dev/null 2>&1 ||
 		fail "irtt (idle) failed"
