@@ -21,8 +21,11 @@ echo "acd-vm: stage 2 at guest uptime ${up}s, kernel $(uname -r)"
 
 rc=0
 if grep -qw 'acd.shell=1' /proc/cmdline; then
-	echo "acd-vm: interactive shell (exit to power off)"
-	setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	# the kernel's console: ttyS0 on amd64, ttyAMA0 on the ARM guests
+	con=$(awk '{print $NF}' /sys/class/tty/console/active 2>/dev/null)
+	[ -c "/dev/${con:-none}" ] || con=ttyS0
+	echo "acd-vm: interactive shell on $con (exit to power off)"
+	setsid -c bash -i <"/dev/$con" >"/dev/$con" 2>&1
 elif [ -f /mnt/out/guest-cmd.sh ]; then
 	# through a pipe: the guest script's stdout is not a tty (as in CI)
 	bash /mnt/out/guest-cmd.sh </dev/null 2>&1 | cat
