@@ -176,7 +176,8 @@ hangup() {
 	WAIT_STEP=1 wait_until 60 eval '! ip -n ac -o link show up | grep -q ": ppp"' || fail "ppp interfaces left after $1"
 	[ -z "${ACD_PID:-}" ] ||
 		WAIT_STEP=1 wait_until 30 eval '[ "$("$ACDCTL" -s "$ACD_SOCKET" -j show sessions | jq length)" = 0 ]' ||
-		fail "acd has sessions left after $1"
+		fail "acd has sessions left after $1: $("$ACDCTL" -s "$ACD_SOCKET" -j show sessions |
+			jq -c '[.[] | {ifname, user, ip, uptime, shaped}] | .[:10]')"
 }
 # stats NAME COUNT RUN...: the table's row of NAME over RUN...: sessions up
 # of COUNT each, wall time from the start to the last ip-up (summed over
@@ -231,7 +232,7 @@ use_acd() {
 	accel_stop
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	{
-		acd_conf_head "$W" warning /var/run
+		acd_conf_head "$W" notice /var/run
 		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\n' \
 			"$W/pppoe-options" "$AC_IP"
 	} > "$W/acd.conf"
@@ -240,7 +241,7 @@ use_acd() {
 use_rp() {
 	accel_stop
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
-	acd_conf_head "$W" warning /var/run > "$W/acd.conf"
+	acd_conf_head "$W" notice /var/run > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac ||
 		fail "acd (hooks only) does not answer"
 	ip netns exec ac pppoe-server -F -I br-sub -C rp-bench -S isp -L "$AC_IP" -R 100.64.9.1 -N $((N + 8)) \
