@@ -88,6 +88,18 @@ static void gauge(struct mx *o, const char *name, const char *help, double v)
 	mx_f64(o, name, NULL, v);
 }
 
+/* NAME, 1 when status object j says "enabled"; else j is dropped and false,
+ * for a section that exports nothing more when off */
+static bool enabled_gauge(struct mx *o, const char *name, const char *help, json_t *j)
+{
+	bool on = json_is_true(json_object_get(j, "enabled"));
+
+	gauge(o, name, help, on);
+	if (!on)
+		json_decref(j);
+	return on;
+}
+
 /* A latency ring's histogram, in seconds */
 static void histogram(struct mx *o, const char *name, const char *help,
 		      const struct lat_ring *r)
@@ -387,12 +399,8 @@ static void pppoe_metrics(struct acd *a, struct mx *o)
 	const char *reason;
 	size_t i, k;
 
-	gauge(o, "acd_pppoe_enabled", "1 when acd answers PPPoE discovery",
-	      json_is_true(json_object_get(j, "enabled")));
-	if (!json_is_true(json_object_get(j, "enabled"))) {
-		json_decref(j);
+	if (!enabled_gauge(o, "acd_pppoe_enabled", "1 when acd answers PPPoE discovery", j))
 		return;
-	}
 	gauge(o, "acd_pppoe_sessions", "sessions whose pppd acd started", (double)jint(j, "sessions"));
 	counter(o, "acd_pppoe_setup_timeouts_total", "sessions whose pppd never came up",
 		(uint64_t)jint(j, "setup_timeouts"));
@@ -469,12 +477,8 @@ static void nat64_metrics(struct acd *a, struct mx *o)
 	json_int_t inst;
 	size_t i, k;
 
-	gauge(o, "acd_nat64_enabled", "1 when acd keeps [nat64] or [dns64]",
-	      json_is_true(json_object_get(j, "enabled")));
-	if (!json_is_true(json_object_get(j, "enabled"))) {
-		json_decref(j);
+	if (!enabled_gauge(o, "acd_nat64_enabled", "1 when acd keeps [nat64] or [dns64]", j))
 		return;
-	}
 	if (json_is_true(json_object_get(j, "dns64"))) {
 		inst = jint(j, "dns64_installed");
 		gauge(o, "acd_dns64_up",
