@@ -568,6 +568,10 @@ void metrics_build(struct acd *a, struct metrics *m, struct mx *o)
 		"sessions left out of the per-session series by per-session-max, summed over builds",
 		m ? m->series_dropped : 0);
 	counter(o, "acd_metrics_scrapes_total", "GET /metrics served", scrapes);
+	/* written on the loop alone, as this is */
+	counter(o, "acd_metrics_snapshots_total",
+		"expositions the event loop built (at most one per 0.25 s however many scrape)",
+		m ? m->gen : 0);
 	counter(o, "acd_metrics_stale_scrapes_total",
 		"scrapes served an older snapshot because the event loop did not answer in time",
 		stale);
@@ -727,6 +731,9 @@ static enum MHD_Result serve(struct metrics *m, struct MHD_Connection *c)
 	return reply(c, MHD_HTTP_OK, sn->text, sn->len, sn, NULL);
 }
 
+/* set once in each of the library's connection threads */
+static _Thread_local bool niced;
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_len, void **con_cls)
@@ -739,6 +746,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)upload;
 	(void)upload_len;
 	(void)con_cls;
+	/* this connection's thread yields the CPU to the event loop and to
+	 * pppd: a client that scrapes without pause takes what is left */
+	if (!niced) {
+		niced = true;
+		if (setpriority(PRIO_PROCESS, (id_t)gettid(), METRICS_NICE) < 0)
+			log_debug("metrics: nice %d for a connection's thread: %s", METRICS_NICE,
+				  strerror(errno));
+	}
 	/* nothing of the request is echoed: the answers are constant */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
 		pthread_mutex_lock(&m->mu);

@@ -9,7 +9,9 @@
  * whichever is newest: a busy or stuck loop makes scrapes stale, never
  * the loop slow.  Connections, request size and idle time are bounded by
  * the library's limits; the allow-list is checked in its accept-policy
- * callback, before a byte is read.
+ * callback, before a byte is read.  Each connection's thread runs at nice
+ * METRICS_NICE: a client that scrapes without pause gets the CPU the event
+ * loop and pppd leave.
  */
 #ifndef ACD_METRICS_H
 #define ACD_METRICS_H
@@ -23,6 +25,7 @@ struct mx;
 #define METRICS_FRESH 0.25              /* seconds a snapshot is served as is */
 #define METRICS_WAIT 1.0                /* seconds a scrape waits for the loop */
 #define METRICS_MAX_BYTES (64u << 20)   /* an exposition never grows past it */
+#define METRICS_NICE 19                 /* the connection threads' nice value */
 
 /* NULL with err empty when [metrics] listen is off; NULL with err set on
  * failure (the address, the library). */
