@@ -7,7 +7,7 @@
 #   or:    ctest -L bench -R bench.metrics -V   (from the build directory)
 #
 # In a fresh namespace, N tun interfaces ppp0.. (point-to-point and NOARP
-# like ppp) come up through `acdctl hook ip-up` (storm_driver, 16 at a
+# like ppp) come up through `acdctl hook ip-up` (storm_driver, 4 at a
 # time), each shaped from a radattr file, with [metrics] listening on
 # 127.0.0.1 in the namespace.  Then:
 #   1. scrapes, the default set and then (after a reload) with the
@@ -91,7 +91,7 @@ awk -v n="$N" 'BEGIN {
 	for (i = 0; i < n; i++) print "tuntap add ppp" i " mode tun"
 	for (i = 0; i < n; i++) print "link set ppp" i " up" }' >"$TMP/links"
 ip -n "$NS" -batch "$TMP/links" || die "cannot create $N tun interfaces"
-out=$(nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -n "$N" -c 16 \
+out=$(nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -n "$N" -c 4 \
 	-e "$TMP/hook.err") || die "hooks failed: $(head -n 5 "$TMP/hook.err")"
 echo "  $N sessions up: $out"
 [ "$(ctl -j show stat | jq .sessions)" = "$N" ] || die "acd has not all $N sessions"

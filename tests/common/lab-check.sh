@@ -10,7 +10,8 @@
 #                    IPv6-only, at his link-local), six measurement rows and
 #                    alice's two over IPv6, dave's IPv6-only path (SLAAC, the
 #                    delegated prefix, DNS64, ipv4only.arpa, the NAT64 named,
-#                    his down64 row through it), carol's end through acdctl terminate
+#                    his down64 row through it), a scrape of [metrics] with
+#                    the four sessions (promtool-clean), carol's end through acdctl terminate
 #                    (acd's log line, gone from the second table), the
 #                    tear-down, and nothing left: no /run/acd-lab, no
 #                    acdlab-* namespace.
@@ -40,6 +41,12 @@ lab_check() {
 	[ "$n" = 6 ] || fail "$n of 6 measurement rows (3 subscribers x down, up)"
 	n=$(grep -cE '^     alice +(down6|up6) +[A-Za-z]' "$out" || true)
 	[ "$n" = 2 ] || fail "$n of 2 IPv6 measurement rows (alice down6, up6)"
+	# [metrics]: a scrape with the four sessions, clean for promtool
+	_lab_want "^lab: acd's Prometheus endpoint: " "the metrics endpoint"
+	_lab_want '^     [0-9]+ series; sessions up 4, shaper applies [1-9]' "the scrape's sessions and shaper applies"
+	if command -v promtool >/dev/null; then
+		_lab_want '^     promtool check metrics: no problems$' "promtool's verdict on the scrape"
+	fi
 	_lab_want '^lab: all measurements within their bands of what RADIUS says$' "every measurement in its band"
 	_lab_want 'acd: .*user=carol event=(down|vanished)' "acd's log line for carol's end"
 	awk '/^lab: acdctl show sessions:$/ { t++ } t == 2' "$out" | grep -qE '^ +ppp[0-9]+ +carol ' &&

@@ -10,8 +10,9 @@
 # (tests/common/lab-check.sh), plus: it chose real PPPoE, htb + fq_codel and
 # Jool (acd's [nat64] for dave, the IPv6-only subscriber, whose pppd refuses
 # IPCP and whose CPE gets its prefix from dhcpcd over PPP), acd answered
-# every subscriber's discovery, and pppd's radattr files are gone with their
-# sessions.
+# every subscriber's discovery, the scrape of acd's metrics shows Jool's BIB
+# and pool4 after dave's traffic, and pppd's radattr files are gone with
+# their sessions.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../../common/lab-check.sh
@@ -36,6 +37,9 @@ cp "$out" "$VM_WORK/lab.log"
 [ "$rc" = 0 ] || fail "tools/lab exited $rc"
 
 step "checks"
+# the scrape after dave's download through Jool: the NAT64 series show it
+grep -qE '^     NAT64 \(jool\): instance up 1, BIB entries tcp [1-9][0-9]* .* pool4 tcp ports used [1-9][0-9]* of [1-9]' "$out" ||
+	fail "the lab's scrape of acd's metrics does not show Jool's BIB and pool4 after dave's download"
 grep -q '^lab: this kernel has PPP: every subscriber dials a real PPPoE session' "$out" ||
 	fail "the lab did not dial real PPPoE sessions on a kernel with PPP"
 grep -q '^lab: shaping: profile auto chose fq_codel (htb + fq_codel): this kernel has sch_fq_codel' "$out" ||
