@@ -109,6 +109,7 @@ struct acd_config {
 	struct acd_net metrics_allow[ACD_METRICS_MAX_ALLOW]; /* none: anyone who reaches it */
 	unsigned n_metrics_allow;
 	uint32_t metrics_max_conns;     /* connections at once */
+	uint32_t metrics_max_conns_addr; /* ...from one client address */
 	uint32_t metrics_max_request;   /* bytes of a request (line and headers) */
 	uint32_t metrics_timeout_s;     /* a connection's idle limit */
 	bool metrics_sessions;          /* per-session series */

@@ -834,6 +834,8 @@ struct metrics *metrics_open(struct acd *a, char *err, size_t errlen)
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)a->cfg.metrics_max_conns,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned int)a->cfg.metrics_max_conns_addr,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)a->cfg.metrics_timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)a->cfg.metrics_max_request,
 				MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256u << 10),

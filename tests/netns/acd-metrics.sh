@@ -8,8 +8,9 @@
 #     (and counts them); a reload with a bad value is refused and the running
 #     list stays; per-session series with a cap, and the counter of what it
 #     dropped;
-#   - clients that hold every connection open without finishing a request do
-#     not hold up the control socket nor the hooks; a client that scrapes
+#   - clients that hold connections open without finishing a request do
+#     not hold up the control socket nor the hooks, and take no more than
+#     max-connections-per-address: another address is served beside them; a client that scrapes
 #     without pause gets at most four snapshots a second built by the loop
 #     (what either costs acd's hooks is measured by bench.metrics);
 #   - acd -n names the key of a bad listen value.
@@ -47,6 +48,7 @@ retries = 0
 [metrics]
 listen = $PORT
 max-connections = 4
+max-connections-per-address = 3
 timeout = 30s
 $(printf '%s\n' "$@")
 CONF
@@ -129,7 +131,7 @@ c=$(code_of "$URL?$big")
 [[ "$c" =~ ^(4[0-9][0-9]|000)$ ]] || fail "a 20000-byte URL got $c"
 assert_eq "the next scrape" 200 "$(code_of "$URL")"
 
-log "clients that hold every connection, mid-request, do not hold up the control socket or hooks"
+log "clients that hold connections mid-request do not hold up the control socket, hooks or other addresses"
 # (how much they slow acd is measured by bench.metrics, not here)
 hooks() { # 10 ip-up + ip-down hooks of a third session, each answered
 	local i
@@ -140,7 +142,7 @@ hooks() { # 10 ip-up + ip-down hooks of a third session, each answered
 	done
 }
 STUCK=()
-for i in $(seq 8); do # twice max-connections: the rest wait in the backlog
+for i in $(seq 8); do # twice max-connections, four times per address
 	# a request line and one header, never the blank line that ends them;
 	# the shell becomes the sleep that holds the connection
 	ip netns exec "$AC_NS" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n' >&3; exec sleep 60" &
@@ -150,7 +152,9 @@ done
 sleep 1
 for _ in $(seq 20); do ctl show stat >/dev/null || fail "acd did not answer show stat beside 8 stuck clients"; done
 hooks "beside 8 stuck clients"
-assert_eq "the endpoint, every connection held" 000 "$(code_of --max-time 2 "$URL")"
+assert_eq "a scrape from 127.0.0.1, whose 3 connections are held" 000 "$(code_of --max-time 2 "$URL")"
+# another address still finds room: what one client holds is bounded
+assert_eq "a scrape from 10.77.0.1 beside them" 200 "$(code_of --max-time 5 --interface 10.77.0.1 "$URL")"
 kill "${STUCK[@]}" 2>/dev/null || true
 free_again() { [[ "$(code_of "$URL")" == 200 ]]; }
 wait_until 10 free_again || fail "the endpoint did not serve again after the stuck clients left"
