@@ -513,8 +513,15 @@ int acct_sender_stats(struct acct *t, struct acct_sender_stats *out)
 	out->depth = t->count;
 	out->qsize = t->qsize;
 	out->rtt = t->lat;
+	for (i = 0; i < t->nservers; i++) {
+		out->server[i].requests = t->srv_requests[i];
+		out->server[i].responses = t->srv_responses[i];
+		out->server[i].timeouts = t->srv_timeouts[i];
+		out->server[i].errors = t->srv_errors[i];
+		out->server[i].rtt = t->srv_rtt[i];
+	}
 	pthread_mutex_unlock(&t->mu);
-	for (i = 0; i < t->nservers && i < 2; i++)
+	for (i = 0; i < t->nservers; i++)
 		snprintf(out->servers[i], sizeof(out->servers[i]), "%s", t->servers[i]);
 	return 0;
 }

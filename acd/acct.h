@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "acct_record.h"
+#include "config.h"
 #include "latency.h"
 
 struct acd;
@@ -41,12 +42,21 @@ void acct_close(struct acct *t);
 /* After a reload: log that changed [accounting] settings wait for a restart. */
 void acct_reload_check(struct acd *a);
 
+/* What one accounting server did: acd sends to each with a handle of its
+ * own and fails over itself, so it knows which answered. */
+struct acct_server_stats {
+	uint64_t requests;              /* records sent to it (each up to retries + 1 times) */
+	uint64_t responses, timeouts, errors; /* errors: a bad answer, no route */
+	struct lat_ring rtt;            /* sent to it to its answer */
+};
+
 /* What the metrics endpoint reads, copied under the sender's lock. */
 struct acct_sender_stats {
 	uint64_t queued, sent, failed, timeouts, dropped_by[4];
 	unsigned depth, qsize;
-	struct lat_ring rtt;            /* a request's send to its answer */
-	char servers[2][64];            /* as configured ("" when fewer) */
+	struct lat_ring rtt;            /* a request's send to its answer (all servers) */
+	char servers[ACD_ACCT_MAX_SERVERS][64]; /* as configured ("" when fewer) */
+	struct acct_server_stats server[ACD_ACCT_MAX_SERVERS];
 };
 /* 0, or -1 when accounting is off (t NULL) */
 int acct_sender_stats(struct acct *t, struct acct_sender_stats *out);

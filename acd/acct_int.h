@@ -34,8 +34,9 @@ struct acct {
 	char secret_file[PATH_MAX];
 	char secret[ACD_RADIUS_SECRET_MAX + 1]; /* to see a change at reload */
 
-	/* the worker's alone */
-	rc_handle *rh;
+	/* the worker's alone: a handle per server, tried in order (radcli
+	 * would fail over by itself, but not say which server answered) */
+	rc_handle *rh[ACD_ACCT_MAX_SERVERS];
 	pthread_t thr;
 	bool thr_running;
 
@@ -50,8 +51,12 @@ struct acct {
 	unsigned rhead, rcount;
 	uint64_t sent, failed, dropped, queued, timeouts;
 	uint64_t dropped_by[4];         /* by acct_status */
-	char last_error[256];
+	char last_error[400];
 	struct lat_ring lat;            /* request queued-at-worker to answer */
+	/* by server: records sent, answered, unanswered, refused otherwise */
+	uint64_t srv_requests[ACD_ACCT_MAX_SERVERS], srv_responses[ACD_ACCT_MAX_SERVERS];
+	uint64_t srv_timeouts[ACD_ACCT_MAX_SERVERS], srv_errors[ACD_ACCT_MAX_SERVERS];
+	struct lat_ring srv_rtt[ACD_ACCT_MAX_SERVERS];
 
 	/* the loop's alone */
 	ev_async async;

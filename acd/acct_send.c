@@ -4,8 +4,11 @@
  * Threads: the event loop owns the sessions, reads their counters and
  * builds plain records (struct acct_record) into a ring of queue-size
  * slots.  One worker thread takes records out, turns each into radcli
- * attributes and sends it with rc_aaa(), which blocks for up to
- * timeout x (retries + 1) per server.  The ring, the counters and the
+ * attributes and sends it with rc_aaa() to the first server, then, when
+ * that one does not take it, to the second: each rc_aaa() blocks for up
+ * to timeout x (retries + 1).  A handle per server (radcli would fail
+ * over by itself, but not say which server answered) gives each server's
+ * counters.  The ring, the counters and the
  * results ring are shared under one mutex; the worker wakes the loop
  * with an ev_async to log the results.  The worker touches nothing else
  * of acd's: its own rc_handle, the record, the shared part of struct acct.
@@ -26,7 +29,7 @@
 
 /* ---- the shared queue ----------------------------------------------------- */
 
-#define RESULT_ERR_LEN 160
+#define RESULT_ERR_LEN 320
 
 struct acct_result {
 	enum acct_status status;
@@ -88,13 +91,63 @@ void acct_enqueue(struct acct *t, struct acct_record *r)
 	}
 }
 
+/*
+ * One record to the servers in order until one takes it (the worker):
+ * radcli's result of the last server tried, err set when none took it.
+ * Acct-Delay-Time is counted for each server afresh: the second is told
+ * how long the first kept the record.
+ */
+static int send_record(struct acct *t, const struct acct_record *r, char *err, size_t errlen)
+{
+	int rc = ERROR_RC, timeouts = 0;
+	VALUE_PAIR *vp;
+	uint64_t t1;
+	unsigned i;
+
+	for (i = 0; i < t->nservers && rc != OK_RC; i++) {
+		t1 = lat_now();
+		if (acct_record_attrs(t->rh[i], r, &t->nas, (uint32_t)((t1 - r->queued_us) / 1000000),
+				      &vp, err, errlen) < 0)
+			return ERROR_RC;
+		/* add_nas_port 0: NAS-Port-Id says which port */
+		rc = rc_aaa(t->rh[i], 0, vp, NULL, NULL, 0, PW_ACCOUNTING_REQUEST);
+		rc_avpair_free(vp);
+		pthread_mutex_lock(&t->mu);
+		t->srv_requests[i]++;
+		if (rc == OK_RC) {
+			t->srv_responses[i]++;
+			lat_add(&t->srv_rtt[i], t1);
+		} else if (rc == TIMEOUT_RC) {
+			t->srv_timeouts[i]++;
+		} else {
+			t->srv_errors[i]++;
+		}
+		pthread_mutex_unlock(&t->mu);
+		if (rc == TIMEOUT_RC)
+			timeouts++;
+	}
+	if (rc == OK_RC)
+		err[0] = '\0';
+	else if (rc == TIMEOUT_RC && timeouts == (int)t->nservers)
+		snprintf(err, errlen, "no answer from %s%s%s within %us x %u tries", t->servers[0],
+			 t->nservers > 1 ? " nor " : "", t->nservers > 1 ? t->servers[1] : "",
+			 t->timeout_s, t->retries + 1);
+	else if (rc == TIMEOUT_RC)
+		snprintf(err, errlen, "no answer from %s within %us x %u tries, and %s did not take it "
+			 "(bad answer or secret, or no route: radcli logs the reason to syslog)",
+			 t->servers[t->nservers - 1], t->timeout_s, t->retries + 1, t->servers[0]);
+	else
+		snprintf(err, errlen, "radcli error %d from %s (bad answer or secret, or no route: "
+			 "radcli logs the reason to syslog)", rc, t->servers[t->nservers - 1]);
+	return rc;
+}
+
 static void *worker(void *arg)
 {
 	struct acct *t = arg;
 	struct acct_record r;
 	struct acct_result res;
 	char err[RESULT_ERR_LEN];
-	VALUE_PAIR *vp;
 	uint64_t t0;
 	bool wake;
 
@@ -116,21 +169,7 @@ static void *worker(void *arg)
 		memcpy(res.ifname, r.ifname, sizeof(res.ifname));
 		t0 = lat_now();
 		err[0] = '\0';
-		if (acct_record_attrs(t->rh, &r, &t->nas, (uint32_t)((t0 - r.queued_us) / 1000000),
-				      &vp, err, sizeof(err)) < 0) {
-			res.rc = ERROR_RC;
-		} else {
-			/* add_nas_port 0: NAS-Port-Id says which port */
-			res.rc = rc_aaa(t->rh, 0, vp, NULL, NULL, 0, PW_ACCOUNTING_REQUEST);
-			rc_avpair_free(vp);
-			if (res.rc == TIMEOUT_RC)
-				snprintf(err, sizeof(err), "no answer from %s%s within %us x %u tries",
-					 t->servers[0], t->nservers > 1 ? " nor the second server" : "",
-					 t->timeout_s, t->retries + 1);
-			else if (res.rc != OK_RC)
-				snprintf(err, sizeof(err), "radcli error %d (bad answer or secret, "
-					 "or no route: radcli logs the reason to syslog)", res.rc);
-		}
+		res.rc = send_record(t, &r, err, sizeof(err));
 		res.ms = (uint32_t)((lat_now() - t0) / 1000);
 		snprintf(res.err, sizeof(res.err), "%s", err);
 
@@ -287,51 +326,52 @@ static int server_spec(const char *s, const char *secret, char *out, size_t len)
 	return snprintf(out, len, "%s:%u:%s", host, port, secret) < (int)len ? 0 : -1;
 }
 
-static int radcli_open(struct acct *t, const struct acd_config *cfg, char *err, size_t errlen)
+/* radcli's handle for server i alone, with the settings in t */
+static rc_handle *radcli_open(struct acct *t, unsigned i, const struct acd_config *cfg, char *err,
+			      size_t errlen)
 {
-	char spec[ACD_ACCT_MAX_SERVERS * (64 + 8 + ACD_RADIUS_SECRET_MAX + 2)] = "", one[256], num[16];
-	unsigned i;
+	char spec[64 + 8 + ACD_RADIUS_SECRET_MAX + 2], num[16];
+	rc_handle *rh;
 	int rc = 0;
 
-	for (i = 0; i < t->nservers; i++) {
-		if (server_spec(t->servers[i], cfg->acct_secret, one, sizeof(one)) < 0) {
-			snprintf(err, errlen, "[accounting] server \"%s\": not ADDRESS[:PORT]",
-				 t->servers[i]);
-			return -1;
-		}
-		if (i)
-			strcat(spec, ",");
-		strcat(spec, one);
+	if (server_spec(t->servers[i], cfg->acct_secret, spec, sizeof(spec)) < 0) {
+		snprintf(err, errlen, "[accounting] server \"%s\": not ADDRESS[:PORT]", t->servers[i]);
+		return NULL;
 	}
-	t->rh = rc_new();
-	if (t->rh)
-		t->rh = rc_config_init(t->rh); /* frees rh itself on failure */
-	if (!t->rh) {
+	rh = rc_new();
+	if (rh)
+		rh = rc_config_init(rh); /* frees rh itself on failure */
+	if (!rh) {
+		memset(spec, 0, sizeof(spec));
 		snprintf(err, errlen, "[accounting]: radcli: out of memory");
-		return -1;
+		return NULL;
 	}
-	rc |= rc_add_config(t->rh, "acctserver", spec, "acd.conf [accounting]", 0);
+	rc |= rc_add_config(rh, "acctserver", spec, "acd.conf [accounting]", 0);
 	snprintf(num, sizeof(num), "%u", t->timeout_s);
-	rc |= rc_add_config(t->rh, "radius_timeout", num, "acd.conf [accounting]", 0);
+	rc |= rc_add_config(rh, "radius_timeout", num, "acd.conf [accounting]", 0);
 	snprintf(num, sizeof(num), "%u", t->retries);
-	rc |= rc_add_config(t->rh, "radius_retries", num, "acd.conf [accounting]", 0);
-	rc |= rc_add_config(t->rh, "radius_deadtime", "0", "acd.conf [accounting]", 0);
-	rc |= rc_add_config(t->rh, "dictionary", cfg->dictionary, "acd.conf [radius]", 0);
+	rc |= rc_add_config(rh, "radius_retries", num, "acd.conf [accounting]", 0);
+	rc |= rc_add_config(rh, "radius_deadtime", "0", "acd.conf [accounting]", 0);
+	rc |= rc_add_config(rh, "dictionary", cfg->dictionary, "acd.conf [radius]", 0);
 	memset(spec, 0, sizeof(spec)); /* it held the secret */
-	memset(one, 0, sizeof(one));
-	if (rc || rc_apply_config(t->rh) != 0) {
-		snprintf(err, errlen, "[accounting]: radcli rejected the settings");
-		return -1;
+	if (rc || rc_apply_config(rh) != 0) {
+		snprintf(err, errlen, "[accounting] server \"%s\": radcli rejected the settings",
+			 t->servers[i]);
+		rc_destroy(rh);
+		return NULL;
 	}
-	if (rc_read_dictionary(t->rh, cfg->dictionary) != 0) {
+	if (rc_read_dictionary(rh, cfg->dictionary) != 0) {
 		snprintf(err, errlen, "%s: radcli cannot read this RADIUS dictionary", cfg->dictionary);
-		return -1;
+		rc_destroy(rh);
+		return NULL;
 	}
-	return 0;
+	return rh;
 }
 
 int acct_send_open(struct acct *t, const struct acd_config *cfg, char *err, size_t errlen)
 {
+	unsigned i;
+
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_cond_init(&t->cv, NULL);
 	pthread_cond_init(&t->idle, NULL);
@@ -341,7 +381,10 @@ int acct_send_open(struct acct *t, const struct acd_config *cfg, char *err, size
 		snprintf(err, errlen, "[accounting] queue-size %u: out of memory", t->qsize);
 		return -1;
 	}
-	return radcli_open(t, cfg, err, errlen);
+	for (i = 0; i < t->nservers; i++)
+		if (!(t->rh[i] = radcli_open(t, i, cfg, err, errlen)))
+			return -1;
+	return 0;
 }
 
 int acct_send_start(struct acct *t, char *err, size_t errlen)
@@ -396,8 +439,11 @@ bool acct_send_close(struct acct *t)
 
 void acct_send_free(struct acct *t)
 {
-	if (t->rh)
-		rc_destroy(t->rh);
+	unsigned i;
+
+	for (i = 0; i < ACD_ACCT_MAX_SERVERS; i++)
+		if (t->rh[i])
+			rc_destroy(t->rh[i]);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
 	pthread_cond_destroy(&t->idle);

@@ -340,6 +340,43 @@ static void coa_metrics(struct acd *a, struct mx *o)
 		  &a->stats.coa);
 }
 
+/* each accounting server's counters and round trips, labelled server */
+static void per_server(struct mx *o, const struct acct_sender_stats *c)
+{
+	static const char *const ctr[][2] = {
+		{ "acd_accounting_server_requests_total", "records sent to this server" },
+		{ "acd_accounting_server_responses_total", "records this server answered" },
+		{ "acd_accounting_server_timeouts_total",
+		  "records this server did not answer within timeout x tries" },
+		{ "acd_accounting_server_errors_total",
+		  "records this server did not take otherwise (a bad answer or secret, no route)" },
+	};
+	double bounds[LAT_BUCKETS];
+	unsigned i, k;
+
+	for (k = 0; k < 4; k++) {
+		mx_family(o, ctr[k][0], MX_COUNTER, ctr[k][1]);
+		for (i = 0; i < ACD_ACCT_MAX_SERVERS; i++) {
+			const struct acct_server_stats *s = &c->server[i];
+			const uint64_t v[4] = { s->requests, s->responses, s->timeouts, s->errors };
+
+			if (c->servers[i][0])
+				mx_u64(o, ctr[k][0], (const char *[]){ "server", c->servers[i], NULL },
+				       v[k]);
+		}
+	}
+	for (i = 0; i < LAT_BUCKETS; i++)
+		bounds[i] = lat_bounds_us[i] / 1e6;
+	mx_family(o, "acd_accounting_server_rtt_seconds", MX_HISTOGRAM,
+		  "a record sent to this server to its answer (all its tries)");
+	for (i = 0; i < ACD_ACCT_MAX_SERVERS; i++)
+		if (c->servers[i][0])
+			mx_histogram(o, "acd_accounting_server_rtt_seconds",
+				     (const char *[]){ "server", c->servers[i], NULL }, bounds,
+				     LAT_BUCKETS, c->server[i].rtt.bucket,
+				     (double)c->server[i].rtt.sum_us / 1e6);
+}
+
 static void acct_metrics(struct acd *a, struct mx *o)
 {
 	static const char *const status[] = { [ACCT_START] = "start", [ACCT_STOP] = "stop",
@@ -352,12 +389,13 @@ static void acct_metrics(struct acd *a, struct mx *o)
 	gauge(o, "acd_accounting_enabled", "1 when acd sends RADIUS accounting",
 	      acct_sender_stats(a->acct, c) == 0);
 	mx_family(o, "acd_accounting_server_info", MX_GAUGE,
-		  "the accounting servers in the order radcli tries them (it fails over by itself)");
-	for (i = 0; i < 2; i++)
+		  "the accounting servers in the order acd tries them");
+	for (i = 0; i < ACD_ACCT_MAX_SERVERS; i++)
 		if (c->servers[i][0])
 			mx_u64(o, "acd_accounting_server_info",
 			       (const char *[]){ "server", c->servers[i], "role",
 						 i ? "fallback" : "primary", NULL }, 1);
+	per_server(o, c);
 	counter(o, "acd_accounting_requests_total", "records queued for the servers", c->queued);
 	counter(o, "acd_accounting_responses_total", "records a server answered", c->sent);
 	counter(o, "acd_accounting_failures_total",

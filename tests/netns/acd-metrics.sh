@@ -2,6 +2,8 @@
 # acd-metrics.sh - the Prometheus endpoint ([metrics]) against real clients:
 #   - a scrape with sessions, CoA (radclient, when present) and accounting
 #     activity passes `promtool check metrics`, and says what show stat says;
+#     accounting's first server never answers, the second (FreeRADIUS)
+#     does: the per-server series say which did what;
 #   - 404 for another path, 405 for another method, an oversized request
 #     refused; acd answers afterwards;
 #   - [metrics] allow: a reload to a list without us refuses our connections
@@ -21,6 +23,7 @@ TEST_NAME=acd-metrics
 need_acd
 command -v curl >/dev/null || skip "curl not found (tools/install-deps installs it)"
 command -v promtool >/dev/null || skip "promtool not found (Debian package prometheus; tools/install-deps installs it)"
+command -v freeradius >/dev/null || skip "freeradius not found (tools/install-deps installs it)"
 netns_init socat
 add_pair 0
 add_pair 1
@@ -42,6 +45,7 @@ listen = 127.0.0.1:3799
 client = 127.0.0.0/8 $TMPD/coa.secret
 [accounting]
 server = 127.0.0.1:1
+server = 127.0.0.1:1813
 secret-file = $TMPD/coa.secret
 timeout = 1s
 retries = 0
@@ -53,6 +57,14 @@ timeout = 30s
 $(printf '%s\n' "$@")
 CONF
 }
+# the second accounting server, a real FreeRADIUS; the first never answers
+# shellcheck source=../common/radius.sh
+. "$(dirname "$0")/../common/radius.sh"
+acct_raddb "$TMPD/raddb"
+ACD_RADIUS_SECRET=coa-s3cret ACD_ACCT_PORT=1813 ip netns exec "$AC_NS" \
+	freeradius -f -d "$TMPD/raddb" -l stdout >>"$TMPD/radius.log" 2>&1 &
+BG_PIDS+=("$!")
+wait_until 20 listening "$AC_NS" udp 1813 || fail "FreeRADIUS did not start: $(cat "$TMPD/radius.log")"
 write_conf
 start_acd
 in_ac() { ip netns exec "$AC_NS" "$@"; }
@@ -67,7 +79,7 @@ rc=0; out=$("$ACD_BIN" -n -c "$TMPD/bad.conf" 2>&1) || rc=$?
 assert_eq "acd -n on a bad listen" 1 "$rc"
 assert_contains "the error" 'bad.conf:2: listen "127.0.0.1:99999": use off, PORT' "$out"
 
-log "two sessions, a CoA, accounting that gets no answer"
+log "two sessions, a CoA, accounting whose first server does not answer"
 hook ip-up ppp0 10.77.0.1 10.77.0.2 $$ alice
 hook ip-up ppp1 10.77.1.1 10.77.1.2 $$ 'bob "the \ builder"'
 if command -v radclient >/dev/null; then
@@ -79,8 +91,9 @@ else
 	log "radclient not found: no CoA activity in this scrape"
 	COA=0
 fi
-acct_tried() { [[ "$(ctl -j show stat | jq '.accounting.failed')" -ge 1 ]]; }
-wait_until 10 acct_tried || fail "accounting never reported its failed Start"
+# each Start: 1 s unanswered by the first server, then the second's answer
+acct_done() { [[ "$(ctl -j show stat | jq '.accounting.sent')" -ge 2 ]]; }
+wait_until 10 acct_done || fail "the second server never answered the Starts: $(ctl -j show stat | jq .accounting)"
 
 out=$(scrape) || fail "no scrape: $out"
 printf '%s\n' "$out" >"$TMPD/scrape.txt"
@@ -101,8 +114,17 @@ assert_eq "sessions whose policy came from $src" 1 \
 assert_eq "hooks in the histogram" 2 "$(metric "$out" 'acd_hook_duration_seconds_count')"
 assert_eq "+Inf bucket = count" "$(metric "$out" 'acd_hook_duration_seconds_count')" \
 	"$(metric "$out" 'acd_hook_duration_seconds_bucket{le="+Inf"}')"
-[[ "$(metric "$out" acd_accounting_failures_total)" -ge 1 ]] ||
-	fail "accounting's failed Start is not counted: $(grep ^acd_accounting <<<"$out")"
+# which server did what: acd fails over itself
+first='{server="127.0.0.1:1"}' second='{server="127.0.0.1:1813"}'
+[[ "$(metric "$out" "acd_accounting_server_timeouts_total$first")" -ge 2 ]] ||
+	fail "the first server's timeouts are not counted: $(grep ^acd_accounting <<<"$out")"
+assert_eq "the first server's answers" 0 "$(metric "$out" "acd_accounting_server_responses_total$first")"
+[[ "$(metric "$out" "acd_accounting_server_responses_total$second")" -ge 2 ]] ||
+	fail "the second server's answers are not counted: $(grep ^acd_accounting <<<"$out")"
+assert_eq "the second server's timeouts" 0 "$(metric "$out" "acd_accounting_server_timeouts_total$second")"
+assert_eq "its round trips" "$(metric "$out" "acd_accounting_server_responses_total$second")" \
+	"$(metric "$out" "acd_accounting_server_rtt_seconds_count$second")"
+assert_eq "records no server took" 0 "$(metric "$out" acd_accounting_failures_total)"
 assert_eq "build info" 1 "$(grep -c '^acd_build_info{version="' <<<"$out")"
 for m in process_cpu_seconds_total process_resident_memory_bytes process_open_fds \
 	process_start_time_seconds; do
