@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -540,8 +541,9 @@ static void nat64_metrics(struct acd *a, struct mx *o)
 	pool4 = json_object_get(j, "pool4");
 	json_array_foreach(pool4, i, e)
 		for (k = 0; k < 3; k++)
-			if (!strcmp(json_string_value(json_object_get(e, "protocol")) ?: "",
-				    protos[k])) {
+			/* show nat64 writes them as Jool does: "TCP" */
+			if (!strcasecmp(json_string_value(json_object_get(e, "protocol")) ?: "",
+					protos[k])) {
 				cap[k] += (uint64_t)jint(e, "capacity");
 				used[k] += (uint64_t)jint(e, "in_use");
 			}
