@@ -513,16 +513,18 @@ static void nat64_metrics(struct acd *a, struct mx *o)
 	static const char *const protos[] = { "tcp", "udp", "icmp" };
 	json_t *j = natmon_json(a->nat, true), *pool4, *e;
 	uint64_t cap[3] = { 0 }, used[3] = { 0 };
-	json_int_t inst;
 	size_t i, k;
 
 	if (!enabled_gauge(o, "acd_nat64_enabled", "1 when acd keeps [nat64] or [dns64]", j))
 		return;
 	if (json_is_true(json_object_get(j, "dns64"))) {
-		inst = jint(j, "dns64_installed");
 		gauge(o, "acd_dns64_up",
+		      "1 when the DNS64 resolver answered its control channel (rndc or "
+		      "unbound-control status) at the last check, 0 when not, -1 before the first",
+		      (double)jint(j, "dns64_up"));
+		gauge(o, "acd_dns64_installed",
 		      "1 when the last [dns64] install and resolver reload succeeded, 0 when it "
-		      "failed, -1 before the first", (double)inst);
+		      "failed, -1 before the first", (double)jint(j, "dns64_installed"));
 	}
 	if (!json_is_true(json_object_get(j, "nat64"))) { /* [dns64] alone */
 		json_decref(j);

@@ -40,6 +40,8 @@ struct natmon {
 	time_t applied;                  /* last successful apply that changed something */
 	uint64_t applies, apply_failures, drifts;
 	int dns64_installed;             /* the last [dns64] install: 1 done, 0 failed, -1 none yet */
+	int dns64_up;                    /* the resolver answered its control channel at the
+					  * last check: 1, 0, -1 not checked yet */
 	char last_error[512];
 	char last_change[512];
 };
@@ -108,6 +110,19 @@ static void dns64_now(struct natmon *m, struct nat64_ctx *ctx, const struct nat6
 			   *cfg->dns_output ? cfg->dns_output : nat64_dns64_default_path(cfg->dns_server));
 }
 
+/* Whether the resolver answers its control channel (rndc / unbound-control
+ * status): what acd_dns64_up and show nat64 say between installs. */
+static void dns64_check(struct natmon *m, struct nat64_ctx *ctx, const struct nat64_config *cfg)
+{
+	int rc = nat64_dns64_alive(ctx, cfg);
+
+	pthread_mutex_lock(&m->mu);
+	m->dns64_up = rc == 0;
+	pthread_mutex_unlock(&m->mu);
+	if (rc < 0)
+		snapshot_error(m, "dns64", *nat64_errmsg(ctx) ? nat64_errmsg(ctx) : nat64_strerror(rc));
+}
+
 static void check_now(struct natmon *m, struct nat64_ctx *ctx, const struct nat64_config *cfg)
 {
 	struct nat64_plan *plan = calloc(1, sizeof(*plan));
@@ -170,8 +185,12 @@ static void *natmon_main(void *arg)
 		pthread_mutex_unlock(&m->mu);
 		if (changed && cfg->nat64_present)
 			apply_now(m, ctx, cfg, first ? "start" : "reload");
-		if (changed && cfg->dns64_present)
+		/* an install that failed (the resolver was down, say) is
+		 * tried again at each check until it works */
+		if (cfg->dns64_present && (changed || m->dns64_installed == 0))
 			dns64_now(m, ctx, cfg);
+		if (cfg->dns64_present)
+			dns64_check(m, ctx, cfg);
 		if (cfg->nat64_present)
 			check_now(m, ctx, cfg);
 		first = false;
@@ -206,6 +225,7 @@ struct natmon *natmon_open(const struct nat64_config *cfg, unsigned interval_s)
 	m->cfg = *cfg;
 	m->interval_s = interval_s;
 	m->dns64_installed = -1;
+	m->dns64_up = -1;
 	/* signals stay with the event loop's thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -287,6 +307,7 @@ json_t *natmon_json(struct natmon *m, bool detail)
 		json_object_set_new(o, "nat64", json_boolean(m->cfg.nat64_present));
 		json_object_set_new(o, "dns64", json_boolean(m->cfg.dns64_present));
 		json_object_set_new(o, "dns64_installed", json_integer(m->dns64_installed));
+		json_object_set_new(o, "dns64_up", json_integer(m->dns64_up));
 		json_object_set_new(o, "pool6", json_string(m->have_status && m->st.state.pool6_set
 				    ? nat64_prefix6_str(&m->st.state.pool6, buf, sizeof(buf)) : ""));
 		json_object_set_new(o, "module_version", json_string(m->st.state.module_version));

@@ -475,6 +475,44 @@ static int cmd_status(int argc, char **argv)
 
 /* ---- dns64 / pref64 ---- */
 
+/* dns64 status: the resolver answers its control channel */
+static int dns64_status(void)
+{
+	struct nat64_config *cfg = calloc(1, sizeof(*cfg));
+	struct nat64_ctx *ctx;
+	const char *tool;
+	int rc;
+
+	if (!cfg || load(cfg) < 0) {
+		free(cfg);
+		return 2;
+	}
+	if (!cfg->dns64_present) {
+		free(cfg);
+		fprintf(stderr, "nat64ctl: %s: no [dns64] section\n", conf_path);
+		return 2;
+	}
+	if (!(ctx = open_ctx())) {
+		free(cfg);
+		return 1;
+	}
+	tool = cfg->dns_server == NAT64_DNS_BIND ? "rndc" : "unbound-control";
+	rc = nat64_dns64_alive(ctx, cfg);
+	free(cfg);
+	if (rc < 0)
+		return fail_ctx(ctx, rc);
+	if (json_out) {
+		json_t *o = json_pack("{s:b,s:s}", "up", 1, "checked_with", tool);
+
+		print_json(o);
+		json_decref(o);
+	} else {
+		printf("DNS64 resolver: up (%s status answered)\n", tool);
+	}
+	nat64_ctx_close(ctx);
+	return 0;
+}
+
 static int cmd_dns64(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -492,8 +530,11 @@ static int cmd_dns64(int argc, char **argv)
 	int c, rc;
 	char *s;
 
+	if (argc == 1 && !strcmp(argv[0], "status"))
+		return dns64_status();
 	if (argc < 1 || strcmp(argv[0], "render"))
-		return usage_error("dns64 needs: render [--check] [--install [--output FILE]] [--reload]");
+		return usage_error("dns64 needs: render [--check] [--install [--output FILE]] [--reload], "
+				   "or status");
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -672,8 +713,8 @@ static const struct cmd cmds[] = {
 	  "make the running NAT64 match the config (atomic, idempotent)" },
 	{ "status", cmd_status, "", "instance, pool6, pool4 with ports in use, BIB and sessions" },
 	{ "remove", cmd_remove, "", "remove the Jool instance (or stop TAYGA)" },
-	{ "dns64", cmd_dns64, "render [--check] [--install [--output FILE]] [--reload]",
-	  "the DNS64 config: print, check, install atomically, reload" },
+	{ "dns64", cmd_dns64, "render [--check] [--install [--output FILE]] [--reload] | status",
+	  "the DNS64 config: print, check, install atomically, reload; whether the resolver is up" },
 	{ "pref64", cmd_pref64, "render", "radvd's PREF64 (nat64prefix) block (radvd >= 2.20)" },
 	{ "probe", cmd_probe, "[--server ADDR] [--port N] [--name NAME] [--target IPV4] "
 	  "[--tcp-port N] [--timeout MS]", "DNS64 answers and reachability through the prefix" },

@@ -58,31 +58,67 @@ static int check_render(struct nat64_ctx *ctx, const struct nat64_config *cfg, c
 	return 0;
 }
 
-static int reload(struct nat64_ctx *ctx, const struct nat64_config *cfg, const char *path)
+/* rndc or unbound-control VERB through control-config: 0, or -1 with
+ * msg (the tool's words) or errno (it did not run) */
+static int control(const struct nat64_config *cfg, const char *verb, char *msg, size_t len)
 {
 	const char *argv[6];
 	unsigned n = 0;
 	struct nat64_run r;
-	char msg[700];
 
 	argv[n++] = cfg->dns_server == NAT64_DNS_BIND ? "rndc" : "unbound-control";
 	if (cfg->control_config[0]) {
 		argv[n++] = "-c";
 		argv[n++] = cfg->control_config;
 	}
-	argv[n++] = "reload";
+	argv[n++] = verb;
 	argv[n] = NULL;
+	msg[0] = '\0';
 	if (nat64_run(argv, &r) < 0)
-		return nat64_fail(ctx, NAT64_EEXEC, "installed %s, but cannot run %s: %s", path, argv[0],
-				  strerror(errno));
+		return -1;
 	if (r.status != 0) {
-		nat64_run_msg(&r, msg, sizeof(msg));
+		nat64_run_msg(&r, msg, len);
 		nat64_run_free(&r);
-		return nat64_fail(ctx, NAT64_EREJECTED, "installed %s, but %s reload failed: %s (is "
-				  "the server running? control-config in [dns64])", path, argv[0], msg);
+		errno = 0;
+		return -1;
 	}
 	nat64_run_free(&r);
 	return 0;
+}
+
+static const char *control_tool(const struct nat64_config *cfg)
+{
+	return cfg->dns_server == NAT64_DNS_BIND ? "rndc" : "unbound-control";
+}
+
+static int reload(struct nat64_ctx *ctx, const struct nat64_config *cfg, const char *path)
+{
+	char msg[700];
+
+	if (control(cfg, "reload", msg, sizeof(msg)) == 0)
+		return 0;
+	if (!msg[0] && errno)
+		return nat64_fail(ctx, NAT64_EEXEC, "installed %s, but cannot run %s: %s", path,
+				  control_tool(cfg), strerror(errno));
+	return nat64_fail(ctx, NAT64_EREJECTED, "installed %s, but %s reload failed: %s (is "
+			  "the server running? control-config in [dns64])", path, control_tool(cfg), msg);
+}
+
+int nat64_dns64_alive(struct nat64_ctx *ctx, const struct nat64_config *cfg)
+{
+	char msg[700];
+
+	ctx->err[0] = '\0';
+	if (!cfg->dns64_present)
+		return nat64_fail(ctx, NAT64_EINVAL, "%s: no [dns64] section", cfg->file);
+	if (control(cfg, "status", msg, sizeof(msg)) == 0)
+		return 0;
+	if (!msg[0] && errno)
+		return nat64_fail(ctx, NAT64_EEXEC, "cannot run %s: %s (install %s)", control_tool(cfg),
+				  strerror(errno), cfg->dns_server == NAT64_DNS_BIND ? "bind9-utils"
+										       : "unbound");
+	return nat64_fail(ctx, NAT64_EREJECTED, "%s status: %s (is the server running? "
+			  "control-config in [dns64])", control_tool(cfg), msg);
 }
 
 int nat64_dns64_install(struct nat64_ctx *ctx, const struct nat64_config *cfg, const char *path,

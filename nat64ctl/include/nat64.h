@@ -480,6 +480,13 @@ int nat64_parse_bib_csv(const char *text, struct nat64_pool4_usage *usage, unsig
 int nat64_dns64_install(struct nat64_ctx *ctx, const struct nat64_config *cfg, const char *path,
 			unsigned flags);
 
+/*
+ * Whether the DNS64 resolver is up: it answers `rndc status` or
+ * `unbound-control status` through control-config.  0, or
+ * -NAT64_EREJECTED with the tool's words (-NAT64_EEXEC: it did not run).
+ */
+int nat64_dns64_alive(struct nat64_ctx *ctx, const struct nat64_config *cfg);
+
 /* Default output of a DNS64 render for a server kind. */
 const char *nat64_dns64_default_path(enum nat64_dns_server s);
 

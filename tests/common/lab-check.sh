@@ -44,6 +44,7 @@ lab_check() {
 	# [metrics]: a scrape with the four sessions, clean for promtool
 	_lab_want "^lab: acd's Prometheus endpoint: " "the metrics endpoint"
 	_lab_want '^     [0-9]+ series; sessions up 4, shaper applies [1-9]' "the scrape's sessions and shaper applies"
+	_lab_want '^     DNS64 \(named\): resolver up 1, configuration installed 1$' "named up and its DNS64 installed, in the scrape"
 	if command -v promtool >/dev/null; then
 		_lab_want '^     promtool check metrics: no problems$' "promtool's verdict on the scrape"
 	fi

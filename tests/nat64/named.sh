@@ -8,6 +8,7 @@
 #   - ipv4only.arpa answers 192.0.0.170/171 under the prefix (RFC 7050)
 #   - nat64ctl probe agrees; a different prefix is reported
 #   - a render named-checkconf refuses never replaces the installed file
+#   - dns64 status: down before named runs, up once it answers rndc
 # Exit 0 pass, 1 fail, 77 skip.
 set -euo pipefail
 NAT64CTL=${NAT64CTL:?NAT64CTL is not set (ctest sets it)}
@@ -16,7 +17,7 @@ NAT64CTL=${NAT64CTL:?NAT64CTL is not set (ctest sets it)}
 skip() { printf 'SKIP: named: %s\n' "$*"; exit 77; }
 fail() { printf 'FAIL: named: %s\n' "$*" >&2; [[ -f $T/named.log ]] && tail -20 "$T/named.log" >&2; exit 1; }
 log() { printf '[named] %s\n' "$*" >&2; }
-for t in named named-checkconf dig jq; do
+for t in named named-checkconf dig jq rndc tsig-keygen; do
 	command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tools/install-deps: bind9 bind9-utils bind9-dnsutils)"
 done
 [[ ${EUID:-$(id -u)} -eq 0 ]] || skip "needs root (named's pid and key files; run as root)"
@@ -33,6 +34,9 @@ trap cleanup EXIT
 # a port of our own: 20000 + pid, checked free
 PORT=$((20000 + $$ % 20000))
 while ss -Hlun "sport = :$PORT" | grep -q .; do PORT=$((PORT + 1)); done
+# and one for its control channel (rndc)
+CPORT=$((PORT + 1))
+while ss -Hltn "sport = :$CPORT" | grep -q .; do CPORT=$((CPORT + 1)); done
 PREFIX=64:ff9b::
 export NAT64CTL_TMPDIR=$T/tmp
 
@@ -43,6 +47,12 @@ pool6 = 64:ff9b::/96
 server = bind
 output = $T/dns64.conf
 clients = any
+control-config = $T/rndc.conf
+EOC
+tsig-keygen -a hmac-sha256 nat64-test >"$T/rndc.key"
+cat > "$T/rndc.conf" <<EOC
+include "$T/rndc.key";
+options { default-key "nat64-test"; default-server 127.0.0.1; default-port $CPORT; };
 EOC
 cat > "$T/example.test.zone" <<'EOZ'
 $TTL 60
@@ -59,7 +69,14 @@ EOZ
 # which the default mapped list excludes: the test's config maps them as
 # "public" stand-ins, keeping every other non-global block excluded.
 sed -i 's/^clients = any$/clients = any\nmapped = 192.0.0.170\/31 198.51.100.0\/24 203.0.113.0\/24 !10.0.0.0\/8 !172.16.0.0\/12 !192.168.0.0\/16 !127.0.0.0\/8 !169.254.0.0\/16 !100.64.0.0\/10 !0.0.0.0\/8 !192.0.0.0\/24 !192.0.2.0\/24 any/' "$T/nat64.conf"
+# dns64 status before named runs: down, in rndc's words
+if out=$("$NAT64CTL" -c "$T/nat64.conf" dns64 status 2>&1); then
+	fail "dns64 status says up before named runs: $out"
+fi
+[[ $out == *"rndc status"*"is the server running?"* ]] || fail "dns64 status, named not running: $out"
 cat > "$T/named.conf" <<EOC
+include "$T/rndc.key";
+controls { inet 127.0.0.1 port $CPORT allow { 127.0.0.1; } keys { "nat64-test"; }; };
 options {
 	directory "$T";
 	pid-file "$T/named.pid";
@@ -92,6 +109,8 @@ wait_until 20 named_up || true
 q() { dig +short +time=2 +tries=2 @127.0.0.1 -p "$PORT" "$@"; }
 q SOA example.test | grep -q hostmaster || fail "named does not answer on 127.0.0.1:$PORT"
 log "named $(named -v) on 127.0.0.1:$PORT"
+out=$("$NAT64CTL" -c "$T/nat64.conf" dns64 status) || fail "dns64 status with named running: $out"
+[[ $out == "DNS64 resolver: up (rndc status answered)" ]] || fail "dns64 status: $out"
 
 got=$(q AAAA public.example.test | sort | tr '\n' ' ')
 [[ $got == "64:ff9b::c633:644d 64:ff9b::cb00:7105 " ]] || fail "public.example.test AAAA: expected the two synthesized addresses, got '$got'"
