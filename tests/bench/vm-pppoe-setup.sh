@@ -29,10 +29,12 @@
 # the hooks all start at once.  A second VM on the host (another test run)
 # halves them: the numbers mean something on an otherwise idle host only.
 #
-# Every pppd has its own log with pppd's debug (packets): a client's in
-# $B/cli-RUN-I.log, the pppd acd starts for a session in $B/ac-RUN-SID.log
-# (a wrapper given to acd as its pppd adds the logfile; pppoe-server's
-# pppds share $VM_WORK/pppd-ac.log).  For a client that did not come up,
+# Every pppd has its own log: a client's in $B/cli-RUN-I.log (its messages:
+# with debug, pppoe.so would log every client's broadcast PADIs in every
+# client's log, 100 x 600 frames), the pppd acd starts for a session in
+# $B/ac-RUN-SID.log with debug (every LCP, PAP and IPCP packet; a wrapper
+# given to acd as its pppd adds it; pppoe-server's pppds share
+# $VM_WORK/pppd-ac.log).  For a client that did not come up,
 # the bench prints where its discovery, LCP, PAP and IPCP stopped on both
 # sides, and keeps both logs and acd's lines about its session in
 # $VM_OUT/lost/.
@@ -128,7 +130,7 @@ read -r x < $B/go || true
 exec pppd plugin rp-pppoe.so nic-eth0 rp_pppoe_service isp user "b\$1" \\
 	noauth noipdefault noipv6 mtu 1492 mru 1492 maxfail 1 lcp-max-configure 40 \\
 	pppoe-padi-attempts 6 ipparam "\$2:\$1" ip-up-script $B/stamp-up \\
-	ip-down-script /bin/true linkname "\$2-\$1" logfile "$B/cli-\$2-\$1.log" debug nodetach
+	ip-down-script /bin/true linkname "\$2-\$1" logfile "$B/cli-\$2-\$1.log" nodetach
 EOF
 chmod 0755 "$B/client"
 # acd's pppd: the real one (the same process: acd watches and reaps it),
@@ -236,12 +238,14 @@ stats() {
 				(wall > 0) ? k / wall : 0, p50, p99, l[k]
 		}' "${files[@]}" "$B/up.txt"
 }
-# stages LOG: how far a pppd's log (with debug) got, in one line: the
-# discovery frames, the session, then for LCP, PAP and IPCP the requests
-# and the acks as sent/received, the addresses, a Terminate-Request and
-# the last line
+# stages LOG: how far a pppd's log got, in one line: with debug, the
+# requests and acks of LCP, PAP and IPCP sent/received; pppd's and
+# pppoe.so's own messages on how each phase ended; whether IPCP gave the
+# addresses; the first Terminate-Request and the last line
 stages() {
 	awk '
+		/^Timeout waiting for PAD[OS]|^Unable to complete PPPoE|^LCP: timeout|^IPCP: timeout|^No response to PAP|^PAP authentication (succeeded|failed)|^PAP peer authentication|^LCP terminated by peer|^Connect: |^Modem hangup|^Terminating on signal/ {
+			sub(/ \(.*/, ""); msgs = msgs (msgs ? "; " : "") $0 }
 		/Send PPPOE Discovery .* PADI/ { padi++ } /Recv PPPOE Discovery .* PADO/ { pado++ }
 		/Send PPPOE Discovery .* PADR/ { padr++ } /Recv PPPOE Discovery .* PADS/ { pads++ }
 		/^PPP session is/ { sid = $4 }
@@ -259,6 +263,7 @@ stages() {
 			printf "PADI %d PADO %d PADR %d PADS %d sid %s | ", padi, pado, padr, pads, sid ? sid : "-"
 			printf "LCP req %d/%d ack %d/%d | PAP req %d/%d ack %d/%d nak %d | IPCP req %d/%d ack %d/%d | %s",
 				lsr, lrr, lsa, lra, psr, prr, psa, pra, pnak, isr, irr, isa, ira, ip ? "IP up" : "no IP"
+			if (msgs) printf " | %s", msgs
 			if (term) printf " | %s", term
 			printf " | last: %s\n", last
 		}' "$1"
@@ -286,8 +291,8 @@ lost() {
 			log "  AC pppd: no log for sid ${sid:--} (no PADS reached the client, or not acd's run)"
 		fi
 		log "  acd, mac=$mac: $(grep -c "mac=$mac" "$VM_WORK/acd.log" 2>/dev/null) line(s), the last:"
-		grep "mac=$mac" "$VM_WORK/acd.log" 2>/dev/null | tail -n 3 | sed 's/^/    /'
-		grep "\[b$i\]" "$VM_WORK/radius.log" 2>/dev/null | tail -n 2 | sed 's/^/    radius: /'
+		{ grep "mac=$mac" "$VM_WORK/acd.log" 2>/dev/null || true; } | tail -n 3 | sed 's/^/    /'
+		{ grep "\[b$i\]" "$VM_WORK/radius.log" 2>/dev/null || true; } | tail -n 2 | sed 's/^/    radius: /'
 	done
 }
 # measure RUN COUNT NAME: COUNT clients dial at once through the AC now
@@ -347,12 +352,17 @@ use_accel() {
 # acd, pppoe-server, pppoe-server, acd: whatever the order costs or gives
 # (a first run in fresh namespaces, a guest that slows down) falls on both
 # acd_run RUN NAME: RUN through acd, then acd's discovery counters for it
-# (acd was started for it: they are the run's)
+# (acd was started for it: they are the run's), how often its link
+# notifications overflowed, and every pppd log of the run in $VM_OUT
 acd_run() {
-	local p
+	local p l0 logs
+	l0=$(wc -l < "$VM_WORK/acd.log")
 	measure "$1" "$N" "$2"
 	p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
 	result "acd show pppoe after $1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
+	result "acd notifications lost in $1: $(tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" | grep -c 'notifications lost' || true)"
+	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
+	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"
 }
 runs=() acd_runs=() rp_runs=()
 : > "$B/rows.txt"
