@@ -32,10 +32,12 @@ struct linkwatch {
 	struct waiting *wait; /* links with an address and no session yet */
 	size_t nwait, capwait;
 	bool rescan;          /* notifications were lost: list the addresses */
+	bool recheck;         /* and a session's link could not be looked up */
 	ev_tstamp rescanned;  /* when they were last listed */
 };
 
 static void rescan_addrs(struct linkwatch *lw);
+static unsigned check_sessions(struct linkwatch *lw);
 
 /* an address on a link of ours without a session: its hook has
  * adopt-after seconds to arrive */
@@ -102,6 +104,8 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 		lw->rescanned = now;
 		rescan_addrs(lw);
 	}
+	if (lw->recheck)
+		lw->recheck = check_sessions(lw) > 0;
 	if (lw->nwait)
 		due = malloc(lw->nwait * sizeof(*due));
 	while (i < lw->nwait) {
@@ -120,7 +124,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *t, int revents)
 	if (ndue)
 		(void)session_adopt(&lw->a->sess, due, ndue);
 	free(due);
-	if (!lw->nwait && !lw->rescan)
+	if (!lw->nwait && !lw->rescan && !lw->recheck)
 		ev_timer_stop(loop, t);
 }
 
@@ -147,17 +151,39 @@ static void rescan_addrs(struct linkwatch *lw)
 	free(v);
 }
 
+/* Every session's link, looked up again; how many could not be.  A
+ * session ends only when the kernel says its link is gone (or is another
+ * now): a lookup that failed otherwise (out of memory) keeps it for the
+ * sweep's next check, not ended while its subscriber is still online. */
+static unsigned check_sessions(struct linkwatch *lw)
+{
+	struct session *s, *next;
+	unsigned kept = 0;
+
+	for (s = lw->a->sess.list; s; s = next) {
+		int ifindex = shaper_ifindex(lw->a->sh, s->ifname);
+
+		next = s->next;
+		if (ifindex == s->ifindex)
+			continue;
+		if (ifindex < 0 && ifindex != -SHAPER_ENODEV) {
+			if (!kept++)
+				log_warnx("linkwatch: sess=%s: cannot look its link up (%s): kept",
+					  s->ifname, shaper_errmsg(lw->a->sh));
+			continue;
+		}
+		session_gone(&lw->a->sess, s);
+	}
+	if (kept > 1)
+		log_warnx("linkwatch: %u session(s) kept unchecked", kept);
+	return kept;
+}
+
 /* the socket overflowed: events were lost, so look again */
 static void resync(struct linkwatch *lw)
 {
-	struct session *s, *next;
-
 	log_warnx("linkwatch: notifications lost: checking every session");
-	for (s = lw->a->sess.list; s; s = next) {
-		next = s->next;
-		if (shaper_ifindex(lw->a->sh, s->ifname) != s->ifindex)
-			session_gone(&lw->a->sess, s);
-	}
+	lw->recheck = check_sessions(lw) > 0;
 	/* and a link of ours with an address but no session may have lost
 	 * its address notice: the sweep lists the addresses */
 	lw->rescan = true;

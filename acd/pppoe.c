@@ -207,6 +207,8 @@ struct psess {
 	time_t started;
 	bool padt_in;                   /* the client ended it: no PADT back */
 	bool adopted;                   /* found again by a restarted acd */
+	bool was_up;                    /* its session came up (s is NULL again after ip-down) */
+	bool timed_out;                 /* ended by the setup timeout */
 	struct session *s;              /* its session in the core, once up */
 	struct pppoe *p;
 };
@@ -1164,6 +1166,7 @@ static void on_setup_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	if (ps->s || ps->pidfd < 0)
 		return;
 	p->setup_timeouts++;
+	ps->timed_out = true;
 	mac_str(ps->mac, mac, sizeof(mac));
 	log_notice("pppoe: sid=%u mac=%s pppd=%d event=setup-timeout no session %.0fs after "
 		   "pppd's start: pppd ended", (unsigned)ps->sid, mac, (int)ps->pid, SETUP_MAX);
@@ -1181,9 +1184,28 @@ static void setup_watch(struct pppoe *p, struct psess *ps)
 
 /* ---- pppd ----------------------------------------------------------------- */
 
+/* pppd's exit status, as pppd(8) names it: what ended a session that did
+ * not come up (a client giving up on LCP or PAP, RADIUS saying no) */
+static const char *pppd_exit_name(int status)
+{
+	static const char *const names[] = {
+		"ok", "fatal error", "option error", "not root", "no kernel support",
+		"user request", "lock failed", "open failed", "connect failed",
+		"connect script failed", "negotiation failed", "peer failed to authenticate",
+		"idle timeout", "connect time", "callback", "peer dead (no echo replies)",
+		"hangup", "loopback", "init failed", "failed to authenticate to peer",
+		"traffic limit", "CNID authentication failed",
+	};
+
+	if (status >= 0 && (size_t)status < sizeof(names) / sizeof(names[0]))
+		return names[status];
+	return status >= 128 ? "killed by a signal" : "unknown";
+}
+
 static void child_gone(struct pppoe *p, struct psess *ps, int status)
 {
 	double lived = now_mono(p) - ps->spawned;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	char mac[18];
 
 	mac_str(ps->mac, mac, sizeof(mac));
@@ -1191,10 +1213,16 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 	 * of: its next PADR starts another */
 	if (!ps->padt_in && !ps->pads_waiting)
 		send_padt(p, ps, "session ended");
-	log_info("pppoe: sid=%u mac=%s pppd=%d event=pppd-exit status=%d after=%.1fs%s",
-		 (unsigned)ps->sid, mac, (int)ps->pid,
-		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), lived,
-		 ps->padt_in ? " (client sent PADT)" : "");
+	/* a client that got its PADS and still has no session is one an
+	 * operator hears of, as of a setup timeout: the pppd ended first */
+	if (!ps->was_up && !ps->adopted && !ps->padt_in && !ps->timed_out && !ps->pads_waiting)
+		log_notice("pppoe: sid=%u mac=%s pppd=%d event=setup-failed status=%d (%s) "
+			   "after=%.1fs: pppd ended before the session came up",
+			   (unsigned)ps->sid, mac, (int)ps->pid, code, pppd_exit_name(code), lived);
+	else
+		log_info("pppoe: sid=%u mac=%s pppd=%d event=pppd-exit status=%d after=%.1fs%s",
+			 (unsigned)ps->sid, mac, (int)ps->pid, code, lived,
+			 ps->padt_in ? " (client sent PADT)" : "");
 	/* a pppd that dies at once never ran: after a few in a row, PADRs
 	 * wait (4 s, 8, 16 ... 60 s) instead of starting the next one.  One we
 	 * ended for its client's PADT says nothing of pppd either way: were
@@ -1365,6 +1393,7 @@ static void tie(struct pppoe *p, struct session *s)
 	if (!ps || ps->s)
 		return;
 	ps->s = s;
+	ps->was_up = true;
 	s->ext[p->slot] = ps;
 	if (ev_is_active(&ps->setup))
 		ev_timer_stop(p->a->loop, &ps->setup);

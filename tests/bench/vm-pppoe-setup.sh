@@ -29,9 +29,22 @@
 # the hooks all start at once.  A second VM on the host (another test run)
 # halves them: the numbers mean something on an otherwise idle host only.
 #
+# Every pppd has its own log: a client's in $B/cli-RUN-I.log (its messages:
+# with debug, pppoe.so would log every client's broadcast PADIs in every
+# client's log, 100 x 600 frames), the pppd acd starts for a session in
+# $B/ac-RUN-SID.log with debug (every LCP, PAP and IPCP packet; a wrapper
+# given to acd as its pppd adds it; pppoe-server's pppds share
+# $VM_WORK/pppd-ac.log).  For a client that did not come up,
+# the bench prints where its discovery, LCP, PAP and IPCP stopped on both
+# sides, and keeps both logs and acd's lines about its session in
+# $VM_OUT/lost/.
+#
 # Environment: ACD_BENCH_N (100), ACD_BENCH_DEADLINE (s for all N of a run
-# to come up, 300).  Fails when a run has a session that did not come up
-# (the table says how many did).
+# to come up, 300), ACD_BENCH_ACS (the ACs measured, of "acd pppoe-server
+# accel-ppp", all by default), ACD_BENCH_ACD_RUNS (acd's runs, 2; the 2nd
+# and later each after a restart of acd, the last after the other ACs).
+# Fails when a run has a session that did not come up (the table says how
+# many did).
 # shellcheck source=../vm/guest/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../vm/guest/lib.sh"
 # shellcheck source=../vm/guest/acd-ac-lib.sh
@@ -41,9 +54,19 @@
 
 N=${ACD_BENCH_N:-100}
 DEADLINE=${ACD_BENCH_DEADLINE:-300}
+ACS=" ${ACD_BENCH_ACS:-acd pppoe-server accel-ppp} "
+ACD_RUNS=${ACD_BENCH_ACD_RUNS:-2}
+for a in $ACS; do
+	case $a in acd | pppoe-server | accel-ppp) ;; *) fail "ACD_BENCH_ACS: unknown AC \"$a\" (acd, pppoe-server, accel-ppp)" ;; esac
+done
+[[ $ACD_RUNS =~ ^[1-9][0-9]?$ ]] || fail "ACD_BENCH_ACD_RUNS=\"$ACD_RUNS\": give a number of runs from 1 to 99"
+has_ac() { [[ $ACS == *" $1 "* ]]; }
 acd_ac_need
-accel_find || log "accel-ppp: not built (tests/bench/accel-ppp-build.sh SRC on the host): left out"
-command -v pppoe-server >/dev/null || skip "pppoe-server is not installed on the host (Debian: pppoe)"
+if has_ac accel-ppp; then
+	accel_find || log "accel-ppp: not built (tests/bench/accel-ppp-build.sh SRC on the host): left out"
+fi
+! has_ac pppoe-server || command -v pppoe-server >/dev/null ||
+	skip "pppoe-server is not installed on the host (Debian: pppoe)"
 need_modules ppp_generic pppoe veth bridge
 
 W=$VM_WORK/acd
@@ -110,6 +133,16 @@ exec pppd plugin rp-pppoe.so nic-eth0 rp_pppoe_service isp user "b\$1" \\
 	ip-down-script /bin/true linkname "\$2-\$1" logfile "$B/cli-\$2-\$1.log" nodetach
 EOF
 chmod 0755 "$B/client"
+# acd's pppd: the real one (the same process: acd watches and reaps it),
+# with a log of its own named by the run (dial() writes it) and the session
+cat > "$B/pppd-ac" <<EOF
+#!/bin/sh
+sid=x prev=
+for a; do [ "\$prev" = rp_pppoe_sess ] && sid=\${a%%:*}; prev=\$a; done
+read -r run < $B/run || run=x
+exec $(command -v pppd) "\$@" debug logfile "$B/ac-\$run-\$sid.log"
+EOF
+chmod 0755 "$B/pppd-ac"
 mkdir -p "$B/ready"
 # alive_n PID...: how many of them run (no fork: the poll must not take
 # the CPU the sessions are measured on)
@@ -135,6 +168,7 @@ not_pppd() {
 # the moment in $B/start-RUN.txt, pids in $B/pids-RUN
 dial() {
 	local run=$1 count=$2 i up rest t
+	echo "$run" > "$B/run"
 	rm -f "$B/go" && mkfifo "$B/go"
 	: > "$B/pids-$run"
 	for ((i = 0; i < count; i++)); do
@@ -204,6 +238,63 @@ stats() {
 				(wall > 0) ? k / wall : 0, p50, p99, l[k]
 		}' "${files[@]}" "$B/up.txt"
 }
+# stages LOG: how far a pppd's log got, in one line: with debug, the
+# requests and acks of LCP, PAP and IPCP sent/received; pppd's and
+# pppoe.so's own messages on how each phase ended; whether IPCP gave the
+# addresses; the first Terminate-Request and the last line
+stages() {
+	awk '
+		/^Timeout waiting for PAD[OS]|^Unable to complete PPPoE|^LCP: timeout|^IPCP: timeout|^No response to PAP|^PAP authentication (succeeded|failed)|^PAP peer authentication|^LCP terminated by peer|^Connect: |^Modem hangup|^Terminating on signal/ {
+			sub(/ \(.*/, ""); msgs = msgs (msgs ? "; " : "") $0 }
+		/Send PPPOE Discovery .* PADI/ { padi++ } /Recv PPPOE Discovery .* PADO/ { pado++ }
+		/Send PPPOE Discovery .* PADR/ { padr++ } /Recv PPPOE Discovery .* PADS/ { pads++ }
+		/^PPP session is/ { sid = $4 }
+		/^sent \[LCP ConfReq/ { lsr++ } /^rcvd \[LCP ConfReq/ { lrr++ }
+		/^sent \[LCP ConfAck/ { lsa++ } /^rcvd \[LCP ConfAck/ { lra++ }
+		/^sent \[PAP AuthReq/ { psr++ } /^rcvd \[PAP AuthReq/ { prr++ }
+		/^sent \[PAP AuthAck/ { psa++ } /^rcvd \[PAP AuthAck/ { pra++ }
+		/^(sent|rcvd) \[PAP AuthNak/ { pnak++ }
+		/^sent \[IPCP ConfReq/ { isr++ } /^rcvd \[IPCP ConfReq/ { irr++ }
+		/^sent \[IPCP ConfAck/ { isa++ } /^rcvd \[IPCP ConfAck/ { ira++ }
+		/^local  IP address/ { ip = 1 }
+		/^(sent|rcvd) \[LCP TermReq/ && !term { term = $0 }
+		NF { last = $0 }
+		END {
+			printf "PADI %d PADO %d PADR %d PADS %d sid %s | ", padi, pado, padr, pads, sid ? sid : "-"
+			printf "LCP req %d/%d ack %d/%d | PAP req %d/%d ack %d/%d nak %d | IPCP req %d/%d ack %d/%d | %s",
+				lsr, lrr, lsa, lra, psr, prr, psa, pra, pnak, isr, irr, isa, ira, ip ? "IP up" : "no IP"
+			if (msgs) printf " | %s", msgs
+			if (term) printf " | %s", term
+			printf " | last: %s\n", last
+		}' "$1"
+}
+# lost RUN COUNT: for each client of RUN not up, where it stopped as it
+# saw it and as acd's pppd for its session did (counts sent/received),
+# acd's and FreeRADIUS's lines about it; both logs kept in $VM_OUT/lost
+lost() {
+	local run=$1 count=$2 i c sid mac a
+	mkdir -p "$VM_OUT/lost"
+	for ((i = 0; i < count; i++)); do
+		grep -q "^$run:$i " "$B/up.txt" && continue
+		c=$B/cli-$run-$i.log
+		log "$run:$i (b$i) did not come up"
+		[ -f "$c" ] || { log "  client: no log"; continue; }
+		log "  client: $(stages "$c")"
+		cp "$c" "$VM_OUT/lost/"
+		sid=$(sed -n 's/^PPP session is \([0-9]*\).*/\1/p' "$c" | tail -n 1)
+		mac=$(ip -n "c$i" -br link show eth0 | awk '{print tolower($3)}')
+		a=$B/ac-$run-$sid.log
+		if [ -n "$sid" ] && [ -f "$a" ]; then
+			log "  AC pppd (sid $sid): $(stages "$a")"
+			cp "$a" "$VM_OUT/lost/"
+		else
+			log "  AC pppd: no log for sid ${sid:--} (no PADS reached the client, or not acd's run)"
+		fi
+		log "  acd, mac=$mac: $(grep -c "mac=$mac" "$VM_WORK/acd.log" 2>/dev/null) line(s), the last:"
+		{ grep "mac=$mac" "$VM_WORK/acd.log" 2>/dev/null || true; } | tail -n 3 | sed 's/^/    /'
+		{ grep "\[b$i\]" "$VM_WORK/radius.log" 2>/dev/null || true; } | tail -n 2 | sed 's/^/    radius: /'
+	done
+}
 # measure RUN COUNT NAME: COUNT clients dial at once through the AC now
 # serving; its row of the table
 measure() {
@@ -217,6 +308,7 @@ measure() {
 	[ "$up" -ge 1 ] || { tail -n 20 "$B/cli-$run-0.log" "$VM_WORK/pppd-ac.log" >&2; fail "no session through $3"; }
 	stats "$3" "$cnt" "$run" >> "$B/rows.txt" || fail "no latencies for $run"
 	tail -n 1 "$B/rows.txt"
+	[ "$up" -ge "$cnt" ] || lost "$run" "$cnt"
 	hangup "$run"
 }
 secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
@@ -233,8 +325,8 @@ use_acd() {
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	{
 		acd_conf_head "$W" notice /var/run
-		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\n' \
-			"$W/pppoe-options" "$AC_IP"
+		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\n' \
+			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac"
 	} > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
 }
@@ -259,34 +351,69 @@ use_accel() {
 
 # acd, pppoe-server, pppoe-server, acd: whatever the order costs or gives
 # (a first run in fresh namespaces, a guest that slows down) falls on both
+# acd_run RUN NAME: RUN through acd, then acd's discovery counters for it
+# (acd was started for it: they are the run's), how often its link
+# notifications overflowed, and every pppd log of the run in $VM_OUT
+acd_run() {
+	local p l0 logs
+	l0=$(wc -l < "$VM_WORK/acd.log")
+	measure "$1" "$N" "$2"
+	p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
+	result "acd show pppoe after $1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
+	result "acd notifications lost in $1: $(tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" | grep -c 'notifications lost' || true)"
+	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
+	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"
+}
+runs=() acd_runs=() rp_runs=()
 : > "$B/rows.txt"
-step "acd as the AC: a warm-up session, then $N clients at once (1st acd run)"
-use_acd
-measure acd-warm 1 "acd (warm-up)"
-measure acd1 "$N" "acd, run 1"
-p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
-result "acd show pppoe after run 1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
-step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $N clients at once, twice"
-use_rp
-measure rp-warm 1 "pppoe-server (warm-up)"
-measure rp1 "$N" "pppoe-server, run 1"
-if [ -n "${ACCEL:-}" ]; then
+if has_ac acd; then
+	step "acd as the AC: a warm-up session, then $N clients at once (1st acd run)"
+	use_acd
+	measure acd-warm 1 "acd (warm-up)"
+	acd_run acd1 "acd, run 1"
+	acd_runs+=(acd1)
+	# with no AC between, the runs before the last one, each on a new acd
+	for ((k = 2; k < ACD_RUNS; k++)); do
+		step "acd as the AC again: $N clients at once (acd run $k)"
+		use_acd
+		acd_run "acd$k" "acd, run $k"
+		acd_runs+=("acd$k")
+	done
+fi
+if has_ac pppoe-server; then
+	step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $N clients at once"
+	use_rp
+	measure rp-warm 1 "pppoe-server (warm-up)"
+	measure rp1 "$N" "pppoe-server, run 1"
+	rp_runs+=(rp1)
+fi
+if has_ac accel-ppp && [ -n "${ACCEL:-}" ]; then
 	step "accel-ppp as the AC: a warm-up session, then $N clients at once, twice"
 	use_accel
 	measure accel-warm 1 "accel-ppp (warm-up)"
 	measure accel1 "$N" "accel-ppp, run 1"
 	measure accel2 "$N" "accel-ppp, run 2"
-	use_rp
-	measure rp-warm2 1 "pppoe-server (warm-up)"
+	runs+=(accel1 accel2)
+	if has_ac pppoe-server; then
+		use_rp
+		measure rp-warm2 1 "pppoe-server (warm-up)"
+	fi
 fi
-measure rp2 "$N" "pppoe-server, run 2"
-step "acd as the AC again: $N clients at once (2nd acd run)"
-use_acd
-measure acd2 "$N" "acd, run 2"
-stats acd "$N" acd1 acd2 >> "$B/rows.txt" || fail "no latencies for acd"
-stats pppoe-server "$N" rp1 rp2 >> "$B/rows.txt" || fail "no latencies for pppoe-server"
-[ -z "${ACCEL:-}" ] || stats accel-ppp "$N" accel1 accel2 >> "$B/rows.txt" || fail "no latencies for accel-ppp"
-kill -TERM "$RP_PID" 2>/dev/null || true
+if has_ac pppoe-server; then
+	measure rp2 "$N" "pppoe-server, run 2"
+	rp_runs+=(rp2)
+fi
+if has_ac acd && [ "$ACD_RUNS" -ge 2 ]; then
+	step "acd as the AC again: $N clients at once (acd run $ACD_RUNS)"
+	use_acd
+	acd_run "acd$ACD_RUNS" "acd, run $ACD_RUNS"
+	acd_runs+=("acd$ACD_RUNS")
+fi
+[ "${#acd_runs[@]}" = 0 ] || stats acd "$N" "${acd_runs[@]}" >> "$B/rows.txt" || fail "no latencies for acd"
+[ "${#rp_runs[@]}" = 0 ] || stats pppoe-server "$N" "${rp_runs[@]}" >> "$B/rows.txt" || fail "no latencies for pppoe-server"
+[ "${#runs[@]}" = 0 ] || stats accel-ppp "$N" "${runs[@]}" >> "$B/rows.txt" || fail "no latencies for accel-ppp"
+runs+=("${acd_runs[@]}" "${rp_runs[@]}")
+[ -z "$RP_PID" ] || kill -TERM "$RP_PID" 2>/dev/null || true
 
 {
 	printf '\nPPPoE session set-up: %d clients dialing at once, from their start to each one'"'"'s ip-up (s)\n' "$N"
@@ -295,7 +422,7 @@ kill -TERM "$RP_PID" 2>/dev/null || true
 } | tee "$VM_OUT/table.txt"
 while read -r line; do result "setup: $line"; done < "$B/rows.txt"
 cp "$B"/start-*.txt "$B/up.txt" "$VM_OUT/" # every client's times, for a closer look
-for run in acd1 acd2 rp1 rp2 ${ACCEL:+accel1 accel2}; do
+for run in "${runs[@]}"; do
 	[ "$(n_up "$run")" = "$N" ] || fail "$run: only $(n_up "$run") of $N sessions came up (see the table)"
 done
 pass

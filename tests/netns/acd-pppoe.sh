@@ -488,6 +488,10 @@ wait "$LISTENER" || true
 assert_jq "PADT to $D" "$(cat "$TMPD/padt-d")" .sid "$SID_D" .src "$AC_MAC" .code PADT
 assert_eq "PADTs sent" 1 "$(st .padt_out)"
 wait_until 5 is top .sessions 2 || fail "sessions: $(top .sessions), not 2"
+# its session never came up (no hook from the stand-in): a failed set-up,
+# told at notice as a setup timeout is
+grep -qE "sid=$SID_D mac=$D pppd=$pid_d event=setup-failed status=[0-9]+ \\([a-z ]+\\) after=" "$TMPD/acd.log" ||
+	fail "acd did not log the failed set-up of $D: $(grep "pppd=$pid_d" "$TMPD/acd.log")"
 log "room again: $E gets a session now"
 session_ok "$E"
 
