@@ -663,8 +663,8 @@ static void on_async(struct ev_loop *loop, ev_async *w, int revents)
 		sn->text = o.buf;
 		sn->len = o.len;
 	}
-	m->build_s = mono() - t0;
 	pthread_mutex_lock(&m->mu);
+	m->build_s = mono() - t0;
 	if (sn) {
 		old = m->snap;
 		m->snap = sn;
@@ -742,10 +742,16 @@ static enum MHD_Result serve(struct metrics *m, struct MHD_Connection *c)
 	struct timespec until;
 	struct snap *sn;
 	uint64_t want;
+	double fresh;
 
 	pthread_mutex_lock(&m->mu);
 	m->scrapes++;
-	if (!m->closing && mono() - m->built > METRICS_FRESH) {
+	/* fresh for METRICS_FRESH, or longer when it took long to build:
+	 * scrapes cost the loop at most 1 / METRICS_FRESH_BUILDS of its time */
+	fresh = METRICS_FRESH_BUILDS * m->build_s;
+	if (fresh < METRICS_FRESH)
+		fresh = METRICS_FRESH;
+	if (!m->closing && mono() - m->built > fresh) {
 		want = m->gen + 1;
 		if (!m->asked) {
 			m->asked = true;

@@ -5,7 +5,7 @@
  * The loop alone reads acd's state: asked through an ev_async, it writes a
  * whole exposition (metrics_build) into a new buffer and swaps it in under
  * a mutex.  A scrape that finds the last one older than METRICS_FRESH
- * asks for a new one and waits at most METRICS_WAIT for it, then serves
+ * (or METRICS_FRESH_BUILDS times what it took to build) asks for a new one and waits at most METRICS_WAIT for it, then serves
  * whichever is newest: a busy or stuck loop makes scrapes stale, never
  * the loop slow.  Connections, request size and idle time are bounded by
  * the library's limits; the allow-list is checked in its accept-policy
@@ -22,7 +22,8 @@ struct acd;
 struct metrics;
 struct mx;
 
-#define METRICS_FRESH 0.25              /* seconds a snapshot is served as is */
+#define METRICS_FRESH 0.25              /* seconds a snapshot is served as is, */
+#define METRICS_FRESH_BUILDS 10         /* ...or this many times its build time */
 #define METRICS_WAIT 1.0                /* seconds a scrape waits for the loop */
 #define METRICS_MAX_BYTES (64u << 20)   /* an exposition never grows past it */
 #define METRICS_NICE 19                 /* the connection threads' nice value */
