@@ -795,6 +795,32 @@ static bool wanted(const int *only, size_t nonly, int ifindex)
 }
 
 /* What a saved record gives back that only the hook knew. */
+/* What acd.so's events left in the record: the RADIUS attributes above
+ * all (no radattr file holds them), each taken only when well-formed. */
+static void from_saved_plugin(struct session *s, json_t *rec)
+{
+	const char *via = json_string_value(json_object_get(rec, "via"));
+	json_t *ra = json_object_get(rec, "radattr");
+	json_int_t n;
+
+	if (via && strcmp(via, "hook") == 0)
+		s->via = SESSION_VIA_HOOK;
+	else if (via && strcmp(via, "plugin") == 0)
+		s->via = SESSION_VIA_PLUGIN;
+	s->plugin = json_is_true(json_object_get(rec, "plugin"));
+	n = json_integer_value(json_object_get(rec, "up_seen"));
+	s->up_seen = n >= 0 && n <= 3 ? (unsigned char)n : 0;
+	n = json_integer_value(json_object_get(rec, "pppoe_sid"));
+	s->sid = n >= 1 && n <= 65534 ? (unsigned)n : 0;
+	if (json_is_string(ra) && json_string_length(ra) <= RADATTR_MAX_BYTES && !s->radattr) {
+		s->radattr = malloc(json_string_length(ra) + 1);
+		if (s->radattr) {
+			memcpy(s->radattr, json_string_value(ra), json_string_length(ra) + 1);
+			s->radattr_len = json_string_length(ra);
+		}
+	}
+}
+
 static void from_saved(struct session *s, json_t *rec)
 {
 	str_from(rec, "user", s->user, sizeof(s->user));
@@ -821,6 +847,7 @@ static void from_saved(struct session *s, json_t *rec)
 		s->ov_down = (uint64_t)json_integer_value(json_object_get(rec, "override_down"));
 		s->ov_up = (uint64_t)json_integer_value(json_object_get(rec, "override_up"));
 	}
+	from_saved_plugin(s, rec);
 }
 
 /*
