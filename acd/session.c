@@ -628,8 +628,11 @@ int session_event(struct sessions *t, struct session_req *r, char *err, size_t e
 		}
 		t->up++;
 		fresh = true;
-		s->via = r->via;
 	}
+	/* the path that brought the session's facts: a session found at start
+	 * or adopted takes the first that comes */
+	if (s->via == SESSION_VIA_NONE)
+		s->via = r->via;
 	if (plugin) {
 		s->plugin = true;
 		if (r->sid)

@@ -93,7 +93,8 @@ struct session {
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
 	enum session_origin origin;
-	/* the path of the event that made the session; plugin: whether any
+	/* the path of the first event applied to the session (NONE for one
+	 * found at start-up or adopted, until an event comes); plugin: whether any
 	 * event came by acd.so (then hook and plugin events are told apart
 	 * from repeats, see session_event()); up_seen: the protocols whose
 	 * up event was applied (1: IPv4, 2: IPv6), cleared by their down */

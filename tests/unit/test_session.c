@@ -651,7 +651,7 @@ static void test_plugin_after_reconcile(void **state)
 	assert_int_equal(plugin("ip-up", "ppp0", s->ip, "down 40000000 up 8000000", &repeat), 0);
 	assert_false(repeat);
 	assert_int_equal(s->applied.down.rate, 40000000);
-	assert_int_equal(s->via, SESSION_VIA_NONE); /* it was found, not brought */
+	assert_int_equal(s->via, SESSION_VIA_PLUGIN); /* found first, its facts by acd.so */
 	assert_true(s->plugin);
 }
 
