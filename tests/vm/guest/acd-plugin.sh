@@ -12,7 +12,11 @@
 #      queued in his pppd, is delivered and he is shaped from RADIUS
 #      (8M/3M), and alice keeps her RADIUS policy across the restart (the
 #      state file holds her attributes: there is no radattr file);
-#   3. alice hangs up: her ip-down by the plugin ends her session.
+#   3. alice hangs up: her ip-down by the plugin ends her session;
+#   4. acd as the access concentrator ([pppoe] acd-plugin = the built
+#      acd.so): carol (WISPr) dials acd itself; the pppd acd starts for her
+#      loads acd.so last with acd's socket, and she is shaped from RADIUS by
+#      the plugin's event, whose PPPoE session id is her discovery's.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=acd-ac-lib.sh
@@ -29,14 +33,16 @@ fi
 need_modules ppp_generic pppoe veth bridge sch_tbf sch_ingress cls_u32 act_police
 
 AC_IP=100.64.0.1
-declare -A IP=([alice]=100.64.0.10 [bob]=100.64.0.11)
-declare -A DOWN=([alice]=12000000 [bob]=8000000) UP=([alice]=6000000 [bob]=3000000)
-declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit" [bob]=Mikrotik-Rate-Limit)
+declare -A IP=([alice]=100.64.0.10 [bob]=100.64.0.11 [carol]=100.64.0.12)
+declare -A DOWN=([alice]=12000000 [bob]=8000000 [carol]=4000000)
+declare -A UP=([alice]=6000000 [bob]=3000000 [carol]=2000000)
+declare -A SRC=([alice]="RP-Downstream-Speed-Limit,RP-Upstream-Speed-Limit" [bob]=Mikrotik-Rate-Limit
+	[carol]="WISPr-Bandwidth-Max-Down,WISPr-Bandwidth-Max-Up")
 declare -A DIAL_S
 
-step "FreeRADIUS in ns ac: alice by RP kbit/s, bob by Mikrotik rx/tx"
+step "FreeRADIUS in ns ac: alice by RP kbit/s, bob by Mikrotik rx/tx, carol by WISPr bit/s"
 netns_add ac
-radius_start ac "$(rate_users alice="${IP[alice]}" bob="${IP[bob]}")"
+radius_start ac "$(rate_users alice="${IP[alice]}" bob="${IP[bob]}" carol="${IP[carol]}")"
 radiusclient_conf "$W"
 
 step "acd in ns ac: tbf down, police up; no hooks anywhere"
@@ -65,7 +71,7 @@ for u in alice bob; do
 	veth_pair ac "p-$u" "s-$u" eth0
 	ip -n ac link set "p-$u" master br-sub || fail "p-$u into br-sub"
 done
-ppp_secrets alice alice-pw bob bob-pw
+ppp_secrets alice alice-pw bob bob-pw carol carol-pw
 # acd-retry 2: a restarted acd gets the queued events within 2 s
 ac_options "$W" "$VM_WORK/pppd-ac.log" "lcp-max-configure 40" "mtu 1492" "mru 1492" \
 	"plugin $PLUGIN" "acd-socket $ACD_SOCKET" "acd-timeout 500" "acd-retry 2"
@@ -141,9 +147,36 @@ jq_assert "two sessions" "$(ctlj show sessions)" 'length == 2'
 
 step "alice hangs up: the plugin's ip-down ends her session"
 kill "$(cat "$VM_WORK/pppd-alice.pid")" || fail "alice's pppd is gone already"
+# shellcheck disable=SC2016 # eval expands it
 wait_until 20 eval '! sess_json "${IP[alice]}" >/dev/null' ||
 	fail "alice's session is still in acd: $(sess_json "${IP[alice]}")"
 jq_assert "bob's stays" "$(ctlj show sessions)" "length == 1 and .[0].user == \"bob\""
 grep -q 'sess=[^ ]* user=alice event=down cause=ip-down' "$VM_WORK/acd.log" ||
 	fail "acd's log has no ip-down for alice: $(grep alice "$VM_WORK/acd.log" | tail -3)"
+
+step "acd as the AC: its pppd loads acd.so ([pppoe] acd-plugin), carol dials acd"
+acd_stop TERM || fail "acd had exited before SIGTERM"
+mkdir -p "$W/ac"
+radiusclient_conf "$W/ac"
+# conf/pppoe-options as shipped, but radattr.so: acd gives acd.so itself
+ac_options "$W/ac" "$VM_WORK/pppd-acd-ac.log" "lcp-max-configure 40"
+sed -i '/^plugin radattr\.so$/d' "$W/ac/pppoe-options"
+grep -v '^#' "$W/ac/pppoe-options" | grep -q 'acd\.so' && fail "$W/ac/pppoe-options names acd.so: acd must add it"
+netns_add s-carol
+veth_pair ac eth-ac0 s-carol eth0
+ac_start ac "$W/ac/pppoe-options" eth-ac0 "acd-plugin = $PLUGIN" \
+	"[shaper]" "profile = tbf" "up-mode = police"
+dial carol
+shaped_from_radius carol
+j=$(ctlj show session "${IP[carol]}")
+jq_assert "carol: acd's discovery and the plugin's session id agree" "$j" \
+	'.pppoe.sid >= 1 and .pppoe_sid == .pppoe.sid'
+pid=$(jq -r .pppd_pid <<<"$j")
+args=$(tr '\0' ' ' < "/proc/$pid/cmdline")
+[[ $args == *" plugin $PLUGIN acd-socket $ACD_SOCKET " ]] ||
+	fail "carol's pppd (pid $pid) does not end its argv with acd.so and acd's socket: $args"
+[ "$(awk '{print $4}' "/proc/$pid/stat")" = "$ACD_PID" ] || fail "carol's pppd $pid is not acd's child"
+no_radattr
+grep -q 'acd: cannot reach acd' "$VM_WORK/pppd-acd-ac.log" && fail "carol's pppd could not reach acd"
+jq_assert "bob's session lives on beside acd's own" "$(ctlj show sessions)" 'length == 2'
 pass
