@@ -149,7 +149,7 @@ static void radattr_so(struct rad_pair *p)
 static char dir[64], sock[96];
 static pthread_t srv;
 static int lfd = -1;
-static bool srv_silent;
+static bool srv_silent, srv_crash;
 static char got[8][9000];
 static unsigned ngot;
 
@@ -172,12 +172,16 @@ static void *serve(void *arg)
 
 				if (ngot < 8)
 					snprintf(got[ngot++], sizeof(got[0]), "%.*s", (int)len, buf);
+				if (srv_crash) /* read, maybe applied, never answered */
+					break;
 				memmove(buf, nl + 1, n - len - 1);
 				n -= len + 1;
-				if (!srv_silent &&
+				if (!srv_silent && !srv_crash &&
 				    write(fd, "{\"v\":1,\"ok\":true,\"data\":{}}\n", 29) != 29)
 					break;
 			}
+			if (srv_crash)
+				break;
 		}
 		close(fd);
 	}
@@ -387,11 +391,46 @@ static void test_silent(void **state)
 	ngot = 0;
 }
 
+/* acd killed (-9) between reading an event and answering it: the event
+ * stays queued and goes again to the next acd (which takes it for a
+ * repeat if it had applied it) */
+static void test_crash(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	acd_up(0); /* test_silent's event, delivered first */
+	fire();
+	assert_null(timer_fn);
+	assert_int_equal(ngot, 1);
+	acd_down();
+	ngot = 0;
+	srv_crash = 1;
+	acd_up(0);
+	notify(ip_up_notifier, 0);
+	assert_int_equal(ngot, 1);
+	assert_non_null(timer_fn);
+	acd_down();
+	srv_crash = 0;
+	acd_up(0);
+	fire();
+	assert_null(timer_fn);
+	assert_int_equal(ngot, 2);
+	assert_string_equal(got[0], got[1]); /* the same request again */
+	j = request(1);
+	json_decref(j);
+	acd_down();
+	ngot = 0;
+	/* an event for test_exit to leave behind */
+	notify(ip_down_notifier, 0);
+	assert_non_null(timer_fn);
+}
+
 /* pppd exits with acd away: one more try, then nothing left behind */
 static void test_exit(void **state)
 {
 	(void)state;
-	assert_non_null(timer_fn); /* test_silent's event */
+	assert_non_null(timer_fn); /* test_crash's event */
 	warns = 0;
 	notify(exitnotify, 0);
 	assert_null(timer_fn);
@@ -409,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_queued),
 		cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_exit),
 	};
 
