@@ -161,7 +161,7 @@ radiusclient_conf "$W/ac"
 # conf/pppoe-options as shipped, but radattr.so: acd gives acd.so itself
 ac_options "$W/ac" "$VM_WORK/pppd-acd-ac.log" "lcp-max-configure 40"
 sed -i '/^plugin radattr\.so$/d' "$W/ac/pppoe-options"
-grep -v '^#' "$W/ac/pppoe-options" | grep -q 'acd\.so' && fail "$W/ac/pppoe-options names acd.so: acd must add it"
+grep -Eq '^plugin .*acd\.so$' "$W/ac/pppoe-options" && fail "$W/ac/pppoe-options loads acd.so: acd must add it"
 netns_add s-carol
 veth_pair ac eth-ac0 s-carol eth0
 ac_start ac "$W/ac/pppoe-options" eth-ac0 "acd-plugin = $PLUGIN" \
