@@ -26,6 +26,7 @@ struct rc_conf;
 
 struct acd_stats {
 	uint64_t hook_errors, shaper_errors, radattr_errors;
+	uint64_t events_hook, events_plugin; /* pppd's events by the path they came */
 	uint64_t requests, bad_requests;
 	char last_error[640];
 	/* RFC 5176 server (coa.c) */

@@ -274,6 +274,10 @@ static int cmd_show_stat(struct acd *a, struct ctl_peer *p, json_t *args, struct
 			    "last_error", a->stats.last_error,
 			    "protocol", ACD_PROTO_VERSION,
 			    "hook_latency", lat_json(&a->stats.hook));
+	json_object_set_new(r->data, "events",
+		json_pack("{s:I,s:I,s:I}", "hook", (json_int_t)a->stats.events_hook,
+			  "plugin", (json_int_t)a->stats.events_plugin,
+			  "repeats", (json_int_t)a->sess.repeats));
 	json_object_set_new(r->data, "nat64", natmon_json(a->nat, false));
 	json_object_set_new(r->data, "coa",
 		json_pack("{s:b,s:I,s:I,s:I,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:s,s:o}",
@@ -318,10 +322,51 @@ static int cmd_show_ipv6(struct acd *a, struct ctl_peer *p, json_t *args, struct
 	return r->data ? 0 : -ENOMEM;
 }
 
+/* The arguments acd.so adds to a hook request (pppd-plugin/README.md):
+ * "via" ("hook" or "plugin"), "sid" (1..65534), "radattr" (radattr text,
+ * plugin only).  -1 with the refusal in r when one is malformed. */
+static int hook_via(json_t *args, struct session_req *q, struct reply *r)
+{
+	json_t *via = json_object_get(args, "via"), *sid = json_object_get(args, "sid");
+	json_t *ra = json_object_get(args, "radattr");
+	const char *v = json_string_value(via);
+
+	q->via = SESSION_VIA_HOOK;
+	if (via && (!v || (strcmp(v, "hook") != 0 && strcmp(v, "plugin") != 0))) {
+		fail(r, ACD_E_ARGS, "hook: via must be \"hook\" or \"plugin\"");
+		return -1;
+	}
+	if (v && strcmp(v, "plugin") == 0)
+		q->via = SESSION_VIA_PLUGIN;
+	if ((sid || ra) && q->via != SESSION_VIA_PLUGIN) {
+		fail(r, ACD_E_ARGS, "hook: sid and radattr come with via \"plugin\" only");
+		return -1;
+	}
+	if (sid && (!json_is_integer(sid) || json_integer_value(sid) < 1 ||
+		    json_integer_value(sid) > 65534)) {
+		fail(r, ACD_E_ARGS, "hook: sid must be a PPPoE session id, 1 to 65534");
+		return -1;
+	}
+	q->sid = sid ? (unsigned)json_integer_value(sid) : 0;
+	if (ra) {
+		/* the text a radattr file would hold; a NUL inside is refused
+		 * by its parser when the policy is read, as in a file */
+		if (!json_is_string(ra) || json_string_length(ra) > RADATTR_MAX_BYTES) {
+			fail(r, ACD_E_ARGS, "hook: radattr must be a string of at most %u bytes",
+			     RADATTR_MAX_BYTES);
+			return -1;
+		}
+		q->radattr = json_string_value(ra);
+		q->radattr_len = json_string_length(ra);
+	}
+	return 0;
+}
+
 static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct reply *r)
 {
 	const char *event = arg_str(args, "event");
 	json_t *argv = json_object_get(args, "argv"), *env = json_object_get(args, "env");
+	struct session_req q = { 0 };
 	char err[512] = "";
 	uint64_t t0 = lat_now(), ups = a->sess.up;
 	int rc;
@@ -329,10 +374,19 @@ static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct repl
 	(void)p; /* root's alone, as the table says */
 	if (!event || !json_is_array(argv) || (env && !json_is_object(env)))
 		return fail(r, ACD_E_ARGS, "hook needs event, argv (array) and env (object)");
+	if (hook_via(args, &q, r) < 0)
+		return -1;
 	env = env ? json_incref(env) : json_object();
-	rc = session_hook(&a->sess, event, argv, env, err, sizeof(err));
+	q.event = event;
+	q.argv = argv;
+	q.env = env;
+	rc = session_event(&a->sess, &q, err, sizeof(err));
 	json_decref(env);
 	lat_add(&a->stats.hook, t0);
+	if (q.via == SESSION_VIA_PLUGIN)
+		a->stats.events_plugin++;
+	else
+		a->stats.events_hook++;
 	if (a->sess.up != ups) /* this hook made a session */
 		lat_add(&a->stats.setup, t0);
 	if (rc < 0) {
@@ -341,7 +395,8 @@ static int cmd_hook(struct acd *a, struct ctl_peer *p, json_t *args, struct repl
 		return fail(r, rc == -ENOENT ? ACD_E_NOENT : rc == -EIO ? ACD_E_SHAPER : ACD_E_ARGS,
 			    "%s", err);
 	}
-	r->data = json_object();
+	/* a repeat says so: the other path (or an earlier delivery) applied it */
+	r->data = q.repeat ? json_pack("{s:b}", "repeat", true) : json_object();
 	return 0;
 }
 

@@ -1210,6 +1210,9 @@ static const struct conf_key keys[] = {
 	  .help = "the options file each session's pppd reads" },
 	{ "pppoe", "plugin", CUSTOM(set_pppoe_plugin, pr_str), F(pppoe_plugin),
 	  .dflt = ACD_PPPOE_PLUGIN_DEFAULT, .help = "pppd's PPPoE plugin: a name or a path" },
+	{ "pppoe", "acd-plugin", CUSTOM(set_pppoe_plugin, pr_str), F(pppoe_acd_plugin),
+	  .dflt = ACD_PPPOE_ACD_PLUGIN_DEFAULT,
+	  .help = "acd's pppd plugin, loaded by each session's pppd: a name, a path or none" },
 	{ "pppoe", "local-ip", CUSTOM(set_pppoe_local_ip, pr_str), F(pppoe_local_ip),
 	  .help = "the AC's IPv4 address on every session link" },
 	{ "pppoe", "max-sessions", .type = CONF_UINT, .min = 0, .max = 65534,
@@ -1696,6 +1699,26 @@ static void check_pppoe_plugin(struct pppoe_findings *f, const char *plugin)
 			    "correct the path)", plugin, rc == -ENOENT ? "no such file" : strerror(-rc));
 }
 
+int config_pppoe_acd_plugin(const struct acd_config *cfg)
+{
+	char path[PATH_MAX + 64];
+
+	return strcmp(cfg->pppoe_acd_plugin, "none") != 0 &&
+	       pppoe_plugin_file(cfg->pppoe_acd_plugin, path, sizeof(path)) == 0;
+}
+
+/* acd.so missing: its sessions still work, their events come by the hooks */
+static void check_pppoe_acd_plugin(struct pppoe_findings *f, const struct acd_config *cfg)
+{
+	if (strcmp(cfg->pppoe_acd_plugin, "none") == 0 || config_pppoe_acd_plugin(cfg))
+		return;
+	pppoe_found(f, true, "acd-plugin", 0, "[pppoe] acd-plugin \"%s\": not found (%s): "
+		    "sessions start without it and reach acd by pppd's hooks (install acd.so, or "
+		    "set acd-plugin = none)", cfg->pppoe_acd_plugin,
+		    cfg->pppoe_acd_plugin[0] == '/' ? "no such regular file" :
+		    "not in pppd's plugin directories");
+}
+
 /* pppd reads it as root, and an options file can load any plugin: others
  * must not be able to write it */
 static void check_pppoe_options(struct pppoe_findings *f, const char *options)
@@ -1727,6 +1750,8 @@ static void check_pppoe(struct pppoe_findings *f, const struct acd_config *cfg)
 		check_pppoe_pppd(f, cfg->pppoe_pppd);
 	if (!pppoe_refused(f, "plugin"))
 		check_pppoe_plugin(f, cfg->pppoe_plugin);
+	if (!pppoe_refused(f, "acd-plugin"))
+		check_pppoe_acd_plugin(f, cfg);
 	if (!pppoe_refused(f, "pppd-options"))
 		check_pppoe_options(f, cfg->pppoe_options);
 }

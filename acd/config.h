@@ -36,6 +36,9 @@
 #define ACD_PPPOE_NAME_MAX 64           /* AC-Name, a Service-Name: bytes of the tag */
 #define ACD_PPPOE_PPPD_DEFAULT "/usr/sbin/pppd"
 #define ACD_PPPOE_PLUGIN_DEFAULT "pppoe.so"     /* ppp 2.4.9 and 2.5; rp-pppoe.so: 2.4.9 */
+/* acd's own pppd plugin (pppd-plugin/): sessions' events without hooks;
+ * "none" = not loaded */
+#define ACD_PPPOE_ACD_PLUGIN_DEFAULT "acd.so"
 /* where a plugin named without a '/' is looked for: pppd's directories of
  * every version, as glob(3) patterns (Debian: /usr/lib/pppd/2.4.9) */
 #define ACD_PPPD_PLUGIN_DIRS "/usr/lib/pppd/*", "/usr/lib/*/pppd/*"
@@ -144,6 +147,7 @@ struct acd_config {
 	char pppoe_pppd[PATH_MAX];      /* absolute */
 	char pppoe_options[PATH_MAX];   /* absolute; pppd's `file` */
 	char pppoe_plugin[PATH_MAX];    /* a name in pppd's plugin directory, or absolute */
+	char pppoe_acd_plugin[PATH_MAX]; /* the same for acd.so; "none" = off */
 	char pppoe_local_ip[16];        /* "" = none (the options file's); else dotted quad */
 	uint32_t pppoe_max_sessions;    /* 0 = only the session-id space limits */
 	uint32_t pppoe_max_per_mac;     /* 0 = no limit */
@@ -253,6 +257,14 @@ int config_check(const char *path, const char *buf, struct acd_config *cfg,
  * config_load and config_check run the same checks with line numbers.
  */
 int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen);
+
+/*
+ * Whether [pppoe] acd-plugin is to be loaded by each session's pppd: 1
+ * when it is set (not "none") and its file is found now (pppd would not
+ * start without it: a missing one is a warning of config_check_pppoe, and
+ * the sessions' events then come by the hooks), else 0.
+ */
+int config_pppoe_acd_plugin(const struct acd_config *cfg);
 
 /*
  * [ipv6] dns's default with [dns64] (BIND): from list (getifaddrs(3)), the

@@ -134,6 +134,12 @@ static void session_unlink(struct sessions *t, struct session *s)
 	t->n--;
 }
 
+static void session_free(struct session *s)
+{
+	free(s->radattr);
+	free(s);
+}
+
 void sessions_free(struct sessions *t)
 {
 	while (t->list) {
@@ -142,7 +148,7 @@ void sessions_free(struct sessions *t)
 		if (s->gone && t->loop)
 			ev_timer_stop(t->loop, &s->gone_timer);
 		session_unlink(t, s);
-		free(s);
+		session_free(s);
 	}
 }
 
@@ -157,6 +163,15 @@ static void copy_ip(char *dst, size_t len, const char *v, int af)
 	if (inet_pton(af, v, buf) == 1 && inet_ntop(af, buf, txt, sizeof(txt)) &&
 	    strlen(txt) < len)
 		memcpy(dst, txt, strlen(txt) + 1);
+}
+
+/* Whether the kept address a is v (in any spelling); "" is no address. */
+static bool same_addr(const char *a, const char *v, int af)
+{
+	char c[INET6_ADDRSTRLEN] = "";
+
+	copy_ip(c, sizeof(c), v ? v : "", af);
+	return c[0] && strcmp(a, c) == 0;
 }
 
 /* An interface name, a user name or an IP address; *matches says how many. */
@@ -237,6 +252,19 @@ static void uptime_str(const struct session *s, char *buf, size_t len)
 	snprintf(buf, len, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
+const char *session_via_name(enum session_via via)
+{
+	switch (via) {
+	case SESSION_VIA_HOOK:
+		return "hook";
+	case SESSION_VIA_PLUGIN:
+		return "plugin";
+	case SESSION_VIA_NONE:
+		break;
+	}
+	return "";
+}
+
 json_t *session_json(const struct session *s, bool detail)
 {
 	json_t *o = json_object();
@@ -268,6 +296,9 @@ json_t *session_json(const struct session *s, bool detail)
 	json_object_set_new(o, "shape_error", json_string(s->shape_err));
 	json_object_set_new(o, "terminate_cause", json_string(s->terminate_cause));
 	json_object_set_new(o, "acct_session_id", json_string(s->acct_session_id));
+	json_object_set_new(o, "via", json_string(session_via_name(s->via)));
+	if (s->sid)
+		json_object_set_new(o, "pppoe_sid", json_integer(s->sid));
 	if (s->circuit_id[0])
 		json_object_set_new(o, "circuit_id", json_string(s->circuit_id));
 	if (s->remote_id[0])
@@ -366,7 +397,7 @@ void session_end(struct sessions *t, struct session *s, const char *cause, bool 
 	emit(t, &ev);
 	session_unlink(t, s);
 	t->down++;
-	free(s);
+	session_free(s);
 }
 
 static void on_gone_timeout(struct ev_loop *loop, ev_timer *w, int revents)
@@ -437,9 +468,38 @@ static int hook_pid(json_t *env, pid_t *pid, char *q, size_t qlen)
 	return 0;
 }
 
+/* Keep acd.so's attributes with s: the first ones sent (pppd authenticates
+ * once; a repeat carries the same).  0, or -ENOMEM. */
+static int keep_radattr(struct session *s, const struct session_req *r)
+{
+	char *c;
+
+	if (!r->radattr || s->radattr)
+		return 0;
+	c = malloc(r->radattr_len + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, r->radattr, r->radattr_len);
+	c[r->radattr_len] = '\0';
+	s->radattr = c;
+	s->radattr_len = r->radattr_len;
+	return 0;
+}
+
 int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *env,
 		 char *err, size_t errlen)
 {
+	struct session_req r = { .event = event, .argv = argv, .env = env,
+				 .via = SESSION_VIA_HOOK };
+
+	return session_event(t, &r, err, errlen);
+}
+
+int session_event(struct sessions *t, struct session_req *r, char *err, size_t errlen)
+{
+	const char *event = r->event;
+	json_t *argv = r->argv, *env = r->env;
+	bool plugin = r->via == SESSION_VIA_PLUGIN;
 	const char *ifname = json_string_value(json_array_get(argv, 0));
 	bool up4 = strcmp(event, "ip-up") == 0, up6 = strcmp(event, "ipv6-up") == 0;
 	bool down4 = strcmp(event, "ip-down") == 0, down6 = strcmp(event, "ipv6-down") == 0;
@@ -451,6 +511,7 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 	bool fresh = false;
 	pid_t pid = 0;
 	int ifindex;
+	unsigned bit;
 
 	if (!up4 && !up6 && !down4 && !down6) {
 		radattr_quote(event, strlen(event), q, sizeof(q));
@@ -473,6 +534,28 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 		return -EINVAL;
 	}
 	s = session_by_ifname(t, ifname);
+	bit = up4 || down4 ? 1 : 2;
+	r->repeat = false;
+	if (s && plugin && pid && s->pppd_pid && pid != s->pppd_pid && (down4 || down6)) {
+		/* acd.so delivers late when acd was away: this pppd is gone and
+		 * the interface's name serves another */
+		log_info("sess=%s user=%s event=%s pppd=%d: not this session's pppd (%d): "
+			 "an earlier session's, ignored", s->ifname, s->user, event, (int)pid,
+			 (int)s->pppd_pid);
+		r->repeat = true;
+		t->repeats++;
+		return 0;
+	}
+	if (s && (plugin || s->plugin) && (down4 || down6) && !(s->up_seen & bit) &&
+	    (s->up_seen & (3u ^ bit))) {
+		/* the other path ended this protocol already; the other one
+		 * stays up */
+		log_debug("sess=%s event=%s via=%s: a repeat (already down)", ifname, event,
+			  session_via_name(r->via));
+		r->repeat = true;
+		t->repeats++;
+		return 0;
+	}
 	if (down4 || down6) {
 		if (!s) {
 			/* already ended: by the other protocol's down hook (pppd
@@ -490,6 +573,7 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 				s->ipv6_ll[0] = '\0';
 			else
 				s->ip[0] = s->local_ip[0] = '\0';
+			s->up_seen &= ~bit;
 			log_info("sess=%s user=%s event=%s %s=up", s->ifname, s->user, event,
 				 down6 ? "ipv4" : "ipv6");
 			ev.type = SESSION_PROTO_DOWN;
@@ -510,6 +594,32 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 		session_end(t, s, "replaced", false);
 		s = NULL;
 	}
+	if (s && (plugin || s->plugin) && (s->up_seen & bit) && pid && pid == s->pppd_pid &&
+	    same_addr(up4 ? s->ip : s->ipv6_ll, json_string_value(json_array_get(argv, 4)),
+		      up4 ? AF_INET : AF_INET6)) {
+		/* applied already, by the other path or by a delivery whose
+		 * reply acd.so did not get: only what it may add, acd.so's
+		 * RADIUS attributes to a session that had none */
+		r->repeat = true;
+		t->repeats++;
+		if (plugin)
+			s->plugin = true;
+		if (r->radattr && !s->radattr) {
+			if (keep_radattr(s, r) < 0) {
+				snprintf(err, errlen, "%s: out of memory", ifname);
+				return -ENOMEM;
+			}
+			t->fx->policy(t->fx_ctx, s);
+			log_info("sess=%s user=%s event=%s via=%s: RADIUS attributes from acd.so",
+				 s->ifname, s->user, event, session_via_name(r->via));
+			if (session_shape(t, s) < 0)
+				snprintf(err, errlen, "%s", s->shape_err);
+			return s->shaped ? 0 : -EIO;
+		}
+		log_debug("sess=%s event=%s via=%s: a repeat (already applied)", ifname, event,
+			  session_via_name(r->via));
+		return 0;
+	}
 	if (!s) {
 		s = session_new(t, ifname, ifindex);
 		if (!s) {
@@ -519,6 +629,19 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 		t->up++;
 		fresh = true;
 	}
+	/* the path that brought the session's facts: a session found at start
+	 * or adopted takes the first that comes */
+	if (s->via == SESSION_VIA_NONE)
+		s->via = r->via;
+	if (plugin) {
+		s->plugin = true;
+		if (r->sid)
+			s->sid = r->sid;
+		if (keep_radattr(s, r) < 0)
+			log_warnx("sess=%s event=%s: out of memory for acd.so's RADIUS attributes: "
+				  "the radattr file, if any, gives the policy", ifname, event);
+	}
+	s->up_seen |= bit;
 	/* a repeated hook (ipv6-up after ip-up) may carry less: keep what we know */
 	if (*env_str(env, "PEERNAME"))
 		snprintf(s->user, sizeof(s->user), "%s", env_str(env, "PEERNAME"));
@@ -540,8 +663,8 @@ int session_hook(struct sessions *t, const char *event, json_t *argv, json_t *en
 			json_string_value(json_array_get(argv, 4)) ?: "", AF_INET6);
 	}
 	t->fx->policy(t->fx_ctx, s);
-	log_info("sess=%s user=%s event=up ip=%s mac=%s pppd=%d", s->ifname, s->user, s->ip,
-		 s->mac, (int)s->pppd_pid);
+	log_info("sess=%s user=%s event=up ip=%s mac=%s pppd=%d via=%s", s->ifname, s->user, s->ip,
+		 s->mac, (int)s->pppd_pid, session_via_name(r->via));
 	if (session_shape(t, s) < 0) {
 		/* the session exists and shows the error; pppd carries on */
 		snprintf(err, errlen, "%s", s->shape_err);
@@ -675,6 +798,32 @@ static bool wanted(const int *only, size_t nonly, int ifindex)
 }
 
 /* What a saved record gives back that only the hook knew. */
+/* What acd.so's events left in the record: the RADIUS attributes above
+ * all (no radattr file holds them), each taken only when well-formed. */
+static void from_saved_plugin(struct session *s, json_t *rec)
+{
+	const char *via = json_string_value(json_object_get(rec, "via"));
+	json_t *ra = json_object_get(rec, "radattr");
+	json_int_t n;
+
+	if (via && strcmp(via, "hook") == 0)
+		s->via = SESSION_VIA_HOOK;
+	else if (via && strcmp(via, "plugin") == 0)
+		s->via = SESSION_VIA_PLUGIN;
+	s->plugin = json_is_true(json_object_get(rec, "plugin"));
+	n = json_integer_value(json_object_get(rec, "up_seen"));
+	s->up_seen = n >= 0 && n <= 3 ? (unsigned char)n : 0;
+	n = json_integer_value(json_object_get(rec, "pppoe_sid"));
+	s->sid = n >= 1 && n <= 65534 ? (unsigned)n : 0;
+	if (json_is_string(ra) && json_string_length(ra) <= RADATTR_MAX_BYTES && !s->radattr) {
+		s->radattr = malloc(json_string_length(ra) + 1);
+		if (s->radattr) {
+			memcpy(s->radattr, json_string_value(ra), json_string_length(ra) + 1);
+			s->radattr_len = json_string_length(ra);
+		}
+	}
+}
+
 static void from_saved(struct session *s, json_t *rec)
 {
 	str_from(rec, "user", s->user, sizeof(s->user));
@@ -701,6 +850,7 @@ static void from_saved(struct session *s, json_t *rec)
 		s->ov_down = (uint64_t)json_integer_value(json_object_get(rec, "override_down"));
 		s->ov_up = (uint64_t)json_integer_value(json_object_get(rec, "override_up"));
 	}
+	from_saved_plugin(s, rec);
 }
 
 /*

@@ -49,6 +49,13 @@ enum session_origin {
 	SESSION_ORIGIN_RECONCILED,      /* found again at start-up */
 };
 
+/* which path brought a session's events from pppd (show session's "via") */
+enum session_via {
+	SESSION_VIA_NONE,               /* none yet: adopted or found again at start-up */
+	SESSION_VIA_HOOK,               /* the ip-up.d hooks (acdctl hook) */
+	SESSION_VIA_PLUGIN,             /* acd.so in pppd (pppd-plugin/) */
+};
+
 /*
  * One subscriber session.  Created by a hook (or found at start-up, or
  * adopted), freed by the core right after its SESSION_DOWN event; nothing
@@ -86,6 +93,20 @@ struct session {
 	pid_t pppd_pid;
 	time_t started;                 /* wall clock */
 	enum session_origin origin;
+	/* the path of the first event applied to the session (NONE for one
+	 * found at start-up or adopted, until an event comes); plugin: whether any
+	 * event came by acd.so (then hook and plugin events are told apart
+	 * from repeats, see session_event()); up_seen: the protocols whose
+	 * up event was applied (1: IPv4, 2: IPv6), cleared by their down */
+	enum session_via via;
+	bool plugin;
+	unsigned char up_seen;
+	unsigned sid;                   /* the PPPoE session id acd.so sent, 0 = none */
+	/* the RADIUS attributes acd.so sent, radattr text (radattr.h), NUL-
+	 * terminated after radattr_len bytes: read instead of the radattr
+	 * file while set; NULL = none */
+	char *radattr;
+	size_t radattr_len;
 	/* policy: what RADIUS said, an operator override, what is applied */
 	uint64_t radius_down, radius_up;
 	char radius_src[80];            /* "RP-Downstream-Speed-Limit", "default", ... */
@@ -139,6 +160,8 @@ struct session_event {
 };
 
 const char *session_event_name(enum session_event_type type);
+/* "hook", "plugin", "" (none: adopted, found at start-up) */
+const char *session_via_name(enum session_via via);
 
 struct session_listener {
 	void (*event)(const struct session_event *ev, void *ctx);
@@ -185,6 +208,7 @@ struct sessions {
 	struct session *by_index;
 	unsigned n;
 	uint64_t up, down, vanished;    /* since start */
+	uint64_t repeats;               /* events the other path had applied already */
 	struct ev_loop *loop;           /* the gone timers; NULL: no timers (ends at once) */
 	const struct acd_config *cfg;
 	const struct session_fx *fx;
@@ -213,6 +237,30 @@ struct session *session_by_ifindex(struct sessions *t, int ifindex);
 /* An interface name, a user name or an IP address; *matches says how many. */
 struct session *session_find(struct sessions *t, const char *key, int *matches);
 json_t *session_json(const struct session *s, bool detail);
+
+/* One event from pppd, by either path. */
+struct session_req {
+	const char *event;              /* "ip-up", "ip-down", "ipv6-up", "ipv6-down" */
+	json_t *argv, *env;             /* as pppd gives them to its scripts */
+	enum session_via via;           /* HOOK or PLUGIN */
+	unsigned sid;                   /* PLUGIN: the PPPoE session id, 0 = none */
+	const char *radattr;            /* PLUGIN: the RADIUS attributes (radattr text), */
+	size_t radattr_len;             /* NULL = none: the radattr file then */
+	bool repeat;                    /* out: a repeat of an event already applied */
+};
+
+/*
+ * An event of pppd's, by the hook or by acd.so, as session_hook() below.
+ * When the session has had an event by acd.so (or this one is), an event
+ * already applied is a repeat and changes nothing (r->repeat): an up of a
+ * protocol already up with the same pppd and address, a down of one not
+ * up; and a down whose PPPD_PID is not the session's pppd is an earlier
+ * pppd's (acd.so delivers late when acd was away) and ends nothing.  The
+ * attributes acd.so sends are kept with the session (first ones sent
+ * win: pppd authenticates once) and read instead of the radattr file; a
+ * repeat that brings them to a session that had none applies them.
+ */
+int session_event(struct sessions *t, struct session_req *r, char *err, size_t errlen);
 
 /*
  * pppd's hook: event "ip-up", "ipv6-up", "ip-down" or "ipv6-down", argv

@@ -96,6 +96,19 @@ static void radattr_path(struct acd *a, const struct session *s, char *buf, size
 	snprintf(buf, len, "%s/radattr.%s", a->cfg.radattr_dir, s->ifname);
 }
 
+/* The session's attributes: those acd.so sent with it, else its radattr
+ * file (path names it in messages either way) */
+static int session_attrs(struct acd *a, const struct session *s, struct radattr_list *l,
+			 char *path, size_t pathlen, char *err, size_t errlen)
+{
+	if (s->radattr) {
+		snprintf(path, pathlen, "acd.so:%s", s->ifname);
+		return radattr_parse(s->radattr, s->radattr_len, a->rh, path, l, err, errlen);
+	}
+	radattr_path(a, s, path, pathlen);
+	return radattr_load(path, a->rh, l, err, errlen);
+}
+
 void sessrad_policy(struct acd *a, struct session *s)
 {
 	struct radattr_list l = { 0 };
@@ -105,8 +118,7 @@ void sessrad_policy(struct acd *a, struct session *s)
 	unsigned i;
 	int rc;
 
-	radattr_path(a, s, path, sizeof(path));
-	rc = radattr_load(path, a->rh, &l, err, sizeof(err));
+	rc = session_attrs(a, s, &l, path, sizeof(path), err, sizeof(err));
 	if (rc == -ENOENT) {
 		/*
 		 * No RADIUS, pppd without radattr.so, or a wrong radattr-dir:
@@ -163,8 +175,7 @@ void sessrad_user(struct acd *a, struct session *s)
 	const struct radattr *u;
 	char path[PATH_MAX + 32], err[512];
 
-	radattr_path(a, s, path, sizeof(path));
-	if (radattr_load(path, a->rh, &l, err, sizeof(err)) == 0 &&
+	if (session_attrs(a, s, &l, path, sizeof(path), err, sizeof(err)) == 0 &&
 	    (u = radattr_find(&l, "User-Name", NULL)) != NULL)
 		snprintf(s->user, sizeof(s->user), "%s", u->value);
 	radattr_free(&l);

@@ -13,7 +13,7 @@ struct session;
  * reload), and every session's policy is read and applied again after. */
 int sessrad_init(struct acd *a);
 void sessrad_close(struct acd *a);
-/* Read radattr.<ifname> and set the session's radius_* fields: the
+/* Read the attributes acd.so sent with the session, else radattr.<ifname>, and set the session's radius_* fields: the
  * attributes' rates, else the default; a bad value is logged and counted
  * and gives the default. */
 void sessrad_policy(struct acd *a, struct session *s);

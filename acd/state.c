@@ -50,6 +50,13 @@ struct state_rec {
 	bool coa, override;
 	uint64_t coa_down, coa_up, ov_down, ov_up;
 	char coa_src[80];
+	/* what only acd.so's events said (session.h): the path, the
+	 * protocols up, the PPPoE sid, the RADIUS attributes (malloc'd) */
+	unsigned char via, up_seen;
+	bool plugin;
+	unsigned psid;
+	char *radattr;
+	size_t radattr_len;
 	unsigned char *ext;             /* the exts' copies, ext_size bytes */
 };
 
@@ -106,8 +113,10 @@ static void state_snap_free(struct state_snap *sn)
 
 	if (!sn)
 		return;
-	for (i = 0; i < sn->n; i++)
+	for (i = 0; i < sn->n; i++) {
 		free(sn->r[i].user);
+		free(sn->r[i].radattr);
+	}
 	free(sn->ext);
 	free(sn);
 }
@@ -133,8 +142,13 @@ static struct state_snap *state_snapshot(struct acd *a)
 		memcpy(r->ifname, s->ifname, sizeof(r->ifname));
 		r->ifindex = s->ifindex;
 		r->user = strdup(s->user);
-		if (!r->user) {
-			sn->n = i;
+		r->radattr = s->radattr ? malloc(s->radattr_len + 1) : NULL;
+		if (r->radattr) {
+			memcpy(r->radattr, s->radattr, s->radattr_len + 1);
+			r->radattr_len = s->radattr_len;
+		}
+		if (!r->user || (s->radattr && !r->radattr)) {
+			sn->n = i + 1; /* this one's copies too */
 			state_snap_free(sn);
 			return NULL;
 		}
@@ -152,6 +166,10 @@ static struct state_snap *state_snapshot(struct acd *a)
 		r->override = s->override;
 		r->ov_down = s->ov_down;
 		r->ov_up = s->ov_up;
+		r->via = (unsigned char)s->via;
+		r->up_seen = s->up_seen;
+		r->plugin = s->plugin;
+		r->psid = s->sid;
 		r->ext = sn->ext ? sn->ext + i * ext_size : NULL;
 		for (j = 0; j < nexts; j++) {
 			exts[j].take(s, r->ext + off, exts[j].ctx);
@@ -187,6 +205,16 @@ static json_t *state_record(const struct state_rec *s)
 		json_object_set_new(o, "override_down", json_integer((json_int_t)s->ov_down));
 		json_object_set_new(o, "override_up", json_integer((json_int_t)s->ov_up));
 	}
+	if (s->via != SESSION_VIA_NONE)
+		json_object_set_new(o, "via", json_string(session_via_name(s->via)));
+	if (s->plugin) {
+		json_object_set_new(o, "plugin", json_true());
+		json_object_set_new(o, "up_seen", json_integer(s->up_seen));
+	}
+	if (s->psid)
+		json_object_set_new(o, "pppoe_sid", json_integer(s->psid));
+	if (s->radattr)
+		json_object_set_new(o, "radattr", json_stringn(s->radattr, s->radattr_len));
 	for (i = 0; i < nexts; i++) {
 		exts[i].put(s->ext + off, o, exts[i].ctx);
 		off += exts[i].size;

@@ -100,10 +100,18 @@ static void fx_policy(void *ctx, struct session *s)
 {
 	const struct fake_radattr *r = find_rad(ctx, s->ifname);
 
+	unsigned long down, up;
+
 	if (s->coa) { /* as sessrad.c: a CoA holds over the radattr file */
 		s->radius_down = s->coa_down;
 		s->radius_up = s->coa_up;
 		snprintf(s->radius_src, sizeof(s->radius_src), "%s", s->coa_src);
+	} else if (s->radattr && sscanf(s->radattr, "down %lu up %lu", &down, &up) == 2) {
+		/* acd.so's attributes win over the file, as in sessrad.c (the
+		 * fake's text: "down N up N") */
+		s->radius_down = down;
+		s->radius_up = up;
+		snprintf(s->radius_src, sizeof(s->radius_src), "acd.so");
 	} else if (r && (r->down || r->up)) {
 		s->radius_down = r->down;
 		s->radius_up = r->up;

@@ -115,6 +115,63 @@ static void test_hook_permission(void **state)
 	assert_int_equal(A.stats.hook_errors, 1); /* the malformed one never reached the core */
 }
 
+
+/* acd.so's hook requests: their extra arguments checked before anything
+ * changes; a repeat says so; show stat counts the paths */
+static void test_hook_plugin(void **state)
+{
+	static const char *const bad[] = {
+		"{\"via\":\"carrier-pigeon\"}", "{\"via\":7}",
+		"{\"via\":\"hook\",\"sid\":3}", "{\"radattr\":\"User-Name x\"}",
+		"{\"via\":\"plugin\",\"sid\":0}", "{\"via\":\"plugin\",\"sid\":65535}",
+		"{\"via\":\"plugin\",\"sid\":\"3\"}", "{\"via\":\"plugin\",\"radattr\":[]}",
+	};
+	char err[512];
+	const char *code;
+	json_t *r, *args, *ev;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		args = json_loads(bad[i], 0, NULL);
+		assert_non_null(args);
+		json_object_set_new(args, "event", json_string("ip-up"));
+		json_object_set_new(args, "argv", json_pack("[s,s,s,s,s]", "ppp0", "eth1", "0",
+							    "10.0.0.1", "10.0.0.2"));
+		r = run(&root, "hook", args, &code, err);
+		assert_null(r);
+		assert_string_equal(code, ACD_E_ARGS);
+		assert_int_equal(A.sess.n, 0);
+	}
+	r = run(&root, "hook",
+		json_pack("{s:s,s:s,s:i,s:s,s:[s,s,s,s,s],s:{s:s}}", "event", "ip-up", "via",
+			  "plugin", "sid", 9, "radattr", "User-Name bob\n", "argv", "ppp0", "eth1",
+			  "0", "10.0.0.1", "10.0.0.2", "env", "PPPD_PID", "4242"),
+		&code, err);
+	assert_non_null(r);
+	assert_null(json_object_get(r, "repeat"));
+	json_decref(r);
+	assert_int_equal(A.sess.n, 1);
+	assert_string_equal(A.sess.list->radattr, "User-Name bob\n");
+	/* the hook's ip-up for the same pppd: a repeat */
+	r = run(&root, "hook",
+		json_pack("{s:s,s:[s,s,s,s,s],s:{s:s}}", "event", "ip-up", "argv", "ppp0",
+			  "/dev/pts/1", "0", "10.0.0.1", "10.0.0.2", "env", "PPPD_PID", "4242"),
+		&code, err);
+	assert_non_null(r);
+	assert_true(json_is_true(json_object_get(r, "repeat")));
+	json_decref(r);
+	r = run(&reader, "show session", json_pack("{s:s}", "id", "ppp0"), &code, err);
+	assert_string_equal(json_string_value(json_object_get(r, "via")), "plugin");
+	json_decref(r);
+	r = run(&reader, "show stat", json_object(), &code, err);
+	ev = json_object_get(r, "events");
+	assert_int_equal(json_integer_value(json_object_get(ev, "plugin")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ev, "hook")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ev, "repeats")), 1);
+	json_decref(r);
+}
+
 static void test_show(void **state)
 {
 	char err[512];
@@ -261,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hook_permission, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_plugin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_show, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shaper_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shaper_failures, setup, teardown),

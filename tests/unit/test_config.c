@@ -959,7 +959,7 @@ static void test_pppoe_errors(void **state)
 		"(built-in):29: cookie-lifetime \"601\": give seconds from 5 to 600 (e.g. 60s)",
 		"(built-in):30: max-payload \"sometimes\": use yes or no",
 		"(built-in):31: unknown key \"mtu\" in [pppoe] (known: interface, ac-name, "
-		"service-name, accept-any-service, pppd, pppd-options, plugin, local-ip, "
+		"service-name, accept-any-service, pppd, pppd-options, plugin, acd-plugin, local-ip, "
 		"max-sessions, max-sessions-per-mac, padi-limit, padi-limit-interface, "
 		"padi-limit-mac, cookie-lifetime, max-payload)",
 	};
@@ -1105,9 +1105,11 @@ static void test_pppoe_checks(void **state)
 
 	/* all there; lo is an interface wherever the test runs */
 	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
-		 "plugin = %s\n[radius]\ndictionary = %s\n", pppd, opts, plugin, dict);
+		 "plugin = %s\nacd-plugin = %s\n[radius]\ndictionary = %s\n", pppd, opts, plugin,
+		 plugin, dict);
 	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
 	assert_int_equal(errs.nwarn, 0);
+	assert_int_equal(config_pppoe_acd_plugin(&c), 1);
 	assert_int_equal(config_check(NULL, text, &c, &errs), 0);
 	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
@@ -1120,7 +1122,8 @@ static void test_pppoe_checks(void **state)
 		 "interface = acd-none*\n"                  /* 4 */
 		 "pppd = %s/none\n"                         /* 5 */
 		 "plugin = %s/none.so\n"                    /* 6 */
-		 "[radius]\ndictionary = %s\n", dir, dir, dict);
+		 "acd-plugin = %s/acd.so\n"                 /* 7 */
+		 "[radius]\ndictionary = %s\n", dir, dir, dir, dict);
 	assert_int_equal(config_parse(NULL, text, &c, &errs), 0); /* a parse reads none of it */
 	assert_int_equal(errs.nwarn, 0);
 	/* the default options file, unless installed on this box */
@@ -1139,13 +1142,19 @@ static void test_pppoe_checks(void **state)
 		 "(install acd's pppoe-options there, or set pppd-options)", ACD_PPPOE_OPTIONS);
 	if (!opts_installed)
 		assert_string_equal(errs.msg[3], err);
-	assert_int_equal(errs.nwarn, 1);
+	assert_int_equal(errs.nwarn, 2);
 	assert_string_equal(errs.warn[0], "(built-in):4: warning: [pppoe] interface \"acd-none*\" "
 			    "matches no interface now (check the pattern)");
+	/* acd.so missing only warns: its sessions' events come by the hooks */
+	snprintf(err, sizeof(err), "(built-in):7: warning: [pppoe] acd-plugin \"%s/acd.so\": not "
+		 "found (no such regular file): sessions start without it and reach acd by "
+		 "pppd's hooks (install acd.so, or set acd-plugin = none)", dir);
+	assert_string_equal(errs.warn[1], err);
+	assert_int_equal(config_pppoe_acd_plugin(&c), 0);
 	/* the same for acd -n; and without lines */
 	assert_int_equal(config_check(NULL, text, &c, &errs), -EINVAL);
 	assert_int_equal(errs.n, opts_installed ? 3 : 4);
-	assert_int_equal(errs.nwarn, 1);
+	assert_int_equal(errs.nwarn, 2);
 	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "[pppoe] interface \"acd-no-such0\": no such interface"));
 	assert_non_null(strstr(err, "\n[pppoe] pppd \""));
@@ -1158,7 +1167,8 @@ static void test_pppoe_checks(void **state)
 	/* a pattern that matches: no warning; one that does not, alone: 0 and
 	 * the warning in err */
 	snprintf(text, sizeof(text), "[pppoe]\ninterface = l?\ninterface = acd-none*\n"
-		 "pppd = %s\npppd-options = %s\nplugin = %s\n", pppd, opts, plugin);
+		 "pppd = %s\npppd-options = %s\nplugin = %s\nacd-plugin = none\n", pppd, opts,
+		 plugin);
 	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
 	assert_int_equal(errs.nwarn, 1);
 	assert_non_null(strstr(errs.warn[0], "(built-in):3: warning: [pppoe] interface \"acd-none*\""));

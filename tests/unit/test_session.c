@@ -75,6 +75,34 @@ static int hook(const char *event, const char *ifname, const char *local, const 
 			err);
 }
 
+/* acd.so's event: via "plugin", pppd 4242, with radattr ("down N up N"
+ * for the fake policy) or NULL */
+static int plugin_pid(const char *event, const char *ifname, const char *remote,
+		      const char *radattr, const char *pid, bool *repeat)
+{
+	json_t *argv = json_pack("[s,s,s,s,s]", ifname, "eth1", "0",
+				 strchr(remote, ':') ? "fe80::1" : "10.0.0.1", remote);
+	json_t *env = json_pack("{s:s,s:s,s:s}", "PEERNAME", "alice", "MACREMOTE",
+				"02:00:00:00:00:01", "PPPD_PID", pid);
+	struct session_req r = { .event = event, .argv = argv, .env = env,
+				 .via = SESSION_VIA_PLUGIN, .sid = 7, .radattr = radattr,
+				 .radattr_len = radattr ? strlen(radattr) : 0 };
+	char err[256] = "";
+	int rc = session_event(&T, &r, err, sizeof(err));
+
+	json_decref(argv);
+	json_decref(env);
+	if (repeat)
+		*repeat = r.repeat;
+	return rc;
+}
+
+static int plugin(const char *event, const char *ifname, const char *remote,
+		  const char *radattr, bool *repeat)
+{
+	return plugin_pid(event, ifname, remote, radattr, "4242", repeat);
+}
+
 static void assert_event(unsigned i, enum session_event_type type, const char *ifname)
 {
 	assert_true(R.n > i);
@@ -496,6 +524,137 @@ static void test_listeners(void **state)
 	assert_int_equal(session_listen(&T, &b), -ENOSPC);
 }
 
+
+/* acd.so's up: the session says it came by the plugin and takes its
+ * policy from the attributes it sent; the hook's same event after it is
+ * a repeat and changes nothing */
+static void test_plugin_up(void **state)
+{
+	struct session *s;
+	bool repeat = true;
+	unsigned shapes;
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.2", "down 30000000 up 5000000", &repeat),
+			 0);
+	assert_false(repeat);
+	assert_event(0, SESSION_UP, "ppp0");
+	s = session_by_ifname(&T, "ppp0");
+	assert_int_equal(s->via, SESSION_VIA_PLUGIN);
+	assert_int_equal(s->sid, 7);
+	assert_string_equal(s->radius_src, "acd.so");
+	assert_int_equal(s->applied.down.rate, 30000000);
+	assert_int_equal(s->applied.up.rate, 5000000);
+	o = session_json(s, true);
+	assert_string_equal(json_string_value(json_object_get(o, "via")), "plugin");
+	assert_int_equal(json_integer_value(json_object_get(o, "pppoe_sid")), 7);
+	json_decref(o);
+	shapes = F.shapes;
+	/* the hook, pppd's ip-up script after the notifier: a repeat */
+	assert_int_equal(hook("ip-up", "ppp0", "10.0.0.1", "10.0.0.2"), 0);
+	assert_int_equal(R.n, 1);
+	assert_int_equal(F.shapes, shapes);
+	assert_int_equal(T.repeats, 1);
+	assert_int_equal(s->applied.down.rate, 30000000); /* not the radattr file's 10M */
+	/* acd.so again (its reply was lost): a repeat too */
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.2", "down 1 up 1", &repeat), 0);
+	assert_true(repeat);
+	assert_int_equal(R.n, 1);
+	assert_int_equal(T.repeats, 2);
+	assert_int_equal(s->applied.down.rate, 30000000); /* the first attributes stay */
+	/* a new address is news, whichever path brings it */
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.9", NULL, &repeat), 0);
+	assert_false(repeat);
+	assert_event(1, SESSION_PROTO_UP, "ppp0");
+	assert_true(R.ev[1].addr_changed);
+	assert_int_equal(T.up, 1);
+}
+
+/* the hook first (the radattr file's policy), then acd.so: a repeat that
+ * brings the attributes, applied once, with no second up */
+static void test_hook_then_plugin(void **state)
+{
+	struct session *s;
+	bool repeat = false;
+
+	(void)state;
+	assert_int_equal(hook("ip-up", "ppp0", "10.0.0.1", "10.0.0.2"), 0);
+	s = session_by_ifname(&T, "ppp0");
+	assert_int_equal(s->via, SESSION_VIA_HOOK);
+	assert_int_equal(s->applied.down.rate, 10000000);
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.2", "down 20000000 up 4000000", &repeat),
+			 0);
+	assert_true(repeat);
+	assert_int_equal(R.n, 1);
+	assert_int_equal(s->via, SESSION_VIA_HOOK);
+	assert_int_equal(s->applied.down.rate, 20000000);
+	assert_string_equal(s->radius_src, "acd.so");
+}
+
+/* both paths report both downs: each protocol goes down once */
+static void test_plugin_downs(void **state)
+{
+	bool repeat = false;
+
+	(void)state;
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.2", NULL, NULL), 0);
+	assert_int_equal(plugin("ipv6-up", "ppp0", "fe80::2", NULL, NULL), 0);
+	assert_int_equal(hook("ipv6-up", "ppp0", "fe80::1", "fe80::2"), 0);
+	assert_int_equal(R.n, 2); /* up, proto-up; the hook's ipv6-up a repeat */
+	assert_int_equal(plugin("ip-down", "ppp0", "10.0.0.2", NULL, &repeat), 0);
+	assert_false(repeat);
+	assert_event(2, SESSION_PROTO_DOWN, "ppp0");
+	assert_int_equal(hook("ip-down", "ppp0", "10.0.0.1", "10.0.0.2"), 0);
+	assert_int_equal(R.n, 3); /* not a second proto-down */
+	assert_int_equal(T.repeats, 2);
+	assert_int_equal(hook("ipv6-down", "ppp0", "fe80::1", "fe80::2"), 0);
+	assert_event(3, SESSION_DOWN, "ppp0");
+	assert_int_equal(plugin("ipv6-down", "ppp0", "fe80::2", NULL, NULL), 0);
+	assert_int_equal(R.n, 4);
+	assert_int_equal(T.n, 0);
+}
+
+/* a down acd.so delivers late, from the pppd before this one: it ends
+ * nothing (the hook's down has no retries and stays as it was) */
+static void test_plugin_stale_down(void **state)
+{
+	bool repeat = false;
+
+	(void)state;
+	assert_int_equal(plugin("ip-up", "ppp0", "10.0.0.2", NULL, NULL), 0);
+	assert_int_equal(plugin_pid("ip-down", "ppp0", "10.0.0.2", NULL, "999", &repeat), 0);
+	assert_true(repeat);
+	assert_non_null(session_by_ifname(&T, "ppp0"));
+	assert_int_equal(R.n, 1);
+	assert_int_equal(plugin("ip-down", "ppp0", "10.0.0.2", NULL, &repeat), 0);
+	assert_false(repeat);
+	assert_event(1, SESSION_DOWN, "ppp0");
+}
+
+/* a session acd found at its start (acd was down when it came up): acd.so's
+ * queued up is applied, with its attributes, not taken for a repeat */
+static void test_plugin_after_reconcile(void **state)
+{
+	struct session *s;
+	bool repeat = true;
+
+	(void)state;
+	F.pid_files[0] = 4242;
+	snprintf(F.links[0].peer, sizeof(F.links[0].peer), "10.0.0.2");
+	assert_int_equal(session_reconcile(&T, NULL), 2);
+	s = session_by_ifname(&T, "ppp0");
+	assert_non_null(s);
+	assert_string_equal(s->ip, "10.0.0.2");
+	assert_int_equal(s->pppd_pid, 4242);
+	assert_int_equal(s->via, SESSION_VIA_NONE);
+	assert_int_equal(plugin("ip-up", "ppp0", s->ip, "down 40000000 up 8000000", &repeat), 0);
+	assert_false(repeat);
+	assert_int_equal(s->applied.down.rate, 40000000);
+	assert_int_equal(s->via, SESSION_VIA_PLUGIN); /* found first, its facts by acd.so */
+	assert_true(s->plugin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +672,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_adopt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reconcile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listeners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plugin_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hook_then_plugin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plugin_downs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plugin_stale_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plugin_after_reconcile, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -301,12 +301,54 @@ static void test_bad_file(void **state)
 	}
 }
 
+
+/* acd.so's session: its attributes (no radattr file has them), its path,
+ * its protocols up and its PPPoE sid survive a restart, so its policy
+ * does, and its redelivered ip-up stays a repeat */
+static void test_plugin_round_trip(void **state)
+{
+	static const char ra[] = "down 30000000 up 5000000\nClass \"x\"\\y\n";
+	json_t *argv = json_pack("[s,s,s,s,s]", "ppp0", "eth1", "0", "10.0.0.1", "10.0.0.2");
+	json_t *env = json_pack("{s:s,s:s}", "PEERNAME", "alice", "PPPD_PID", "100");
+	struct session_req r = { .event = "ip-up", .argv = argv, .env = env,
+				 .via = SESSION_VIA_PLUGIN, .sid = 42, .radattr = ra,
+				 .radattr_len = sizeof(ra) - 1 };
+	struct session *s;
+	char err[256];
+
+	(void)state;
+	fake_link(&F, "ppp0", 10);
+	assert_int_equal(session_event(&A.sess, &r, err, sizeof(err)), 0);
+	s = session_by_ifname(&A.sess, "ppp0");
+	assert_int_equal(s->applied.down.rate, 30000000);
+	assert_int_equal(state_save(&A), 0);
+
+	restart();
+	s = session_by_ifname(&A.sess, "ppp0");
+	assert_non_null(s);
+	assert_int_equal(s->via, SESSION_VIA_PLUGIN);
+	assert_true(s->plugin);
+	assert_int_equal(s->up_seen, 1);
+	assert_int_equal(s->sid, 42);
+	assert_non_null(s->radattr);
+	assert_int_equal(s->radattr_len, sizeof(ra) - 1);
+	assert_memory_equal(s->radattr, ra, sizeof(ra));
+	assert_int_equal(s->applied.down.rate, 30000000);
+	assert_int_equal(s->applied.up.rate, 5000000);
+	r.repeat = false;
+	assert_int_equal(session_event(&A.sess, &r, err, sizeof(err)), 0);
+	assert_true(r.repeat);
+	json_decref(argv);
+	json_decref(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_0_1_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plugin_round_trip, setup, teardown),
 	};
 	const struct state_ext ext = { .size = sizeof(struct acct_saved), .take = take,
 				       .put = put };

@@ -1,0 +1,453 @@
+/*
+ * acd.c - acd.so, a pppd plugin: each session event (ip-up, ip-down,
+ * ipv6-up, ipv6-down) goes to acd over its control socket as the hook
+ * would send it, with the session's RADIUS attributes taken from
+ * radius.so in memory, so that neither a hook process nor a radattr file
+ * is needed.  See pppd-plugin/README.md.
+ *
+ *   plugin acd.so
+ *   acd-socket /run/acd/acd.sock     (the default)
+ *   acd-timeout 300                  (ms pppd may wait for acd, per attempt)
+ *   acd-retry 30                     (s between attempts at most)
+ *
+ * Built against pppd 2.4.9 (Debian 12's ppp-dev).  pppd runs its notifiers
+ * from its one loop: an event that acd cannot take at once is queued
+ * (event.h) and tried again from a pppd timer, never waited for longer
+ * than acd-timeout.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+/* pppd.h first: it has a bool of its own (unsigned char), which
+ * <stdbool.h>, from event.h, would turn into a clash.  INET6: ipv6cp.h's
+ * eui64_t, as Debian's pppd is built. */
+#define INET6 1
+#include "pppd.h"
+#include "fsm.h"
+#include "ipcp.h"
+#include "ipv6cp.h"
+
+#include "acd_version.h"
+#include "event.h"
+#include "proto.h"
+
+/* what pppd looks up in a plugin; the rest stays hidden */
+#define ACD_EXPORT __attribute__((visibility("default")))
+ACD_EXPORT char pppd_version[] = VERSION;
+
+static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)] = ACD_SOCKET_DEFAULT;
+static int timeout_ms = 300;
+static int retry_max_s = 30;
+
+static option_t options[] = {
+	{ "acd-socket", o_string, sock_path, "acd's control socket",
+	  OPT_PRIV | OPT_STATIC, NULL, sizeof(sock_path), 0, NULL, 0, 0 },
+	{ "acd-timeout", o_int, &timeout_ms,
+	  "how long pppd may wait for acd at one attempt (ms)", OPT_PRIV | OPT_LIMITS, NULL,
+	  10000, 1, NULL, 0, 0 },
+	{ "acd-retry", o_int, &retry_max_s,
+	  "the longest wait between attempts to reach acd (s)", OPT_PRIV | OPT_LIMITS, NULL,
+	  3600, 1, NULL, 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 },
+};
+
+/*
+ * radius.so's attribute list, as its radiusclient.h lays it out
+ * (VALUE_PAIR; the same in pppd 2.4.9 and 2.5): radius.so hands it to
+ * radius_attributes_hook, and its rc_avpair_tostr() writes one as text.
+ * Both are looked up at run time: radius.so may be loaded after us, or
+ * not at all.
+ */
+struct rad_pair {
+	char name[32 + 1];
+	int attribute;
+	int vendorcode;
+	int type;
+	unsigned int lvalue;
+	unsigned char strvalue[253 + 1];
+	struct rad_pair *next;
+};
+typedef void rad_hook_fn(struct rad_pair *);
+typedef int rad_tostr_fn(struct rad_pair *, char *, int, char *, int);
+
+static rad_hook_fn **rad_hook;          /* radius.so's radius_attributes_hook */
+static rad_hook_fn *rad_next;           /* whoever had it before us (radattr.so) */
+static rad_tostr_fn *rad_tostr;
+static bool rad_tried;
+
+/* the session's attributes as radattr.so would write them */
+static char radattr[ACDEV_RADATTR_MAX];
+static size_t radattr_len;
+static bool radattr_set;
+
+static struct acdev_queue queue;
+static bool retry_armed, failing;
+static int backoff_s;
+static unsigned long attempts;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 0 when fd is ready for ev before deadline, else -ETIMEDOUT or -errno */
+static int wait_fd(int fd, short ev, long long deadline)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+
+	for (;;) {
+		long long left = deadline - now_ms();
+		int rc;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		rc = poll(&p, 1, (int)left);
+		if (rc > 0)
+			return 0;
+		if (rc == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* one request, one reply line; the reply's kind, or <0 when acd did not answer */
+static int exchange(int fd, const char *line, size_t len, long long deadline)
+{
+	static char reply[ACD_REQUEST_MAX];
+	size_t off = 0, got = 0;
+	char *nl;
+	int rc;
+
+	while (off < len) {
+		ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+
+		if (n >= 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if ((rc = wait_fd(fd, POLLOUT, deadline)) < 0)
+			return rc;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, reply + got, sizeof(reply) - 1 - got, 0);
+
+		if (n == 0)
+			return -ECONNRESET;
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				return -errno;
+			if ((rc = wait_fd(fd, POLLIN, deadline)) < 0)
+				return rc;
+			continue;
+		}
+		got += (size_t)n;
+		reply[got] = '\0';
+		if ((nl = memchr(reply, '\n', got)) != NULL)
+			break;
+		if (got == sizeof(reply) - 1)
+			return -EMSGSIZE;
+	}
+	rc = (int)acdev_reply_kind(reply, (size_t)(nl - reply));
+	if (rc == ACDEV_REPLY_REFUSED) {
+		*nl = '\0';
+		/* %q: pppd quotes it; acd's error names the event and the value */
+		error("acd: acd refused the %s event: %.300q", failing ? "queued" : "session's",
+		      reply);
+	}
+	return rc;
+}
+
+/* Send what is queued, oldest first, within acd-timeout: 0 when the queue
+ * is empty after, else -errno of what stopped it. */
+static int flush(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long long deadline = now_ms() + timeout_ms;
+	const char *line;
+	size_t len;
+	int fd, rc = 0;
+
+	attempts++;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path, sock_path, sizeof(sa.sun_path) - 1);
+	/* a unix socket connects at once or not at all: EAGAIN is a full
+	 * listen queue, tried again later like a refusal */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	while ((line = acdev_queue_peek(&queue, &len)) != NULL) {
+		rc = exchange(fd, line, len, deadline);
+		if (rc == ACDEV_REPLY_OK || rc == ACDEV_REPLY_REFUSED) {
+			acdev_queue_pop(&queue);
+			rc = 0;
+			continue;
+		}
+		if (rc == ACDEV_REPLY_BUSY)
+			rc = -EBUSY;
+		else if (rc == ACDEV_REPLY_BAD)
+			rc = -EPROTO;
+		break;
+	}
+	close(fd);
+	return rc;
+}
+
+static void retry(void *arg);
+
+/* Try to deliver the queue now; when acd is away, again from a timer,
+ * waiting twice as long each time up to acd-retry. */
+static void deliver(void)
+{
+	int rc;
+
+	if (!queue.n)
+		return;
+	rc = flush();
+	if (!queue.n) {
+		if (failing)
+			notice("acd: acd reached again after %lu attempts: the queued events "
+			       "are delivered", attempts);
+		failing = false;
+		attempts = 0;
+		backoff_s = 0;
+		if (retry_armed)
+			untimeout(retry, NULL);
+		retry_armed = false;
+		return;
+	}
+	if (!failing) {
+		errno = -rc;
+		warn("acd: cannot reach acd at %s: %m; %u event(s) queued, trying again",
+		     sock_path, queue.n);
+	}
+	failing = true;
+	if (retry_armed)
+		return;
+	backoff_s = backoff_s ? backoff_s * 2 : 1;
+	if (backoff_s > retry_max_s)
+		backoff_s = retry_max_s;
+	timeout(retry, NULL, backoff_s, 0);
+	retry_armed = true;
+}
+
+static void retry(void *arg)
+{
+	(void)arg;
+	retry_armed = false;
+	deliver();
+}
+
+static void addr4(u_int32_t a, char *buf, size_t len)
+{
+	struct in_addr in = { .s_addr = a };
+
+	if (!inet_ntop(AF_INET, &in, buf, (socklen_t)len))
+		buf[0] = '\0';
+}
+
+/* fe80::/64 with pppd's interface identifier, as ipv6cp gives it to ipv6-up */
+static void addr6(const eui64_t *id, char *buf, size_t len)
+{
+	struct in6_addr in = { 0 };
+
+	in.s6_addr[0] = 0xfe;
+	in.s6_addr[1] = 0x80;
+	memcpy(&in.s6_addr[8], id, 8);
+	if (!inet_ntop(AF_INET6, &in, buf, (socklen_t)len))
+		buf[0] = '\0';
+}
+
+static void send_event(const char *event, bool v6, bool up)
+{
+	static char line[ACD_REQUEST_MAX + 2];
+	struct acdev ev = { .event = event };
+	char pid[16], speed[16], local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
+	ssize_t n;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	snprintf(speed, sizeof(speed), "%d", baud_rate);
+	if (v6) {
+		addr6(&ipv6cp_gotoptions[0].ourid, local, sizeof(local));
+		addr6(&ipv6cp_hisoptions[0].hisid, remote, sizeof(remote));
+	} else {
+		addr4(ipcp_gotoptions[0].ouraddr, local, sizeof(local));
+		addr4(ipcp_hisoptions[0].hisaddr, remote, sizeof(remote));
+	}
+	/* the hook's arguments: IFACE TTY SPEED LOCAL REMOTE [IPPARAM] */
+	ev.argv[ev.argc++] = ifname;
+	ev.argv[ev.argc++] = devnam;
+	ev.argv[ev.argc++] = speed;
+	ev.argv[ev.argc++] = local;
+	ev.argv[ev.argc++] = remote;
+	if (ipparam)
+		ev.argv[ev.argc++] = ipparam;
+#define ENV(k, v) (ev.env[ev.nenv][0] = (k), ev.env[ev.nenv++][1] = (v))
+	ENV("PPPD_PID", pid);
+	ENV("IFNAME", ifname);
+	if (peer_authname[0])
+		ENV("PEERNAME", peer_authname);
+	ENV(v6 ? "LLLOCAL" : "IPLOCAL", local);
+	ENV(v6 ? "LLREMOTE" : "IPREMOTE", remote);
+	/* pppoe.so puts the client's MAC in remote_number (and MACREMOTE) */
+	if (ppp_session_number && remote_number[0])
+		ENV("MACREMOTE", remote_number);
+	if (ipparam)
+		ENV("PPP_IPPARAM", ipparam);
+#undef ENV
+	ev.sid = ppp_session_number > 0 && ppp_session_number < 0xffff ?
+		 (unsigned)ppp_session_number : 0;
+	if (up && radattr_set) {
+		ev.radattr = radattr;
+		ev.radattr_len = radattr_len;
+	}
+	n = acdev_encode(&ev, line, sizeof(line));
+	if (n == -E2BIG && ev.radattr) {
+		warn("acd: %s %s: the RADIUS attributes do not fit in one request: sent "
+		     "without them (acd reads the radattr file, if radattr.so writes one)",
+		     event, ifname);
+		ev.radattr = NULL;
+		n = acdev_encode(&ev, line, sizeof(line));
+	}
+	if (n < 0) {
+		errno = (int)-n;
+		error("acd: %s %s: cannot encode the event: %m", event, ifname);
+		return;
+	}
+	if (acdev_queue_push(&queue, line, (size_t)n) == 1)
+		warn("acd: %lu event(s) dropped, the oldest: more than %d waiting for acd",
+		     queue.dropped, ACDEV_QUEUE_MAX);
+	deliver();
+}
+
+static void on_ip_up(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	send_event("ip-up", false, true);
+}
+
+static void on_ip_down(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	send_event("ip-down", false, false);
+}
+
+static void on_ipv6_up(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	send_event("ipv6-up", true, true);
+}
+
+static void on_ipv6_down(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	send_event("ipv6-down", true, false);
+}
+
+/* radius.so's accepted attributes, at authentication, before IPCP */
+static void on_radius(struct rad_pair *vp)
+{
+	static char name[64], value[2048];
+	unsigned bad = 0, cut = 0;
+	struct rad_pair *p;
+
+	radattr_len = 0;
+	radattr[0] = '\0';
+	for (p = vp; p; p = p->next) {
+		int rc;
+
+		if (rad_tostr(p, name, sizeof(name), value, sizeof(value)) < 0) {
+			bad++;
+			continue;
+		}
+		rc = acdev_radattr_add(radattr, sizeof(radattr), &radattr_len, name, value);
+		if (rc == -ENOSPC)
+			cut++;
+		else if (rc < 0)
+			bad++;
+	}
+	radattr_set = true;
+	if (bad || cut)
+		warn("acd: RADIUS attributes: %u left out (not text radius.so can write), "
+		     "%u over %d bytes", bad, cut, ACDEV_RADATTR_MAX);
+	if (rad_next)
+		rad_next(vp);
+}
+
+/* Take radius.so's attribute hook, once every plugin is loaded (radattr.so
+ * sets the hook in its init: we call it in turn). */
+static void take_radius_hook(void)
+{
+	rad_tried = true;
+	rad_hook = (rad_hook_fn **)dlsym(RTLD_DEFAULT, "radius_attributes_hook");
+	rad_tostr = (rad_tostr_fn *)dlsym(RTLD_DEFAULT, "rc_avpair_tostr");
+	if (!rad_hook || !rad_tostr) {
+		dbglog("acd: radius.so is not loaded: no RADIUS attributes to send");
+		rad_hook = NULL;
+		return;
+	}
+	if (*rad_hook == on_radius)
+		return;
+	rad_next = *rad_hook;
+	*rad_hook = on_radius;
+}
+
+static void on_phase(void *arg, int phase_now)
+{
+	(void)arg;
+	(void)phase_now;
+	if (!rad_tried)
+		take_radius_hook();
+}
+
+static void on_exit_(void *arg, int status)
+{
+	(void)arg;
+	(void)status;
+	if (retry_armed)
+		untimeout(retry, NULL);
+	retry_armed = false;
+	deliver(); /* the downs pppd ran on its way out */
+	if (retry_armed)
+		untimeout(retry, NULL);
+	if (queue.n)
+		warn("acd: pppd exits with %u event(s) acd did not take: acd ends the session "
+		     "when it sees the interface gone, or at its start", queue.n);
+	acdev_queue_clear(&queue);
+}
+
+ACD_EXPORT void plugin_init(void);
+void plugin_init(void)
+{
+	add_options(options);
+	add_notifier(&phasechange, on_phase, NULL);
+	add_notifier(&ip_up_notifier, on_ip_up, NULL);
+	add_notifier(&ip_down_notifier, on_ip_down, NULL);
+	add_notifier(&ipv6_up_notifier, on_ipv6_up, NULL);
+	add_notifier(&ipv6_down_notifier, on_ipv6_down, NULL);
+	add_notifier(&exitnotify, on_exit_, NULL);
+	info("acd plugin %s loaded", ACD_VERSION);
+}
