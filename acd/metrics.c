@@ -583,6 +583,15 @@ void metrics_build(struct acd *a, struct metrics *m, struct mx *o)
 		  "the hooks that made a session: request read to reply (policy and shaping)",
 		  &a->stats.setup);
 	counter(o, "acd_hook_errors_total", "pppd hooks that failed", a->stats.hook_errors);
+	mx_family(o, "acd_pppd_events_total", MX_COUNTER,
+		  "pppd's session events by the path they came: the hook scripts or acd.so");
+	mx_u64(o, "acd_pppd_events_total", (const char *[]){ "via", "hook", NULL },
+	       a->stats.events_hook);
+	mx_u64(o, "acd_pppd_events_total", (const char *[]){ "via", "plugin", NULL },
+	       a->stats.events_plugin);
+	counter(o, "acd_pppd_event_repeats_total",
+		"events a session had already had by the other path (not applied twice)",
+		a->sess.repeats);
 	counter(o, "acd_radattr_errors_total", "radattr files that could not be read",
 		a->stats.radattr_errors);
 	counter(o, "acd_control_requests_total", "control socket and telnet requests",

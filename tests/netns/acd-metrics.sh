@@ -112,6 +112,8 @@ log "ppp0's policy source: $src"
 assert_eq "sessions whose policy came from $src" 1 \
 	"$(metric "$out" "acd_sessions_by_policy_source{source=\"$src\"}")"
 assert_eq "hooks in the histogram" 2 "$(metric "$out" 'acd_hook_duration_seconds_count')"
+assert_eq "events by the hook path" 2 "$(metric "$out" 'acd_pppd_events_total{via="hook"}')"
+assert_eq "events by acd.so" 0 "$(metric "$out" 'acd_pppd_events_total{via="plugin"}')"
 assert_eq "+Inf bucket = count" "$(metric "$out" 'acd_hook_duration_seconds_count')" \
 	"$(metric "$out" 'acd_hook_duration_seconds_bucket{le="+Inf"}')"
 # which server did what: acd fails over itself
