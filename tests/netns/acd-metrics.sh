@@ -180,6 +180,13 @@ assert_eq "a scrape from 127.0.0.1, whose 3 connections are held" 000 "$(code_of
 # another address still finds room: what one client holds is bounded
 assert_eq "a scrape from 10.77.0.1 beside them" 200 "$(code_of --max-time 5 --interface 10.77.0.1 "$URL")"
 kill "${STUCK[@]}" 2>/dev/null || true
+# the library closes a connection (and frees its address's slot) when its
+# thread has seen the client go: wait for every one of them
+drained() {
+	[[ -z "$(in_ac ss -Htn state established state close-wait "( sport = :$PORT )")" ]]
+}
+wait_until 10 drained ||
+	fail "the stuck clients' connections are still open: $(in_ac ss -Htn "( sport = :$PORT )")"
 free_again() { [[ "$(code_of "$URL")" == 200 ]]; }
 wait_until 10 free_again || fail "the endpoint did not serve again after the stuck clients left"
 
