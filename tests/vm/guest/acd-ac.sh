@@ -229,7 +229,7 @@ result "VLAN 200 PADIs on the parent: not answered ($(ctlj show pppoe | jq -c '.
 jim_payload() {
 	local side m
 	jq_assert "jim on ${ACIF[jim]}: max payload $1" "$(ctlj show session jim)" ".pppoe.max_payload == $1"
-	[[ $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline") == *" mru $2 mtu $2 " ]] ||
+	[[ $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline") == *" mru $2 mtu $2 "* ]] ||
 		fail "jim's AC pppd on ${ACIF[jim]} is not mru/mtu $2: $(tr '\0' ' ' < "/proc/${PID[jim]}/cmdline")"
 	for side in "s-jim ppp0" "ac ${IFC[jim]}"; do
 		# shellcheck disable=SC2086
