@@ -475,23 +475,34 @@ static int cmd_status(int argc, char **argv)
 
 /* ---- dns64 / pref64 ---- */
 
+/* The config with its [dns64] section into *cfg (allocated): 0, or the
+ * exit status (2) with the reason said */
+static int load_dns64(struct nat64_config **cfg)
+{
+	*cfg = calloc(1, sizeof(**cfg));
+	if (!*cfg || load(*cfg) < 0)
+		goto bad;
+	if (!(*cfg)->dns64_present) {
+		fprintf(stderr, "nat64ctl: %s: no [dns64] section\n", conf_path);
+		goto bad;
+	}
+	return 0;
+bad:
+	free(*cfg);
+	*cfg = NULL;
+	return 2;
+}
+
 /* dns64 status: the resolver answers its control channel */
 static int dns64_status(void)
 {
-	struct nat64_config *cfg = calloc(1, sizeof(*cfg));
+	struct nat64_config *cfg;
 	struct nat64_ctx *ctx;
 	const char *tool;
 	int rc;
 
-	if (!cfg || load(cfg) < 0) {
-		free(cfg);
-		return 2;
-	}
-	if (!cfg->dns64_present) {
-		free(cfg);
-		fprintf(stderr, "nat64ctl: %s: no [dns64] section\n", conf_path);
-		return 2;
-	}
+	if ((rc = load_dns64(&cfg)))
+		return rc;
 	if (!(ctx = open_ctx())) {
 		free(cfg);
 		return 1;
@@ -549,16 +560,8 @@ static int cmd_dns64(int argc, char **argv)
 		return usage_error("dns64 render: unexpected argument \"%s\"", argv[optind]);
 	if ((out || (flags & NAT64_DNS_RELOAD)) && !install)
 		return usage_error("dns64 render: --output and --reload go with --install");
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg || load(cfg) < 0) {
-		free(cfg);
-		return 2;
-	}
-	if (!cfg->dns64_present) {
-		free(cfg);
-		fprintf(stderr, "nat64ctl: %s: no [dns64] section\n", conf_path);
-		return 2;
-	}
+	if ((rc = load_dns64(&cfg)))
+		return rc;
 	if (!install && !(flags & NAT64_DNS_CHECK_ONLY)) {
 		s = cfg->dns_server == NAT64_DNS_BIND ? nat64_dns64_bind(cfg) : nat64_dns64_unbound(cfg);
 		free(cfg);
