@@ -443,6 +443,9 @@ static void pppoe_metrics(struct acd *a, struct mx *o)
 	gauge(o, "acd_pppoe_sessions", "sessions whose pppd acd started", (double)jint(j, "sessions"));
 	counter(o, "acd_pppoe_setup_timeouts_total", "sessions whose pppd never came up",
 		(uint64_t)jint(j, "setup_timeouts"));
+	counter(o, "acd_pppoe_setup_failures_total",
+		"pppds that ended before their session came up (client gave up, RADIUS said no)",
+		(uint64_t)jint(j, "setup_failures"));
 	counter(o, "acd_pppoe_spawn_failures_total", "pppds that could not be started",
 		(uint64_t)jint(j, "spawn_failures"));
 	counter(o, "acd_pppoe_backoffs_total", "times acd paused discovery after spawn failures",

@@ -241,7 +241,7 @@ struct pppoe {
 	unsigned fast_fails;
 	double backoff_until;
 	uint64_t spawn_failures, backoffs;
-	uint64_t pads_waited, pads_unconnected, setup_timeouts;
+	uint64_t pads_waited, pads_unconnected, setup_timeouts, setup_failures;
 	bool wait_socket;               /* PADS after pppd's socket (the kernel has PPPoE) */
 	int slot;                       /* ours in session.ext[] */
 	bool subscribed;
@@ -1223,14 +1223,16 @@ static void child_gone(struct pppoe *p, struct psess *ps, int status)
 		send_padt(p, ps, "session ended");
 	/* a client that got its PADS and still has no session is one an
 	 * operator hears of, as of a setup timeout: the pppd ended first */
-	if (!ps->was_up && !ps->adopted && !ps->padt_in && !ps->timed_out && !ps->pads_waiting)
+	if (!ps->was_up && !ps->adopted && !ps->padt_in && !ps->timed_out && !ps->pads_waiting) {
+		p->setup_failures++;
 		log_notice("pppoe: sid=%u mac=%s pppd=%d event=setup-failed status=%d (%s) "
 			   "after=%.1fs: pppd ended before the session came up",
 			   (unsigned)ps->sid, mac, (int)ps->pid, code, pppd_exit_name(code), lived);
-	else
+	} else {
 		log_info("pppoe: sid=%u mac=%s pppd=%d event=pppd-exit status=%d after=%.1fs%s",
 			 (unsigned)ps->sid, mac, (int)ps->pid, code, lived,
 			 ps->padt_in ? " (client sent PADT)" : "");
+	}
 	/* a pppd that dies at once never ran: after a few in a row, PADRs
 	 * wait (4 s, 8, 16 ... 60 s) instead of starting the next one.  One we
 	 * ended for its client's PADT says nothing of pppd either way: were
@@ -1908,11 +1910,12 @@ json_t *pppoe_stat_json(const struct pppoe *p)
 		json_array_append_new(ifs, o);
 	}
 	wait = p->backoff_until - now_mono(p);
-	return json_pack("{s:b,s:i,s:I,s:I,s:I,s:I,s:I,s:f,s:o}", "enabled", 1,
+	return json_pack("{s:b,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:o}", "enabled", 1,
 			 "sessions", (int)p->nsess,
 			 "pads_after_pppd", (json_int_t)p->pads_waited,
 			 "pads_unconnected", (json_int_t)p->pads_unconnected,
 			 "setup_timeouts", (json_int_t)p->setup_timeouts,
+			 "setup_failures", (json_int_t)p->setup_failures,
 			 "spawn_failures", (json_int_t)p->spawn_failures,
 			 "backoffs", (json_int_t)p->backoffs, "backoff_s", wait > 0 ? wait : 0.0,
 			 "interfaces", ifs);

@@ -359,7 +359,7 @@ acd_run() {
 	l0=$(wc -l < "$VM_WORK/acd.log")
 	measure "$1" "$N" "$2"
 	p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
-	result "acd show pppoe after $1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
+	result "acd show pppoe after $1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts, setup_failures} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
 	result "acd notifications lost in $1: $(tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" | grep -c 'notifications lost' || true)"
 	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
 	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"

@@ -502,12 +502,15 @@ log "4. pppd exits at once: a PADT each time, then a backoff, not a respawn stor
 touch "$TMPD/fail"
 n0=$(nargv)
 out0=$(st .padt_out)
+sf0=$(top .setup_failures)
 for i in 1 2 3; do
 	session "$(mac $((0x30 + i)))" --wait-padt 3
 	((RC == 0)) || fail "session $i with a failing pppd: exit $RC: $OUT"
 	assert_jq "failing session $i" "$OUT" '.pads[0].sid > 0' true '.padt.sid == .pads[0].sid' true
 done
 assert_eq "PADTs sent" $((out0 + 3)) "$(st .padt_out)"
+# each ended before its session came up: counted, as its log line says
+assert_eq "setup failures counted" $((sf0 + 3)) "$(top .setup_failures)"
 assert_jq "backoff" "$(top .)" .backoffs 1 '.backoff_s > 0' true
 session "$(mac 0x34)"
 ((RC == 0)) || fail "session in the backoff: exit $RC: $OUT"
