@@ -1155,6 +1155,8 @@ static void pr_precedence(FILE *f, const struct conf_key *k, const void *cfg, un
 #define REPEAT(n) .flags = CONF_REPEAT, .count = offsetof(struct acd_config, n)
 static const char *const pref64_names[] = { [ACD_PREF64_AUTO] = "auto",
 					    [ACD_PREF64_YES] = "yes", [ACD_PREF64_NO] = "no" };
+static const char *const scripts_names[] = { [ACD_SCRIPTS_AUTO] = "auto",
+					     [ACD_SCRIPTS_YES] = "yes", [ACD_SCRIPTS_NO] = "no" };
 static const char secs_10_86400[] = "give seconds from 10 to 86400 (e.g. 300s)";
 static const char sessions_use[] = "give a number from 0 (no limit) to 65534";
 static const char padis_use[] = "give PADIs per second from 0 (no limit) to 1000000";
@@ -1213,6 +1215,9 @@ static const struct conf_key keys[] = {
 	{ "pppoe", "acd-plugin", CUSTOM(set_pppoe_plugin, pr_str), F(pppoe_acd_plugin),
 	  .dflt = ACD_PPPOE_ACD_PLUGIN_DEFAULT,
 	  .help = "acd's pppd plugin, loaded by each session's pppd: a name, a path or none" },
+	{ "pppoe", "ppp-scripts", .type = CONF_ENUM, .names = scripts_names, .nnames = 3,
+	  F(pppoe_scripts), .dflt = "auto",
+	  .help = "pppd runs /etc/ppp/ip-up and ip-down (auto: only without acd.so)" },
 	{ "pppoe", "local-ip", CUSTOM(set_pppoe_local_ip, pr_str), F(pppoe_local_ip),
 	  .help = "the AC's IPv4 address on every session link" },
 	{ "pppoe", "max-sessions", .type = CONF_UINT, .min = 0, .max = 65534,
@@ -1707,6 +1712,13 @@ int config_pppoe_acd_plugin(const struct acd_config *cfg)
 	       pppoe_plugin_file(cfg->pppoe_acd_plugin, path, sizeof(path)) == 0;
 }
 
+int config_pppoe_scripts(const struct acd_config *cfg)
+{
+	if (cfg->pppoe_scripts == ACD_SCRIPTS_AUTO)
+		return !config_pppoe_acd_plugin(cfg);
+	return cfg->pppoe_scripts == ACD_SCRIPTS_YES;
+}
+
 /* acd.so missing: its sessions still work, their events come by the hooks */
 static void check_pppoe_acd_plugin(struct pppoe_findings *f, const struct acd_config *cfg)
 {
@@ -1717,6 +1729,16 @@ static void check_pppoe_acd_plugin(struct pppoe_findings *f, const struct acd_co
 		    "set acd-plugin = none)", cfg->pppoe_acd_plugin,
 		    cfg->pppoe_acd_plugin[0] == '/' ? "no such regular file" :
 		    "not in pppd's plugin directories");
+}
+
+/* without acd.so and without the scripts acd would hear of no session */
+static void check_pppoe_scripts(struct pppoe_findings *f, const struct acd_config *cfg)
+{
+	if (cfg->pppoe_scripts != ACD_SCRIPTS_NO || config_pppoe_acd_plugin(cfg))
+		return;
+	pppoe_found(f, false, "ppp-scripts", 0, "[pppoe] ppp-scripts = no: without acd.so "
+		    "(acd-plugin \"%s\") pppd's ip-up script is the only way acd hears of a "
+		    "session (set ppp-scripts = auto, or install acd.so)", cfg->pppoe_acd_plugin);
 }
 
 /* pppd reads it as root, and an options file can load any plugin: others
@@ -1752,6 +1774,8 @@ static void check_pppoe(struct pppoe_findings *f, const struct acd_config *cfg)
 		check_pppoe_plugin(f, cfg->pppoe_plugin);
 	if (!pppoe_refused(f, "acd-plugin"))
 		check_pppoe_acd_plugin(f, cfg);
+	if (!pppoe_refused(f, "ppp-scripts"))
+		check_pppoe_scripts(f, cfg);
 	if (!pppoe_refused(f, "pppd-options"))
 		check_pppoe_options(f, cfg->pppoe_options);
 }

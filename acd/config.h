@@ -48,6 +48,9 @@
 #define ACD_IPV6_SEARCH_MAX 4
 #define ACD_IPV6_DOMAIN_LEN 254         /* 253 characters and the NUL */
 enum acd_pref64 { ACD_PREF64_AUTO, ACD_PREF64_YES, ACD_PREF64_NO };
+/* [pppoe] ppp-scripts: whether a session's pppd runs /etc/ppp/ip-up and
+ * ip-down (auto: only when acd.so is not loaded, so they are acd's path) */
+enum acd_ppp_scripts { ACD_SCRIPTS_AUTO, ACD_SCRIPTS_YES, ACD_SCRIPTS_NO };
 
 /* [shaper] down-qdisc, leaf, up-mode, up-qdisc: "auto", from the profile */
 #define ACD_SHAPER_AUTO (-1)
@@ -148,6 +151,7 @@ struct acd_config {
 	char pppoe_options[PATH_MAX];   /* absolute; pppd's `file` */
 	char pppoe_plugin[PATH_MAX];    /* a name in pppd's plugin directory, or absolute */
 	char pppoe_acd_plugin[PATH_MAX]; /* the same for acd.so; "none" = off */
+	int pppoe_scripts;              /* enum acd_ppp_scripts */
 	char pppoe_local_ip[16];        /* "" = none (the options file's); else dotted quad */
 	uint32_t pppoe_max_sessions;    /* 0 = only the session-id space limits */
 	uint32_t pppoe_max_per_mac;     /* 0 = no limit */
@@ -265,6 +269,8 @@ int config_check_pppoe(const struct acd_config *cfg, char *err, size_t errlen);
  * the sessions' events then come by the hooks), else 0.
  */
 int config_pppoe_acd_plugin(const struct acd_config *cfg);
+/* 1 if a session's pppd is to run /etc/ppp/ip-up and ip-down, else 0 */
+int config_pppoe_scripts(const struct acd_config *cfg);
 
 /*
  * [ipv6] dns's default with [dns64] (BIND): from list (getifaddrs(3)), the

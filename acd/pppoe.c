@@ -736,8 +736,9 @@ static void psess_free(struct pppoe *p, struct psess *ps)
  * nic-IF so that it parses, but the address pair before the plugin:
  * pppd [LOCAL:] plugin PLUGIN nic-IF rp_pppoe_sess SID:MAC rp_pppoe_service
  * SVC file OPTIONS nodetach [silent] noaccomp nopcomp default-asyncmap
- * remotenumber MAC mru M mtu M [plugin acd.so acd-socket SOCKET].  Once
- * pppoe.so is loaded, pppd offers it every word no named option takes, the address pair too, and it asks the
+ * remotenumber MAC mru M mtu M [ip-up-script "" ip-down-script ""]
+ * [plugin acd.so acd-socket SOCKET].  Once pppoe.so is loaded, pppd offers
+ * it every word no named option takes, the address pair too, and it asks the
  * kernel for an interface of that name (SIOCGIFINDEX).  There is none, so
  * the kernel runs modprobe twice (netdev-ADDR, ADDR), at most 50 at once:
  * 100 clients dialing at once stalled each pppd for seconds in the VM.
@@ -786,6 +787,16 @@ static void build_argv(const struct pppoe *p, const struct iface *f, const struc
 	a->v[n++] = a->mtu;
 	a->v[n++] = "mtu";
 	a->v[n++] = a->mtu;
+	/* no ip-up/ip-down when acd.so reports the session: pppd skips a
+	 * script whose path does not exist (""), without a fork.  Each one is
+	 * a shell, run-parts and whatever /etc/ppp/ip-up.d holds (Debian's
+	 * bind9 runs rndc there): in a storm that is most of a session's CPU. */
+	if (!config_pppoe_scripts(c)) {
+		a->v[n++] = "ip-up-script";
+		a->v[n++] = "";
+		a->v[n++] = "ip-down-script";
+		a->v[n++] = "";
+	}
 	/* acd.so, last (after pppoe.so's words), when installed: the
 	 * session's events come to acd without hooks (pppd-plugin/) */
 	if (config_pppoe_acd_plugin(c)) {

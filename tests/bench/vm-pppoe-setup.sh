@@ -8,7 +8,10 @@
 #   kernel-mode pppd per session), by pppoe-server -I br-sub (a pppd per
 #   session behind its user-space relay) with acd in hook mode, or by
 #   accel-pppd (tests/bench/accel-ppp.sh: all sessions in one process,
-#   RADIUS against the same FreeRADIUS; left out when not built).
+#   RADIUS against the same FreeRADIUS; left out when not built).  acd
+#   runs as shipped: its pppds load acd.so (the build's) and run no
+#   ip-up/ip-down script ([pppoe] ppp-scripts = auto); "acd-hooks" is acd
+#   with acd-plugin = none, its sessions reported by pppd's hooks.
 #
 # Both ACs' pppds read the same options (conf/pppoe-options adapted:
 # radius.so against FreeRADIUS, one user per client with its address,
@@ -21,8 +24,8 @@
 # pppoe-server, acd, so that what the order costs falls on both.  Per run
 # and per AC (both runs pooled): sessions up of N, wall time from the start
 # to the last ip-up, sessions/s, latency p50/p99/max.  accel-ppp runs
-# between the two pppoe-server runs: acd, pppoe-server, accel-ppp,
-# accel-ppp, pppoe-server, acd.  Prints a table,
+# between the two pppoe-server runs, acd-hooks once before them: acd,
+# acd-hooks, pppoe-server, accel-ppp, accel-ppp, pppoe-server, acd.  Prints a table,
 # RESULT lines, and keeps every client's times in the output directory.
 #
 # Under TCG the guest's two CPUs are the limit: 2 x N pppds, FreeRADIUS and
@@ -40,8 +43,8 @@
 # $VM_OUT/lost/.
 #
 # Environment: ACD_BENCH_N (100), ACD_BENCH_DEADLINE (s for all N of a run
-# to come up, 300), ACD_BENCH_ACS (the ACs measured, of "acd pppoe-server
-# accel-ppp", all by default), ACD_BENCH_ACD_RUNS (acd's runs, 2; the 2nd
+# to come up, 300), ACD_BENCH_ACS (the ACs measured, of "acd acd-hooks
+# pppoe-server accel-ppp", all by default), ACD_BENCH_ACD_RUNS (acd's runs, 2; the 2nd
 # and later each after a restart of acd, the last after the other ACs).
 # Fails when a run has a session that did not come up (the table says how
 # many did).
@@ -54,14 +57,19 @@
 
 N=${ACD_BENCH_N:-100}
 DEADLINE=${ACD_BENCH_DEADLINE:-300}
-ACS=" ${ACD_BENCH_ACS:-acd pppoe-server accel-ppp} "
+ACS=" ${ACD_BENCH_ACS:-acd acd-hooks pppoe-server accel-ppp} "
 ACD_RUNS=${ACD_BENCH_ACD_RUNS:-2}
 for a in $ACS; do
-	case $a in acd | pppoe-server | accel-ppp) ;; *) fail "ACD_BENCH_ACS: unknown AC \"$a\" (acd, pppoe-server, accel-ppp)" ;; esac
+	case $a in acd | acd-hooks | pppoe-server | accel-ppp) ;; *) fail "ACD_BENCH_ACS: unknown AC \"$a\" (acd, acd-hooks, pppoe-server, accel-ppp)" ;; esac
 done
 [[ $ACD_RUNS =~ ^[1-9][0-9]?$ ]] || fail "ACD_BENCH_ACD_RUNS=\"$ACD_RUNS\": give a number of runs from 1 to 99"
 has_ac() { [[ $ACS == *" $1 "* ]]; }
 acd_ac_need
+PLUGIN=$ACD_BUILD_DIR/pppd-plugin/acd.so
+if [ ! -f "$PLUGIN" ]; then
+	log "acd.so is not built ($PLUGIN): acd's runs use pppd's hooks"
+	PLUGIN=none
+fi
 if has_ac accel-ppp; then
 	accel_find || log "accel-ppp: not built (tests/bench/accel-ppp-build.sh SRC on the host): left out"
 fi
@@ -319,14 +327,19 @@ RP_PID=
 rp_stop() {
 	[ -z "$RP_PID" ] || { kill -TERM "$RP_PID"; wait_until 10 gone "$RP_PID" || fail "pppoe-server does not stop"; RP_PID=; }
 }
+# use_acd [hooks]: acd as shipped (its pppds load acd.so and run no
+# ip-up/ip-down script), or with acd-plugin = none (pppd's hooks, as
+# without acd.so installed)
 use_acd() {
+	local plugin=none
+	[ "${1:-}" = hooks ] || plugin=$PLUGIN
 	rp_stop
 	accel_stop
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	{
 		acd_conf_head "$W" notice /var/run
-		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\n' \
-			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac"
+		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\nacd-plugin = %s\n' \
+			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac" "$plugin"
 	} > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
 }
@@ -364,7 +377,7 @@ acd_run() {
 	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
 	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"
 }
-runs=() acd_runs=() rp_runs=()
+runs=() acd_runs=() rp_runs=() hook_runs=()
 : > "$B/rows.txt"
 if has_ac acd; then
 	step "acd as the AC: a warm-up session, then $N clients at once (1st acd run)"
@@ -379,6 +392,13 @@ if has_ac acd; then
 		acd_run "acd$k" "acd, run $k"
 		acd_runs+=("acd$k")
 	done
+fi
+if has_ac acd-hooks; then
+	step "acd as the AC without acd.so (pppd's hooks): a warm-up session, then $N clients at once"
+	use_acd hooks
+	measure acdh-warm 1 "acd, hooks (warm-up)"
+	acd_run acdh1 "acd with hooks, run 1"
+	hook_runs+=(acdh1)
 fi
 if has_ac pppoe-server; then
 	step "pppoe-server as the AC (acd for the hooks only): a warm-up session, then $N clients at once"
@@ -410,9 +430,10 @@ if has_ac acd && [ "$ACD_RUNS" -ge 2 ]; then
 	acd_runs+=("acd$ACD_RUNS")
 fi
 [ "${#acd_runs[@]}" = 0 ] || stats acd "$N" "${acd_runs[@]}" >> "$B/rows.txt" || fail "no latencies for acd"
+[ "${#hook_runs[@]}" = 0 ] || stats "acd, hooks" "$N" "${hook_runs[@]}" >> "$B/rows.txt" || fail "no latencies for acd with hooks"
 [ "${#rp_runs[@]}" = 0 ] || stats pppoe-server "$N" "${rp_runs[@]}" >> "$B/rows.txt" || fail "no latencies for pppoe-server"
 [ "${#runs[@]}" = 0 ] || stats accel-ppp "$N" "${runs[@]}" >> "$B/rows.txt" || fail "no latencies for accel-ppp"
-runs+=("${acd_runs[@]}" "${rp_runs[@]}")
+runs+=("${acd_runs[@]}" "${hook_runs[@]}" "${rp_runs[@]}")
 [ -z "$RP_PID" ] || kill -TERM "$RP_PID" 2>/dev/null || true
 
 {

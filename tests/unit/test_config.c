@@ -959,8 +959,8 @@ static void test_pppoe_errors(void **state)
 		"(built-in):29: cookie-lifetime \"601\": give seconds from 5 to 600 (e.g. 60s)",
 		"(built-in):30: max-payload \"sometimes\": use yes or no",
 		"(built-in):31: unknown key \"mtu\" in [pppoe] (known: interface, ac-name, "
-		"service-name, accept-any-service, pppd, pppd-options, plugin, acd-plugin, local-ip, "
-		"max-sessions, max-sessions-per-mac, padi-limit, padi-limit-interface, "
+		"service-name, accept-any-service, pppd, pppd-options, plugin, acd-plugin, ppp-scripts, "
+		"local-ip, max-sessions, max-sessions-per-mac, padi-limit, padi-limit-interface, "
 		"padi-limit-mac, cookie-lifetime, max-payload)",
 	};
 	unsigned i;
@@ -1110,9 +1110,30 @@ static void test_pppoe_checks(void **state)
 	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
 	assert_int_equal(errs.nwarn, 0);
 	assert_int_equal(config_pppoe_acd_plugin(&c), 1);
+	assert_int_equal(config_pppoe_scripts(&c), 0); /* auto: acd.so reports */
 	assert_int_equal(config_check(NULL, text, &c, &errs), 0);
 	assert_int_equal(config_check_pppoe(&c, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
+	/* ppp-scripts: yes runs them beside acd.so; no without acd.so would
+	 * leave acd deaf, an error at its line */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\nacd-plugin = %s\nppp-scripts = yes\n[radius]\ndictionary = %s\n",
+		 pppd, opts, plugin, plugin, dict);
+	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
+	assert_int_equal(config_pppoe_scripts(&c), 1);
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\nacd-plugin = none\n[radius]\ndictionary = %s\n", pppd, opts,
+		 plugin, dict);
+	assert_int_equal(config_load(NULL, text, &c, &errs), 0);
+	assert_int_equal(config_pppoe_scripts(&c), 1); /* auto: the hooks are acd's path */
+	snprintf(text, sizeof(text), "[pppoe]\ninterface = lo\npppd = %s\npppd-options = %s\n"
+		 "plugin = %s\nacd-plugin = none\nppp-scripts = no\n[radius]\ndictionary = %s\n",
+		 pppd, opts, plugin, dict);
+	assert_int_equal(config_load(NULL, text, &c, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msg[0], "(built-in):7: [pppoe] ppp-scripts = no: without acd.so "
+			    "(acd-plugin \"none\") pppd's ip-up script is the only way acd hears of "
+			    "a session (set ppp-scripts = auto, or install acd.so)");
 
 	/* nothing there: each at its key's line, or naming the key when it
 	 * was not given (the default); a pattern matching nothing only warns */

@@ -309,6 +309,38 @@ static void test_padr_starts_pppd(void **state)
 	assert_string_equal(W.argv[1][11], "nodetach");
 }
 
+/* with acd.so, pppd reports the session itself: it runs no ip-up or
+ * ip-down (an empty path: pppd skips it without a fork) unless
+ * ppp-scripts = yes; acd.so comes last */
+static void test_acd_plugin_argv(void **state)
+{
+	char so[] = "/tmp/acd-test-plugin.XXXXXX";
+	int fd = mkstemp(so);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(A.cfg.pppoe_acd_plugin, sizeof(A.cfg.pppoe_acd_plugin), "%s", so);
+	snprintf(A.cfg.socket, sizeof(A.cfg.socket), "/run/acd/acd.sock");
+	assert_int_equal(dial(CL_MAC, NULL, NULL), 1);
+	assert_string_equal(W.argv[0][19], "1492");
+	assert_string_equal(W.argv[0][20], "ip-up-script");
+	assert_string_equal(W.argv[0][21], "");
+	assert_string_equal(W.argv[0][22], "ip-down-script");
+	assert_string_equal(W.argv[0][23], "");
+	assert_string_equal(W.argv[0][24], "plugin");
+	assert_string_equal(W.argv[0][25], so);
+	assert_string_equal(W.argv[0][26], "acd-socket");
+	assert_string_equal(W.argv[0][27], "/run/acd/acd.sock");
+	assert_string_equal(W.argv[0][28], "");
+	/* ppp-scripts = yes: pppd's scripts run beside acd.so */
+	A.cfg.pppoe_scripts = ACD_SCRIPTS_YES;
+	assert_int_equal(dial(CL2_MAC, NULL, NULL), 2);
+	assert_string_equal(W.argv[1][20], "plugin");
+	assert_string_equal(W.argv[1][21], so);
+	unlink(so);
+}
+
 /* the same PADR again: the same PADS, no second pppd */
 static void test_retransmitted_padr(void **state)
 {
@@ -757,6 +789,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_padi_pado, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padr_starts_pppd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acd_plugin_argv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retransmitted_padr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_retransmission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_cookies, setup, teardown),
