@@ -155,6 +155,7 @@ struct acd_config {
 	char pppoe_local_ip[16];        /* "" = none (the options file's); else dotted quad */
 	uint32_t pppoe_max_sessions;    /* 0 = only the session-id space limits */
 	uint32_t pppoe_max_per_mac;     /* 0 = no limit */
+	uint32_t pppoe_max_starting;    /* pppds starting at once (0 = no limit) */
 	uint32_t pppoe_padi_limit;      /* PADIs answered per second: in all, */
 	uint32_t pppoe_padi_limit_if;   /* per interface, */
 	uint32_t pppoe_padi_limit_mac;  /* per client MAC (each 0 = no limit) */

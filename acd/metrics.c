@@ -441,6 +441,8 @@ static void pppoe_metrics(struct acd *a, struct mx *o)
 	if (!enabled_gauge(o, "acd_pppoe_enabled", "1 when acd answers PPPoE discovery", j))
 		return;
 	gauge(o, "acd_pppoe_sessions", "sessions whose pppd acd started", (double)jint(j, "sessions"));
+	gauge(o, "acd_pppoe_starting", "sessions whose pppd runs and is not up yet",
+	      (double)jint(j, "starting"));
 	counter(o, "acd_pppoe_setup_timeouts_total", "sessions whose pppd never came up",
 		(uint64_t)jint(j, "setup_timeouts"));
 	counter(o, "acd_pppoe_setup_failures_total",

@@ -126,12 +126,13 @@ enum drop {
 	DROP_COOKIE_EXPIRED,
 	DROP_TOO_LONG,                  /* a Host-Uniq or Relay-Session-Id over our bound */
 	DROP_UNKNOWN_SESSION,           /* a PADT for no session of ours */
+	DROP_STARTING,                  /* a PADI/PADR while max-starting pppds start */
 	DROP__MAX
 };
 
 static const char *const drop_names[DROP__MAX - PPPOE_DROP__MAX] = {
 	"vlan", "not-ours", "not-a-client", "rate-limit", "service", "cookie",
-	"cookie-expired", "too-long", "unknown-session",
+	"cookie-expired", "too-long", "unknown-session", "starting",
 };
 
 static const char *drop_name(unsigned d)
@@ -208,6 +209,7 @@ struct psess {
 	bool padt_in;                   /* the client ended it: no PADT back */
 	bool adopted;                   /* found again by a restarted acd */
 	bool was_up;                    /* its session came up (s is NULL again after ip-down) */
+	bool starting;                  /* pppd started, its session not up yet (nstarting) */
 	bool timed_out;                 /* ended by the setup timeout */
 	struct session *s;              /* its session in the core, once up */
 	struct pppoe *p;
@@ -242,6 +244,7 @@ struct pppoe {
 	double backoff_until;
 	uint64_t spawn_failures, backoffs;
 	uint64_t pads_waited, pads_unconnected, setup_timeouts, setup_failures;
+	unsigned nstarting;             /* sessions whose pppd runs and is not up yet */
 	bool wait_socket;               /* PADS after pppd's socket (the kernel has PPPoE) */
 	int slot;                       /* ours in session.ext[] */
 	bool subscribed;
@@ -562,6 +565,20 @@ static uint16_t max_payload(const struct pppoe *p, const struct iface *f,
 
 /* ---- PADI ----------------------------------------------------------------- */
 
+/* max-starting: pppds that are starting use the CPU and RADIUS every new
+ * one needs; past the limit a PADI gets no PADO and a new PADR no PADS
+ * (the client asks again, as for a lost frame), not an error that would
+ * send it away */
+static bool too_many_starting(const struct pppoe *p, struct iface *f)
+{
+	uint32_t max = p->a->cfg.pppoe_max_starting;
+
+	if (!max || p->nstarting < max)
+		return false;
+	f->st.drops[DROP_STARTING]++;
+	return true;
+}
+
 static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 {
 	const struct acd_config *c = &p->a->cfg;
@@ -577,6 +594,8 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	unsigned i;
 
 	f->st.padi_in++;
+	if (too_many_starting(p, f))
+		return;
 	/* the cheapest refusal first: a flood is dropped before any work.  A
 	 * PADI spends a token of each limit only when all three have one: a
 	 * flood that its interface's (or its MAC's) limit refuses must not
@@ -704,10 +723,20 @@ static void pads_done(struct pppoe *p, struct psess *ps);
 static void pads_wait(struct pppoe *p, struct psess *ps);
 static void setup_watch(struct pppoe *p, struct psess *ps);
 
+/* a session is no longer starting: up, or its pppd gone */
+static void starting_done(struct pppoe *p, struct psess *ps)
+{
+	if (!ps->starting)
+		return;
+	ps->starting = false;
+	p->nstarting--;
+}
+
 static void psess_free(struct pppoe *p, struct psess *ps)
 {
 	struct macount *mc = macount(p, ps->mac, false);
 
+	starting_done(p, ps);
 	pads_done(p, ps);
 	if (ev_is_active(&ps->setup))
 		ev_timer_stop(p->a->loop, &ps->setup);
@@ -874,6 +903,8 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 				"this service is not offered here");
 		return;
 	}
+	if (too_many_starting(p, f))
+		return;
 	mac_str(m->src, mac, sizeof(mac));
 	if (now_mono(p) < p->backoff_until) {
 		f->st.limit_hits++;
@@ -950,6 +981,8 @@ static void on_padr(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 		return;
 	}
 	f->st.sessions++;
+	ps->starting = true;
+	p->nstarting++;
 	setup_watch(p, ps);
 	if (p->wait_socket) {
 		pads_wait(p, ps);
@@ -1415,6 +1448,7 @@ static void tie(struct pppoe *p, struct session *s)
 		return;
 	ps->s = s;
 	ps->was_up = true;
+	starting_done(p, ps);
 	s->ext[p->slot] = ps;
 	if (ev_is_active(&ps->setup))
 		ev_timer_stop(p->a->loop, &ps->setup);
@@ -1921,8 +1955,8 @@ json_t *pppoe_stat_json(const struct pppoe *p)
 		json_array_append_new(ifs, o);
 	}
 	wait = p->backoff_until - now_mono(p);
-	return json_pack("{s:b,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:o}", "enabled", 1,
-			 "sessions", (int)p->nsess,
+	return json_pack("{s:b,s:i,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:o}", "enabled", 1,
+			 "sessions", (int)p->nsess, "starting", (int)p->nstarting,
 			 "pads_after_pppd", (json_int_t)p->pads_waited,
 			 "pads_unconnected", (json_int_t)p->pads_unconnected,
 			 "setup_timeouts", (json_int_t)p->setup_timeouts,

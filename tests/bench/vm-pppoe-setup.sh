@@ -45,7 +45,8 @@
 # Environment: ACD_BENCH_N (100), ACD_BENCH_DEADLINE (s for all N of a run
 # to come up, 300), ACD_BENCH_ACS (the ACs measured, of "acd acd-hooks
 # pppoe-server accel-ppp", all by default), ACD_BENCH_ACD_RUNS (acd's runs, 2; the 2nd
-# and later each after a restart of acd, the last after the other ACs).
+# and later each after a restart of acd, the last after the other ACs),
+# ACD_BENCH_MAX_STARTING (acd's [pppoe] max-starting, 0).
 # Fails when a run has a session that did not come up (the table says how
 # many did).
 # shellcheck source=../vm/guest/lib.sh
@@ -59,9 +60,11 @@ N=${ACD_BENCH_N:-100}
 DEADLINE=${ACD_BENCH_DEADLINE:-300}
 ACS=" ${ACD_BENCH_ACS:-acd acd-hooks pppoe-server accel-ppp} "
 ACD_RUNS=${ACD_BENCH_ACD_RUNS:-2}
+MAX_STARTING=${ACD_BENCH_MAX_STARTING:-0}
 for a in $ACS; do
 	case $a in acd | acd-hooks | pppoe-server | accel-ppp) ;; *) fail "ACD_BENCH_ACS: unknown AC \"$a\" (acd, acd-hooks, pppoe-server, accel-ppp)" ;; esac
 done
+[[ $MAX_STARTING =~ ^[0-9]{1,5}$ ]] || fail "ACD_BENCH_MAX_STARTING=\"$MAX_STARTING\": give acd's [pppoe] max-starting, a number (0: no limit)"
 [[ $ACD_RUNS =~ ^[1-9][0-9]?$ ]] || fail "ACD_BENCH_ACD_RUNS=\"$ACD_RUNS\": give a number of runs from 1 to 99"
 has_ac() { [[ $ACS == *" $1 "* ]]; }
 acd_ac_need
@@ -338,8 +341,8 @@ use_acd() {
 	[ -z "${ACD_PID:-}" ] || acd_stop TERM || true
 	{
 		acd_conf_head "$W" notice /var/run
-		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\nacd-plugin = %s\n' \
-			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac" "$plugin"
+		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\nacd-plugin = %s\nmax-starting = %s\n' \
+			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac" "$plugin" "$MAX_STARTING"
 	} > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
 }
@@ -372,7 +375,7 @@ acd_run() {
 	l0=$(wc -l < "$VM_WORK/acd.log")
 	measure "$1" "$N" "$2"
 	p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
-	result "acd show pppoe after $1: $(jq -c '{pads_after_pppd, pads_unconnected, setup_timeouts, setup_failures} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
+	result "acd show pppoe after $1: $(jq -c '{starting, pads_after_pppd, pads_unconnected, setup_timeouts, setup_failures} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
 	result "acd notifications lost in $1: $(tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" | grep -c 'notifications lost' || true)"
 	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
 	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"

@@ -960,8 +960,8 @@ static void test_pppoe_errors(void **state)
 		"(built-in):30: max-payload \"sometimes\": use yes or no",
 		"(built-in):31: unknown key \"mtu\" in [pppoe] (known: interface, ac-name, "
 		"service-name, accept-any-service, pppd, pppd-options, plugin, acd-plugin, ppp-scripts, "
-		"local-ip, max-sessions, max-sessions-per-mac, padi-limit, padi-limit-interface, "
-		"padi-limit-mac, cookie-lifetime, max-payload)",
+		"local-ip, max-sessions, max-sessions-per-mac, max-starting, padi-limit, "
+		"padi-limit-interface, padi-limit-mac, cookie-lifetime, max-payload)",
 	};
 	unsigned i;
 

@@ -490,6 +490,58 @@ static void test_limits(void **state)
 	assert_int_equal(dial((const uint8_t[]){ 0x02, 0xc1, 0, 0, 0, 3 }, NULL, NULL), 3);
 }
 
+/* max-starting: while that many pppds start, a PADI gets no PADO and a
+ * new PADR no PADS (silence: the client asks again); a session up, or a
+ * pppd gone, makes room; a retransmitted PADR is answered all along */
+static void test_max_starting(void **state)
+{
+	static const uint8_t mac3[6] = { 0x02, 0xc1, 0, 0, 0, 3 };
+	json_t *argv, *env;
+	struct pppoe_msg pado;
+	uint8_t cookie[64];
+	size_t clen;
+	char err[256];
+	unsigned n;
+
+	(void)state;
+	A.cfg.pppoe_max_starting = 2;
+	assert_int_equal(dial(CL_MAC, NULL, NULL), 1); /* pppd 7000 */
+	input(&(struct req){ .code = PPPOE_PADI, .src = mac3, .service = "" });
+	pado = sent(W.nsent - 1);
+	assert_int_equal(pado.code, PPPOE_PADO);
+	clen = pado.cookie.len;
+	memcpy(cookie, pado.cookie.p, clen);
+	assert_int_equal(dial(CL2_MAC, NULL, NULL), 2); /* pppd 7001 */
+	assert_int_equal(top("starting"), 2);
+	/* full: silence for a PADI and for mac3's PADR */
+	n = W.nsent;
+	input(&(struct req){ .code = PPPOE_PADI, .src = mac3, .service = "" });
+	input(&(struct req){ .code = PPPOE_PADR, .src = mac3, .service = "", .cookie = cookie,
+			     .cookie_len = clen });
+	assert_int_equal(W.nsent, n);
+	assert_int_equal(W.nspawn, 2);
+	assert_int_equal(dropped("starting"), 2);
+	assert_int_equal(counter("limit_hits"), 0);
+	/* CL_MAC's session comes up: mac3's PADR again gets its session */
+	fake_link(&SF, "ppp0", 40);
+	argv = json_pack("[s,s,s,s,s,s]", "ppp0", "", "0", "100.64.0.1", "100.64.0.9", "");
+	env = json_pack("{s:s}", "PPPD_PID", "7000");
+	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
+	json_decref(argv);
+	json_decref(env);
+	assert_int_equal(top("starting"), 1);
+	input(&(struct req){ .code = PPPOE_PADR, .src = mac3, .service = "", .cookie = cookie,
+			     .cookie_len = clen });
+	assert_int_equal(W.nsent, n + 1);
+	assert_int_equal(sent(n).code, PPPOE_PADS);
+	assert_int_equal(W.nspawn, 3);
+	assert_int_equal(top("starting"), 2);
+	/* CL2's pppd ends before its session came up: room for one */
+	pppoe_child_exited(P, 7001);
+	assert_int_equal(top("starting"), 1);
+	assert_int_equal(top("sessions"), 2);
+}
+
 static void test_padi_rate_limit(void **state)
 {
 	unsigned i;
@@ -795,6 +847,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_cookies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_services, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_starting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padi_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pppd_exit_padt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_padt, setup, teardown),
