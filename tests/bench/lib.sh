@@ -13,12 +13,12 @@ WAIT_STEP=0.1
 log() { :; }
 fail() { die "$@"; }
 
-# bench_conf: the benchmarks' acd.conf, on stdout: state in $TMP/state,
-# warnings only on stderr, the socket $ACD_SOCKET, radattr files in
-# $TMP/radattr, the dictionary, tbf (what bench_verify reads back) with the
-# upload mode; a caller may add sections.
+# bench_conf [RADATTR_DIR]: the benchmarks' acd.conf, on stdout: state in
+# $TMP/state, warnings only on stderr, the socket $ACD_SOCKET, radattr files
+# in RADATTR_DIR (default $TMP/radattr), the dictionary, tbf (what
+# bench_verify reads back) with the upload mode; a caller may add sections.
 bench_conf() {
-	acd_conf_head "$TMP" warning "$TMP/radattr"
+	acd_conf_head "$TMP" warning "${1:-$TMP/radattr}"
 	printf '[shaper]\nprofile = tbf\nup-mode = %s\n' "$UPMODE"
 }
 

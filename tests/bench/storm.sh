@@ -1,6 +1,7 @@
 #!/bin/bash
 # storm.sh - the session-storm benchmark of acd (issue 4): N sessions come
-# up at once through the real hook program, as pppd would run it.
+# up at once through the real hook program, as pppd would run it, and
+# (issue 20) through acd.so's protocol, as pppds with the plugin send it.
 #
 #   usage: tests/bench/storm.sh        (as root; ACD_BIN, ACDCTL, ACD_DICT
 #                                       and STORM_DRIVER in the environment)
@@ -33,6 +34,25 @@
 #      apply = hook latency - no-op latency, the median of the per-session
 #      differences (acd's state save is not in it: a writer thread does it
 #      later, and the hook does not wait for it).
+# and then, in the same run, the plugin path, again in a fresh namespace:
+#   7. acd starts with a radattr-dir that is empty, the same N interfaces
+#      appear, and storm_driver -m plugin does per session what one pppd
+#      with acd.so does at ip-up: connect to the control socket, send the
+#      event encoded by acd.so's own serializer (pppd-plugin/event.c) with
+#      the session's RADIUS attributes in it (those of its radattr file, as
+#      radius.so hands them to acd.so in memory), read acd's reply, close;
+#      STORM_CONCURRENCY in flight at once from one process (no process per
+#      session), each timed from its socket's creation to the reply;
+#   8. acd's CPU time, user and system apart (system: the kernel's work for
+#      acd, tc and links, which grows with the number of qdiscs), and the
+#      same verification, plus: `show session` of every session says it
+#      came via the plugin, with the PPPoE session id, user and MAC sent.
+#      acd reads no radattr file here: the rates can only be the plugin's.
+#   9. the same again, paced: the events are due at STORM_PACED_RATE a
+#      second (open loop, as pppds that come up at that rate would send
+#      them), STORM_CONCURRENCY in flight at most, each timed from when it
+#      was due.  Closed loop (8), the mean e2e is the number in flight over
+#      the rate (Little); paced, it is what a subscriber sees at that rate.
 # Then once with STORM_RSS_SIZE (default 10000) sessions: tun creation
 # time, the storm, acd's RSS, and the same verification.
 #
@@ -41,10 +61,11 @@
 # not retry: that subscriber stays unshaped).  To still measure RSS and
 # shaping at N, lost sessions are then sent again, one at a time.
 #
-# Output: two tables (the storm; acd's apply against the shell hook) and
-# one line per target, "met" or "MISSED".  The spawn floor (STORM_FLOOR, a
-# do-nothing program linked as acdctl is, run the same way) is printed too:
-# no hook program can be faster than that on the machine at hand.
+# Output: two tables (the storm, a row per N and path; acd's apply against
+# the shell hook) and one line per target, "met" or "MISSED".  The spawn
+# floor (STORM_FLOOR, a do-nothing program linked as acdctl is, run the
+# same way) is printed too: no hook program can be faster than that on the
+# machine at hand.
 #
 # Environment:
 #   ACD_BIN, ACDCTL, ACD_DICT, STORM_DRIVER   binaries, dictionary (ctest sets them)
@@ -52,7 +73,10 @@
 #                      default /bin/true)
 #   STORM_SIZES        session counts, default "1000 5000"
 #   STORM_RSS_SIZE     sessions for the RSS run, default 10000 (0: no RSS run)
-#   STORM_CONCURRENCY  hooks at once, default 16
+#   STORM_CONCURRENCY  hooks (plugin: events) at once, default 16
+#   STORM_PATHS        the paths measured per N, default "hook plugin paced"
+#                      (the RSS run and the shell hook come with hook)
+#   STORM_PACED_RATE   the events a second of paced, default 2000
 #   STORM_REPEAT       runs per N, the median counts, default 3
 #   STORM_SAMPLE       sessions for the shell hook and the apply sample, default 100
 #   STORM_UPMODE       auto (default: police if the kernel has act_police), police, ifb
@@ -66,6 +90,11 @@
 # itself, STORM_CONCURRENCY at a time, has a p99 above 5 ms (16 processes on
 # 2 cores wait in the run queue), the p99 line says so: run again with one
 # hook per core to see the hook's own latency.
+# Targets of the plugin path (issue 20): e2e p99 < 2 ms at 16 in flight,
+# every event taken; >= 2000 sessions/s; acd's cost per session at the
+# largest N <= 1.5x the smallest apart from the kernel's share, i.e. its
+# user CPU time per session (its system time per session is reported
+# beside it).
 #
 # Exit: 0 ok, 1 failed (verification, or a target with STORM_ENFORCE=1),
 # 2 usage, 77 skipped.
@@ -85,6 +114,11 @@ RATE_TARGET=500
 SPEEDUP_TARGET=100
 FLAT_TARGET=1.5
 RSS_TARGET_KB=30720
+PATHS=${STORM_PATHS:-hook plugin paced}
+PACED_RATE=${STORM_PACED_RATE:-2000}
+PLUGIN_P99_TARGET_US=2000
+PLUGIN_RATE_TARGET=2000
+PLUGIN_CONC_TARGET=16
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "storm.sh: $*" >&2; exit 1; }
@@ -118,6 +152,19 @@ if [ "$CONC" -lt 1 ] || [ "$REPEAT" -lt 1 ] || [ "$SAMPLE" -lt 1 ]; then
 	usage "STORM_CONCURRENCY, STORM_REPEAT and STORM_SAMPLE must be >= 1"
 fi
 case $UPMODE in auto|police|ifb) ;; *) usage "STORM_UPMODE=$UPMODE: use auto, police or ifb" ;; esac
+count STORM_PACED_RATE "$PACED_RATE"
+HOOKS=0 PLUGIN=0 PACED=0
+for p in $PATHS; do
+	case $p in
+	hook) HOOKS=1 ;;
+	plugin) PLUGIN=1 ;;
+	paced) PACED=1 ;;
+	*) usage "STORM_PATHS: \"$p\": use hook, plugin and paced, or some of them" ;;
+	esac
+done
+[ $HOOKS = 1 ] || [ $PLUGIN = 1 ] || [ $PACED = 1 ] || usage "STORM_PATHS is empty"
+[ $PACED = 0 ] || [ "$PACED_RATE" -gt 0 ] || usage "STORM_PACED_RATE must be > 0"
+[ $HOOKS = 1 ] || RSS_N=0
 max=0
 for n in $SIZES; do
 	count STORM_SIZES "$n"
@@ -169,15 +216,22 @@ if [ "$UPMODE" = ifb ]; then
 fi
 ip netns del "$NS"
 
-bench_conf >"$TMP/acd.conf"
-"$ACD_BIN" -n -c "$TMP/acd.conf" >/dev/null || die "the benchmark's acd.conf does not check"
+# hook: pppd's radattr files in $TMP/radattr; plugin: acd.so sends the
+# attributes, and acd's radattr-dir is empty, so no file can shape a session
+mkdir "$TMP/noradattr"
+bench_conf >"$TMP/acd-hook.conf"
+bench_conf "$TMP/noradattr" >"$TMP/acd-plugin.conf"
+for p in hook plugin; do
+	"$ACD_BIN" -n -c "$TMP/acd-$p.conf" >/dev/null || die "the benchmark's acd-$p.conf does not check"
+done
 
-# A fresh, empty namespace with acd running in it.
+# A fresh, empty namespace with acd running in it, on acd-$1.conf.
 start() {
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns add "$NS" || die "cannot create a network namespace"
 	ip -n "$NS" link set lo up
 	rm -rf "$TMP/state"
+	cp "$TMP/acd-$1.conf" "$TMP/acd.conf"
 	bench_acd
 }
 
@@ -197,7 +251,10 @@ links() {
 	echo $(($(now_ms) - t0))
 }
 
-acd_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$ACD_PID/stat"; }
+# acd's CPU time so far, in clock ticks: user and system
+acd_cpu_ticks() { awk '{ print $14, $15 }' "/proc/$ACD_PID/stat"; }
+# us per session of $1 ticks over $2 sessions
+per_sess() { echo $(($1 * 1000000 / $(getconf CLK_TCK) / $2)); }
 acd_mem() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$ACD_PID/status"; }
 
 # Wait until acd has $1 sessions (a hook that gave up may still be served
@@ -240,17 +297,18 @@ verify_table() {
 # Columns: see the header printed at the end.
 storm() {
 	n=$1 rows=$2 full=$3
-	start
+	start hook
 	idle_rss=$(acd_mem VmRSS)
 	links_ms=$(links ppp "$n")
 	: >"$TMP/hook.err"
-	c0=$(acd_cpu_ticks)
+	read -r u0 s0 <<<"$(acd_cpu_ticks)"
 	out=$(nsx "$STORM_DRIVER" -m up -x "$ACDCTL" -s "$ACD_SOCKET" -n "$n" -c "$CONC" \
 		-e "$TMP/hook.err" -o "$TMP/storm.raw") || true
 	echo "  storm:  $out"
 	[ -n "$(kv "$out" ok)" ] || die "storm_driver failed"
 	have=$(settle "$n")
-	ticks=$(($(acd_cpu_ticks) - c0))
+	read -r u1 s1 <<<"$(acd_cpu_ticks)"
+	ticks=$((u1 - u0 + s1 - s0))
 	rss=$(acd_mem VmRSS) hwm=$(acd_mem VmHWM)
 	# acd's own time per hook (request read to reply queued), over the
 	# storm's last LAT_WINDOW (1024) hooks
@@ -309,7 +367,80 @@ storm() {
 	fi
 	echo "$n $links_ms $(kv "$out" per_s) $(kv "$out" p50_us) $(kv "$out" p99_us)" \
 		"$(kv "$out" max_us) $failed $((ticks * 1000000 / $(getconf CLK_TCK) / n))" \
-		"$idle_rss $rss $hwm $list_bytes $apply $shell $(kv "$out" cpu_p50_us) $lost $hl" >>"$rows"
+		"$idle_rss $rss $hwm $list_bytes $apply $shell $(kv "$out" cpu_p50_us) $lost $hl" \
+		"$(per_sess $((u1 - u0)) "$n") $(per_sess $((s1 - s0)) "$n")" >>"$rows"
+	stop
+}
+
+# Every session ppp0..ppp{$1-1} came by acd.so: `show session` says via
+# plugin, with the PPPoE session id, user and MAC that storm_driver sent.
+verify_via() {
+	nsx "$STORM_DRIVER" -m show -s "$ACD_SOCKET" -n "$1" -o "$TMP/show.jsonl" >/dev/null ||
+		die "acd has no session for some of ppp0..ppp$(($1 - 1)) (show session)"
+	jq -r -n --argjson n "$1" '
+	[ inputs | .data | (.ifname | ltrimstr("ppp") | tonumber) as $i
+	  | if .via != "plugin" then "\(.ifname): show session says via \"\(.via)\", want plugin"
+	    elif .pppoe_sid != $i % 65534 + 1 then "\(.ifname): pppoe_sid \(.pppoe_sid), want \($i % 65534 + 1)"
+	    elif (.user | ltrimstr("sub") | rtrimstr("@isp.example") | tonumber? // -1) != $i then
+	      "\(.ifname): user \"\(.user)\", want sub\($i)@isp.example"
+	    elif (.mac | split(":") | .[2:] | map(explode | map(if . > 57 then . - 87 else . - 48 end)
+	          | .[0] * 16 + .[1]) | .[0] * 16777216 + .[1] * 65536 + .[2] * 256 + .[3]) != $i then
+	      "\(.ifname): MAC \(.mac) is not the one sent"
+	    else empty end ]
+	| .[:10][], (if length > 10 then "... and \(length - 10) more" else empty end)
+	' "$TMP/show.jsonl" >"$TMP/bad" || die "jq failed on acd's show session replies"
+	if [ -s "$TMP/bad" ]; then
+		echo "storm.sh: FAIL: the sessions of acd.so's storm, as show session gives them:" >&2
+		sed 's/^/  /' "$TMP/bad" >&2
+		exit 1
+	fi
+}
+
+# One storm of $1 sessions through acd.so's protocol in a fresh namespace,
+# acd reading no radattr file, closed loop ($3 = 0) or paced at $3 events a
+# second; appends a row to $2 (columns: see the tables at the end).
+plugin_storm() {
+	n=$1 rows=$2 rate=$3
+	start plugin
+	links_ms=$(links ppp "$n")
+	: >"$TMP/plugin.err"
+	read -r u0 s0 <<<"$(acd_cpu_ticks)"
+	out=$(nsx "$STORM_DRIVER" -m plugin -s "$ACD_SOCKET" -d "$TMP/radattr" -n "$n" -c "$CONC" \
+		-r "$rate" -e "$TMP/plugin.err" -o "$TMP/plugin.raw") || true
+	if [ "$rate" = 0 ]; then echo "  plugin: $out"; else echo "  paced:  $out"; fi
+	[ -n "$(kv "$out" ok)" ] || die "storm_driver -m plugin failed"
+	have=$(settle "$n")
+	read -r u1 s1 <<<"$(acd_cpu_ticks)"
+	rss=$(acd_mem VmRSS) hwm=$(acd_mem VmHWM)
+	hl=$(ctl -j show stat | jq -r '.hook_latency | "\(.p50_us) \(.p99_us) \(.max_us)"') ||
+		die "acdctl show stat has no hook_latency"
+	failed=$(kv "$out" failed) lost=$((n - have))
+	if [ "$failed" != 0 ]; then
+		echo "  $failed event(s) not taken; what storm_driver saw:"
+		sed 's/ppp[0-9][0-9]*/pppK/g; s/acd-storm\.[A-Za-z0-9]*/acd-storm.X/' "$TMP/plugin.err" |
+			sort | uniq -c | sed 's/^/    /'
+	fi
+	if [ "$lost" != 0 ]; then
+		# acd.so would have queued them and tried again: not lost for the
+		# subscriber, but a failure of the run all the same
+		echo "  FAIL: acd has $have sessions, want $n: $lost events not taken; sending them again one at a time"
+		LOST=$((LOST + lost))
+		ctl -j show sessions | jq -r '.[].ifname | ltrimstr("ppp")' | sort -n >"$TMP/present" ||
+			die "acdctl -j show sessions failed"
+		awk -v n="$n" 'NR == FNR { have[$1] = 1; next } END { for (i = 0; i < n; i++) if (!(i in have)) print i }' \
+			"$TMP/present" /dev/null >"$TMP/missing"
+		nsx "$STORM_DRIVER" -m plugin -s "$ACD_SOCKET" -d "$TMP/radattr" -l "$TMP/missing" -c 1 \
+			-e "$TMP/plugin.err" >/dev/null || die "the events not taken fail one at a time too"
+		[ "$(settle "$n")" = "$n" ] || die "acd does not have $n sessions even after the events were sent again"
+	fi
+	verify_table "$n" >/dev/null
+	verify_tc ppp "$n" "acd via acd.so's protocol (N=$n)"
+	verify_via "$n"
+	echo "  verified: acd shaped $n/$n sessions at the rates acd.so sent, none from a radattr file;" \
+		"show session says via plugin for each"
+	echo "$n $links_ms $(kv "$out" per_s) $(kv "$out" p50_us) $(kv "$out" p99_us) $(kv "$out" max_us)" \
+		"$failed $lost $(kv "$out" late) $(per_sess $((u1 - u0)) "$n") $(per_sess $((s1 - s0)) "$n")" \
+		"$(kv "$out" cpu_mean_us) $rss $hwm $hl $(kv "$out" inflight_max)" >>"$rows"
 	stop
 }
 
@@ -324,12 +455,16 @@ echo "spawn floor ($FLOOR_NAME, 1 at a time): $floor"
 echo "spawn floor ($FLOOR_NAME, $CONC at a time): $floor_c"
 
 : >"$TMP/rows"
+: >"$TMP/prows"
+: >"$TMP/qrows"
 LOST=0
 for n in $SIZES; do
 	r=1
 	while [ $r -le "$REPEAT" ]; do
 		echo "N=$n run $r/$REPEAT:"
-		storm "$n" "$TMP/rows" 1
+		[ $HOOKS = 0 ] || storm "$n" "$TMP/rows" 1
+		[ $PLUGIN = 0 ] || plugin_storm "$n" "$TMP/prows" 0
+		[ $PACED = 0 ] || plugin_storm "$n" "$TMP/qrows" "$PACED_RATE"
 		r=$((r + 1))
 	done
 done
@@ -339,17 +474,25 @@ if [ "$RSS_N" -gt 0 ]; then
 	storm "$RSS_N" "$TMP/rssrow" 0
 fi
 
-# ---- the tables: per N, the median of each column over the runs ----
-# row: 1 N, 2 links ms, 3 sess/s, 4-6 e2e p50/p99/max us, 7 failed hooks,
+# ---- the tables: per N and path, the median of each column over the runs ----
+# hook row: 1 N, 2 links ms, 3 sess/s, 4-6 e2e p50/p99/max us, 7 failed hooks,
 # 8 acd CPU us/session, 9-11 acd VmRSS idle/after, VmHWM kB, 12 bytes of
 # `show sessions`, 13 acd apply us (median of hook - no-op), 14 no-op p50 us,
 # 15-16 sample hook p50/p99 us, 17 shell p50 us, 18 shell CPU us/session,
 # 19 shell p99 us, 20 hook process CPU p50 us, 21 sessions lost,
-# 22-24 acd's own hook time p50/p99/max us (show stat hook_latency)
+# 22-24 acd's own hook time p50/p99/max us (show stat hook_latency),
+# 25-26 acd CPU user/system us/session
+# plugin (and paced) row: 1 N, 2 links ms, 3 sess/s, 4-6 e2e p50/p99/max us,
+# 7 events not taken, 8 sessions lost, 9 late (answered after 300 ms), 10-11
+# acd CPU user/system us/session, 12 storm_driver's CPU us/session, 13-14
+# acd VmRSS, VmHWM kB, 15-17 acd's own time per event p50/p99/max us, 18 the
+# most in flight at once
 echo
 awk -v conc="$CONC" -v rep="$REPEAT" -v sample="$SAMPLE" \
 	-v p99t="$P99_TARGET_US" -v ratet="$RATE_TARGET" -v spt="$SPEEDUP_TARGET" \
 	-v flatt="$FLAT_TARGET" -v rsst="$RSS_TARGET_KB" \
+	-v pp99t="$PLUGIN_P99_TARGET_US" -v pratet="$PLUGIN_RATE_TARGET" -v pconct="$PLUGIN_CONC_TARGET" \
+	-v qrate="$PACED_RATE" \
 	-v floor1="$floor" -v floorc="$floor_c" -v floorname="$FLOOR_NAME" -v ncpu="$(nproc)" '
 function median(a, k,    i, j, t, b) {
 	for (i = 1; i <= k; i++) b[i] = a[i]
@@ -361,44 +504,90 @@ function kv(line, key,    i, f, n) {
 	for (i = 1; i <= n; i++) if (index(f[i], key "=") == 1) return substr(f[i], length(key) + 2) + 0
 	return 0
 }
-FILENAME ~ /rssrow$/ { split($0, R, " "); rss_n = R[1]; next }
+# the medians over the runs of the N rows in v (N keys in order, cnt runs
+# each, fields 2..nf) into out[i, f]; for the fields in worst ("7 21") the
+# worst run instead
+function medians(N, order, cnt, v, nf, worst, out,    i, j, n, k, f, c, a, w, nw) {
+	nw = split(worst, w, " ")
+	for (i = 1; i <= N; i++) {
+		n = order[i]; k = cnt[n]
+		for (f = 2; f <= nf; f++) { delete a; for (c = 1; c <= k; c++) a[c] = v[n, f, c]; out[i, f] = median(a, k) }
+		for (j = 1; j <= nw; j++)
+			for (c = 1; c <= k; c++) if (c == 1 || v[n, w[j], c] > out[i, w[j]]) out[i, w[j]] = v[n, w[j], c]
+	}
+}
+FILENAME ~ /\/rssrow$/ { split($0, R, " "); rss_n = R[1]; next }
+FILENAME ~ /\/prows$/ {
+	if (!($1 in pcnt)) porder[++pn] = $1
+	c = ++pcnt[$1]
+	for (f = 2; f <= NF; f++) pv[$1, f, c] = $f
+	pnf = NF
+	next
+}
+FILENAME ~ /\/qrows$/ {
+	if (!($1 in qcnt)) qorder[++qn] = $1
+	c = ++qcnt[$1]
+	for (f = 2; f <= NF; f++) qv[$1, f, c] = $f
+	qnf = NF
+	next
+}
 {
 	if (!($1 in cnt)) order[++nn] = $1
 	c = ++cnt[$1]
 	for (f = 2; f <= NF; f++) v[$1, f, c] = $f
 	nf = NF
 }
+function hookrow(n, x, note) {
+	printf "%6d %6s %6d %8.1f %8.2f %8.2f %8.2f %7.2f %7.2f %5d %5d %8.0f %6.0f %6.0f %8.0f %8d %8d%s\n", n, "hook",
+		x[2], x[3], x[4] / 1000, x[5] / 1000, x[6] / 1000, x[22] / 1000, x[23] / 1000, x[7], x[21],
+		x[8], x[25], x[26], x[20], x[10], x[11], note
+}
+function pluginrow(n, path, x) {
+	printf "%6d %6s %6d %8.1f %8.2f %8.2f %8.2f %7.2f %7.2f %5d %5d %8.0f %6.0f %6.0f %8.0f %8d %8d\n",
+		n, path, x[2], x[3], x[4] / 1000, x[5] / 1000, x[6] / 1000, x[15] / 1000, x[16] / 1000, x[7], x[8],
+		x[10] + x[11], x[10], x[11], x[12], x[13], x[14]
+}
 END {
-	print "the storm (acdctl hook ip-up, " conc " at a time):"
-	printf "%6s %7s %8s %8s %8s %8s %7s %7s %5s %5s %9s %9s %8s %8s\n", "N", "links", "sess/s", "e2e p50",
-		"e2e p99", "e2e max", "acd p50", "acd p99", "fail", "lost", "acd CPU", "hook CPU", "RSS", "HWM"
-	printf "%6s %7s %8s %8s %8s %8s %7s %7s %5s %5s %9s %9s %8s %8s\n", "", "ms", "", "ms", "ms", "ms", "ms", "ms", "", "",
-		"us/sess", "us/proc", "kB", "kB"
-	for (i = 1; i <= nn; i++) {
-		n = order[i]; k = cnt[n]
-		for (f = 2; f <= nf; f++) { delete a; for (c = 1; c <= k; c++) a[c] = v[n, f, c]; m[i, f] = median(a, k) }
-		# failed hooks and lost sessions: the worst run, not the median
-		for (c = 1; c <= k; c++) {
-			if (c == 1 || v[n, 7, c] > m[i, 7]) m[i, 7] = v[n, 7, c]
-			if (c == 1 || v[n, 21, c] > m[i, 21]) m[i, 21] = v[n, 21, c]
+	medians(nn, order, cnt, v, nf, "7 21", m)
+	medians(pn, porder, pcnt, pv, pnf, "7 8 9", pm)
+	medians(qn, qorder, qcnt, qv, qnf, "7 8 9", qm)
+	print "the storm, " conc " at a time. hook: `acdctl hook ip-up`, a process per event; plugin: acd.so'"'"'s"
+	print "protocol (its own encoder, RADIUS attributes in the request), one process for all; paced:"
+	print "the same, the events due at " qrate "/s (open loop), at most " conc " in flight:"
+	printf "%6s %6s %6s %8s %8s %8s %8s %7s %7s %5s %5s %8s %6s %6s %8s %8s %8s\n", "N", "path", "links", "sess/s",
+		"e2e p50", "e2e p99", "e2e max", "acd p50", "acd p99", "fail", "lost", "acd CPU", "user", "sys",
+		"client", "RSS", "HWM"
+	printf "%6s %6s %6s %8s %8s %8s %8s %7s %7s %5s %5s %8s %6s %6s %8s %8s %8s\n", "", "", "ms", "", "ms", "ms",
+		"ms", "ms", "ms", "", "", "us/sess", "", "", "CPU us", "kB", "kB"
+	# N in the order of STORM_SIZES: hook, plugin, paced, N by N
+	for (i = 1; i <= nn || i <= pn || i <= qn; i++) {
+		if (i <= nn) {
+			for (f = 2; f <= nf; f++) x[f] = m[i, f]
+			hookrow(order[i], x, "")
 		}
-		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %7.2f %7.2f %5d %5d %9.0f %9.0f %8d %8d\n", n, m[i, 2], m[i, 3],
-			m[i, 4] / 1000, m[i, 5] / 1000, m[i, 6] / 1000, m[i, 22] / 1000, m[i, 23] / 1000, m[i, 7], m[i, 21],
-			m[i, 8], m[i, 20], m[i, 10], m[i, 11]
+		if (i <= pn) {
+			for (f = 2; f <= pnf; f++) x[f] = pm[i, f]
+			pluginrow(porder[i], "plugin", x)
+		}
+		if (i <= qn) {
+			for (f = 2; f <= qnf; f++) x[f] = qm[i, f]
+			pluginrow(qorder[i], "paced", x)
+		}
 	}
 	if (rss_n)
-		printf "%6d %7d %8.1f %8.1f %8.1f %8.1f %7.2f %7.2f %5d %5d %9.0f %9.0f %8d %8d  (one run; idle RSS %d kB)\n",
-			R[1], R[2], R[3], R[4] / 1000, R[5] / 1000, R[6] / 1000, R[22] / 1000, R[23] / 1000, R[7], R[21],
-			R[8], R[20], R[10], R[11], R[9]
-	printf "spawn floor: %s %d at a time: %.1f /s, p99 %.1f ms; 1 at a time: p50 %.1f ms, CPU %.1f ms/proc\n",
-		floorname, conc, kv(floorc, "per_s"), kv(floorc, "p99_us") / 1000, kv(floor1, "p50_us") / 1000,
-		kv(floor1, "cpu_p50_us") / 1000
-	print ""
-	print "acd apply vs radattr-hook.sh (" sample " sessions each, one at a time, at table size N):"
-	printf "%6s %9s %9s %9s %10s %9s %8s %10s %9s %8s\n", "N", "no-op rt", "hook p50", "hook p99",
-		"acd apply", "shell", "speed-up", "shell CPU", "acd CPU", "CPU x"
-	printf "%6s %9s %9s %9s %10s %9s %8s %10s %9s %8s\n", "", "ms", "ms", "ms", "us", "ms", "",
-		"ms/sess", "us/sess", ""
+		hookrow(R[1], R, sprintf("  (one run; idle RSS %d kB)", R[9]))
+	if (nn)
+		printf "spawn floor: %s %d at a time: %.1f /s, p99 %.1f ms; 1 at a time: p50 %.1f ms, CPU %.1f ms/proc\n",
+			floorname, conc, kv(floorc, "per_s"), kv(floorc, "p99_us") / 1000, kv(floor1, "p50_us") / 1000,
+			kv(floor1, "cpu_p50_us") / 1000
+	if (nn) {
+		print ""
+		print "acd apply vs radattr-hook.sh (" sample " sessions each, one at a time, at table size N):"
+		printf "%6s %9s %9s %9s %10s %9s %8s %10s %9s %8s\n", "N", "no-op rt", "hook p50", "hook p99",
+			"acd apply", "shell", "speed-up", "shell CPU", "acd CPU", "CPU x"
+		printf "%6s %9s %9s %9s %10s %9s %8s %10s %9s %8s\n", "", "ms", "ms", "ms", "us", "ms", "",
+			"ms/sess", "us/sess", ""
+	}
 	for (i = 1; i <= nn; i++) {
 		na = 0
 		for (c = 1; c <= cnt[order[i]]; c++) if (v[order[i], 13, c] == "-") na = 1
@@ -413,33 +602,47 @@ END {
 			m[i, 14] / 1000, m[i, 15] / 1000, m[i, 16] / 1000, m[i, 13], m[i, 17] / 1000, SP[i],
 			m[i, 18] / 1000, m[i, 8], SPC[i]
 	}
-	printf "medians of %d runs (fail, lost: the worst run).  e2e: posix_spawn of the hook to its exit\n", rep
-	print "(0 = acd replied after shaping).  fail: hooks that did not exit 0; lost: sessions acd never"
-	print "got (pppd does not retry a hook: those subscribers stay unshaped).  acd p50/p99: the daemon"
-	print "itself per hook, from show stat hook_latency (the last 1024 hooks of the storm), on a machine"
-	print "busy spawning the hook processes at the same time."
-	print "acd apply: (hook rt - no-op rt), `acdctl show stat` just before each ip-up, median of the"
-	print "differences (the state save is not in it: acd writes it later, from a thread)."
-	print "acd CPU: utime+stime of acd over the storm / N.  shell: wall p50 and CPU (wait4) of"
-	print "radattr-hook.sh with its sed/awk/tc/ip children.  speed-up = shell / acd apply (wall);"
-	print "CPU x = shell CPU / acd CPU."
+	printf "medians of %d runs (fail, lost: the worst run).  e2e, hook: posix_spawn of the hook to its exit\n", rep
+	print "(0 = acd replied after shaping); plugin: socket() of the pppd'"'"'s connection to acd'"'"'s reply"
+	print "line (paced: from when it was due).  fail: hooks that did not exit 0, events acd did not"
+	print "take; lost: sessions acd never got"
+	print "(pppd does not retry a hook: those subscribers stay unshaped; acd.so would try again).  acd"
+	print "p50/p99: the daemon itself per event, from show stat hook_latency (the last 1024 of the storm)."
+	print "acd CPU: utime+stime of acd over the storm / N; user, sys: the two apart (sys is the kernel'"'"'s"
+	print "work for acd: netlink, qdiscs, links; a kernel with tick accounting samples the split at each"
+	print "tick: the plugin path'"'"'s user time at N=1000 is a few tens of samples, +-20%).  client CPU:"
+	print "hook, the hook process'"'"'s (wait4, p50); plugin, storm_driver'"'"'s whole / N (what acd.so would"
+	print "cost the pppds)."
+	if (nn) {
+		print "acd apply: (hook rt - no-op rt), `acdctl show stat` just before each ip-up, median of the"
+		print "differences (the state save is not in it: acd writes it later, from a thread)."
+		print "shell: wall p50 and CPU (wait4) of radattr-hook.sh with its sed/awk/tc/ip children.  speed-up"
+		print "= shell / acd apply (wall); CPU x = shell CPU / acd CPU."
+	}
+	for (i = 1; i <= pn; i++) if (pm[i, 9] > 0)
+		printf "plugin, N=%d: %d events answered after 300 ms (acd.so'"'"'s acd-timeout: it would have queued them and tried again)\n",
+			porder[i], pm[i, 9]
+	for (i = 1; i <= qn; i++) if (qm[i, 9] > 0)
+		printf "paced, N=%d: %d events answered after 300 ms (acd.so'"'"'s acd-timeout)\n", qorder[i], qm[i, 9]
 
 	bad = 0
-	ok = 1; w = ""
-	for (i = 1; i <= nn; i++) { if (m[i, 5] >= p99t || m[i, 7] > 0) ok = 0; w = w sprintf(" %.1f ms (N=%d, %d failed)", m[i, 5] / 1000, order[i], m[i, 7]) }
-	printf "target e2e p99 < %.0f ms in the storm, every hook exit 0:%s: %s\n", p99t / 1000, w, ok ? "met" : "MISSED"; bad += !ok
-	if (kv(floorc, "p99_us") >= p99t)
-		printf "(below the floor: %s, %d at a time, has p99 %.1f ms here: no hook can meet it at this\nconcurrency on this machine; STORM_CONCURRENCY=%d, one per core, shows the hook without the run queue)\n",
-			floorname, conc, kv(floorc, "p99_us") / 1000, ncpu
-	w = ""
-	for (i = 1; i <= nn; i++) w = w sprintf(" %.2f ms (N=%d)", m[i, 23] / 1000, order[i])
-	printf "(the daemon itself, request read to reply queued:%s)\n", w
-	ok = 1; w = ""
-	for (i = 1; i <= nn; i++) { if (m[i, 3] < ratet) ok = 0; w = w sprintf(" %.0f/s", m[i, 3]) }
-	printf "target >= %d sessions/s:%s: %s\n", ratet, w, ok ? "met" : "MISSED"; bad += !ok
-	ok = 1; w = ""
-	for (i = 1; i <= nn; i++) { if (SP[i] < spt) ok = 0; w = w sprintf(" %.0fx", SP[i]) }
-	printf "target daemon-side apply >= %dx faster than the shell hook:%s: %s\n", spt, w, ok ? "met" : "MISSED"; bad += !ok
+	if (nn) {
+		ok = 1; w = ""
+		for (i = 1; i <= nn; i++) { if (m[i, 5] >= p99t || m[i, 7] > 0) ok = 0; w = w sprintf(" %.1f ms (N=%d, %d failed)", m[i, 5] / 1000, order[i], m[i, 7]) }
+		printf "target e2e p99 < %.0f ms in the storm, every hook exit 0:%s: %s\n", p99t / 1000, w, ok ? "met" : "MISSED"; bad += !ok
+		if (kv(floorc, "p99_us") >= p99t)
+			printf "(below the floor: %s, %d at a time, has p99 %.1f ms here: no hook can meet it at this\nconcurrency on this machine; STORM_CONCURRENCY=%d, one per core, shows the hook without the run queue)\n",
+				floorname, conc, kv(floorc, "p99_us") / 1000, ncpu
+		w = ""
+		for (i = 1; i <= nn; i++) w = w sprintf(" %.2f ms (N=%d)", m[i, 23] / 1000, order[i])
+		printf "(the daemon itself, request read to reply queued:%s)\n", w
+		ok = 1; w = ""
+		for (i = 1; i <= nn; i++) { if (m[i, 3] < ratet) ok = 0; w = w sprintf(" %.0f/s", m[i, 3]) }
+		printf "target >= %d sessions/s:%s: %s\n", ratet, w, ok ? "met" : "MISSED"; bad += !ok
+		ok = 1; w = ""
+		for (i = 1; i <= nn; i++) { if (SP[i] < spt) ok = 0; w = w sprintf(" %.0fx", SP[i]) }
+		printf "target daemon-side apply >= %dx faster than the shell hook:%s: %s\n", spt, w, ok ? "met" : "MISSED"; bad += !ok
+	}
 	if (nn > 1) {
 		fc = m[nn, 8] / m[1, 8]
 		if (SP[1] > 0 && SP[nn] > 0) {
@@ -459,8 +662,56 @@ END {
 			printf "(`show sessions -j` sends %.0f bytes/session; a reply may reach 32 MiB (ACD_REPLY_MAX), about %d sessions)\n",
 				R[12] / R[1], 33554432 / (R[12] / R[1])
 	}
+	if (pn) {
+		ok = 1; w = ""
+		for (i = 1; i <= pn; i++) {
+			if (pm[i, 5] >= pp99t || pm[i, 7] > 0 || pm[i, 8] > 0) ok = 0
+			w = w sprintf(" %.2f ms (N=%d, %d not taken)", pm[i, 5] / 1000, porder[i], pm[i, 7])
+		}
+		printf "target plugin e2e p99 < %.0f ms at %d in flight, every event taken:%s: %s\n", pp99t / 1000, conc,
+			w, ok ? "met" : "MISSED"; bad += !ok
+		if (conc != pconct)
+			printf "(the target is for %d in flight; this run had STORM_CONCURRENCY=%d)\n", pconct, conc
+		# Little: with conc always in flight, the mean e2e is conc / rate
+		w = ""
+		for (i = 1; i <= pn; i++)
+			w = w sprintf(" %.2f ms at %.0f/s (N=%d)", conc / pm[i, 3] * 1000, pm[i, 3], porder[i])
+		printf "(%d in flight at every moment: the mean e2e is %d / sessions per s:%s;\n", conc, conc, w
+		printf "a p99 under %.0f ms at %d in flight needs more than %.0f sessions/s, acd under %.0f us per event)\n",
+			pp99t / 1000, conc, conc * 1000000 / pp99t, pp99t / conc
+		ok = 1; w = ""
+		for (i = 1; i <= pn; i++) { if (pm[i, 3] < pratet) ok = 0; w = w sprintf(" %.0f/s", pm[i, 3]) }
+		printf "target plugin >= %d sessions/s:%s: %s\n", pratet, w, ok ? "met" : "MISSED"; bad += !ok
+		w = ""
+		for (i = 1; i <= pn && i <= nn; i++)
+			if (order[i] == porder[i] && m[i, 3] > 0 && pm[i, 10] + pm[i, 11] > 0)
+				w = w sprintf(" N=%d: %.1fx the sessions/s, acd CPU %.2fx;", porder[i], pm[i, 3] / m[i, 3],
+					(pm[i, 10] + pm[i, 11]) / m[i, 8])
+		if (w != "")
+			printf "(plugin against hook:%s)\n", substr(w, 1, length(w) - 1)
+	}
+	if (qn) {
+		w = ""; slow = 0
+		for (i = 1; i <= qn; i++) {
+			w = w sprintf(" N=%d: p99 %.2f ms, p50 %.2f ms, %.0f/s, %d in flight at most, %d not taken;", qorder[i],
+				qm[i, 5] / 1000, qm[i, 4] / 1000, qm[i, 3], qm[i, 18], qm[i, 7] + qm[i, 8])
+			if (qm[i, 3] < qrate * 0.95) slow = 1
+		}
+		printf "(paced, the events due at %d/s, at most %d in flight, each timed from when it was due:%s%s)\n", qrate,
+			conc, substr(w, 1, length(w) - 1), slow ? "; acd did not keep up with the rate" : ""
+	}
+	if (pn > 1) {
+		fu = pm[1, 10] > 0 ? pm[pn, 10] / pm[1, 10] : 99
+		fs = pm[1, 11] > 0 ? sprintf("%.2f", pm[pn, 11] / pm[1, 11]) : "n/a"
+		ok = fu <= flatt
+		printf "target plugin cost per session flat apart from the kernel'"'"'s share, N=%d / N=%d <= %.1f: acd user CPU %.0f -> %.0f us, %.2f: %s\n",
+			porder[pn], porder[1], flatt, pm[1, 10], pm[pn, 10], fu, ok ? "met" : "MISSED"; bad += !ok
+		printf "(the kernel'"'"'s share, acd system CPU: %.0f -> %.0f us per session, %s; user + system %.0f -> %.0f us, %.2f)\n",
+			pm[1, 11], pm[pn, 11], fs, pm[1, 10] + pm[1, 11], pm[pn, 10] + pm[pn, 11],
+			pm[1, 10] + pm[1, 11] > 0 ? (pm[pn, 10] + pm[pn, 11]) / (pm[1, 10] + pm[1, 11]) : 0
+	}
 	exit bad ? 1 : 0
-}' "$TMP/rows" "$TMP/rssrow" && ok=1 || ok=0
+}' "$TMP/rows" "$TMP/prows" "$TMP/qrows" "$TMP/rssrow" && ok=1 || ok=0
 if [ "$LOST" != 0 ]; then
 	echo "storm.sh: FAIL: $LOST sessions never reached acd (see \"lost\" above)" >&2
 	exit 1
