@@ -90,18 +90,7 @@ ip4() { echo "100.64.$((1 + $1 / 250)).$(($1 % 250 + 2))"; }
 
 step "topology: $N client namespaces on ac/br-sub (memory: $(free -m | awk '/^Mem:/ {print $2}') MiB)"
 netns_add ac
-ip -n ac link add br-sub type bridge || fail "bridge"
-ip -n ac link set br-sub up
-{
-	for ((i = 0; i < N; i++)); do echo "netns add c$i"; done
-	for ((i = 0; i < N; i++)); do echo "link add p$i netns ac type veth peer name eth0 netns c$i"; done
-} > "$B/topo.batch"
-ip -b "$B/topo.batch" || fail "ip -b topology"
-for ((i = 0; i < N; i++)); do echo "link set p$i master br-sub up"; done > "$B/ac.batch"
-ip -n ac -b "$B/ac.batch" || fail "ip -n ac -b (bridge ports)"
-for ((i = 0; i < N; i++)); do
-	ip -n "c$i" link set eth0 up || fail "c$i eth0 up"
-done
+bridge_clients ac br-sub "$N"
 
 step "FreeRADIUS ($N users, each with its address), acd's hooks, the AC's options"
 users=$(for ((i = 0; i < N; i++)); do

@@ -25,12 +25,17 @@
 #                                acd in NS answering PPPoE on IFACES, its
 #                                sessions' pppd reading OPTIONS; LINE... added
 #                                to its acd.conf; once it answers
+#   ac_again NS                  acd started again with that acd.conf (after a
+#                                stop or a kill -9: the same state directory)
 #   ac_pap_start NS IFACE        acd as the AC on IFACE without RADIUS, and
 #                                leaving the sessions' shaping to others
 #   ac_pppd_ok NS N              N kernel-mode sessions in NS, each a pppd of acd's
 #   pppoe_session NS_AC NS_SUB   one PAP session through acd's AC
 #   ac_pap_pair AC SUB USER ADDR SUB -- AC, USER's PAP secret, hooks, options
 #   sub_etc NS                   NS's own /etc/ppp: its pppd runs no hooks
+#   bridge_clients NS BR N [C [P]]
+#                                N client namespaces C0.. (c0..), each eth0
+#                                a port P0.. (p0..) of the bridge BR in NS
 #
 # W is acd's directory (config, socket, state), ACD_SOCKET its socket.
 
@@ -235,11 +240,17 @@ ac_start() {
 		printf '%s\n' "$@"
 	} > "$W/acd.conf"
 	run ip netns exec "$ns" "$ACD_BIN" -n -c "$W/acd.conf" >/dev/null || fail "acd -n rejects $W/acd.conf"
-	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec "$ns" ||
+	ac_again "$ns"
+	log "acd runs in ns $ns, pid $ACD_PID, the AC on $ifaces"
+}
+
+# ac_again NS: acd started (again) in NS with the acd.conf ac_start wrote,
+# the same state directory and log; once it answers on $ACD_SOCKET (ACD_PID)
+ac_again() {
+	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec "$1" ||
 		fail "acd does not answer on $ACD_SOCKET: $(tail -5 "$VM_WORK/acd.log")"
 	[ "$(cat "/proc/$ACD_PID/comm")" = acd ] || fail "pid $ACD_PID is not acd"
 	jq_assert "show pppoe: enabled" "$(ctlj show pppoe)" '.enabled == true'
-	log "acd runs in ns $ns, pid $ACD_PID, the AC on $ifaces"
 }
 
 # ac_pap_start NS IFACE: acd as the AC on IFACE without RADIUS (PAP from
@@ -315,5 +326,26 @@ sub_etc() {
 	rm -rf "$d" && mkdir -p "$(dirname "$d")" && cp -a /etc/ppp "$d" || fail "copy /etc/ppp to $d"
 	for f in ip-pre-up ip-up ip-down ipv6-up ipv6-down; do
 		printf '#!/bin/sh\nexit 0\n' > "$d/$f" && chmod 0755 "$d/$f" || fail "$d/$f"
+	done
+}
+
+# bridge_clients NS BRIDGE N [CLIENT_PREFIX [PORT_PREFIX]]: the bridge
+# BRIDGE in NS (made and up: the access switch and the AC's port in one)
+# and N client namespaces CLIENT_PREFIX0.. (c0..), each with an eth0 (up)
+# whose peer is the bridge's port PORT_PREFIX0.. (p0..) in NS; by ip -b, as
+# one ip netns exec costs a TCG guest ~0.3 s.  The clients' lo stays down.
+bridge_clients() {
+	local ns=$1 br=$2 n=$3 c=${4:-c} p=${5:-p} i
+	ip -n "$ns" link add "$br" type bridge || fail "bridge $br in $ns"
+	ip -n "$ns" link set "$br" up
+	{
+		for ((i = 0; i < n; i++)); do echo "netns add $c$i"; done
+		for ((i = 0; i < n; i++)); do echo "link add $p$i netns $ns type veth peer name eth0 netns $c$i"; done
+	} > "$VM_WORK/topo-$br.batch"
+	ip -b "$VM_WORK/topo-$br.batch" || fail "ip -b $VM_WORK/topo-$br.batch (client namespaces)"
+	for ((i = 0; i < n; i++)); do echo "link set $p$i master $br up"; done > "$VM_WORK/ports-$br.batch"
+	ip -n "$ns" -b "$VM_WORK/ports-$br.batch" || fail "ip -n $ns -b $VM_WORK/ports-$br.batch (bridge ports)"
+	for ((i = 0; i < n; i++)); do
+		ip -n "$c$i" link set eth0 up || fail "$c$i eth0 up"
 	done
 }
