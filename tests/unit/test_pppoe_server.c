@@ -230,6 +230,21 @@ static json_int_t dropped(const char *reason)
 }
 
 /* PADI, PADO; PADR with its cookie: returns the PADS's session id */
+/* pppd's ip-up for the link IFNAME (made here, IFINDEX) to REMOTE, from
+ * the pppd PID: the session comes up and is tied to its discovery */
+static void ip_up(const char *ifname, int ifindex, const char *remote, const char *pid)
+{
+	json_t *argv, *env;
+	char err[256];
+
+	fake_link(&SF, ifname, ifindex);
+	argv = json_pack("[s,s,s,s,s,s]", ifname, "", "0", "100.64.0.1", remote, "");
+	env = json_pack("{s:s}", "PPPD_PID", pid);
+	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
+	json_decref(argv);
+	json_decref(env);
+}
+
 static uint16_t dial(const uint8_t *mac, const char *host_uniq, const char *relay)
 {
 	struct pppoe_msg pado, pads;
@@ -372,8 +387,6 @@ static void test_late_retransmission(void **state)
 	struct pppoe_msg pado;
 	uint8_t cookie[64];
 	size_t clen;
-	json_t *argv, *env;
-	char err[256];
 
 	(void)state;
 	input(&(struct req){ .code = PPPOE_PADI, .service = "", .host_uniq = "pid-1" });
@@ -383,12 +396,7 @@ static void test_late_retransmission(void **state)
 	input(&(struct req){ .code = PPPOE_PADR, .service = "", .host_uniq = "pid-1",
 			     .cookie = cookie, .cookie_len = clen });
 	assert_int_equal(W.nspawn, 1);
-	fake_link(&SF, "ppp0", 40);
-	argv = json_pack("[s,s,s,s,s,s]", "ppp0", "", "0", "100.64.0.1", "100.64.0.9", "");
-	env = json_pack("{s:s}", "PPPD_PID", "7000");
-	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
-	json_decref(argv);
-	json_decref(env);
+	ip_up("ppp0", 40, "100.64.0.9", "7000");
 	input(&(struct req){ .code = PPPOE_PADR, .service = "", .host_uniq = "pid-1",
 			     .cookie = cookie, .cookie_len = clen });
 	assert_int_equal(W.nsent, 3);
@@ -496,11 +504,9 @@ static void test_limits(void **state)
 static void test_max_starting(void **state)
 {
 	static const uint8_t mac3[6] = { 0x02, 0xc1, 0, 0, 0, 3 };
-	json_t *argv, *env;
 	struct pppoe_msg pado;
 	uint8_t cookie[64];
 	size_t clen;
-	char err[256];
 	unsigned n;
 
 	(void)state;
@@ -523,12 +529,7 @@ static void test_max_starting(void **state)
 	assert_int_equal(dropped("starting"), 2);
 	assert_int_equal(counter("limit_hits"), 0);
 	/* CL_MAC's session comes up: mac3's PADR again gets its session */
-	fake_link(&SF, "ppp0", 40);
-	argv = json_pack("[s,s,s,s,s,s]", "ppp0", "", "0", "100.64.0.1", "100.64.0.9", "");
-	env = json_pack("{s:s}", "PPPD_PID", "7000");
-	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
-	json_decref(argv);
-	json_decref(env);
+	ip_up("ppp0", 40, "100.64.0.9", "7000");
 	assert_int_equal(top("starting"), 1);
 	input(&(struct req){ .code = PPPOE_PADR, .src = mac3, .service = "", .cookie = cookie,
 			     .cookie_len = clen });
@@ -668,18 +669,12 @@ static void test_drops(void **state)
 /* pppd's hook brings the session up: it carries its discovery record */
 static void test_tie(void **state)
 {
-	json_t *argv, *env, *j, *pp;
-	char err[256];
+	json_t *j, *pp;
 	struct session *s;
 
 	(void)state;
-	fake_link(&SF, "ppp0", 40);
 	assert_int_equal(dial(CL_MAC, NULL, NULL), 1);
-	argv = json_pack("[s,s,s,s,s,s]", "ppp0", "", "0", "100.64.0.1", "100.64.0.9", "");
-	env = json_pack("{s:s}", "PPPD_PID", "7000");
-	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
-	json_decref(argv);
-	json_decref(env);
+	ip_up("ppp0", 40, "100.64.0.9", "7000");
 	s = session_by_ifname(&A.sess, "ppp0");
 	j = session_json(s, true);
 	pp = json_object_get(j, "pppoe");
@@ -689,12 +684,7 @@ static void test_tie(void **state)
 	assert_string_equal(json_string_value(json_object_get(pp, "interface")), "ac0");
 	json_decref(j);
 	/* a session whose pppd is not ours carries none */
-	fake_link(&SF, "ppp1", 41);
-	argv = json_pack("[s,s,s,s,s,s]", "ppp1", "", "0", "100.64.0.1", "100.64.0.8", "");
-	env = json_pack("{s:s}", "PPPD_PID", "4321");
-	assert_int_equal(session_hook(&A.sess, "ip-up", argv, env, err, sizeof(err)), 0);
-	json_decref(argv);
-	json_decref(env);
+	ip_up("ppp1", 41, "100.64.0.8", "4321");
 	j = session_json(session_by_ifname(&A.sess, "ppp1"), true);
 	assert_null(json_object_get(j, "pppoe"));
 	json_decref(j);
