@@ -806,8 +806,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	(void)upload;
-	(void)upload_len;
-	(void)con_cls;
 	/* this connection's thread yields the CPU to the event loop and to
 	 * pppd: a client that scrapes without pause takes what is left */
 	if (!niced) {
@@ -830,6 +828,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		pthread_mutex_unlock(&m->mu);
 		return reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1, NULL, NULL);
 	}
+	/* a response queued in the request's first call is queued before the
+	 * library knows the request has no body, and it closes the connection
+	 * after it: a scraper's connection would never be kept alive.  A GET
+	 * without a body is answered in the next call; one with a body, now
+	 * (its body is never read, and the connection closes). */
+	if (!*con_cls && !MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+	    !MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		*con_cls = m; /* any pointer: "seen" */
+		return MHD_YES;
+	}
+	*upload_len = 0;
 	return serve(m, c);
 }
 

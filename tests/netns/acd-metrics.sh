@@ -2,6 +2,7 @@
 # acd-metrics.sh - the Prometheus endpoint ([metrics]) against real clients:
 #   - a scrape with sessions, CoA (radclient, when present) and accounting
 #     activity passes `promtool check metrics`, and says what show stat says;
+#     a client's connection is kept alive between scrapes;
 #     accounting's first server never answers, the second (FreeRADIUS)
 #     does: the per-server series say which did what;
 #   - 404 for another path, 405 for another method, an oversized request
@@ -100,6 +101,9 @@ printf '%s\n' "$out" >"$TMPD/scrape.txt"
 log "scrape: $(wc -l <"$TMPD/scrape.txt") lines, $(wc -c <"$TMPD/scrape.txt") bytes"
 lint=$(promtool check metrics <"$TMPD/scrape.txt" 2>&1) || fail "promtool check metrics: $lint"
 assert_eq "promtool's findings" "" "$lint"
+# Prometheus keeps its connection between scrapes: so must acd
+conns=$(in_ac curl -s -o /dev/null --max-time 5 -w '%{http_code}:%{num_connects} ' "$URL?[1-3]")
+assert_eq "three scrapes on one connection (code:new connections)" "200:1 200:0 200:0 " "$conns"
 DOC=$(dirname "$0")/../../docs/metrics.md
 for f in $(awk '$1 == "#" && $2 == "TYPE" { print $3 }' "$TMPD/scrape.txt"); do
 	grep -qF "| \`$f" "$DOC" || fail "docs/metrics.md does not list $f"
@@ -165,6 +169,10 @@ hooks() { # 10 ip-up + ip-down hooks of a third session, each answered
 			fail "ip-down $i of ppp2 failed: $1"
 	done
 }
+# the library's threads beside the loop's: a connection's thread is joined
+# when the library frees the connection's slot
+nthreads() { find "/proc/$ACD_PID/task" -mindepth 1 -maxdepth 1 | wc -l; }
+threads0=$(nthreads)
 STUCK=()
 for i in $(seq 8); do # twice max-connections, four times per address
 	# a request line and one header, never the blank line that ends them;
@@ -180,13 +188,14 @@ assert_eq "a scrape from 127.0.0.1, whose 3 connections are held" 000 "$(code_of
 # another address still finds room: what one client holds is bounded
 assert_eq "a scrape from 10.77.0.1 beside them" 200 "$(code_of --max-time 5 --interface 10.77.0.1 "$URL")"
 kill "${STUCK[@]}" 2>/dev/null || true
-# the library closes a connection (and frees its address's slot) when its
-# thread has seen the client go: wait for every one of them
+# the library closes a connection when its thread has seen the client go,
+# and frees its address's slot when it joins that thread: wait for every one
 drained() {
-	[[ -z "$(in_ac ss -Htn state established state close-wait "( sport = :$PORT )")" ]]
+	[[ -z "$(in_ac ss -Htn state established state close-wait "( sport = :$PORT )")" ]] &&
+		(($(nthreads) <= threads0))
 }
 wait_until 10 drained ||
-	fail "the stuck clients' connections are still open: $(in_ac ss -Htn "( sport = :$PORT )")"
+	fail "the stuck clients' connections are still held: $(nthreads) threads (were $threads0), $(in_ac ss -Htn "( sport = :$PORT )")"
 free_again() { [[ "$(code_of "$URL")" == 200 ]]; }
 wait_until 10 free_again || fail "the endpoint did not serve again after the stuck clients left"
 
