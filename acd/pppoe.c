@@ -114,6 +114,7 @@ static bool oom;
 #define PADS_WAIT 3.0           /* s: longest a PADS waits for its pppd's socket */
 #define PADS_POLL 0.005         /* s: /proc/net/pppoe read this often meanwhile */
 #define SETUP_MAX 180.0         /* s: from pppd's start to its session's hook */
+#define SETUP_ADOPTED_MIN 10.0  /* s: at least, for an adopted pppd (see setup_watch_adopted) */
 
 /* why a frame was not answered: pppoe_parse()'s reasons, then ours */
 enum drop {
@@ -233,6 +234,7 @@ struct pppoe {
 	struct psess *by_sid, *by_pid, *by_req;
 	struct psess *waiting;          /* PADSs waiting for pppd's socket */
 	ev_timer poll;                  /* PADS_POLL while any waits */
+	ev_timer adopted;               /* at once: setup_watch_adopted() */
 	unsigned nsess;
 	struct macount *macs;
 	uint16_t next_sid;
@@ -1225,13 +1227,81 @@ static void on_setup_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)p->fx->terminate(p->fx_ctx, ps->pidfd, ps->pid);
 }
 
-static void setup_watch(struct pppoe *p, struct psess *ps)
+/* after: seconds until the timeout (SETUP_MAX for a pppd started now) */
+static void setup_watch_after(struct pppoe *p, struct psess *ps, double after)
 {
 	if (!p->a->loop || !p->wait_socket)
 		return;
-	ev_timer_init(&ps->setup, on_setup_timeout, SETUP_MAX, 0);
+	ev_timer_init(&ps->setup, on_setup_timeout, after, 0);
 	ps->setup.data = ps;
 	ev_timer_start(p->a->loop, &ps->setup);
+}
+
+static void setup_watch(struct pppoe *p, struct psess *ps)
+{
+	setup_watch_after(p, ps, SETUP_MAX);
+}
+
+/* Seconds since process pid started (/proc/PID/stat's starttime against
+ * the boot clock), or -1. */
+static double proc_age(pid_t pid)
+{
+	char path[32], buf[1024], *f;
+	unsigned long long start;
+	long tck = sysconf(_SC_CLK_TCK);
+	struct timespec now;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || tck <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) < 0)
+		return -1;
+	buf[n] = '\0';
+	/* after the command's ")" (it may hold spaces and parentheses):
+	 * state is field 3, starttime field 22 */
+	f = strrchr(buf, ')');
+	for (i = 2; f && i < 22; i++)
+		f = strchr(f + 1, ' ');
+	if (!f || sscanf(f + 1, "%llu", &start) != 1)
+		return -1;
+	return (double)now.tv_sec + now.tv_nsec / 1e9 - (double)start / (double)tck;
+}
+
+/*
+ * At start, in the loop's first turn (after the sessions found running
+ * have been tied to their pppds): an adopted pppd (an earlier acd's) whose
+ * session is not up gets what is left of its SETUP_MAX, from its own
+ * start, and at least SETUP_ADOPTED_MIN (its acd.so reconnects and tells
+ * what happened while acd was away).  Without it a pppd whose client left
+ * while acd was away (its PADS never went) would run for ever.
+ */
+static void setup_watch_adopted(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct pppoe *p = w->data;
+	struct psess *ps, *tmp;
+	double age, left;
+	char mac[18];
+
+	(void)loop;
+	(void)revents;
+	HASH_ITER(hh_sid, p->by_sid, ps, tmp) {
+		if (!ps->adopted || ps->s || ps->was_up || ev_is_active(&ps->setup))
+			continue;
+		age = proc_age(ps->pid);
+		left = age < 0 ? SETUP_MAX : SETUP_MAX - age;
+		if (left < SETUP_ADOPTED_MIN)
+			left = SETUP_ADOPTED_MIN;
+		setup_watch_after(p, ps, left);
+		mac_str(ps->mac, mac, sizeof(mac));
+		log_info("pppoe: sid=%u mac=%s pppd=%d event=adopted-starting age=%.0fs: ended in "
+			 "%.0fs unless its session comes up", (unsigned)ps->sid, mac, (int)ps->pid,
+			 age, left);
+	}
 }
 
 /* ---- pppd ----------------------------------------------------------------- */
@@ -1862,6 +1932,9 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 		p->subscribed = true;
 	scan_pppds(p);
 	p->wait_socket = kernel_pppoe();
+	ev_timer_init(&p->adopted, setup_watch_adopted, 0, 0);
+	p->adopted.data = p;
+	ev_timer_start(a->loop, &p->adopted);
 	ev_io_init(&p->rd, on_readable, p->fd, EV_READ);
 	p->rd.data = p;
 	ev_io_start(a->loop, &p->rd);
@@ -1883,6 +1956,7 @@ void pppoe_close(struct pppoe *p)
 		pads_release(p, p->waiting, true);
 	if (p->fd >= 0) {
 		ev_io_stop(p->a->loop, &p->rd);
+		ev_timer_stop(p->a->loop, &p->adopted);
 		close(p->fd);
 	}
 	if (p->subscribed)

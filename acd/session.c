@@ -880,13 +880,17 @@ static int adopt_links(struct sessions *t, json_t *saved, const int *only, size_
 		struct session *s;
 		json_t *rec;
 
-		if (!wanted(only, nonly, l->ifindex) || session_by_ifindex(t, l->ifindex) ||
-		    (only && !l->has_addr))
+		if (!wanted(only, nonly, l->ifindex) || session_by_ifindex(t, l->ifindex))
+			continue;
+		rec = saved ? saved_record(saved, l->name, l->ifindex) : NULL;
+		/* a link still negotiating (no address, and at start-up no
+		 * record of it up): not a session yet; its up event, or its
+		 * address and adopt-after, make it one */
+		if (!l->has_addr && (only || !rec))
 			continue;
 		s = session_new(t, l->name, l->ifindex);
 		if (!s)
 			break;
-		rec = saved ? saved_record(saved, l->name, l->ifindex) : NULL;
 		if (rec)
 			from_saved(s, rec);
 		/* no saved record (the session came up while acd was down, or

@@ -429,6 +429,8 @@ static void test_reconcile(void **state)
 	struct session *s;
 
 	(void)state;
+	/* a pppd still negotiating, no record of it up: not a session */
+	fake_link(&F, "ppp7", 17)->has_addr = false;
 	snprintf(l->local, sizeof(l->local), "10.0.1.1");
 	snprintf(l->peer, sizeof(l->peer), "10.0.1.2");
 	snprintf(l->route_ll, sizeof(l->route_ll), "fe80::1:2");
@@ -464,6 +466,7 @@ static void test_reconcile(void **state)
 	assert_int_equal(s->pppd_pid, 4343);
 	assert_false(s->override);
 	assert_int_equal(F.peer_ll_dumps, 1);
+	assert_null(session_by_ifname(&T, "ppp7"));
 	/* again (idempotent): nothing new */
 	assert_int_equal(session_reconcile(&T, saved), 0);
 	assert_int_equal(T.n, 2);
