@@ -180,6 +180,7 @@ static void reconcile(struct acd *a)
 {
 	json_t *state = state_load(a->cfg.state_dir), *saved = state_index(state);
 
+	(void)state_replay(a->cfg.state_dir, state, saved);
 	(void)session_reconcile(&a->sess, saved);
 	state_later(a);
 	json_decref(saved);

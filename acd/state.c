@@ -11,12 +11,22 @@
  * the disk ahead of it.
  *
  * A listener of the session core (session.h): every change of a session
- * asks for a save.  A consumer with data of its own in the records
- * (accounting) registers a state_ext; it reads its part back from the
- * record SESSION_RECONCILED carries.
+ * asks for a save, and is first appended to the journal (sessions.journal,
+ * one JSON line per change: the session's whole record, or its end) before
+ * the event's caller replies: a hook's or acd.so's event that acd has
+ * answered is never lost to a crash between saves (acd.so does not send
+ * an answered event again).  Each line has a sequence number; a save
+ * records the last one its snapshot holds, renames the journal aside
+ * (sessions.journal.SEQ) and, once the new file is in place, deletes the
+ * journals it covers.  At start the lines after the file's number are
+ * applied to its records (state_replay).  A consumer with data of its own
+ * in the records (accounting) registers a state_ext; it reads its part back
+ * from the record SESSION_RECONCILED carries.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -30,9 +40,13 @@
 
 #include "acd.h"
 #include "log.h"
+#include "radattr.h"
 #include "state.h"
 
 #define STATE_FILE "sessions.json"
+#define JOURNAL_FILE "sessions.journal"
+/* a line: one record, its RADIUS attributes escaped (up to 6 bytes each) */
+#define JOURNAL_LINE_MAX (6u * RADATTR_MAX_BYTES + 65536u)
 
 /*
  * A copy of what the file holds of each session: the loop takes it (a
@@ -62,6 +76,7 @@ struct state_rec {
 
 struct state_snap {
 	size_t n;
+	uint64_t seq;                   /* the journal's last line it holds */
 	char dir[PATH_MAX];
 	unsigned char *ext;             /* n * ext_size bytes */
 	struct state_rec r[];
@@ -121,11 +136,171 @@ static void state_snap_free(struct state_snap *sn)
 	free(sn);
 }
 
+/* s's record into r, its exts' copies into ext (ext_size bytes).  0, or
+ * -ENOMEM (then r holds nothing to free). */
+static int rec_take(const struct session *s, struct state_rec *r, unsigned char *ext)
+{
+	size_t off = 0, j;
+
+	memcpy(r->ifname, s->ifname, sizeof(r->ifname));
+	r->ifindex = s->ifindex;
+	r->user = strdup(s->user);
+	r->radattr = s->radattr ? malloc(s->radattr_len + 1) : NULL;
+	if (!r->user || (s->radattr && !r->radattr)) {
+		free(r->user);
+		free(r->radattr);
+		r->user = r->radattr = NULL;
+		return -ENOMEM;
+	}
+	if (r->radattr) {
+		memcpy(r->radattr, s->radattr, s->radattr_len + 1);
+		r->radattr_len = s->radattr_len;
+	}
+	memcpy(r->ip, s->ip, sizeof(r->ip));
+	memcpy(r->local_ip, s->local_ip, sizeof(r->local_ip));
+	memcpy(r->ipv6, s->ipv6_ll, sizeof(r->ipv6));
+	memcpy(r->mac, s->mac, sizeof(r->mac));
+	r->pppd_pid = s->pppd_pid;
+	r->started = s->started;
+	memcpy(r->sid, s->acct_session_id, sizeof(r->sid));
+	r->coa = s->coa;
+	r->coa_down = s->coa_down;
+	r->coa_up = s->coa_up;
+	memcpy(r->coa_src, s->coa_src, sizeof(r->coa_src));
+	r->override = s->override;
+	r->ov_down = s->ov_down;
+	r->ov_up = s->ov_up;
+	r->via = (unsigned char)s->via;
+	r->up_seen = s->up_seen;
+	r->plugin = s->plugin;
+	r->psid = s->sid;
+	r->ext = ext;
+	for (j = 0; j < nexts; j++) {
+		exts[j].take(s, r->ext + off, exts[j].ctx);
+		off += exts[j].size;
+	}
+	return 0;
+}
+
+static json_t *state_record(const struct state_rec *s);
+
+/*
+ * The journal, on the loop's thread: j_fd open on JOURNAL_FILE once a line
+ * was written since the last rotation; j_seq the last line's number.
+ */
+static int j_fd = -1;
+static uint64_t j_seq;
+static bool j_warned;
+
+/* The journal aside as JOURNAL_FILE.SEQ (SEQ its last line's): the
+ * snapshot taken now holds every line.  Returns SEQ. */
+static uint64_t journal_rotate(const char *dir)
+{
+	char path[PATH_MAX + 32], aside[PATH_MAX + 64];
+
+	if (j_fd >= 0) {
+		close(j_fd);
+		j_fd = -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+	snprintf(aside, sizeof(aside), "%s.%" PRIu64, path, j_seq);
+	if (rename(path, aside) < 0 && errno != ENOENT)
+		log_warn("state: cannot set %s aside", path);
+	return j_seq;
+}
+
+/* name is a journal set aside (JOURNAL_FILE.SEQ): its SEQ in *seq */
+static bool journal_aside(const char *name, uint64_t *seq)
+{
+	const size_t plen = strlen(JOURNAL_FILE ".");
+	const char *num = name + plen;
+	unsigned long long n;
+
+	if (strncmp(name, JOURNAL_FILE ".", plen) != 0 || !*num || strlen(num) > 20 ||
+	    strspn(num, "0123456789") != strlen(num))
+		return false;
+	errno = 0;
+	n = strtoull(num, NULL, 10);
+	*seq = (uint64_t)n;
+	return errno == 0;
+}
+
+/* Once the file holding every line up to seq is in place: the journals
+ * set aside up to it go (file_mu held; from either thread). */
+static void journal_drop(const char *dir, uint64_t seq)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 300];
+		uint64_t n;
+
+		if (!journal_aside(e->d_name, &n) || n > seq)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_warn("state: cannot delete %s", path);
+	}
+	closedir(d);
+}
+
+/* line, with its number and a newline, at the journal's end */
+static void journal_write(const char *dir, json_t *line)
+{
+	char path[PATH_MAX + 32], *text;
+	size_t len;
+	ssize_t n;
+
+	json_object_set_new(line, "seq", json_integer((json_int_t)++j_seq));
+	text = json_dumps(line, JSON_COMPACT);
+	if (!text)
+		return;
+	len = strlen(text);
+	text[len] = '\n'; /* over the NUL: written by length */
+	if (j_fd < 0) {
+		snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+		j_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	}
+	n = j_fd >= 0 ? write(j_fd, text, len + 1) : -1;
+	if (n != (ssize_t)(len + 1) && !j_warned) {
+		j_warned = true; /* once: the batched saves go on */
+		log_warn("state: cannot append to %s/%s: a crash before the next save would lose "
+			 "the sessions' latest changes", dir, JOURNAL_FILE);
+	}
+	free(text);
+}
+
+/* A session's change: its whole record, or its end. */
+static void journal_session(struct acd *a, const struct session_event *ev)
+{
+	unsigned char *ext = ext_size ? malloc(ext_size) : NULL;
+	struct state_rec r = { 0 };
+	json_t *line = NULL;
+
+	if (ev->type == SESSION_DOWN) {
+		line = json_pack("{s:s,s:i}", "gone", ev->s->ifname, "ifindex", ev->s->ifindex);
+	} else if ((!ext_size || ext) && rec_take(ev->s, &r, ext) == 0) {
+		line = json_pack("{s:o}", "rec", state_record(&r));
+		free(r.user);
+		free(r.radattr);
+	}
+	free(ext);
+	if (!line) {
+		log_warnx("state: out of memory: %s's change is not in the journal", ev->s->ifname);
+		return;
+	}
+	journal_write(a->cfg.state_dir, line);
+	json_decref(line);
+}
+
 static struct state_snap *state_snapshot(struct acd *a)
 {
 	struct state_snap *sn = malloc(sizeof(*sn) + (size_t)a->sess.n * sizeof(sn->r[0]));
 	struct session *s;
-	size_t i = 0, j;
+	size_t i = 0;
 
 	if (!sn)
 		return NULL;
@@ -136,47 +311,16 @@ static struct state_snap *state_snapshot(struct acd *a)
 	}
 	snprintf(sn->dir, sizeof(sn->dir), "%s", a->cfg.state_dir);
 	for (s = a->sess.list; s && i < a->sess.n; s = s->next, i++) {
-		struct state_rec *r = &sn->r[i];
-		size_t off = 0;
-
-		memcpy(r->ifname, s->ifname, sizeof(r->ifname));
-		r->ifindex = s->ifindex;
-		r->user = strdup(s->user);
-		r->radattr = s->radattr ? malloc(s->radattr_len + 1) : NULL;
-		if (r->radattr) {
-			memcpy(r->radattr, s->radattr, s->radattr_len + 1);
-			r->radattr_len = s->radattr_len;
-		}
-		if (!r->user || (s->radattr && !r->radattr)) {
-			sn->n = i + 1; /* this one's copies too */
+		if (rec_take(s, &sn->r[i], sn->ext ? sn->ext + i * ext_size : NULL) < 0) {
+			sn->n = i;
 			state_snap_free(sn);
 			return NULL;
 		}
-		memcpy(r->ip, s->ip, sizeof(r->ip));
-		memcpy(r->local_ip, s->local_ip, sizeof(r->local_ip));
-		memcpy(r->ipv6, s->ipv6_ll, sizeof(r->ipv6));
-		memcpy(r->mac, s->mac, sizeof(r->mac));
-		r->pppd_pid = s->pppd_pid;
-		r->started = s->started;
-		memcpy(r->sid, s->acct_session_id, sizeof(r->sid));
-		r->coa = s->coa;
-		r->coa_down = s->coa_down;
-		r->coa_up = s->coa_up;
-		memcpy(r->coa_src, s->coa_src, sizeof(r->coa_src));
-		r->override = s->override;
-		r->ov_down = s->ov_down;
-		r->ov_up = s->ov_up;
-		r->via = (unsigned char)s->via;
-		r->up_seen = s->up_seen;
-		r->plugin = s->plugin;
-		r->psid = s->sid;
-		r->ext = sn->ext ? sn->ext + i * ext_size : NULL;
-		for (j = 0; j < nexts; j++) {
-			exts[j].take(s, r->ext + off, exts[j].ctx);
-			off += exts[j].size;
-		}
 	}
 	sn->n = i;
+	/* the journal's lines so far are in this snapshot: aside with them,
+	 * to be deleted once it is on disk */
+	sn->seq = journal_rotate(sn->dir);
 	return sn;
 }
 
@@ -232,7 +376,10 @@ static int state_stream(const struct state_snap *sn, FILE *f)
 	size_t i;
 	int rc = 0;
 
-	fputs("{\"version\":1,\"sessions\":[", f);
+	if (sn->seq)
+		fprintf(f, "{\"version\":1,\"journal_seq\":%" PRIu64 ",\"sessions\":[", sn->seq);
+	else
+		fputs("{\"version\":1,\"sessions\":[", f);
 	for (i = 0; i < sn->n && rc == 0; i++) {
 		json_t *o = state_record(&sn->r[i]);
 
@@ -320,7 +467,10 @@ static int write_file(const struct state_snap *sn)
 		unlink(tmp);
 		return rc;
 	}
-	return sync_dir(sn->dir);
+	rc = sync_dir(sn->dir);
+	if (rc == 0)
+		journal_drop(sn->dir, sn->seq);
+	return rc;
 }
 
 static int write_gen(const struct state_snap *sn, uint64_t gen)
@@ -504,11 +654,150 @@ json_t *state_index(json_t *state)
 	return idx;
 }
 
-/* Every change of a session is saved soon; a link gone waits for its end. */
+/* One journal line applied to idx when it comes after the file (seq
+ * above after).  Its number, or 0 when it is not a line of ours (it ends
+ * the file). */
+static uint64_t replay_line(const char *line, size_t len, json_t *idx, uint64_t after)
+{
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL), *rec, *old;
+	json_int_t seq = json_integer_value(json_object_get(o, "seq"));
+	const char *gone = json_string_value(json_object_get(o, "gone"));
+	const char *name;
+
+	rec = json_object_get(o, "rec");
+	name = json_string_value(json_object_get(rec, "ifname"));
+	if (!json_is_object(o) || seq <= 0 || (!gone && !(json_is_object(rec) && name))) {
+		json_decref(o);
+		return 0;
+	}
+	if ((uint64_t)seq > after) {
+		if (gone) { /* its end: the record goes if it is that link's */
+			old = json_object_get(idx, gone);
+			if (old && json_integer_value(json_object_get(old, "ifindex")) ==
+					   json_integer_value(json_object_get(o, "ifindex")))
+				(void)json_object_del(idx, gone);
+		} else {
+			(void)json_object_set(idx, name, rec);
+		}
+	}
+	json_decref(o);
+	return (uint64_t)seq;
+}
+
+/* One journal file's lines applied; *applied counts those after the file.
+ * A line that is not one of ours (a crash mid-write) ends it. */
+static void replay_file(const char *path, char *buf, json_t *idx, uint64_t after,
+			unsigned *applied)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	unsigned line = 0;
+	uint64_t seq;
+	FILE *f;
+
+	if (fd < 0) {
+		if (errno != ENOENT)
+			log_warn("state: cannot read the journal %s", path);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
+		log_warnx("state: %s: not a regular file: ignored", path);
+		close(fd);
+		return;
+	}
+	while (fgets(buf, (int)JOURNAL_LINE_MAX, f)) {
+		size_t len = strlen(buf);
+
+		line++;
+		if (!len || buf[len - 1] != '\n' ||
+		    !(seq = replay_line(buf, len - 1, idx, after))) {
+			log_warnx("state: %s:%u: not a whole journal line: the rest is ignored", path,
+				  line);
+			break;
+		}
+		if (seq > j_seq)
+			j_seq = seq;
+		if (seq > after)
+			(*applied)++;
+	}
+	fclose(f);
+}
+
+struct journal_aside {
+	uint64_t seq;
+	char name[64];
+};
+
+static int aside_cmp(const void *a, const void *b)
+{
+	const struct journal_aside *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int state_replay(const char *dir, json_t *state, json_t *idx)
+{
+	json_int_t after = json_integer_value(json_object_get(state, "journal_seq"));
+	struct journal_aside *v = NULL, *nv;
+	size_t n = 0, cap = 0, i;
+	unsigned applied = 0;
+	char path[PATH_MAX + 80], *buf;
+	struct dirent *e;
+	DIR *d;
+
+	if (after < 0)
+		after = 0;
+	if ((uint64_t)after > j_seq)
+		j_seq = (uint64_t)after;
+	if (!idx || !(d = opendir(dir)))
+		return 0;
+	/* the files set aside, in their order, then the journal */
+	while ((e = readdir(d)) != NULL) {
+		uint64_t seq;
+
+		if (!journal_aside(e->d_name, &seq))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n].seq = seq;
+		memcpy(v[n].name, e->d_name, strlen(e->d_name) + 1); /* 17 + 20 + 1 bytes at most */
+		n++;
+	}
+	closedir(d);
+	buf = malloc(JOURNAL_LINE_MAX);
+	if (buf) {
+		if (n)
+			qsort(v, n, sizeof(*v), aside_cmp);
+		for (i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, v[i].name);
+			replay_file(path, buf, idx, (uint64_t)after, &applied);
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+		replay_file(path, buf, idx, (uint64_t)after, &applied);
+	}
+	free(buf);
+	free(v);
+	if (applied)
+		log_notice("state: %u change(s) from the journal, newer than %s/%s", applied, dir,
+			   STATE_FILE);
+	return (int)applied;
+}
+
+/* Every change of a session is in the journal at once and saved soon (a
+ * session found again at start-up is what the file and the kernel say: it
+ * is saved, not journaled); a link gone waits for its end. */
 static void on_session(const struct session_event *ev, void *ctx)
 {
-	if (ev->type != SESSION_GONE)
-		state_later(ctx);
+	if (ev->type == SESSION_GONE)
+		return;
+	if (ev->type != SESSION_RECONCILED)
+		journal_session(ctx, ev);
+	state_later(ctx);
 }
 
 int state_open(struct acd *a)

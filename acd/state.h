@@ -3,7 +3,9 @@
  * session records, overrides, a consumer's own part such as accounting's
  * period).  A listener of the session core: state_open() registers it.
  *
- * The file: {"version":1,"sessions":[RECORD,...]}, a record per session,
+ * The file: {"version":1,"journal_seq":SEQ,"sessions":[RECORD,...]}, a
+ * record per session (journal_seq: the last journal line it holds, absent
+ * before any),
  * newest first: ifname, ifindex, user, ip, local_ip, ipv6, mac, pppd_pid,
  * started, acct_session_id; coa_down, coa_up, coa_source when a CoA
  * changed its policy; override_down, override_up with an override; then
@@ -35,6 +37,9 @@ void state_flush(void);
 json_t *state_load(const char *dir);
 /* Its records as an object by interface name, for session_reconcile(). */
 json_t *state_index(json_t *state);
+/* The journal's changes newer than state (the file, or NULL) applied to
+ * its index: what acd answered after its last save.  Returns how many. */
+int state_replay(const char *dir, json_t *state, json_t *idx);
 
 /*
  * A consumer's own part of each record: take() copies size bytes of the

@@ -243,6 +243,9 @@ assert_eq "reply to the CoA before kill -9 (44 CoA-ACK)" 44 "$(reply_code "$TMPD
 n=$(acted)
 start_acd
 before=$(tbf_bits ppp0)
+# its change was in the journal before the reply: not lost with the save
+assert_eq "ppp0's rate after kill -9 and a start (the CoA's, from the journal)" 7168000 "$before"
+assert_eq "ppp0's rate in acd after kill -9 and a start" 7168000 "$(ctl -j show session ppp0 | jq .down)"
 udp_xchg "$TMPD/pkt-k" "$TMPD/reply-k2"
 cmp -s "$TMPD/reply-k1" "$TMPD/reply-k2" || fail "the replay after kill -9 got another reply"
 assert_eq "duplicates after kill -9 and a start" 1 "$(stat duplicates)"

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "acct_record.h"
 #include "acd.h"
@@ -76,15 +77,38 @@ static int setup(void **state)
 	return 0;
 }
 
+/* the journal files in dir: sessions.journal and those set aside */
+static unsigned journals(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, "sessions.journal", 16) == 0;
+	closedir(d);
+	return n;
+}
+
 static int teardown(void **state)
 {
-	char path[128];
+	char path[384];
+	struct dirent *e;
+	DIR *d;
 
 	(void)state;
 	sessions_free(&A.sess);
-	snprintf(path, sizeof(path), "%s/sessions.json", dir);
-	unlink(path);
-	rmdir(dir);
+	d = opendir(dir);
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	assert_int_equal(rmdir(dir), 0);
 	return 0;
 }
 
@@ -342,6 +366,117 @@ static void test_plugin_round_trip(void **state)
 	json_decref(env);
 }
 
+/* acd killed between saves: the journal gives back every change it
+ * answered (a hook's, acd.so's with its attributes, a session's end);
+ * a save takes it in and deletes it; lines the file holds are not applied
+ * again. */
+static void test_journal(void **state)
+{
+	static const char ra[] = "down 30000000 up 5000000\n";
+	json_t *argv = json_pack("[s,s,s,s,s]", "ppp1", "eth1", "0", "10.0.1.1", "10.0.1.2");
+	json_t *env = json_pack("{s:s,s:s}", "PEERNAME", "bob", "PPPD_PID", "101");
+	struct session_req r = { .event = "ip-up", .argv = argv, .env = env,
+				 .via = SESSION_VIA_PLUGIN, .sid = 7, .radattr = ra,
+				 .radattr_len = sizeof(ra) - 1 };
+	struct ev_loop *loop = ev_loop_new(0);
+	json_t *st, *idx;
+	struct session *s;
+	char err[256];
+
+	(void)state;
+	fake_link(&F, "ppp0", 10);
+	fake_link(&F, "ppp1", 11);
+	fake_link(&F, "ppp2", 12);
+	A.loop = loop; /* saves wait for a timer that never runs: a crash before it */
+	assert_int_equal(state_open(&A), 0);
+	hook("ip-up", "ppp0", "alice", "10.0.0.1", "10.0.0.2", "100");
+	assert_int_equal(session_event(&A.sess, &r, err, sizeof(err)), 0);
+	hook("ip-up", "ppp2", "carol", "10.0.2.1", "10.0.2.2", "102");
+	hook("ip-down", "ppp2", "carol", "10.0.2.1", "10.0.2.2", "102");
+	assert_null(state_load(dir)); /* never saved */
+	assert_int_equal(journals(), 1);
+
+	st = state_load(dir);
+	idx = state_index(st);
+	assert_int_equal(state_replay(dir, st, idx), 4);
+	assert_int_equal(json_object_size(idx), 2); /* ppp2 ended */
+	sessions_free(&A.sess);
+	table_new();
+	assert_int_equal(state_open(&A), 0);
+	assert_int_equal(session_reconcile(&A.sess, idx), 3);
+	json_decref(idx);
+	s = session_by_ifname(&A.sess, "ppp0");
+	assert_string_equal(s->user, "alice");
+	assert_int_equal(s->pppd_pid, 100);
+	s = session_by_ifname(&A.sess, "ppp1");
+	assert_string_equal(s->user, "bob");
+	assert_int_equal(s->via, SESSION_VIA_PLUGIN);
+	assert_int_equal(s->sid, 7);
+	assert_int_equal(s->applied.down.rate, 30000000);
+	r.repeat = false; /* acd.so's ip-up again: a repeat, as before the crash */
+	assert_int_equal(session_event(&A.sess, &r, err, sizeof(err)), 0);
+	assert_true(r.repeat);
+	assert_string_equal(session_by_ifname(&A.sess, "ppp2")->user, ""); /* not carol's */
+
+	/* a save holds every line: the journals go */
+	assert_int_equal(state_save(&A), 0);
+	assert_int_equal(journals(), 0);
+	/* one change after it: only that one is applied at the next start */
+	hook("ip-down", "ppp0", "alice", "10.0.0.1", "10.0.0.2", "100");
+	assert_int_equal(journals(), 1);
+	st = state_load(dir);
+	assert_true(json_integer_value(json_object_get(st, "journal_seq")) > 0);
+	idx = state_index(st);
+	assert_int_equal(json_object_size(idx), 3);
+	assert_int_equal(state_replay(dir, st, idx), 1);
+	assert_int_equal(json_object_size(idx), 2);
+	assert_null(json_object_get(idx, "ppp0"));
+	json_decref(idx);
+	json_decref(st);
+	json_decref(argv);
+	json_decref(env);
+	A.loop = NULL;
+}
+
+/* A journal cut mid-line (a full disk) or not ours: what comes before the
+ * bad line is applied, the rest ignored, nothing crashes. */
+static void test_journal_bad(void **state)
+{
+	static const char *const bodies[] = {
+		"{\"rec\":{\"ifname\":\"ppp0\",\"ifindex\":10,\"user\":\"alice\"},\"seq\":1}\n"
+		"{\"rec\":{\"ifname\":\"ppp1\",\"ifindex\":11,\"user\":\"bo", /* cut */
+		"{\"rec\":{\"ifname\":\"ppp0\",\"ifindex\":10,\"user\":\"alice\"},\"seq\":1}\n"
+		"[1,2,3]\n{\"rec\":{\"ifname\":\"ppp1\"},\"seq\":3}\n",
+		"{\"rec\":{\"ifname\":\"ppp0\",\"ifindex\":10,\"user\":\"alice\"},\"seq\":1}\n"
+		"{\"gone\":\"ppp0\",\"ifindex\":99,\"seq\":2}\n", /* another link's end */
+		"{\"rec\":{\"ifname\":\"ppp0\",\"ifindex\":10,\"user\":\"alice\"},\"seq\":1,\"seq\":1}\n",
+	};
+	const int want[] = { 1, 1, 2, 0 };
+	char path[128];
+	json_t *idx;
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sessions.journal", dir);
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(bodies[i], f);
+		fclose(f);
+		idx = state_index(NULL);
+		assert_int_equal(state_replay(dir, NULL, idx), want[i]);
+		assert_int_equal(json_object_size(idx), want[i] ? 1 : 0);
+		json_decref(idx);
+	}
+	/* a symlink is not followed */
+	unlink(path);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	idx = state_index(NULL);
+	assert_int_equal(state_replay(dir, NULL, idx), 0);
+	json_decref(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +484,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_0_1_0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plugin_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_bad, setup, teardown),
 	};
 	const struct state_ext ext = { .size = sizeof(struct acct_saved), .take = take,
 				       .put = put };
