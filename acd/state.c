@@ -189,6 +189,7 @@ static json_t *state_record(const struct state_rec *s);
  * was written since the last rotation; j_seq the last line's number.
  */
 static int j_fd = -1;
+static char j_dir[PATH_MAX];            /* the directory j_fd's file is in */
 static uint64_t j_seq;
 static bool j_warned;
 
@@ -260,15 +261,26 @@ static void journal_write(const char *dir, json_t *line)
 		return;
 	len = strlen(text);
 	text[len] = '\n'; /* over the NUL: written by length */
+	if (j_fd >= 0 && strcmp(j_dir, dir) != 0) { /* another table's (the unit tests) */
+		close(j_fd);
+		j_fd = -1;
+	}
 	if (j_fd < 0) {
 		snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
+		snprintf(j_dir, sizeof(j_dir), "%s", dir);
 		j_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	n = j_fd >= 0 ? write(j_fd, text, len + 1) : -1;
-	if (n != (ssize_t)(len + 1) && !j_warned) {
-		j_warned = true; /* once: the batched saves go on */
-		log_warn("state: cannot append to %s/%s: a crash before the next save would lose "
-			 "the sessions' latest changes", dir, JOURNAL_FILE);
+	if (n != (ssize_t)(len + 1)) {
+		if (!j_warned) {
+			j_warned = true; /* once: the batched saves go on */
+			log_warn("state: cannot append to %s/%s: a crash before the next save "
+				 "would lose the sessions' latest changes", dir, JOURNAL_FILE);
+		}
+		/* a line cut short (a full disk) ends its file when read back:
+		 * the next line starts another */
+		if (n > 0)
+			(void)journal_rotate(dir);
 	}
 	free(text);
 }

@@ -18,6 +18,9 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "acct_record.h"
 #include "acd.h"
@@ -477,6 +480,46 @@ static void test_journal_bad(void **state)
 	json_decref(idx);
 }
 
+/* A full disk cuts a journal line short: the lines after it start
+ * another file, so the cut one ends only its own. */
+static void test_journal_full(void **state)
+{
+	struct ev_loop *loop = ev_loop_new(0);
+	struct rlimit old, small;
+	char path[128];
+	struct stat st;
+	json_t *idx;
+
+	(void)state;
+	fake_link(&F, "ppp0", 10);
+	fake_link(&F, "ppp1", 11);
+	fake_link(&F, "ppp2", 12);
+	A.loop = loop; /* no save runs */
+	assert_int_equal(state_open(&A), 0);
+	hook("ip-up", "ppp0", "alice", "10.0.0.1", "10.0.0.2", "100");
+	snprintf(path, sizeof(path), "%s/sessions.journal", dir);
+	assert_int_equal(stat(path, &st), 0);
+	/* bob's line: 20 bytes of it fit */
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = (rlim_t)st.st_size + 20;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	hook("ip-up", "ppp1", "bob", "10.0.1.1", "10.0.1.2", "101");
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	hook("ip-down", "ppp0", "alice", "10.0.0.1", "10.0.0.2", "100");
+	hook("ip-up", "ppp2", "carol", "10.0.2.1", "10.0.2.2", "102");
+	idx = state_index(NULL);
+	/* alice's up; bob's cut line ends its file; alice's end, carol's up */
+	assert_int_equal(state_replay(dir, NULL, idx), 3);
+	assert_int_equal(json_object_size(idx), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(idx, "ppp2"), "user")),
+			    "carol");
+	json_decref(idx);
+	A.loop = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plugin_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_full, setup, teardown),
 	};
 	const struct state_ext ext = { .size = sizeof(struct acct_saved), .take = take,
 				       .put = put };
