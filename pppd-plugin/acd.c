@@ -10,7 +10,9 @@
  *   acd-timeout 300                  (ms pppd may wait for acd, per attempt)
  *   acd-retry 30                     (s between attempts at most)
  *
- * Built against pppd 2.4.9 (Debian 12's ppp-dev).  pppd runs its notifiers
+ * Built against pppd 2.4.9 (Debian 12's ppp-dev), and against pppd 2.5's
+ * API (PPPD_VERSION: accessors for what 2.4.9 has as globals, see the
+ * compat section below).  pppd runs its notifiers
  * from its one loop: an event that acd cannot take at once is queued
  * (event.h) and tried again from a pppd timer, never waited for longer
  * than acd-timeout.
@@ -28,22 +30,65 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-/* pppd.h first: it has a bool of its own (unsigned char), which
- * <stdbool.h>, from event.h, would turn into a clash.  INET6: ipv6cp.h's
- * eui64_t, as Debian's pppd is built. */
+/* pppd.h first: 2.4.9's has a bool of its own (unsigned char), which
+ * <stdbool.h>, from event.h, would turn into a clash.  INET6: 2.4.9's
+ * ipv6cp.h's eui64_t, as Debian's pppd is built. */
 #define INET6 1
 #include "pppd.h"
 #include "fsm.h"
 #include "ipcp.h"
+#ifdef PPPD_VERSION /* 2.5: ipv6cp.h needs eui64_t first; option_t is in options.h */
+#include "eui64.h"
+#include "options.h"
+#endif
 #include "ipv6cp.h"
 
 #include "acd_version.h"
 #include "event.h"
 #include "proto.h"
 
+/*
+ * pppd 2.4.9 and 2.5: what the plugin reads of pppd.  2.5 (which defines
+ * PPPD_VERSION) made the globals functions and renamed the notifier and
+ * option calls; it has no accessor for the link's speed, which acd does
+ * not use: the hook's SPEED argument is then 0.
+ */
+#ifdef PPPD_VERSION
+#define PPPD_V PPPD_VERSION
+static const char *p_ifname(void) { return ppp_ifname(); }
+static const char *p_devnam(void) { return ppp_devnam(); }
+static const char *p_ipparam(void) { return ppp_ipparam(); }
+static const char *p_remote_number(void) { return ppp_get_remote_number(); }
+static int p_session(void) { return ppp_get_session_number(); }
+static int p_speed(void) { return 0; }
+static const char *p_peer(void)
+{
+	static char buf[MAXNAMELEN];
+
+	return ppp_peer_authname(buf, sizeof(buf));
+}
+#define p_timeout(fn, s) ppp_timeout((fn), NULL, (s), 0)
+#define p_untimeout(fn) ppp_untimeout((fn), NULL)
+#define p_add_options(o) ppp_add_options(o)
+#define p_notify(nf24, nf25, fn) ppp_add_notify((nf25), (fn), NULL)
+#else
+#define PPPD_V VERSION
+static const char *p_ifname(void) { return ifname; }
+static const char *p_devnam(void) { return devnam; }
+static const char *p_ipparam(void) { return ipparam; }
+static const char *p_remote_number(void) { return remote_number; }
+static int p_session(void) { return ppp_session_number; }
+static int p_speed(void) { return baud_rate; }
+static const char *p_peer(void) { return peer_authname; }
+#define p_timeout(fn, s) timeout((fn), NULL, (s), 0)
+#define p_untimeout(fn) untimeout((fn), NULL)
+#define p_add_options(o) add_options(o)
+#define p_notify(nf24, nf25, fn) add_notifier(&(nf24), (fn), NULL)
+#endif
+
 /* what pppd looks up in a plugin; the rest stays hidden */
 #define ACD_EXPORT __attribute__((visibility("default")))
-ACD_EXPORT char pppd_version[] = VERSION;
+ACD_EXPORT char pppd_version[] = PPPD_V;
 
 static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)] = ACD_SOCKET_DEFAULT;
 static int timeout_ms = 300;
@@ -231,7 +276,7 @@ static void deliver(void)
 		attempts = 0;
 		backoff_s = 0;
 		if (retry_armed)
-			untimeout(retry, NULL);
+			p_untimeout(retry);
 		retry_armed = false;
 		return;
 	}
@@ -246,7 +291,7 @@ static void deliver(void)
 	backoff_s = backoff_s ? backoff_s * 2 : 1;
 	if (backoff_s > retry_max_s)
 		backoff_s = retry_max_s;
-	timeout(retry, NULL, backoff_s, 0);
+	p_timeout(retry, backoff_s);
 	retry_armed = true;
 }
 
@@ -282,10 +327,13 @@ static void send_event(const char *event, bool v6, bool up)
 	static char line[ACD_REQUEST_MAX + 2];
 	struct acdev ev = { .event = event };
 	char pid[16], speed[16], local[INET6_ADDRSTRLEN], remote[INET6_ADDRSTRLEN];
+	const char *ifn = p_ifname(), *ipp = p_ipparam(), *peer = p_peer();
+	const char *mac = p_remote_number();
+	int session = p_session();
 	ssize_t n;
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	snprintf(speed, sizeof(speed), "%d", baud_rate);
+	snprintf(speed, sizeof(speed), "%d", p_speed());
 	if (v6) {
 		addr6(&ipv6cp_gotoptions[0].ourid, local, sizeof(local));
 		addr6(&ipv6cp_hisoptions[0].hisid, remote, sizeof(remote));
@@ -294,28 +342,27 @@ static void send_event(const char *event, bool v6, bool up)
 		addr4(ipcp_hisoptions[0].hisaddr, remote, sizeof(remote));
 	}
 	/* the hook's arguments: IFACE TTY SPEED LOCAL REMOTE [IPPARAM] */
-	ev.argv[ev.argc++] = ifname;
-	ev.argv[ev.argc++] = devnam;
+	ev.argv[ev.argc++] = ifn;
+	ev.argv[ev.argc++] = p_devnam();
 	ev.argv[ev.argc++] = speed;
 	ev.argv[ev.argc++] = local;
 	ev.argv[ev.argc++] = remote;
-	if (ipparam)
-		ev.argv[ev.argc++] = ipparam;
+	if (ipp)
+		ev.argv[ev.argc++] = ipp;
 #define ENV(k, v) (ev.env[ev.nenv][0] = (k), ev.env[ev.nenv++][1] = (v))
 	ENV("PPPD_PID", pid);
-	ENV("IFNAME", ifname);
-	if (peer_authname[0])
-		ENV("PEERNAME", peer_authname);
+	ENV("IFNAME", ifn);
+	if (peer && peer[0])
+		ENV("PEERNAME", peer);
 	ENV(v6 ? "LLLOCAL" : "IPLOCAL", local);
 	ENV(v6 ? "LLREMOTE" : "IPREMOTE", remote);
 	/* pppoe.so puts the client's MAC in remote_number (and MACREMOTE) */
-	if (ppp_session_number && remote_number[0])
-		ENV("MACREMOTE", remote_number);
-	if (ipparam)
-		ENV("PPP_IPPARAM", ipparam);
+	if (session && mac && mac[0])
+		ENV("MACREMOTE", mac);
+	if (ipp)
+		ENV("PPP_IPPARAM", ipp);
 #undef ENV
-	ev.sid = ppp_session_number > 0 && ppp_session_number < 0xffff ?
-		 (unsigned)ppp_session_number : 0;
+	ev.sid = session > 0 && session < 0xffff ? (unsigned)session : 0;
 	if (up && radattr_set) {
 		ev.radattr = radattr;
 		ev.radattr_len = radattr_len;
@@ -324,13 +371,13 @@ static void send_event(const char *event, bool v6, bool up)
 	if (n == -E2BIG && ev.radattr) {
 		warn("acd: %s %s: the RADIUS attributes do not fit in one request: sent "
 		     "without them (acd reads the radattr file, if radattr.so writes one)",
-		     event, ifname);
+		     event, ifn);
 		ev.radattr = NULL;
 		n = acdev_encode(&ev, line, sizeof(line));
 	}
 	if (n < 0) {
 		errno = (int)-n;
-		error("acd: %s %s: cannot encode the event: %m", event, ifname);
+		error("acd: %s %s: cannot encode the event: %m", event, ifn);
 		return;
 	}
 	if (acdev_queue_push(&queue, line, (size_t)n) == 1)
@@ -428,11 +475,11 @@ static void on_exit_(void *arg, int status)
 	(void)arg;
 	(void)status;
 	if (retry_armed)
-		untimeout(retry, NULL);
+		p_untimeout(retry);
 	retry_armed = false;
 	deliver(); /* the downs pppd ran on its way out */
 	if (retry_armed)
-		untimeout(retry, NULL);
+		p_untimeout(retry);
 	if (queue.n)
 		warn("acd: pppd exits with %u event(s) acd did not take: acd ends the session "
 		     "when it sees the interface gone, or at its start", queue.n);
@@ -442,12 +489,12 @@ static void on_exit_(void *arg, int status)
 ACD_EXPORT void plugin_init(void);
 void plugin_init(void)
 {
-	add_options(options);
-	add_notifier(&phasechange, on_phase, NULL);
-	add_notifier(&ip_up_notifier, on_ip_up, NULL);
-	add_notifier(&ip_down_notifier, on_ip_down, NULL);
-	add_notifier(&ipv6_up_notifier, on_ipv6_up, NULL);
-	add_notifier(&ipv6_down_notifier, on_ipv6_down, NULL);
-	add_notifier(&exitnotify, on_exit_, NULL);
+	p_add_options(options);
+	p_notify(phasechange, NF_PHASE_CHANGE, on_phase);
+	p_notify(ip_up_notifier, NF_IP_UP, on_ip_up);
+	p_notify(ip_down_notifier, NF_IP_DOWN, on_ip_down);
+	p_notify(ipv6_up_notifier, NF_IPV6_UP, on_ipv6_up);
+	p_notify(ipv6_down_notifier, NF_IPV6_DOWN, on_ipv6_down);
+	p_notify(exitnotify, NF_EXIT, on_exit_);
 	info("acd plugin %s loaded", ACD_VERSION);
 }
