@@ -210,7 +210,8 @@ static uint64_t journal_rotate(const char *dir)
 	return j_seq;
 }
 
-/* name is a journal set aside (JOURNAL_FILE.SEQ): its SEQ in *seq */
+/* name is a journal set aside (JOURNAL_FILE.SEQ, SEQ as journal_rotate
+ * writes it: no leading zero): its SEQ in *seq */
 static bool journal_aside(const char *name, uint64_t *seq)
 {
 	const size_t plen = strlen(JOURNAL_FILE ".");
@@ -218,7 +219,7 @@ static bool journal_aside(const char *name, uint64_t *seq)
 	unsigned long long n;
 
 	if (strncmp(name, JOURNAL_FILE ".", plen) != 0 || !*num || strlen(num) > 20 ||
-	    strspn(num, "0123456789") != strlen(num))
+	    strspn(num, "0123456789") != strlen(num) || (num[0] == '0' && num[1]))
 		return false;
 	errno = 0;
 	n = strtoull(num, NULL, 10);
@@ -288,13 +289,13 @@ static void journal_write(const char *dir, json_t *line)
 /* A session's change: its whole record, or its end. */
 static void journal_session(struct acd *a, const struct session_event *ev)
 {
-	unsigned char *ext = ext_size ? malloc(ext_size) : NULL;
 	struct state_rec r = { 0 };
+	unsigned char *ext = NULL;
 	json_t *line = NULL;
 
 	if (ev->type == SESSION_DOWN) {
 		line = json_pack("{s:s,s:i}", "gone", ev->s->ifname, "ifindex", ev->s->ifindex);
-	} else if ((!ext_size || ext) && rec_take(ev->s, &r, ext) == 0) {
+	} else if ((!ext_size || (ext = malloc(ext_size))) && rec_take(ev->s, &r, ext) == 0) {
 		line = json_pack("{s:o}", "rec", state_record(&r));
 		free(r.user);
 		free(r.radattr);
@@ -735,22 +736,17 @@ static void replay_file(const char *path, char *buf, json_t *idx, uint64_t after
 	fclose(f);
 }
 
-struct journal_aside {
-	uint64_t seq;
-	char name[64];
-};
-
-static int aside_cmp(const void *a, const void *b)
+static int seq_cmp(const void *a, const void *b)
 {
-	const struct journal_aside *x = a, *y = b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return x < y ? -1 : x > y;
 }
 
 int state_replay(const char *dir, json_t *state, json_t *idx)
 {
 	json_int_t after = json_integer_value(json_object_get(state, "journal_seq"));
-	struct journal_aside *v = NULL, *nv;
+	uint64_t *v = NULL, *nv;
 	size_t n = 0, cap = 0, i;
 	unsigned applied = 0;
 	char path[PATH_MAX + 80], *buf;
@@ -776,17 +772,15 @@ int state_replay(const char *dir, json_t *state, json_t *idx)
 				break;
 			v = nv;
 		}
-		v[n].seq = seq;
-		memcpy(v[n].name, e->d_name, strlen(e->d_name) + 1); /* 17 + 20 + 1 bytes at most */
-		n++;
+		v[n++] = seq;
 	}
 	closedir(d);
 	buf = malloc(JOURNAL_LINE_MAX);
 	if (buf) {
 		if (n)
-			qsort(v, n, sizeof(*v), aside_cmp);
+			qsort(v, n, sizeof(*v), seq_cmp);
 		for (i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "%s/%s", dir, v[i].name);
+			snprintf(path, sizeof(path), "%s/%s.%" PRIu64, dir, JOURNAL_FILE, v[i]);
 			replay_file(path, buf, idx, (uint64_t)after, &applied);
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, JOURNAL_FILE);
