@@ -624,9 +624,13 @@ struct ctl *ctl_open(struct acd *a, char *err, size_t errlen)
 		return NULL;
 	}
 	umask(old);
+	/* the longest listen queue the kernel allows (net.core.somaxconn):
+	 * a storm of pppds (hooks or acd.so) connects at once, and every
+	 * connection the queue cannot hold fails (EAGAIN) and comes back
+	 * later; waiting in the queue costs acd nothing */
 	if (chmod(ctl->path, 0660) < 0 ||
 	    (a->cfg.socket_group[0] && chown(ctl->path, (uid_t)-1, a->cfg.socket_gid) < 0) ||
-	    listen(ctl->fd, 64) < 0) {
+	    listen(ctl->fd, SOMAXCONN) < 0) {
 		snprintf(err, errlen, "%s: %s", ctl->path, strerror(errno));
 		close(ctl->fd);
 		unlink(ctl->path);
