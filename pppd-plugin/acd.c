@@ -67,7 +67,7 @@ static const char *p_peer(void)
 
 	return ppp_peer_authname(buf, sizeof(buf));
 }
-#define p_timeout(fn, s) ppp_timeout((fn), NULL, (s), 0)
+#define p_timeout(fn, ms) ppp_timeout((fn), NULL, (ms) / 1000, (ms) % 1000 * 1000)
 #define p_untimeout(fn) ppp_untimeout((fn), NULL)
 #define p_add_options(o) ppp_add_options(o)
 #define p_notify(nf24, nf25, fn) ppp_add_notify((nf25), (fn), NULL)
@@ -80,7 +80,7 @@ static const char *p_remote_number(void) { return remote_number; }
 static int p_session(void) { return ppp_session_number; }
 static int p_speed(void) { return baud_rate; }
 static const char *p_peer(void) { return peer_authname; }
-#define p_timeout(fn, s) timeout((fn), NULL, (s), 0)
+#define p_timeout(fn, ms) timeout((fn), NULL, (ms) / 1000, (ms) % 1000 * 1000)
 #define p_untimeout(fn) untimeout((fn), NULL)
 #define p_add_options(o) add_options(o)
 #define p_notify(nf24, nf25, fn) add_notifier(&(nf24), (fn), NULL)
@@ -93,6 +93,7 @@ ACD_EXPORT char pppd_version[] = PPPD_V;
 static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)] = ACD_SOCKET_DEFAULT;
 static int timeout_ms = 300;
 static int retry_max_s = 30;
+#define RETRY_BUSY_MS 50 /* the first wait when acd's listen queue was full */
 
 static option_t options[] = {
 	{ "acd-socket", o_string, sock_path, "acd's control socket",
@@ -137,7 +138,7 @@ static bool radattr_set;
 
 static struct acdev_queue queue;
 static bool retry_armed, failing;
-static int backoff_s;
+static int backoff_ms;
 static unsigned long attempts;
 
 static long long now_ms(void)
@@ -274,7 +275,7 @@ static void deliver(void)
 			       "are delivered", attempts);
 		failing = false;
 		attempts = 0;
-		backoff_s = 0;
+		backoff_ms = 0;
 		if (retry_armed)
 			p_untimeout(retry);
 		retry_armed = false;
@@ -288,10 +289,16 @@ static void deliver(void)
 	failing = true;
 	if (retry_armed)
 		return;
-	backoff_s = backoff_s ? backoff_s * 2 : 1;
-	if (backoff_s > retry_max_s)
-		backoff_s = retry_max_s;
-	p_timeout(retry, backoff_s);
+	/* a full listen queue (EAGAIN) is an acd that is there and busy, a
+	 * storm of pppds at its socket: soon again.  Anything else (no
+	 * socket, refused, no answer) is an acd away: from a second on. */
+	if (!backoff_ms)
+		backoff_ms = rc == -EAGAIN ? RETRY_BUSY_MS : 1000;
+	else if (backoff_ms < retry_max_s * 1000)
+		backoff_ms *= 2;
+	if (backoff_ms > retry_max_s * 1000)
+		backoff_ms = retry_max_s * 1000;
+	p_timeout(retry, backoff_ms);
 	retry_armed = true;
 }
 

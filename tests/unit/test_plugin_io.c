@@ -53,7 +53,7 @@ ipv6cp_options ipv6cp_wantoptions[1], ipv6cp_gotoptions[1], ipv6cp_allowoptions[
 
 static option_t *opts;
 static void (*timer_fn)(void *);
-static int timer_s;
+static int timer_ms; /* the pending timer's delay */
 static unsigned warns, notices, errors;
 
 void add_options(option_t *o)
@@ -81,10 +81,9 @@ void notify(struct notifier *n, int v)
 void timeout(void (*func)(void *), void *arg, int s, int us)
 {
 	(void)arg;
-	(void)us;
 	assert_null(timer_fn); /* one at a time */
 	timer_fn = func;
-	timer_s = s;
+	timer_ms = s * 1000 + us / 1000;
 }
 
 void untimeout(void (*func)(void *), void *arg)
@@ -188,17 +187,28 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-static void acd_up(bool silent)
+/* acd's socket, not served yet: a listen queue of backlog */
+static void acd_listen(int backlog)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
-	srv_silent = silent;
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(lfd >= 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(lfd, 8), 0);
+	assert_int_equal(listen(lfd, backlog), 0);
+}
+
+static void acd_serve(bool silent)
+{
+	srv_silent = silent;
 	assert_int_equal(pthread_create(&srv, NULL, serve, NULL), 0);
+}
+
+static void acd_up(bool silent)
+{
+	acd_listen(8);
+	acd_serve(silent);
 }
 
 static void acd_down(void)
@@ -340,16 +350,16 @@ static void test_queued(void **state)
 	notify(ip_down_notifier, 0);
 	assert_true(now() - t0 < 0.1);
 	assert_non_null(timer_fn);
-	assert_int_equal(timer_s, 1);
+	assert_int_equal(timer_ms, 1000);
 	assert_int_equal(warns, 1); /* said once, not per event */
 	/* still away: the wait doubles */
 	fire();
 	assert_non_null(timer_fn);
-	assert_int_equal(timer_s, 2);
+	assert_int_equal(timer_ms, 2000);
 	fire();
-	assert_int_equal(timer_s, 4);
+	assert_int_equal(timer_ms, 4000);
 	fire();
-	assert_int_equal(timer_s, 4); /* acd-retry */
+	assert_int_equal(timer_ms, 4000); /* acd-retry */
 	assert_int_equal(warns, 1);
 	assert_int_equal(ngot, 0);
 	acd_up(0);
@@ -367,6 +377,43 @@ static void test_queued(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "args"),
 							       "event")), "ip-down");
 	assert_null(json_object_get(json_object_get(j, "args"), "radattr")); /* ups only */
+	json_decref(j);
+	acd_down();
+	ngot = 0;
+}
+
+/* acd there but busy: its listen queue is full (a storm of pppds at its
+ * socket).  The event waits, and is tried again within 50 ms, not the
+ * second an acd that is away gets. */
+static void test_busy(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	json_t *j;
+	int filler;
+
+	(void)state;
+	warns = 0;
+	acd_listen(0); /* one connection fills it */
+	filler = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(filler >= 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	assert_int_equal(connect(filler, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	notify(ip_up_notifier, 0);
+	assert_int_equal(ngot, 0);
+	assert_non_null(timer_fn);
+	assert_int_equal(timer_ms, 50);
+	assert_int_equal(warns, 1);
+	fire(); /* still full: the wait doubles */
+	assert_int_equal(timer_ms, 100);
+	close(accept(lfd, NULL, NULL)); /* the queue has room again */
+	close(filler);
+	acd_serve(0);
+	fire();
+	assert_null(timer_fn);
+	assert_int_equal(ngot, 1);
+	j = request(0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "args"),
+							       "event")), "ip-up");
 	json_decref(j);
 	acd_down();
 	ngot = 0;
@@ -447,6 +494,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_queued),
+		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_exit),
