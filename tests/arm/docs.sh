@@ -10,6 +10,10 @@
 #   ```ini acd.conf acd -n on it, in that namespace, with two paths moved
 #                   from the package's to this tree's (said below)
 #   ```ini sysctl   sysctl -p on it, in that namespace (net.* are per namespace)
+#   ```sh alpine    not run (no Alpine here): shellcheck, and its `apk add`
+#                   line against dist/alpine/APKBUILD
+# Beside the blocks: dist/alpine/APKBUILD's makedepends are the Alpine
+# packages of what CMakeLists.txt looks for.
 # Root only (namespaces): exit 77 otherwise.
 set -euo pipefail
 fail() { printf 'FAIL: arm.docs: %s\n' "$*" >&2; exit 1; }
@@ -31,7 +35,7 @@ block() {
 		inb { sub(/^  /, ""); print }
 		END { if (!n) exit 1 }' "$guide"
 }
-for k in deb netns acd.conf sysctl; do
+for k in deb netns acd.conf sysctl alpine; do
 	block "$k" >"$T/$k" || fail "docs/raspberry-pi.md has no \`\`\` block marked \"$k\""
 done
 
@@ -93,4 +97,64 @@ shellcheck -s sh -e SC2034,SC2154 "$top/dist/alpine/APKBUILD" || fail "dist/alpi
 sed "s|@ACD_SBINDIR@|/usr/sbin|" "$top/conf/openrc/acd" >"$T/openrc-acd"
 shellcheck -s sh -e SC2034 "$T/openrc-acd" || fail "conf/openrc/acd: shellcheck"
 grep -q 'UNTESTED ON ALPINE' "$top/dist/alpine/APKBUILD" || fail "APKBUILD no longer says it is untested"
-echo "alpine: APKBUILD and the OpenRC script pass shellcheck (untested on Alpine itself)"
+# the guide's Alpine commands, typed at a prompt (SC2164: a cd that fails
+# is seen there)
+shellcheck -s sh -e SC2164 "$T/alpine" || fail "docs/raspberry-pi.md's alpine blocks: shellcheck"
+
+# what CMakeLists.txt looks for -> the Alpine packages that hold it (and
+# what its .pc file's Requires.private needs: gnutls for radcli and
+# libmicrohttpd); "-": not built by the APKBUILD (BUILD_TESTING=OFF)
+alpine_pkgs() {
+	case $1 in
+	libnl-3.0 | libnl-route-3.0) echo libnl3-dev ;;
+	jansson) echo jansson-dev ;;
+	libjansson.a) echo jansson-static ;;
+	radcli) echo radcli-dev gnutls-dev ;;
+	inih) echo inih-dev ;;
+	nettle) echo nettle-dev ;;
+	libmicrohttpd) echo libmicrohttpd-dev gnutls-dev ;;
+	ev.h | ev) echo libev-dev ;;
+	uthash.h) echo uthash-dev ;;
+	pppd.h) echo ppp-dev ;;
+	cmocka) echo - ;;
+	*) return 1 ;;
+	esac
+}
+# and the build's own tools: CMake, its generator, pkg-config, <linux/*.h>
+alpine_tools="cmake samurai pkgconf linux-headers"
+# what is looked for: pkg_check_modules' modules, find_path's and
+# find_library's names (one call a line: a call cut over lines fails here)
+mapfile -t cmakes < <(cd "$top" && git ls-files -- '*CMakeLists.txt')
+calls=$(cd "$top" && grep -hoE '(pkg_check_modules|find_path|find_library)\(' "${cmakes[@]}" | wc -l)
+(cd "$top" && grep -hoE '(pkg_check_modules|find_path|find_library)\([^)]*\)' "${cmakes[@]}") >"$T/cmake-calls"
+[ "$(wc -l <"$T/cmake-calls")" -eq "$calls" ] ||
+	fail "a pkg_check_modules/find_path/find_library call spans lines: docs.sh reads one a line"
+awk '{ gsub(/[()]/, " ")
+	if ($1 == "pkg_check_modules") {
+		for (i = 3; i <= NF; i++) if ($i !~ /^[A-Z_]+$/) { sub(/[<>=].*/, "", $i); print $i }
+	} else { print ($3 == "NAMES" ? $4 : $3) } }' "$T/cmake-calls" | sort -u >"$T/looked-for"
+needed=$alpine_tools
+while read -r w; do
+	p=$(alpine_pkgs "$w") || fail "CMakeLists.txt looks for \"$w\": which Alpine package has it? (alpine_pkgs in tests/arm/docs.sh)"
+	[ "$p" = - ] || needed="$needed $p"
+done <"$T/looked-for"
+# the APKBUILD's own lists, as abuild reads them (each on one line)
+# shellcheck disable=SC2016
+apk_lists=$(cd "$top/dist/alpine" && sh -c 'srcdir=/nonexistent; . ./APKBUILD; set -f; echo $makedepends; echo $depends') ||
+	fail "dist/alpine/APKBUILD does not source"
+makedepends=$(echo "$apk_lists" | head -1 | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+depends=$(echo "$apk_lists" | sed -n 2p | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+want=$(echo "$needed" | tr ' ' '\n' | sed '/^$/d' | sort -u)
+d=$(diff <(echo "$want") <(echo "$makedepends") | grep '^[<>]' | tr '\n' ' ') || true
+[ -z "$d" ] || fail "APKBUILD makedepends (>) against what CMakeLists.txt looks for (<): $d"
+# the guide's `apk add` of the build: makedepends, depends, and abuild's own
+sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$T/alpine" | grep -E '^[[:space:]]*apk add ' |
+	grep -v -- '--repository' >"$T/apk-add" || true
+[ "$(wc -l <"$T/apk-add")" -eq 1 ] || fail "the guide's alpine blocks need one \`apk add\` of the build's packages: $(cat "$T/apk-add")"
+guide_apk=$(sed 's/^[[:space:]]*apk add//' "$T/apk-add" | tr -s ' \t' '\n' | grep -v '^-' | sed '/^$/d' | sort -u)
+want=$(printf '%s\n' "$makedepends" "$depends" build-base abuild doas | sed '/^$/d' | sort -u)
+d=$(diff <(echo "$want") <(echo "$guide_apk") | grep '^[<>]' | tr '\n' ' ') || true
+[ -z "$d" ] || fail "the guide's apk add (>) against APKBUILD's makedepends and depends, build-base, abuild, doas (<): $d"
+echo "alpine: APKBUILD and the OpenRC script pass shellcheck, and the guide's commands;" \
+	"makedepends hold what CMakeLists.txt looks for ($(paste -sd' ' "$T/looked-for")), as the guide's apk add does" \
+	"(untested on Alpine itself)"
