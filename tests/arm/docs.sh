@@ -12,7 +12,9 @@
 #   ```ini sysctl   sysctl -p on it, in that namespace (net.* are per namespace)
 #   ```sh alpine    not run (no Alpine here): shellcheck, and its `apk add`
 #                   line against dist/alpine/APKBUILD
-# Beside the blocks: dist/alpine/APKBUILD's makedepends are the Alpine
+# Beside the blocks: every path of the package that sections 1-7 name is in
+# the built .deb (build/deb/, tools/deb; skipped, and said so, without a
+# current one), and dist/alpine/APKBUILD's makedepends are the Alpine
 # packages of what CMakeLists.txt looks for.
 # Root only (namespaces): exit 77 otherwise.
 set -euo pipefail
@@ -91,6 +93,65 @@ echo "$out"
 [ "$vlan" = 1 ] || echo "netns: VLAN block skipped: this kernel cannot make VLANs (8021q)"
 # the sysctl file holds nothing but settings and comments
 grep -vE '^(#.*|[a-z0-9_.]+ = .+|)$' "$T/sysctl" && fail "sysctl: lines sysctl.d would not read"
+
+# ---- the package's paths that the guide names, in the built .deb ----
+# Every /etc, /usr, /lib path of sections 1-7 (section 8 is Alpine's
+# package) is the .deb's, but for these, which the operator writes:
+not_packaged=" /etc/systemd/system/acd.service.d /etc/sysctl.d/90-acd.conf /etc/modules-load.d/acd.conf "
+# brace: a path with {a,b} groups, expanded (no eval: the guide is text)
+brace() {
+	local p=$1 pre alts post a
+	case $p in
+	*'{'*'}'*) ;;
+	*) printf '%s\n' "$p"; return ;;
+	esac
+	pre=${p%%'{'*}; alts=${p#*'{'}; post=${alts#*'}'}; alts=${alts%%'}'*}
+	local IFS=,
+	for a in $alts; do brace "$pre$a$post"; done
+}
+awk '/^## 8\./ { exit } { print }' "$guide" |
+	grep -oE '/(etc|usr|lib)/[A-Za-z0-9_.+{},/-]*' | sed 's/[.,/]*$//' | sort -u >"$T/paths-named"
+[ -s "$T/paths-named" ] || fail "found no package paths in docs/raspberry-pi.md sections 1-7"
+deb=
+for a in arm64 armhf "$(dpkg --print-architecture)"; do
+	[ -f "$top/build/deb/acd_${version}_$a.deb" ] && { deb=$top/build/deb/acd_${version}_$a.deb; break; }
+done
+# current: made after every file that decides what the package holds (the
+# tests' CMakeLists.txt do not)
+stale=
+# (-files0-from takes the paths: find allows none beside it)
+# shellcheck disable=SC2185
+[ -z "$deb" ] || stale=$(cd "$top" && git ls-files -z -- debian conf radius-dict cmake '*CMakeLists.txt' ':!tests' |
+	find -files0-from - -newer "$deb" -print -quit 2>/dev/null) || true
+if [ -z "$deb" ]; then
+	echo "paths: SKIPPED: no build/deb/acd_${version}_{arm64,armhf,$(dpkg --print-architecture)}.deb" \
+		"(tools/deb ARCH makes one; in CI arm.deb-arm64 runs first): the guide's package paths are not checked"
+elif [ -n "$stale" ]; then
+	echo "paths: SKIPPED: $deb is older than $stale (tools/deb makes it anew): the guide's package paths are not checked"
+else
+	dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||; s|/$||' | sort -u >"$T/deb-files"
+	n=0 missing=
+	while read -r named; do
+		case $not_packaged in *" $named "*) continue ;; esac
+		while read -r p; do
+			n=$((n + 1))
+			grep -qxF "$p" "$T/deb-files" || missing="$missing $p"
+		done < <(brace "$named")
+	done <"$T/paths-named"
+	[ -z "$missing" ] || fail "the guide names paths $(basename "$deb") does not install:$missing" \
+		"(or, if the operator makes them, add them to not_packaged in tests/arm/docs.sh)"
+	# the libraries the guide says apt pulls in: the .deb's Depends
+	libs=$(grep -m1 '^apt pulls in' -A2 "$guide" | tr '\n' ' ')
+	for d in $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*//; s/ //g'); do
+		[ "$d" = libc6 ] && continue
+		name=${d%%[0-9]*}; name=${name%-}   # libnl-route-3-200 -> libnl-route; libjansson4 -> libjansson
+		name=${name%-route}; name=${name#lib}
+		case " $libs " in *[\ ,]"$name"[\ ,]* | *[\ ,]"lib$name"[\ ,]*) ;;
+		*) fail "the guide's \"apt pulls in\" sentence does not name $name (the .deb depends on $d): $libs" ;;
+		esac
+	done
+	echo "paths: the $n package paths the guide names are in $(basename "$deb"), and its libraries in the guide's list"
+fi
 
 # ---- dist/alpine: untested on Alpine; shellcheck is what can run here ----
 shellcheck -s sh -e SC2034,SC2154 "$top/dist/alpine/APKBUILD" || fail "dist/alpine/APKBUILD: shellcheck"
