@@ -185,8 +185,8 @@ int nat64_version_check(const char *tools, const char *module, char *err, size_t
 	if (exact ? memcmp(t, m, sizeof(t)) != 0 : (t[0] != m[0] || t[1] != m[1])) {
 		snprintf(err, errlen, "jool-tools %u.%u.%u.%u and the Jool kernel module %u.%u.%u.%u do "
 				      "not match (%s): install jool-tools and jool-dkms of the same "
-				      "version (on Raspberry Pi kernels Jool >= 4.1.13 for armhf, "
-				      ">= 4.1.15 for kernel >= 6.8)",
+				      "version (Jool 4.1.9 builds for kernels up to 6.1, 4.1.11 up to "
+				      "6.7, 4.1.14 up to 6.14; 32-bit ARM needs 4.1.13 or later)",
 			 t[0], t[1], t[2], t[3], m[0], m[1], m[2], m[3],
 			 exact ? "jool-tools up to 4.1.9 need exactly the module's version"
 			       : "they need the same major.minor");
