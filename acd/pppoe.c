@@ -35,15 +35,19 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <linux/capability.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #if __has_include(<sys/pidfd.h>)
 #include <sys/pidfd.h>
 #endif
@@ -248,6 +252,8 @@ struct pppoe {
 	uint64_t pads_waited, pads_unconnected, setup_timeouts, setup_failures;
 	unsigned nstarting;             /* sessions whose pppd runs and is not up yet */
 	bool wait_socket;               /* PADS after pppd's socket (the kernel has PPPoE) */
+	char stub[PATH_MAX];            /* covers pppd's fixed scripts; "": acd cannot */
+	int scripts;                    /* SCRIPTS_*: what was logged of them; 0 nothing yet */
 	int slot;                       /* ours in session.ext[] */
 	bool subscribed;
 };
@@ -1414,6 +1420,77 @@ static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
 }
 
 /*
+ * pppd 2.4.9 runs /etc/ppp/ip-pre-up (and waits for it), ipv6-up,
+ * ipv6-down, auth-up and auth-down whatever its options say; only ip-up
+ * and ip-down have an option (build_argv).  Debian's are each a shell and
+ * run-parts: in the VM's 100-client storm, covering ip-pre-up halved the
+ * CPU each session's pppd took.  When acd.so reports the session,
+ * they are covered for this pppd alone: in a mount namespace of its own
+ * (its mounts slaves of acd's, so that nothing goes back) each is a bind
+ * mount of stub, an executable that does nothing.  Not an empty file or
+ * /dev/null: pppd logs a warning for a script that exists and is not
+ * executable; and a mount cannot make the path go away.  In the child
+ * after fork: syscalls only.  When one fails, pppd runs the scripts.
+ */
+static const char *const fixed_scripts[] = { "/etc/ppp/ip-pre-up", "/etc/ppp/ipv6-up",
+					     "/etc/ppp/ipv6-down", "/etc/ppp/auth-up",
+					     "/etc/ppp/auth-down" };
+
+static void cover_scripts(const char *stub)
+{
+	struct stat st;
+	unsigned i;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return;
+	for (i = 0; i < sizeof(fixed_scripts) / sizeof(fixed_scripts[0]); i++)
+		if (lstat(fixed_scripts[i], &st) == 0 && S_ISREG(st.st_mode))
+			(void)mount(stub, fixed_scripts[i], NULL, MS_BIND, NULL);
+}
+
+/* CAP_SYS_ADMIN in acd's effective set: a mount namespace for a pppd */
+static bool can_mount(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return false;
+	return d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN);
+}
+
+/* Whether the sessions' pppds get the fixed scripts covered now: acd.so
+ * reports the sessions, and acd can.  Logged when that changes. */
+enum { SCRIPTS_RUN = 1, SCRIPTS_COVERED, SCRIPTS_UNCOVERED };
+
+static bool covering(struct pppoe *p)
+{
+	const struct acd_config *c = &p->a->cfg;
+	int now = config_pppoe_scripts(c) ? SCRIPTS_RUN
+		  : p->stub[0]            ? SCRIPTS_COVERED
+					  : SCRIPTS_UNCOVERED;
+
+	if (now != p->scripts && (p->scripts || now != SCRIPTS_RUN)) {
+		if (now == SCRIPTS_COVERED)
+			log_notice("pppoe: the sessions' pppds run none of /etc/ppp's scripts: "
+				   "acd.so reports their sessions; ip-pre-up, ipv6-up and ipv6-down, "
+				   "which pppd runs whatever its options say, are each pppd's bind "
+				   "mount of %s", p->stub);
+		else if (now == SCRIPTS_UNCOVERED)
+			log_notice("pppoe: the sessions' pppds run /etc/ppp/ip-pre-up, ipv6-up "
+				   "and ipv6-down (pppd 2.4.9 has no option to skip them), a fork and "
+				   "whatever the script runs each: acd cannot cover them without "
+				   "CAP_SYS_ADMIN (a mount namespace per pppd)");
+		else
+			log_notice("pppoe: the sessions' pppds run /etc/ppp's scripts (ppp-scripts "
+				   "= %s)", c->pppoe_scripts == ACD_SCRIPTS_YES ? "yes"
+										: "auto, without acd.so");
+	}
+	p->scripts = now;
+	return now == SCRIPTS_COVERED;
+}
+
+/*
  * fork and exec, no shell: the child gets default signal dispositions and
  * an empty mask, its own session (a ^C to acd is not one to every pppd),
  * /dev/null for stdio (pppd logs to syslog), and no descriptor of acd's.
@@ -1426,11 +1503,12 @@ static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
  */
 static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 {
+	struct pppoe *p = ctx;
+	const char *stub = covering(p) ? p->stub : NULL;
 	sigset_t all, old, none;
 	pid_t c;
 	int fd, err;
 
-	(void)ctx;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	c = fork();
@@ -1448,6 +1526,8 @@ static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)setsid();
+		if (stub)
+			cover_scripts(stub);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
@@ -1932,6 +2012,11 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 		p->subscribed = true;
 	scan_pppds(p);
 	p->wait_socket = kernel_pppoe();
+	/* true itself: busybox's (Alpine) would run as an applet "ip-pre-up" */
+	if (!can_mount() || !realpath("/bin/true", p->stub) || access(p->stub, X_OK) < 0 ||
+	    strcmp(strrchr(p->stub, '/'), "/true") != 0)
+		p->stub[0] = '\0';
+	(void)covering(p);
 	ev_timer_init(&p->adopted, setup_watch_adopted, 0, 0);
 	p->adopted.data = p;
 	ev_timer_start(a->loop, &p->adopted);
@@ -1984,6 +2069,8 @@ void pppoe_reconfigure(struct pppoe *p)
 		f->stale = true;
 	if (p->a->cfg.pppoe_cookie_lifetime)
 		p->keys.lifetime = p->a->cfg.pppoe_cookie_lifetime;
+	if (p->fd >= 0)
+		(void)covering(p); /* said when ppp-scripts or acd.so changed */
 }
 
 static json_t *stats_json(const struct ifstats *st)

@@ -50,12 +50,15 @@ ip -n "$AC_NS" link set ac1 up
 ip -n "$SUB_NS" link set cl1 up
 
 # The stand-in pppd: named pppd (acd's terminate checks the name), its argv
-# one per line in argv.PID, exits 1 at once while $TMPD/fail exists, else
+# one per line in argv.PID, covered.PID when it finds /etc/ppp/ip-pre-up
+# covered by /bin/true (acd's bind mount), exits 1 at once while
+# $TMPD/fail exists, else
 # waits (at most 5 minutes, should the test die) and on SIGTERM leaves
 # term.PID and exits 0.
 cat >"$TMPD/pppd" <<EOF
 #!/bin/bash
 D=$TMPD
+[ /etc/ppp/ip-pre-up -ef /bin/true ] && : >"\$D/covered.\$\$"
 printf '%s\n' "\$0" "\$@" >"\$D/.argv.\$\$" && mv "\$D/.argv.\$\$" "\$D/argv.\$\$"
 [ -e "\$D/fail" ] && exit 1
 s=
@@ -109,6 +112,7 @@ pppoe_conf() {
 		acd_conf_head "$TMPD" debug "$TMPD" "$TMPD"
 		cat <<CONF
 [pppoe]
+${PPPOE_EXTRA:-}
 interface = ac[01]
 ${3:+padi-limit = $3
 }${4:+padi-limit-interface = $4
@@ -258,6 +262,8 @@ assert_argv "${SID[video]}" "$CL_MAC" video 1492
 assert_argv "${SID[long]}" "$CL_MAC" "$LONG_SVC" 1492
 assert_eq "sessions after four pppoe -d" 4 "$(top .sessions)"
 assert_eq "pppds started" 4 "$(nargv)"
+# no acd.so here: pppd's scripts are how acd hears of these sessions
+assert_eq "pppds with ip-pre-up covered (no acd.so)" 0 "$(find "$TMPD" -maxdepth 1 -name 'covered.*' | wc -l)"
 # pppoe -d leaves the session to pppd: it sends no PADT
 assert_eq "PADTs from pppoe -d" 0 "$(st .padt_in)"
 
@@ -494,6 +500,30 @@ grep -qE "sid=$SID_D mac=$D pppd=$pid_d event=setup-failed status=[0-9]+ \\([a-z
 	fail "acd did not log the failed set-up of $D: $(grep "pppd=$pid_d" "$TMPD/acd.log")"
 log "room again: $E gets a session now"
 session_ok "$E"
+
+if [ -f /etc/ppp/ip-pre-up ]; then
+	log "with acd.so, the new pppd finds ip-pre-up covered in its own mount namespace; acd's is untouched"
+	: >"$TMPD/acd.so" # acd checks it is a file; the stand-in never loads it
+	s0=$(top .sessions)
+	PPPOE_EXTRA="acd-plugin = $TMPD/acd.so" pppoe_conf 1 5
+	ctl reload >/dev/null || fail "reload failed"
+	session_ok "$(mac 0x77)"
+	pid=$(wait_standin "$SID_NEW" "$(mac 0x77)")
+	grep -qx "ip-up-script" "$TMPD/argv.$pid" || fail "no ip-up-script '' with acd.so: $(cat "$TMPD/argv.$pid")"
+	[ -e "$TMPD/covered.$pid" ] || fail "pppd $pid found /etc/ppp/ip-pre-up as it is, with acd.so"
+	! ip netns exec "$AC_NS" test /etc/ppp/ip-pre-up -ef /bin/true ||
+		fail "acd's /etc/ppp/ip-pre-up is covered: pppd's mount went back"
+	[ /etc/ppp/ip-pre-up -ef /bin/true ] && fail "the host's /etc/ppp/ip-pre-up is covered"
+	grep -q "the sessions' pppds run none of /etc/ppp's scripts" "$TMPD/acd.log" ||
+		fail "acd did not say it covers pppd's scripts"
+	sleep 2.2 # ended within 2 s of its start it would count toward 4.'s backoff
+	kill -TERM "$pid"
+	wait_until 5 is top .sessions "$s0" || fail "sessions: $(top .sessions), not $s0"
+	pppoe_conf 1 4
+	ctl reload >/dev/null || fail "reload failed"
+else
+	log "SKIP (part): no /etc/ppp/ip-pre-up here (Debian's ppp) to see covered"
+fi
 
 # ---- 4. pppd fails at once ------------------------------------------------------
 
