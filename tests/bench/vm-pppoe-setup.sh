@@ -32,21 +32,31 @@
 # the hooks all start at once.  A second VM on the host (another test run)
 # halves them: the numbers mean something on an otherwise idle host only.
 #
-# Every pppd has its own log: a client's in $B/cli-RUN-I.log (its messages:
+# The CPU each run costs (the guest's /proc): the AC's process tree (acd
+# or pppoe-server with every pppd it started, alive or reaped; pppoe-server's
+# acd for the hooks beside it; accel-pppd alone), FreeRADIUS, and the whole
+# guest (the clients' pppds are the rest), from the release to the moment
+# all are up; per session in the RESULT lines "cpu".  accel-ppp shapes
+# nothing here; acd shapes each session as it comes up.
+#
+# Every client's pppd has its own log, $B/cli-RUN-I.log (its messages:
 # with debug, pppoe.so would log every client's broadcast PADIs in every
-# client's log, 100 x 600 frames), the pppd acd starts for a session in
-# $B/ac-RUN-SID.log with debug (every LCP, PAP and IPCP packet; a wrapper
-# given to acd as its pppd adds it; pppoe-server's pppds share
-# $VM_WORK/pppd-ac.log).  For a client that did not come up,
-# the bench prints where its discovery, LCP, PAP and IPCP stopped on both
-# sides, and keeps both logs and acd's lines about its session in
-# $VM_OUT/lost/.
+# client's log, 100 x 600 frames); pppoe-server's pppds share
+# $VM_WORK/pppd-ac.log.  acd runs pppd as shipped; with
+# ACD_BENCH_PPPD_DEBUG=1 it runs a wrapper that adds debug and a log per
+# session, $B/ac-RUN-SID.log (every LCP, PAP and IPCP packet: a shell and
+# a write per packet more for each session, so not for the numbers).  For a
+# client that did not come up, the bench prints where its discovery, LCP,
+# PAP and IPCP stopped (on both sides with the wrapper), and keeps the logs
+# and acd's lines about its session in $VM_OUT/lost/; acd's log of each run
+# is kept beside its pppds' logs.
 #
 # Environment: ACD_BENCH_N (100), ACD_BENCH_DEADLINE (s for all N of a run
 # to come up, 300), ACD_BENCH_ACS (the ACs measured, of "acd acd-hooks
 # pppoe-server accel-ppp", all by default), ACD_BENCH_ACD_RUNS (acd's runs, 2; the 2nd
 # and later each after a restart of acd, the last after the other ACs),
-# ACD_BENCH_MAX_STARTING (acd's [pppoe] max-starting, 0).
+# ACD_BENCH_MAX_STARTING (acd's [pppoe] max-starting, 0),
+# ACD_BENCH_PPPD_DEBUG (1: acd's pppds log every packet, above; 0).
 # Fails when a run has a session that did not come up (the table says how
 # many did).
 # shellcheck source=../vm/guest/lib.sh
@@ -61,10 +71,12 @@ DEADLINE=${ACD_BENCH_DEADLINE:-300}
 ACS=" ${ACD_BENCH_ACS:-acd acd-hooks pppoe-server accel-ppp} "
 ACD_RUNS=${ACD_BENCH_ACD_RUNS:-2}
 MAX_STARTING=${ACD_BENCH_MAX_STARTING:-0}
+PPPD_DEBUG=${ACD_BENCH_PPPD_DEBUG:-0}
 for a in $ACS; do
 	case $a in acd | acd-hooks | pppoe-server | accel-ppp) ;; *) fail "ACD_BENCH_ACS: unknown AC \"$a\" (acd, acd-hooks, pppoe-server, accel-ppp)" ;; esac
 done
 [[ $MAX_STARTING =~ ^[0-9]{1,5}$ ]] || fail "ACD_BENCH_MAX_STARTING=\"$MAX_STARTING\": give acd's [pppoe] max-starting, a number (0: no limit)"
+[[ $PPPD_DEBUG =~ ^[01]$ ]] || fail "ACD_BENCH_PPPD_DEBUG=\"$PPPD_DEBUG\": give 1 (acd's pppds log every packet) or 0"
 [[ $ACD_RUNS =~ ^[1-9][0-9]?$ ]] || fail "ACD_BENCH_ACD_RUNS=\"$ACD_RUNS\": give a number of runs from 1 to 99"
 has_ac() { [[ $ACS == *" $1 "* ]]; }
 acd_ac_need
@@ -133,8 +145,11 @@ exec pppd plugin rp-pppoe.so nic-eth0 rp_pppoe_service isp user "b\$1" \\
 	ip-down-script /bin/true linkname "\$2-\$1" logfile "$B/cli-\$2-\$1.log" nodetach
 EOF
 chmod 0755 "$B/client"
-# acd's pppd: the real one (the same process: acd watches and reaps it),
-# with a log of its own named by the run (dial() writes it) and the session
+# acd's pppd with ACD_BENCH_PPPD_DEBUG=1: the real one (the same process:
+# acd watches and reaps it), with a log of its own named by the run (dial()
+# writes it) and the session
+AC_PPPD=$(command -v pppd)
+[ "$PPPD_DEBUG" = 0 ] || AC_PPPD=$B/pppd-ac
 cat > "$B/pppd-ac" <<EOF
 #!/bin/sh
 sid=x prev=
@@ -298,12 +313,15 @@ lost() {
 # measure RUN COUNT NAME: COUNT clients dial at once through the AC now
 # serving; its row of the table
 measure() {
-	local run=$1 cnt=$2 t0 up
+	local run=$1 cnt=$2 t0 up c0 c1
 	t0=$(vm_elapsed)
+	c0=$(cpu_now)
 	dial "$run" "$cnt"
 	log "$cnt clients ready and released in $(secs_since "$t0")s"
 	WAIT_STEP=2 wait_until "$DEADLINE" settled "$run" "$cnt" || true
+	c1=$(cpu_now)
 	up=$(n_up "$run")
+	cpu_result "$run" "$up" "$c0" "$c1"
 	log "$run: $up/$cnt up $(secs_since "$t0")s after the first client was started"
 	[ "$up" -ge 1 ] || { tail -n 20 "$B/cli-$run-0.log" "$VM_WORK/pppd-ac.log" >&2; fail "no session through $3"; }
 	stats "$3" "$cnt" "$run" >> "$B/rows.txt" || fail "no latencies for $run"
@@ -312,6 +330,47 @@ measure() {
 	hangup "$run"
 }
 secs_since() { awk -v a="$1" -v b="$(vm_elapsed)" 'BEGIN{printf "%.1f", b - a}'; }
+# tree_cpu PID...: CPU seconds of the processes PID... and all below them:
+# each one's user and system time and those of its reaped children (a pppd
+# acd reaped is in acd's; a script pppd ran, in that pppd's).  /proc read
+# by the shell: a process that ends meanwhile is skipped, not an error.
+tree_cpu() {
+	local f l
+	for f in /proc/[0-9]*/stat; do
+		{ read -r l < "$f"; } 2>/dev/null || continue
+		f=${f#/proc/} && printf '%s %s\n' "${f%/stat}" "${l##*) }"
+	done | awk -v roots="$*" -v hz="$(getconf CLK_TCK)" '
+		{ pp[$1] = $3; t[$1] = $13 + $14 + $15 + $16 }
+		END {
+			n = split(roots, r, " "); for (i = 1; i <= n; i++) want[r[i]] = 1
+			for (p in t) for (q = p; q in pp && q > 1; q = pp[q]) if (q in want) { s += t[p]; break }
+			printf "%.2f", s / hz
+		}'
+}
+# cpu_now: "AC FreeRADIUS guest" CPU seconds now: the serving AC's tree
+# (acd's, pppoe-server's and its acd's, or accel-pppd's), FreeRADIUS's, and
+# the guest's busy time (/proc/stat: all but idle and iowait)
+cpu_now() {
+	local roots=${RP_PID:-${ACCEL_PID:-}} st
+	[ -n "$roots" ] && [ -n "${RP_PID:-}" ] && roots="$roots ${ACD_PID:-}"
+	[ -n "$roots" ] || roots=${ACD_PID:-}
+	read -r -a st < /proc/stat
+	printf '%s %s %s' "$(tree_cpu $roots)" "$(tree_cpu "$(pgrep -x freeradius | head -n 1)")" \
+		"$(awk -v u="${st[1]}" -v n="${st[2]}" -v s="${st[3]}" -v q="${st[6]}" -v sq="${st[7]}" \
+			-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (u + n + s + q + sq) / hz }')"
+}
+# cpu_result RUN UP "BEFORE" "AFTER": RUN's CPU, in all and per session up
+cpu_result() {
+	local a b
+	read -r -a a <<<"$3"
+	read -r -a b <<<"$4"
+	[ "$2" -ge 1 ] || return 0
+	result "$(awk -v run="$1" -v n="$2" -v a0="${a[0]}" -v a1="${b[0]}" -v r0="${a[1]}" -v r1="${b[1]}" \
+		-v g0="${a[2]}" -v g1="${b[2]}" 'BEGIN {
+			printf "cpu %s: %d up; AC %.1f s (%.0f ms/session), FreeRADIUS %.1f s (%.0f ms), guest %.1f s (%.0f ms), the rest (clients, kernel) %.0f ms/session",
+				run, n, a1 - a0, (a1 - a0) * 1000 / n, r1 - r0, (r1 - r0) * 1000 / n,
+				g1 - g0, (g1 - g0) * 1000 / n, ((g1 - g0) - (a1 - a0) - (r1 - r0)) * 1000 / n }')"
+}
 
 # the ACs: acd with [pppoe] on br-sub, or pppoe-server on br-sub with acd
 # for the hooks only
@@ -331,7 +390,7 @@ use_acd() {
 	{
 		acd_conf_head "$W" notice /var/run
 		printf '[pppoe]\ninterface = br-sub\nac-name = acd-bench\nservice-name = isp\npppd-options = %s\nlocal-ip = %s\npppd = %s\nacd-plugin = %s\nmax-starting = %s\n' \
-			"$W/pppoe-options" "$AC_IP" "$B/pppd-ac" "$plugin" "$MAX_STARTING"
+			"$W/pppoe-options" "$AC_IP" "$AC_PPPD" "$plugin" "$MAX_STARTING"
 	} > "$W/acd.conf"
 	ACD_START_WAIT=15 acd_start "$W/acd.conf" "$VM_WORK/acd.log" ip netns exec ac || fail "acd does not answer"
 }
@@ -366,7 +425,9 @@ acd_run() {
 	p=$("$ACDCTL" -s "$ACD_SOCKET" -j show pppoe)
 	result "acd show pppoe after $1: $(jq -c '{starting, pads_after_pppd, pads_unconnected, setup_timeouts, setup_failures} + (.interfaces[] | {padi_in, pado_out, padr_in, padr_duplicate, pads_out, pads_error, sessions_started, limit_hits, dropped})' <<<"$p")"
 	result "acd notifications lost in $1: $(tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" | grep -c 'notifications lost' || true)"
-	logs=("$B"/ac-"$1"-*.log "$B"/cli-"$1"-*.log)
+	tail -n +"$((l0 + 1))" "$VM_WORK/acd.log" > "$B/acd-$1.log"
+	logs=("$B/acd-$1.log" "$B"/cli-"$1"-*.log)
+	[ "$PPPD_DEBUG" = 0 ] || logs+=("$B"/ac-"$1"-*.log)
 	tar -C "$B" -czf "$VM_OUT/pppd-logs-$1.tar.gz" "${logs[@]##*/}" || log "cannot keep $1's pppd logs"
 }
 runs=() acd_runs=() rp_runs=() hook_runs=()
