@@ -1844,17 +1844,31 @@ static void on_session(const struct session_event *ev, void *ctx)
 	}
 }
 
+static void hex_of(const uint8_t *v, size_t n, char *buf);
+
+/* show session's pppoe object; Host-Uniq and Relay-Session-Id (bytes the
+ * client and a relay chose) in hex, as the state file keeps them */
 static json_t *psess_json(const struct pppoe *p, const struct psess *ps)
 {
+	char mac[18], hex[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
 	struct iface *f;
-	char mac[18];
+	json_t *o;
 
 	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
 	mac_str(ps->mac, mac, sizeof(mac));
-	return json_pack("{s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:i}", "interface", f ? f->name : "",
-			 "ifindex", ps->ifindex, "sid", (int)ps->sid, "mac", mac, "service",
-			 ps->service, "circuit_id", ps->circuit_id, "remote_id", ps->remote_id,
-			 "max_payload", (int)ps->max_payload);
+	o = json_pack("{s:s,s:i,s:i,s:s,s:s,s:s,s:s,s:i}", "interface", f ? f->name : "",
+		      "ifindex", ps->ifindex, "sid", (int)ps->sid, "mac", mac, "service",
+		      ps->service, "circuit_id", ps->circuit_id, "remote_id", ps->remote_id,
+		      "max_payload", (int)ps->max_payload);
+	if (o && ps->has_host_uniq) {
+		hex_of(ps->host_uniq, ps->host_uniq_len, hex);
+		json_object_set_new(o, "host_uniq", json_string(hex));
+	}
+	if (o && ps->has_relay) {
+		hex_of(ps->relay, ps->relay_len, hex);
+		json_object_set_new(o, "relay_id", json_string(hex));
+	}
+	return o;
 }
 
 static void on_describe(const struct session *s, json_t *o, void *ctx)

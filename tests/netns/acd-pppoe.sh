@@ -574,7 +574,7 @@ restart_case() {
 		ACD_SOCKET="$ACD_SOCKET" "$ACDCTL" hook ip-up || fail "hook ip-up $ifc failed"
 	before=$(ctl -j show session "$ifc" | jq -cS .pppoe)
 	assert_jq "$ifc's PPPoE record" "$before" .sid "$sid" .mac "$r" .interface ac0 .service "" \
-		.max_payload 1500
+		.max_payload 1500 .host_uniq "5e55$n$n" .relay_id "4e1a$n$n"
 	# the state file is written 0.5 to 5 s after a change
 	wait_until 8 jq -e --arg i "$ifc" --argjson s "$sid" \
 		'[.. | objects | select(.ifname? == $i) | .pppoe.sid] | index($s) != null' \
