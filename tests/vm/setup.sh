@@ -99,6 +99,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 		{ tail -20 "$CACHE/apt-install.log" >&2; die "apt-get install ${missing[*]} failed"; }
 fi
 
+# apt knows the guest's packages (kernel, root) only with its architecture
+# added: a fresh host has none (tools/deb adds it, but runs after setup)
+if [ -n "$Q" ] && ! dpkg --print-foreign-architectures | grep -qx "$ARCH"; then
+	[ "${ACD_VM_NO_APT:-0}" = 1 ] &&
+		die "apt has no $ARCH architecture (dpkg --add-architecture $ARCH; ACD_VM_NO_APT=1 forbids adding it)"
+	say "dpkg --add-architecture $ARCH"
+	dpkg --add-architecture "$ARCH" || die "dpkg --add-architecture $ARCH"
+	APT_UPDATED=0
+	apt_update || die "apt-get update after adding $ARCH failed"
+fi
+
 # ---- 2. resolve the current Debian kernel ----------------------------------
 # linux-image-amd64 -> linux-image-6.1.0-NN-amd64 -> headers, common, kbuild.
 # apt-cache is slow (about a second a call): the answer is kept in
