@@ -296,11 +296,19 @@ if [ "$OWNROOT" = 1 ]; then
 		done
 		[ -n "$src" ] || die "no Debian apt source found in /etc/apt to build the root from"
 		rm -rf "$ROOTFS" "$ROOTFS.tmp"
-		mmdebstrap --mode=root --variant=apt --arch="$ARCH" \
+		# mmdebstrap has apt run `cat >&FD` by /bin/sh, and dash reads
+		# one digit there: with the descriptors this script inherits
+		# (flock's, ctest's) and the cache lock's 9, FD was 11 ("Bad fd
+		# number").  It gets only 0-2.
+		(for fd in /proc/"$BASHPID"/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -le 2 ] || eval "exec $fd>&-"
+		 done
+		 exec mmdebstrap --mode=root --variant=apt --arch="$ARCH" \
 			--include="$(IFS=,; echo "${ROOT_PKGS[*]}")" \
 			--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
-			bookworm "$ROOTFS.tmp" "$src" </dev/null >"$CACHE/mmdebstrap.log" 2>&1 ||
+			bookworm "$ROOTFS.tmp" "$src") </dev/null >"$CACHE/mmdebstrap.log" 2>&1 ||
 			{ tail -30 "$CACHE/mmdebstrap.log" >&2; die "mmdebstrap of the $ARCH root failed (log: $CACHE/mmdebstrap.log)"; }
 		[ -x "$ROOTFS.tmp/bin/bash" ] && [ -x "$ROOTFS.tmp/bin/busybox" ] ||
 			die "the $ARCH root has no bash or busybox"
