@@ -83,6 +83,7 @@ if [ "$OWNROOT" = 1 ]; then
 		iproute2 iputils-ping procps psmisc jq diffutils
 		ppp pppoe iperf3 jool-tools
 		bind9 bind9-dnsutils                          # nat64ctl: named, dig
+		freeradius freeradius-utils                   # acd-ac: RADIUS, radclient
 		libnl-3-200 libnl-route-3-200 libev4 libjansson4 libinih1 libradcli4
 		libnettle8 libgnutls30 libmicrohttpd12)
 fi
