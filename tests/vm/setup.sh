@@ -77,10 +77,13 @@ esac
 HOST_PKGS+=(cpio kmod gzip make gcc-12 libelf-dev)  # initramfs, building Jool
 if [ "$OWNROOT" = 1 ]; then
 	# the guest's root: what the scenarios run (guest/*.sh, ../common), and
-	# the shared libraries of acd, which run.sh lays over it
+	# the shared libraries of acd, which run.sh lays over it.  The list is
+	# part of the root's stamp (RKEY): a package added here remakes the root.
 	ROOT_PKGS=(bash busybox-static hostname mount util-linux mawk kmod
 		iproute2 iputils-ping procps psmisc jq diffutils
 		ppp pppoe iperf3 jool-tools
+		bind9 bind9-dnsutils                          # nat64ctl: named, dig
+		freeradius freeradius-utils                   # acd-ac: RADIUS, radclient
 		libnl-3-200 libnl-route-3-200 libev4 libjansson4 libinih1 libradcli4
 		libnettle8 libgnutls30 libmicrohttpd12)
 fi
@@ -169,14 +172,19 @@ fi
 KROOT=$CACHE/kroot-$KVER
 JKEY="$KEY build=$RECIPE${KARCH:+ cross=$KARCH}"
 INIT_SRC=$HERE/initramfs-init
-# the guest's own root (ARM): keyed on the candidate versions of what it is
-# made of, for this architecture
+# the guest's own root (ARM): keyed on the packages it is made of, each
+# with its candidate version for this architecture
 ROOTFS=$CACHE/rootfs
 RKEY=''
 if [ "$OWNROOT" = 1 ]; then
 	RKEY="recipe=$RECIPE arch=$ARCH $(apt-cache policy "${ROOT_PKGS[@]/%/$Q}" 2>/dev/null |
 		awk '/^[^ ]/{sub(":$","",$1); p=$1} /Candidate:/{printf "%s=%s ", p, $2}')"
 	[[ $RKEY != *'(none)'* ]] || die "a package of the $ARCH root has no candidate: $RKEY"
+	# apt-cache names nothing it does not know: every package in the key,
+	# or adding one to ROOT_PKGS would not remake the root
+	for p in "${ROOT_PKGS[@]}"; do
+		[[ " $RKEY" == *" $p$Q="* ]] || die "$p$Q, a package of the $ARCH root, is unknown to apt: $RKEY"
+	done
 	BBVER=$(sed -n "s/.* busybox-static$Q=\([^ ]*\).*/\1/p" <<<"$RKEY")
 else
 	BBVER=$(dpkg-query -W -f='${Version}' busybox-static)

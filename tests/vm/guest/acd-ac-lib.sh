@@ -14,7 +14,8 @@
 #   radius_start NS USERS        FreeRADIUS in NS (127.0.0.1:1812) with the
 #                                users file USERS; sets RADDB
 #   radiusclient_conf DIR        DIR/radiusclient.conf for radius.so
-#   hooks_install                cmake --install: /etc/ppp/{ip,ipv6}-{up,down}.d/acd
+#   hooks_install                cmake --install (or the package's):
+#                                /etc/ppp/{ip,ipv6}-{up,down}.d/acd
 #   ac_options DIR LOG [LINE...] DIR/pppoe-options: conf/pppoe-options with
 #                                DIR's radiusclient.conf, acd's socket, pppd's
 #                                log in LOG, and LINE... appended
@@ -66,7 +67,9 @@ acd_need() {
 acd_ac_need() {
 	local p
 	acd_need
-	[ -n "${ACD_BUILD_DIR:-}" ] || fail "ACD_BUILD_DIR is not set (ctest sets it; see tests/vm/CMakeLists.txt)"
+	# the build's hooks (cmake --install), or the installed package's
+	[ -n "${ACD_BUILD_DIR:-}" ] || [ -x /etc/ppp/ip-up.d/acd ] ||
+		fail "ACD_BUILD_DIR is not set and no package installed /etc/ppp/ip-up.d/acd (ctest sets it; see tests/vm/CMakeLists.txt)"
 	for p in freeradius radclient run-parts iperf3 jq; do
 		command -v "$p" >/dev/null || skip "$p is not installed on the host (tools/install-deps)"
 	done
@@ -160,7 +163,9 @@ radiusclient_conf() {
 
 # hooks_install: `cmake --install` of the build under test puts the hooks
 # made from conf/ppp in /etc/ppp/<event>.d/acd (no dot, or run-parts skips
-# it), as an operator installs them.  Debian's ip-up and friends log
+# it), as an operator installs them; without ACD_BUILD_DIR (an ARM guest,
+# acd installed from its package: acd-install.sh) the package's hooks are
+# there already and are the ones checked.  Debian's ip-up and friends log
 # themselves and the hooks' output to /var/log/ppp-ipupdown.log if it
 # exists; its ip-pre-up truncates it (">" where the others append), racing
 # with the other end's ip-up, so it is a FIFO here, copied line by line to
@@ -168,11 +173,14 @@ radiusclient_conf() {
 # line") by a reader that also holds it open for writing (never EOF, so no
 # hook ever blocks on it)
 hooks_install() {
-	local ev prog
-	run cmake --install "$ACD_BUILD_DIR" > "$VM_WORK/install.log" 2>&1 ||
-		fail "cmake --install $ACD_BUILD_DIR (see install.log)"
+	local ev prog by="the package"
+	if [ -n "${ACD_BUILD_DIR:-}" ]; then
+		by="cmake --install"
+		run cmake --install "$ACD_BUILD_DIR" > "$VM_WORK/install.log" 2>&1 ||
+			fail "cmake --install $ACD_BUILD_DIR (see install.log)"
+	fi
 	for ev in ip-up ip-down ipv6-up ipv6-down; do
-		[ -x "/etc/ppp/$ev.d/acd" ] || fail "cmake --install did not put the $ev hook in /etc/ppp/$ev.d/acd"
+		[ -x "/etc/ppp/$ev.d/acd" ] || fail "$by did not put the $ev hook in /etc/ppp/$ev.d/acd"
 		prog=$(awk '$1 == "exec" { print $2 }' "/etc/ppp/$ev.d/acd")
 		[ -x "$prog" ] || fail "/etc/ppp/$ev.d/acd runs $prog, which is not installed"
 	done
@@ -182,7 +190,7 @@ hooks_install() {
 	# (nothing of it on the console's pipe, or the guest would never finish)
 	(exec 3<> /var/log/ppp-ipupdown.log
 	 while IFS= read -r l <&3; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done) >> "$VM_WORK/ppp-ipupdown.log" 2>&1 &
-	log "hooks installed: /etc/ppp/{ip,ipv6}-{up,down}.d/acd -> $prog"
+	log "hooks installed by $by: /etc/ppp/{ip,ipv6}-{up,down}.d/acd -> $prog"
 }
 
 # ac_options DIR LOG [LINE...]: the options file of every pppd acd starts,
