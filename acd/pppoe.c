@@ -252,7 +252,7 @@ struct pppoe {
 	uint64_t pads_waited, pads_unconnected, setup_timeouts, setup_failures;
 	unsigned nstarting;             /* sessions whose pppd runs and is not up yet */
 	bool wait_socket;               /* PADS after pppd's socket (the kernel has PPPoE) */
-	char stub[PATH_MAX];            /* covers pppd's fixed scripts; "": acd cannot */
+	char noop[PATH_MAX];            /* /bin/true over pppd's fixed scripts; "": acd cannot */
 	int scripts;                    /* SCRIPTS_*: what was logged of them; 0 nothing yet */
 	int slot;                       /* ours in session.ext[] */
 	bool subscribed;
@@ -1427,7 +1427,7 @@ static int real_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
  * CPU each session's pppd took.  When acd.so reports the session,
  * they are covered for this pppd alone: in a mount namespace of its own
  * (its mounts slaves of acd's, so that nothing goes back) each is a bind
- * mount of stub, an executable that does nothing.  Not an empty file or
+ * mount of noop, an executable that does nothing.  Not an empty file or
  * /dev/null: pppd logs a warning for a script that exists and is not
  * executable; and a mount cannot make the path go away.  In the child
  * after fork: syscalls only.  When one fails, pppd runs the scripts.
@@ -1436,7 +1436,7 @@ static const char *const fixed_scripts[] = { "/etc/ppp/ip-pre-up", "/etc/ppp/ipv
 					     "/etc/ppp/ipv6-down", "/etc/ppp/auth-up",
 					     "/etc/ppp/auth-down" };
 
-static void cover_scripts(const char *stub)
+static void cover_scripts(const char *noop)
 {
 	struct stat st;
 	unsigned i;
@@ -1445,7 +1445,7 @@ static void cover_scripts(const char *stub)
 		return;
 	for (i = 0; i < sizeof(fixed_scripts) / sizeof(fixed_scripts[0]); i++)
 		if (lstat(fixed_scripts[i], &st) == 0 && S_ISREG(st.st_mode))
-			(void)mount(stub, fixed_scripts[i], NULL, MS_BIND, NULL);
+			(void)mount(noop, fixed_scripts[i], NULL, MS_BIND, NULL);
 }
 
 /* CAP_SYS_ADMIN in acd's effective set: a mount namespace for a pppd */
@@ -1467,7 +1467,7 @@ static bool covering(struct pppoe *p)
 {
 	const struct acd_config *c = &p->a->cfg;
 	int now = config_pppoe_scripts(c) ? SCRIPTS_RUN
-		  : p->stub[0]            ? SCRIPTS_COVERED
+		  : p->noop[0]            ? SCRIPTS_COVERED
 					  : SCRIPTS_UNCOVERED;
 
 	if (now != p->scripts && (p->scripts || now != SCRIPTS_RUN)) {
@@ -1475,7 +1475,7 @@ static bool covering(struct pppoe *p)
 			log_notice("pppoe: the sessions' pppds run none of /etc/ppp's scripts: "
 				   "acd.so reports their sessions; ip-pre-up, ipv6-up and ipv6-down, "
 				   "which pppd runs whatever its options say, are each pppd's bind "
-				   "mount of %s", p->stub);
+				   "mount of %s", p->noop);
 		else if (now == SCRIPTS_UNCOVERED)
 			log_notice("pppoe: the sessions' pppds run /etc/ppp/ip-pre-up, ipv6-up "
 				   "and ipv6-down (pppd 2.4.9 has no option to skip them), a fork and "
@@ -1504,7 +1504,7 @@ static bool covering(struct pppoe *p)
 static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 {
 	struct pppoe *p = ctx;
-	const char *stub = covering(p) ? p->stub : NULL;
+	const char *noop = covering(p) ? p->noop : NULL;
 	sigset_t all, old, none;
 	pid_t c;
 	int fd, err;
@@ -1526,8 +1526,8 @@ static int real_spawn(void *ctx, char *const argv[], pid_t *pid, int *pidfd)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)setsid();
-		if (stub)
-			cover_scripts(stub);
+		if (noop)
+			cover_scripts(noop);
 		if (null >= 0) {
 			dup2(null, 0);
 			dup2(null, 1);
@@ -1608,13 +1608,16 @@ static void tie(struct pppoe *p, struct session *s)
 }
 
 /* Hex of bytes into buf (2 * n + 1), and back: 0 or -EINVAL. */
-static void hex_of(const uint8_t *v, size_t n, char *buf)
+/* o's key: the n bytes of v (at most 64: a Host-Uniq or a relay id) in hex */
+static void set_hex(json_t *o, const char *key, const uint8_t *v, size_t n)
 {
+	char hex[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		snprintf(buf + 2 * i, 3, "%02x", v[i]);
-	buf[2 * n] = '\0';
+	for (i = 0; i < n && i < sizeof(hex) / 2; i++)
+		snprintf(hex + 2 * i, 3, "%02x", v[i]);
+	hex[2 * i] = '\0';
+	json_object_set_new(o, key, json_string(hex));
 }
 
 static int hex_to(const char *h, uint8_t *v, size_t max, uint16_t *n)
@@ -1844,14 +1847,12 @@ static void on_session(const struct session_event *ev, void *ctx)
 	}
 }
 
-static void hex_of(const uint8_t *v, size_t n, char *buf);
-
 /* show session's pppoe object; Host-Uniq and Relay-Session-Id (bytes the
  * client and a relay chose) in hex, as the state file keeps them */
 static json_t *psess_json(const struct pppoe *p, const struct psess *ps)
 {
-	char mac[18], hex[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
 	struct iface *f;
+	char mac[18];
 	json_t *o;
 
 	HASH_FIND_INT(p->ifaces, &ps->ifindex, f);
@@ -1860,14 +1861,10 @@ static json_t *psess_json(const struct pppoe *p, const struct psess *ps)
 		      "ifindex", ps->ifindex, "sid", (int)ps->sid, "mac", mac, "service",
 		      ps->service, "circuit_id", ps->circuit_id, "remote_id", ps->remote_id,
 		      "max_payload", (int)ps->max_payload);
-	if (o && ps->has_host_uniq) {
-		hex_of(ps->host_uniq, ps->host_uniq_len, hex);
-		json_object_set_new(o, "host_uniq", json_string(hex));
-	}
-	if (o && ps->has_relay) {
-		hex_of(ps->relay, ps->relay_len, hex);
-		json_object_set_new(o, "relay_id", json_string(hex));
-	}
+	if (o && ps->has_host_uniq)
+		set_hex(o, "host_uniq", ps->host_uniq, ps->host_uniq_len);
+	if (o && ps->has_relay)
+		set_hex(o, "relay_id", ps->relay, ps->relay_len);
 	return o;
 }
 
@@ -1915,7 +1912,7 @@ static void saved_take(const struct session *s, void *buf, void *ctx)
 static void saved_put(const void *buf, json_t *rec, void *ctx)
 {
 	const struct saved *v = buf;
-	char mac[18], hex[2 * (HOST_UNIQ_MAX > RELAY_MAX ? HOST_UNIQ_MAX : RELAY_MAX) + 1];
+	char mac[18];
 	json_t *o;
 
 	(void)ctx;
@@ -1925,14 +1922,10 @@ static void saved_put(const void *buf, json_t *rec, void *ctx)
 	o = json_pack("{s:i,s:i,s:s,s:s,s:s,s:s}", "sid", (int)v->sid, "ifindex", v->ifindex,
 		      "mac", mac, "service", v->service, "circuit_id", v->circuit_id,
 		      "remote_id", v->remote_id);
-	if (v->has_host_uniq) {
-		hex_of(v->host_uniq, v->host_uniq_len, hex);
-		json_object_set_new(o, "host_uniq", json_string(hex));
-	}
-	if (v->has_relay) {
-		hex_of(v->relay, v->relay_len, hex);
-		json_object_set_new(o, "relay_id", json_string(hex));
-	}
+	if (v->has_host_uniq)
+		set_hex(o, "host_uniq", v->host_uniq, v->host_uniq_len);
+	if (v->has_relay)
+		set_hex(o, "relay_id", v->relay, v->relay_len);
 	if (v->max_payload)
 		json_object_set_new(o, "max_payload", json_integer(v->max_payload));
 	json_object_set_new(rec, "pppoe", o);
@@ -2027,9 +2020,9 @@ struct pppoe *pppoe_open(struct acd *a, char *err, size_t errlen)
 	scan_pppds(p);
 	p->wait_socket = kernel_pppoe();
 	/* true itself: busybox's (Alpine) would run as an applet "ip-pre-up" */
-	if (!can_mount() || !realpath("/bin/true", p->stub) || access(p->stub, X_OK) < 0 ||
-	    strcmp(strrchr(p->stub, '/'), "/true") != 0)
-		p->stub[0] = '\0';
+	if (!can_mount() || !realpath("/bin/true", p->noop) || access(p->noop, X_OK) < 0 ||
+	    strcmp(strrchr(p->noop, '/'), "/true") != 0)
+		p->noop[0] = '\0';
 	(void)covering(p);
 	ev_timer_init(&p->adopted, setup_watch_adopted, 0, 0);
 	p->adopted.data = p;
