@@ -423,6 +423,8 @@ static void pppoe_metrics(struct acd *a, struct mx *o)
 		const char *name, *key, *help;
 	} ifc[] = {
 		{ "acd_pppoe_padi_received_total", "padi_in", "PADIs received" },
+		{ "acd_pppoe_padi_retries_total", "padi_retry",
+		  "PADIs past a full limit as a client's retry" },
 		{ "acd_pppoe_pado_sent_total", "pado_out", "PADOs sent" },
 		{ "acd_pppoe_padr_received_total", "padr_in", "PADRs received" },
 		{ "acd_pppoe_padr_duplicates_total", "padr_duplicate",

@@ -64,6 +64,7 @@
 #include "pppoe.h"
 #include "pppoe_cookie.h"
 #include "pppoe_proto.h"
+#include "pppoe_refused.h"
 #include "rtnl.h"
 #include "session.h"
 #include "state.h"
@@ -151,7 +152,7 @@ struct bucket {
 };
 
 struct ifstats {
-	uint64_t padi_in, pado_out, padr_in, padr_dup, pads_out, pads_error, padt_in, padt_out;
+	uint64_t padi_in, padi_retry, pado_out, padr_in, padr_dup, pads_out, pads_error, padt_in, padt_out;
 	uint64_t sessions, limit_hits;
 	uint64_t drops[DROP__MAX];
 };
@@ -165,6 +166,7 @@ struct iface {
 	uint8_t mac[6];
 	unsigned mtu;
 	struct bucket padi;
+	struct bucket padi_retry;       /* PADIs past a full limit, from clients asking again */
 	struct ifstats st;
 };
 
@@ -243,8 +245,9 @@ struct pppoe {
 	struct macount *macs;
 	uint16_t next_sid;
 	struct pppoe_cookie_keys keys;
-	struct bucket padi_all;
+	struct bucket padi_all, padi_retry_all;
 	struct bucket *mac_rl;          /* MAC_BUCKETS */
+	struct pppoe_refused refused;   /* PADIs a full limit refused; empty until one is */
 	uint64_t mac_seed;
 	unsigned fast_fails;
 	double backoff_until;
@@ -587,6 +590,35 @@ static bool too_many_starting(const struct pppoe *p, struct iface *f)
 	return true;
 }
 
+/*
+ * A PADI the interface's or the AC's limit refuses: is it a client asking
+ * again, and is there room for it?  A client whose PADI was refused sends
+ * another; a flood from random MACs sends each MAC once.  Each refused
+ * sender is remembered (pppoe_refused.h), and a PADI from one remembered
+ * takes a token of limits of its own, at the interface's rate (else the
+ * AC's) and the AC's: so a flood on a client's segment leaves its clients
+ * about that many answers a second, where before they got a share as
+ * small as the flood is large.  A flood that repeats each MAC shares it.
+ */
+static bool padi_retry(struct pppoe *p, struct iface *f, const uint8_t mac[6], double now)
+{
+	const struct acd_config *c = &p->a->cfg;
+	uint32_t rate_if = c->pppoe_padi_limit_if ? c->pppoe_padi_limit_if : c->pppoe_padi_limit;
+
+	if (!p->refused.gen[0] && pppoe_refused_init(&p->refused, now) < 0)
+		return false; /* no memory: the limits as they are */
+	if (pppoe_refused_has(&p->refused, f->ifindex, mac, now) &&
+	    ready(&f->padi_retry, rate_if, now) &&
+	    ready(&p->padi_retry_all, c->pppoe_padi_limit, now)) {
+		spend(&f->padi_retry, rate_if);
+		spend(&p->padi_retry_all, c->pppoe_padi_limit);
+		f->st.padi_retry++;
+		return true;
+	}
+	pppoe_refused_add(&p->refused, f->ifindex, mac, now);
+	return false;
+}
+
 static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 {
 	const struct acd_config *c = &p->a->cfg;
@@ -613,12 +645,17 @@ static void on_padi(struct pppoe *p, struct iface *f, const struct pppoe_msg *m)
 	ok_all = ready(&p->padi_all, c->pppoe_padi_limit, now);
 	ok_if = ready(&f->padi, c->pppoe_padi_limit_if, now);
 	ok_mac = ready(mb, c->pppoe_padi_limit_mac, now);
-	if (!ok_all || !ok_if || !ok_mac) {
+	if (!ok_mac) {
 		f->st.drops[DROP_RATE]++;
 		return;
 	}
-	spend(&p->padi_all, c->pppoe_padi_limit);
-	spend(&f->padi, c->pppoe_padi_limit_if);
+	if (ok_all && ok_if) {
+		spend(&p->padi_all, c->pppoe_padi_limit);
+		spend(&f->padi, c->pppoe_padi_limit_if);
+	} else if (!padi_retry(p, f, m->src, now)) {
+		f->st.drops[DROP_RATE]++;
+		return;
+	}
 	spend(mb, c->pppoe_padi_limit_mac);
 	if (!service_ok(c, m)) {
 		f->st.drops[DROP_SERVICE]++; /* RFC 2516 5.2: an AC that cannot serve is silent */
@@ -2062,6 +2099,7 @@ void pppoe_close(struct pppoe *p)
 	}
 	pppoe_cookie_clear(&p->keys);
 	free(p->mac_rl);
+	pppoe_refused_free(&p->refused);
 	free(p);
 }
 
@@ -2088,8 +2126,9 @@ static json_t *stats_json(const struct ifstats *st)
 	for (i = 1; i < DROP__MAX; i++)
 		if (st->drops[i])
 			json_object_set_new(d, drop_name(i), json_integer((json_int_t)st->drops[i]));
-	return json_pack("{s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-			 "padi_in", (json_int_t)st->padi_in, "dropped", d,
+	return json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+			 "padi_in", (json_int_t)st->padi_in,
+			 "padi_retry", (json_int_t)st->padi_retry, "dropped", d,
 			 "pado_out", (json_int_t)st->pado_out, "padr_in", (json_int_t)st->padr_in,
 			 "padr_duplicate", (json_int_t)st->padr_dup,
 			 "pads_out", (json_int_t)st->pads_out,

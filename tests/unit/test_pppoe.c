@@ -17,6 +17,10 @@
  * Every drop reason then has a frame that triggers it and nothing else:
  * each is one of the real frames with one change, and the frame without
  * the change parses.
+ *
+ * Last, the set of senders whose PADI a rate limit refused
+ * (acd/pppoe_refused.c): no sender forgotten too soon, few found that
+ * never were, and forgotten in the end.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -30,6 +34,7 @@
 
 #include "pppoe_cookie.h"
 #include "pppoe_proto.h"
+#include "pppoe_refused.h"
 
 static const uint8_t ac_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t client_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -836,6 +841,104 @@ static void test_cookie_in_frames(void **state)
 			 -EBADMSG);
 }
 
+/* the i-th of a run of distinct MACs */
+static void nth_mac(uint32_t run, uint32_t i, uint8_t mac[6])
+{
+	mac[0] = 0x02;
+	mac[1] = (uint8_t)run;
+	mac[2] = (uint8_t)(i >> 24);
+	mac[3] = (uint8_t)(i >> 16);
+	mac[4] = (uint8_t)(i >> 8);
+	mac[5] = (uint8_t)i;
+}
+
+static unsigned found(struct pppoe_refused *r, uint32_t run, uint32_t n, int ifindex, double now)
+{
+	uint8_t mac[6];
+	unsigned hits = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		nth_mac(run, i, mac);
+		hits += pppoe_refused_has(r, ifindex, mac, now);
+	}
+	return hits;
+}
+
+static void add_run(struct pppoe_refused *r, uint32_t run, uint32_t n, int ifindex, double now)
+{
+	uint8_t mac[6];
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		nth_mac(run, i, mac);
+		pppoe_refused_add(r, ifindex, mac, now);
+	}
+}
+
+/* a full filter: every key added is found; of keys never added (other
+ * MACs, or the same MACs on another interface), fewer than 1 in 300 */
+static void test_refused_full(void **state)
+{
+	struct pppoe_refused r;
+	unsigned fp_mac, fp_if;
+
+	(void)state;
+	assert_int_equal(pppoe_refused_init(&r, 100), 0);
+	assert_int_equal(found(&r, 1, 1000, 7, 100), 0);
+	add_run(&r, 1, REFUSED_PER_GEN, 7, 100);
+	assert_int_equal(found(&r, 1, REFUSED_PER_GEN, 7, 100), REFUSED_PER_GEN);
+	fp_mac = found(&r, 2, 100000, 7, 100);
+	fp_if = found(&r, 1, 100000, 8, 100);
+	print_message("refused: %u and %u false positives in 100000\n", fp_mac, fp_if);
+	assert_true(fp_mac < 100000 / 300);
+	assert_true(fp_if < 100000 / 300);
+	pppoe_refused_free(&r);
+	assert_null(r.gen[0]);
+	/* freed: nothing is found, nothing is added */
+	add_run(&r, 1, 10, 7, 100);
+	assert_int_equal(found(&r, 1, 10, 7, 100), 0);
+}
+
+/* by count: keys stay through REFUSED_PER_GEN more, then go */
+static void test_refused_count(void **state)
+{
+	struct pppoe_refused r;
+
+	(void)state;
+	assert_int_equal(pppoe_refused_init(&r, 0), 0);
+	add_run(&r, 1, 1000, 3, 0);
+	add_run(&r, 2, REFUSED_PER_GEN - 1000, 3, 0); /* the first filter full */
+	add_run(&r, 3, REFUSED_PER_GEN, 3, 0);      /* the second */
+	assert_int_equal(found(&r, 1, 1000, 3, 0), 1000);
+	assert_int_equal(found(&r, 3, REFUSED_PER_GEN, 3, 0), REFUSED_PER_GEN);
+	add_run(&r, 4, 1, 3, 0); /* the first is cleared for it */
+	assert_true(found(&r, 1, 1000, 3, 0) < 10);
+	assert_int_equal(found(&r, 3, REFUSED_PER_GEN, 3, 0), REFUSED_PER_GEN);
+	assert_int_equal(found(&r, 4, 1, 3, 0), 1);
+	pppoe_refused_free(&r);
+}
+
+/* by time: a key is found REFUSED_GEN_S after it came at least, and gone
+ * within three times that, with or without keys added meanwhile */
+static void test_refused_time(void **state)
+{
+	const double t0 = 1000, g = REFUSED_GEN_S;
+	struct pppoe_refused r;
+
+	(void)state;
+	assert_int_equal(pppoe_refused_init(&r, t0), 0);
+	add_run(&r, 1, 1, 9, t0 + g - 1); /* late in the first period */
+	assert_int_equal(found(&r, 1, 1, 9, t0 + g), 1);         /* retired once: kept */
+	assert_int_equal(found(&r, 1, 1, 9, t0 + 2 * g - 1), 1); /* GEN_S after it came */
+	assert_int_equal(found(&r, 1, 1, 9, t0 + 2 * g), 0);     /* retired twice: gone */
+	/* a long quiet time: both filters go at once */
+	add_run(&r, 2, 1, 9, t0 + 3 * g);
+	assert_int_equal(found(&r, 2, 1, 9, t0 + 3 * g + g / 2), 1);
+	assert_int_equal(found(&r, 2, 1, 9, t0 + 6 * g), 0);
+	pppoe_refused_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +962,9 @@ int main(void)
 		cmocka_unit_test(test_cookie_rotation),
 		cmocka_unit_test(test_cookie_length),
 		cmocka_unit_test(test_cookie_in_frames),
+		cmocka_unit_test(test_refused_full),
+		cmocka_unit_test(test_refused_count),
+		cmocka_unit_test(test_refused_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

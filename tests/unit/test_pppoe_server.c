@@ -543,6 +543,67 @@ static void test_max_starting(void **state)
 	assert_int_equal(top("sessions"), 2);
 }
 
+/* A flood from random MACs fills the interface's PADI limit: a client
+ * that asks again gets its PADO from a share of its own, of the same
+ * rate; a first PADI does not; its MAC's own limit still holds.  The
+ * loop's clock stands still: no bucket fills meanwhile. */
+static void test_padi_retry(void **state)
+{
+	uint8_t flood[6] = { 0x02, 0xf1, 0, 0, 0, 0 };
+	unsigned i;
+
+	A.loop = ev_loop_new(EVFLAG_AUTO);
+	*state = A.loop;
+	A.cfg.pppoe_padi_limit = 0;
+	A.cfg.pppoe_padi_limit_if = 4;
+	A.cfg.pppoe_padi_limit_mac = 2;
+	for (i = 0; i < 4; i++) { /* the flood takes the interface's 4 */
+		flood[5] = (uint8_t)i;
+		input(&(struct req){ .code = PPPOE_PADI, .src = flood, .service = "" });
+	}
+	assert_int_equal(W.nsent, 4);
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL_MAC, .service = "" });
+	for (i = 4; i < 8; i++) {
+		flood[5] = (uint8_t)i;
+		input(&(struct req){ .code = PPPOE_PADI, .src = flood, .service = "" });
+	}
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL2_MAC, .service = "" });
+	assert_int_equal(W.nsent, 4);
+	assert_int_equal(dropped("rate-limit"), 6);
+	/* each asks again: answered */
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL_MAC, .service = "" });
+	assert_int_equal(W.nsent, 5);
+	assert_int_equal(sent(4).code, PPPOE_PADO);
+	assert_memory_equal(sent(4).dst, CL_MAC, 6);
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL2_MAC, .service = "" });
+	assert_int_equal(W.nsent, 6);
+	assert_int_equal(counter("padi_retry"), 2);
+	/* CL_MAC again: its second token; then its MAC's limit (2) */
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL_MAC, .service = "" });
+	assert_int_equal(W.nsent, 7);
+	input(&(struct req){ .code = PPPOE_PADI, .src = CL_MAC, .service = "" });
+	assert_int_equal(W.nsent, 7);
+	/* a flood MAC sent twice is taken for a client: the share's last
+	 * token; then the share is spent too */
+	flood[5] = 4;
+	input(&(struct req){ .code = PPPOE_PADI, .src = flood, .service = "" });
+	assert_int_equal(W.nsent, 8);
+	flood[5] = 5;
+	input(&(struct req){ .code = PPPOE_PADI, .src = flood, .service = "" });
+	assert_int_equal(W.nsent, 8);
+	assert_int_equal(counter("padi_retry"), 4);
+	assert_int_equal(dropped("rate-limit"), 8);
+	assert_int_equal(counter("padi_in"), 16);
+}
+
+static int teardown_loop(void **state)
+{
+	teardown(state);
+	ev_loop_destroy(*state);
+	A.loop = NULL;
+	return 0;
+}
+
 static void test_padi_rate_limit(void **state)
 {
 	unsigned i;
@@ -839,6 +900,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_starting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padi_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_padi_retry, setup, teardown_loop),
 		cmocka_unit_test_setup_teardown(test_pppd_exit_padt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_padt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
