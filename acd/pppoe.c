@@ -248,6 +248,7 @@ struct pppoe {
 	struct bucket padi_all, padi_retry_all;
 	struct bucket *mac_rl;          /* MAC_BUCKETS */
 	struct pppoe_refused refused;   /* PADIs a full limit refused; empty until one is */
+	bool refused_nomem;             /* its memory could not be had: not tried again */
 	uint64_t mac_seed;
 	unsigned fast_fails;
 	double backoff_until;
@@ -605,8 +606,12 @@ static bool padi_retry(struct pppoe *p, struct iface *f, const uint8_t mac[6], d
 	const struct acd_config *c = &p->a->cfg;
 	uint32_t rate_if = c->pppoe_padi_limit_if ? c->pppoe_padi_limit_if : c->pppoe_padi_limit;
 
-	if (!p->refused.gen[0] && pppoe_refused_init(&p->refused, now) < 0)
-		return false; /* no memory: the limits as they are */
+	if (!p->refused.gen[0]) {
+		if (p->refused_nomem || pppoe_refused_init(&p->refused, now) < 0) {
+			p->refused_nomem = true; /* the limits as they are, and no calloc a frame */
+			return false;
+		}
+	}
 	if (pppoe_refused_has(&p->refused, f->ifindex, mac, now) &&
 	    ready(&f->padi_retry, rate_if, now) &&
 	    ready(&p->padi_retry_all, c->pppoe_padi_limit, now)) {

@@ -12,7 +12,8 @@
 #define WORDS_PER_BLOCK 8       /* 64 bytes: one cache line */
 #define BLOCKS (REFUSED_BYTES / (WORDS_PER_BLOCK * sizeof(uint64_t)))
 
-_Static_assert((BLOCKS & (BLOCKS - 1)) == 0 && BLOCKS <= 1u << 24, "BLOCKS: a power of two, 24 bits");
+_Static_assert((BLOCKS & (BLOCKS - 1)) == 0 && BLOCKS <= 1u << 24,
+	       "BLOCKS: a power of two, 24 bits at most");
 
 /* MurmurHash3's finaliser: every input bit moves every output bit */
 static uint64_t mix(uint64_t x)
