@@ -596,26 +596,26 @@ static bool too_many_starting(const struct pppoe *p, struct iface *f)
  * again, and is there room for it?  A client whose PADI was refused sends
  * another; a flood from random MACs sends each MAC once.  Each refused
  * sender is remembered (pppoe_refused.h), and a PADI from one remembered
- * takes a token of limits of its own, at the interface's rate (else the
- * AC's) and the AC's: so a flood on a client's segment leaves its clients
- * about that many answers a second, where before they got a share as
- * small as the flood is large.  A flood that repeats each MAC shares it.
+ * takes a token of limits of its own, at the interface's rate and the
+ * AC's: so a flood on a client's segment leaves its clients about that
+ * many answers a second, where before they got a share as small as the
+ * flood is large.  A flood that repeats each MAC shares it, and the AC
+ * then answers up to twice each limit (acd.conf(5) says so).
  */
 static bool padi_retry(struct pppoe *p, struct iface *f, const uint8_t mac[6], double now)
 {
 	const struct acd_config *c = &p->a->cfg;
-	uint32_t rate_if = c->pppoe_padi_limit_if ? c->pppoe_padi_limit_if : c->pppoe_padi_limit;
 
 	if (!p->refused.gen[0]) {
 		if (p->refused_nomem || pppoe_refused_init(&p->refused, now) < 0) {
-			p->refused_nomem = true; /* the limits as they are, and no calloc a frame */
+			p->refused_nomem = true; /* the limits as they are, not an allocation a frame */
 			return false;
 		}
 	}
 	if (pppoe_refused_has(&p->refused, f->ifindex, mac, now) &&
-	    ready(&f->padi_retry, rate_if, now) &&
+	    ready(&f->padi_retry, c->pppoe_padi_limit_if, now) &&
 	    ready(&p->padi_retry_all, c->pppoe_padi_limit, now)) {
-		spend(&f->padi_retry, rate_if);
+		spend(&f->padi_retry, c->pppoe_padi_limit_if);
 		spend(&p->padi_retry_all, c->pppoe_padi_limit);
 		f->st.padi_retry++;
 		return true;

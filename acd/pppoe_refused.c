@@ -74,8 +74,7 @@ static void put(uint64_t *gen, uint64_t h)
 	}
 }
 
-/* An empty filter for the new keys; a filter never written is left
- * alone, so that its pages stay untouched. */
+/* An empty filter for the new keys (one never written is empty already) */
 static void retire(struct pppoe_refused *r, double now)
 {
 	r->cur ^= 1;
@@ -102,12 +101,15 @@ static void age(struct pppoe_refused *r, double now)
 int pppoe_refused_init(struct pppoe_refused *r, double now)
 {
 	memset(r, 0, sizeof(*r));
-	r->gen[0] = calloc(1, REFUSED_BYTES);
-	r->gen[1] = calloc(1, REFUSED_BYTES);
+	/* a block on one cache line: calloc's are 16 bytes off one */
+	r->gen[0] = aligned_alloc(64, REFUSED_BYTES);
+	r->gen[1] = aligned_alloc(64, REFUSED_BYTES);
 	if (!r->gen[0] || !r->gen[1]) {
 		pppoe_refused_free(r);
 		return -ENOMEM;
 	}
+	memset(r->gen[0], 0, REFUSED_BYTES);
+	memset(r->gen[1], 0, REFUSED_BYTES);
 	/* seeds: should getrandom fail, the address of the filters is some */
 	if (getrandom(r->seed, sizeof(r->seed), GRND_NONBLOCK) != (ssize_t)sizeof(r->seed))
 		r->seed[0] = (uint64_t)(uintptr_t)r->gen[0] ^ (uint64_t)(now * 1e6);

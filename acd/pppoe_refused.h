@@ -22,8 +22,8 @@
  * At a flood of 50 000 refused PADIs/s, 10 to 20 s: pppd asks again
  * after 5 s and 10 s more.
  *
- * The memory (2 x REFUSED_BYTES) is allocated once, zeroed by calloc and
- * so not resident until a flood writes to it; it stays so after.
+ * The memory (2 x REFUSED_BYTES, each block on a cache line of its own) is
+ * allocated and zeroed at the first refusal, and kept.
  */
 #ifndef ACD_PPPOE_REFUSED_H
 #define ACD_PPPOE_REFUSED_H
@@ -53,7 +53,8 @@ void pppoe_refused_free(struct pppoe_refused *r);
 void pppoe_refused_add(struct pppoe_refused *r, int ifindex, const uint8_t mac[6], double now);
 
 /* Was it refused lately?  Possibly yes for one never added (rarely); never
- * no for one added within REFUSED_GEN_S or the last REFUSED_PER_GEN keys. */
+ * no for one added within REFUSED_GEN_S and among the last REFUSED_PER_GEN
+ * keys. */
 bool pppoe_refused_has(struct pppoe_refused *r, int ifindex, const uint8_t mac[6], double now);
 
 #endif

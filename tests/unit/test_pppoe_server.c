@@ -27,6 +27,7 @@
 #include "sessfake.h"
 
 #define IFX 5
+#define IFX2 6                  /* a second interface, for the limits in all */
 static const uint8_t AC_MAC[6] = { 0x02, 0xac, 0, 0, 0, 1 };
 static const uint8_t CL_MAC[6] = { 0x02, 0xc1, 0, 0, 0, 1 };
 static const uint8_t CL2_MAC[6] = { 0x02, 0xc1, 0, 0, 0, 2 };
@@ -51,7 +52,7 @@ static struct {
 static int fx_send(void *ctx, int ifindex, const uint8_t *frame, size_t len)
 {
 	(void)ctx;
-	assert_int_equal(ifindex, IFX);
+	assert_true(ifindex == IFX || ifindex == IFX2);
 	assert_true(W.nsent < 16);
 	memcpy(W.sent[W.nsent].buf, frame, len);
 	W.sent[W.nsent++].len = len;
@@ -151,6 +152,7 @@ struct req {
 	const uint8_t *cookie;
 	size_t cookie_len;
 	uint16_t max_payload;
+	int ifindex;                    /* 0: IFX */
 };
 
 static void input(const struct req *r)
@@ -173,7 +175,7 @@ static void input(const struct req *r)
 	if (r->max_payload)
 		pppoe_out_tag(&o, PPPOE_TAG_MAX_PAYLOAD, &mp, sizeof(mp));
 	pppoe_out_finish(&o);
-	pppoe_input(P, IFX, o.buf, o.len, false);
+	pppoe_input(P, r->ifindex ? r->ifindex : IFX, o.buf, o.len, false);
 }
 
 /* the i-th frame sent, parsed */
@@ -596,6 +598,47 @@ static void test_padi_retry(void **state)
 	assert_int_equal(counter("padi_in"), 16);
 }
 
+/* Only the limit in all (4): a flood on ac0 takes it; clients on ac0 and
+ * ac1 that ask again share one more 4 between them, not 4 each */
+static void test_padi_retry_all(void **state)
+{
+	static const uint8_t ac1_mac[6] = { 0x02, 0xac, 0, 0, 0, 2 };
+	uint8_t mac[6] = { 0x02, 0xf1, 0, 0, 0, 0 };
+	unsigned i, round;
+	json_t *j, *ac1;
+
+	A.loop = ev_loop_new(EVFLAG_AUTO);
+	*state = A.loop;
+	assert_int_equal(pppoe_iface_set(P, IFX2, "ac1", ac1_mac, 1500), 0);
+	A.cfg.pppoe_padi_limit = 4;
+	A.cfg.pppoe_padi_limit_if = 0;
+	A.cfg.pppoe_padi_limit_mac = 0;
+	for (i = 0; i < 4; i++) {
+		mac[5] = (uint8_t)i;
+		input(&(struct req){ .code = PPPOE_PADI, .src = mac, .service = "" });
+	}
+	assert_int_equal(W.nsent, 4);
+	/* four clients on each interface, refused, then asking again */
+	mac[1] = 0xc1;
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < 8; i++) {
+			mac[5] = (uint8_t)i;
+			input(&(struct req){ .code = PPPOE_PADI, .src = mac, .service = "",
+					     .ifindex = i < 4 ? IFX : IFX2 });
+		}
+	assert_int_equal(W.nsent, 8);
+	/* ac0's, which asked first, got the 4 */
+	assert_int_equal(counter("padi_retry"), 4);
+	assert_int_equal(dropped("rate-limit"), 4);
+	j = pppoe_stat_json(P);
+	ac1 = json_array_get(json_object_get(j, "interfaces"), 1);
+	assert_string_equal(json_string_value(json_object_get(ac1, "interface")), "ac1");
+	assert_int_equal(json_integer_value(json_object_get(ac1, "padi_retry")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ac1, "dropped"),
+							    "rate-limit")), 8);
+	json_decref(j);
+}
+
 static int teardown_loop(void **state)
 {
 	teardown(state);
@@ -901,6 +944,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_max_starting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padi_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_padi_retry, setup, teardown_loop),
+		cmocka_unit_test_setup_teardown(test_padi_retry_all, setup, teardown_loop),
 		cmocka_unit_test_setup_teardown(test_pppd_exit_padt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_padt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
