@@ -1227,7 +1227,7 @@ static const struct conf_key keys[] = {
 	  .use = sessions_use, F(pppoe_max_per_mac), .dflt = "4",
 	  .help = "sessions at once per client MAC (0: no limit)" },
 	{ "pppoe", "max-starting", .type = CONF_UINT, .min = 0, .max = 65534,
-	  .use = sessions_use, F(pppoe_max_starting), .dflt = "0",
+	  .use = sessions_use, F(pppoe_max_starting), .dflt = "256",
 	  .help = "pppds starting at once; PADIs and PADRs beyond wait (0: no limit)" },
 	{ "pppoe", "padi-limit", .type = CONF_UINT, .min = 0, .max = 1000000, .use = padis_use,
 	  F(pppoe_padi_limit), .dflt = "2000", .help = "PADIs answered per second (0: no limit)" },

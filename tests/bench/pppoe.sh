@@ -5,7 +5,7 @@
 #   1. handshakes/s: PPPOE_CLIENTS (3000) raw clients with distinct MACs,
 #      PPPOE_IN_FLIGHT (64) in discovery at once (and 1 at a time), each
 #      PADI, PADO, PADR, PADS, then a PADT that ends its pppd; PADI limits
-#      off: what acd itself can do, forks of pppd included.
+#      and max-starting off: what acd itself can do, forks of pppd included.
 #   2. a PADI flood from random source MACs at PPPOE_FLOOD_RATE (50 000)
 #      frames/s, beside 100 clients that want their sessions (a PADI or
 #      PADR again after 1 s without an answer, as an eager client does):
@@ -15,6 +15,9 @@
 #           VLAN of the AC is);
 #        c. limits off, the clients on the flooded interface;
 #        d. as a, the clients asking again after 5 s, as pppd does.
+#   3. a PADR flood: 400 hosts each take a cookie (their PADO) and send
+#      its PADR, and never speak LCP, so each pppd acd starts waits for
+#      them; with acd's default max-starting (256) no more than that run.
 #
 # acd runs on CPU 0 (its pppds too: they inherit it), the load on CPU 1.
 # For each: the rate sent (frames handed to the kernel) and arrived (ac0's
@@ -26,7 +29,7 @@
 #   or:    ctest -L bench -R bench.pppoe -V
 #
 # Targets: the flood sent at >= 50 000 frames/s; in each of 2a to 2d all
-# 100 clients get their session.
+# 100 clients get their session; in 3, max-starting pppds and no more.
 # PPPOE_ENFORCE=0: report only.  Exit 0 ok, 1 failed, 2 usage, 77 skipped.
 set -euo pipefail
 
@@ -91,7 +94,8 @@ cp "$PPPD_STANDIN" "$TMP/pppd"
 printf 'noauth\n' >"$TMP/pppoe-options"
 chmod 644 "$TMP/pppoe-options"
 
-# conf off|default: acd.conf with the PADI limits off, or acd's defaults
+# conf off|default: acd.conf with the PADI limits and max-starting off, or
+# acd's defaults
 conf() {
 	{
 		bench_conf
@@ -105,7 +109,10 @@ plugin = $TMP/pppoe.so
 pppd-options = $TMP/pppoe-options
 max-sessions-per-mac = 1
 CONF
-		[ "$1" = default ] || printf 'padi-limit = 0\npadi-limit-interface = 0\npadi-limit-mac = 0\n'
+		# off: nor max-starting, for the stand-in pppds never bring their
+		# sessions up: 3000 handshakes hold 3000 of them "starting"
+		[ "$1" = default ] ||
+			printf 'padi-limit = 0\npadi-limit-interface = 0\npadi-limit-mac = 0\nmax-starting = 0\n'
 	} >"$TMP/acd.conf"
 	ip netns exec "$NS" "$ACD_BIN" -n -v -c "$TMP/acd.conf" >"$TMP/n.out" 2>"$TMP/n.err" ||
 		die "acd -n refuses the config: $(cat "$TMP/n.err")"
@@ -137,13 +144,15 @@ echo
 # ---- 1. handshakes ----------------------------------------------------------
 
 sessions() { ctl -j show pppoe | jq .sessions; }
+no_sessions() { [ "$(sessions)" = 0 ]; }
+none_starting() { [ "$(ctl -j show pppoe | jq .starting)" = 0 ]; }
 handshakes() { # N IN_FLIGHT MACBYTE
 	local t0 r0 out secs cpu
 	t0=$(cpu_ticks) r0=$(rss_kb)
 	# the sessions stay (their pppds run) until the PADTs at the end
 	out=$(load clients -i cl0 -n "$1" -c "$2" -m "$3" -e -R 1000 -T 120) || ok=0
 	cpu=$(($(cpu_ticks) - t0))
-	wait_until 60 test "$(sessions)" = 0 || die "acd still has $(sessions) sessions after the PADTs"
+	wait_until 60 no_sessions || die "acd still has $(sessions) sessions after the PADTs"
 	secs=$(kv secs "$out")
 	echo "  $1 clients, $2 at once: $out"
 	ROWS+=("$(printf '%-34s %8s %10s %10s %9s %12s %16s' "handshakes, $2 in flight" - - \
@@ -153,7 +162,7 @@ handshakes() { # N IN_FLIGHT MACBYTE
 		'BEGIN { printf "%.0f us", n ? c / hz / n * 1e6 : 0 }') (its pppd's fork included, its exec not);" \
 		"RSS $r0 -> $(rss_kb) kB, its peak $(hwm_kb) kB"
 }
-echo "1. discovery handshakes, PADI limits off"
+echo "1. discovery handshakes, PADI limits and max-starting off"
 handshakes "$CLIENTS" "$IN_FLIGHT" 1
 handshakes $((CLIENTS / 4)) 1 2
 echo
@@ -204,10 +213,36 @@ echo "2b. flood on ac0, $LEGIT clients on ac1 (another VLAN), default limits"
 flood "2b flood ac0, clients ac1, default" cl1 17
 rate_b=$LAST_RATE done_b=$LAST_DONE
 echo
-echo "2c. flood on ac0, $LEGIT clients on ac0, PADI limits off"
+echo "2c. flood on ac0, $LEGIT clients on ac0, PADI limits and max-starting off"
 reconf off
 flood "2c flood+clients on ac0, no limits" cl0 18
 rate_c=$LAST_RATE done_c=$LAST_DONE
+echo
+
+# ---- 3. a PADR flood --------------------------------------------------------------
+
+HOLDERS=400
+MAX_STARTING=256
+echo "3. a PADR flood: $HOLDERS hosts take a cookie each and never speak LCP, default limits"
+reconf default
+# the floods' clients sent their PADT once; those the flood crowded out of
+# acd's socket left their pppds waiting (a real one ends on its LCP echo
+# timeout, the stand-in on acd's setup timeout): ended here, from a clean
+# slate
+left=$(ctl -j show pppoe | jq .starting)
+kids=$(ps --ppid "$ACD_PID" -o pid= || true)
+# shellcheck disable=SC2086 # a list of pids
+[ -z "$kids" ] || kill $kids
+wait_until 20 none_starting || die "acd's pppds did not end"
+echo "  ($left sessions of the floods' clients were left starting, their PADT lost in the flood: ended)"
+r0=$(rss_kb) t0=$(cpu_ticks)
+hout=$(ip netns exec "$CL" taskset -c 1 "$PPPOE_LOAD" clients -i cl1 -n "$HOLDERS" -m 20 -R 1000 -T 8) || true
+sleep 1
+starting=$(ctl -j show pppoe | jq .starting)
+kids=$(ps --ppid "$ACD_PID" -o pid= | wc -l)
+echo "  hosts: $hout"
+echo "  acd: $starting pppds starting, $kids children; CPU $(awk -v c="$(($(cpu_ticks) - t0))" -v hz="$HZ" \
+	'BEGIN { printf "%.1f s", c / hz }'); RSS $r0 -> $(rss_kb) kB"
 echo
 
 printf '%-34s %8s %10s %10s %9s %12s %16s\n' scenario "sent/s" "arrived/s" answered "acd CPU" "RSS kB" "clients"
@@ -222,5 +257,7 @@ for d in "$done_a" "$done_b" "$done_c" "$done_d"; do
 	[ "$d" = "$LEGIT" ] || { r=MISSED; ok=0; }
 done
 echo "target: all $LEGIT clients get a session during the flood (2a, 2b, 2c, 2d): $done_a, $done_b, $done_c, $done_d: $r"
+if [ "$starting" = "$MAX_STARTING" ] && [ "$kids" = "$MAX_STARTING" ]; then r=met; else r=MISSED; ok=0; fi
+echo "target: a PADR flood of $HOLDERS starts max-starting ($MAX_STARTING) pppds, no more: $starting starting, $kids running: $r"
 [ $ok = 1 ] || [ "$ENFORCE" = 0 ] || exit 1
 exit 0
